@@ -1,0 +1,99 @@
+// Stable memory: sparse 64 KiB pages with an undo journal, so a trap or a failed upgrade rolls back
+// only what the message wrote (Azle grows about 70 MB of stable memory at init; copying it per
+// message would dominate every call).
+
+export const WASM_PAGE = 65536;
+// The IC allows 500 GiB of stable memory per canister.
+const MAX_PAGES = (500 * 2 ** 30) / WASM_PAGE;
+
+export class StableMemory {
+  private pages = new Map<number, Uint8Array>();
+  private sizePages = 0;
+  private undo = new Map<number, Uint8Array | null>();
+  private undoSize: number | null = null;
+
+  get size(): number {
+    return this.sizePages;
+  }
+
+  /** Grows by n pages; returns the old size, or -1 when the limit would be exceeded (as ic0 says). */
+  grow(n: number): number {
+    const old = this.sizePages;
+    if (old + n > MAX_PAGES) return -1;
+    if (this.undoSize === null) this.undoSize = old;
+    this.sizePages = old + n;
+    return old;
+  }
+
+  private page(index: number, forWrite: boolean): Uint8Array | undefined {
+    let page = this.pages.get(index);
+    if (forWrite) {
+      if (!this.undo.has(index)) this.undo.set(index, page ? page.slice() : null);
+      if (!page) {
+        page = new Uint8Array(WASM_PAGE);
+        this.pages.set(index, page);
+      }
+    }
+    return page;
+  }
+
+  private checkRange(offset: number, length: number, what: string): void {
+    if (offset + length > this.sizePages * WASM_PAGE) {
+      throw new RangeError(`stable memory ${what} out of bounds: offset ${offset} + ${length} > ${this.sizePages * WASM_PAGE}`);
+    }
+  }
+
+  read(offset: number, length: number, into: Uint8Array): void {
+    this.checkRange(offset, length, 'read');
+    let done = 0;
+    while (done < length) {
+      const at = offset + done;
+      const index = Math.floor(at / WASM_PAGE);
+      const within = at % WASM_PAGE;
+      const n = Math.min(length - done, WASM_PAGE - within);
+      const page = this.page(index, false);
+      if (page) into.set(page.subarray(within, within + n), done);
+      else into.fill(0, done, done + n);
+      done += n;
+    }
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    this.checkRange(offset, data.length, 'write');
+    let done = 0;
+    while (done < data.length) {
+      const at = offset + done;
+      const index = Math.floor(at / WASM_PAGE);
+      const within = at % WASM_PAGE;
+      const n = Math.min(data.length - done, WASM_PAGE - within);
+      this.page(index, true)!.set(data.subarray(done, done + n), within);
+      done += n;
+    }
+  }
+
+  commit(): void {
+    this.undo.clear();
+    this.undoSize = null;
+  }
+
+  rollback(): void {
+    for (const [index, old] of this.undo) {
+      if (old) this.pages.set(index, old);
+      else this.pages.delete(index);
+    }
+    if (this.undoSize !== null) this.sizePages = this.undoSize;
+    this.commit();
+  }
+
+  /** Pages that hold data, for persistence. */
+  entries(): IterableIterator<[number, Uint8Array]> {
+    return this.pages.entries();
+  }
+
+  static restore(sizePages: number, pages: Iterable<[number, Uint8Array]>): StableMemory {
+    const memory = new StableMemory();
+    memory.sizePages = sizePages;
+    for (const [index, page] of pages) memory.pages.set(index, page);
+    return memory;
+  }
+}

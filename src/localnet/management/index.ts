@@ -1,0 +1,244 @@
+// The management canister (aaaaa-aa): canister lifecycle, cycles, randomness and HTTPS outcalls,
+// with the spec's candid interface and its rule that only controllers manage a canister.
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { randomBytes } from 'node:crypto';
+
+import type { Canister } from '../canister.js';
+import { ErrorCode, Reject, RejectCode } from '../errors.js';
+import { canisterIdFromIndex } from '../ids.js';
+import { type Answer, EMPTY_REPLY, type ManagementHandler, type Request, type Scheduler } from '../scheduler.js';
+import { httpOutcall } from './http_outcall.js';
+import { installCode, uninstallCode } from './install.js';
+import {
+  CanisterIdRecord,
+  type CanisterSettings,
+  CanisterStatusResult,
+  CreateCanisterArgs,
+  HttpRequestArgs,
+  InstallCodeArgs,
+  ProvisionalCreateArgs,
+  TopUpArgs,
+  UpdateSettingsArgs,
+} from './types.js';
+
+/** What a local replica gives a canister created without an amount (dfx's default). */
+export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
+const MAX_CONTROLLERS = 10;
+
+type Handler = (request: Request) => Answer | Promise<Answer> | 'deferred';
+
+export class ManagementCanister implements ManagementHandler {
+  private readonly methods: Record<string, Handler>;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly allocateId: () => bigint,
+  ) {
+    this.methods = {
+      create_canister: (r) => this.createCanister(r),
+      provisional_create_canister_with_cycles: (r) => this.provisionalCreate(r),
+      provisional_top_up_canister: (r) => this.topUp(r),
+      install_code: (r) => this.installCode(r),
+      uninstall_code: (r) => this.controlled(r, CanisterIdRecord, (c) => (uninstallCode(c), reply())),
+      start_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.start(c)),
+      stop_canister: (r) => this.stop(r),
+      delete_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.delete(c)),
+      canister_status: (r) => this.controlled(r, CanisterIdRecord, (c) => this.status(c), true),
+      update_settings: (r) => this.controlled<{ canister_id: Principal; settings: CanisterSettings }>(r, UpdateSettingsArgs, (c, a) => this.updateSettings(c, a.settings)),
+      deposit_cycles: (r) => this.deposit(r),
+      raw_rand: (r) => ({ result: { reply: encode([IDL.Vec(IDL.Nat8)], [randomBytes(32)]) }, refund: r.cycles }),
+      http_request: (r) => this.httpRequest(r),
+    };
+  }
+
+  handle(request: Request): Answer | Promise<Answer> | 'deferred' {
+    const handler = Object.hasOwn(this.methods, request.method) ? this.methods[request.method] : undefined;
+    if (!handler) {
+      return refuse(request, new Reject(RejectCode.DESTINATION_INVALID, `Management canister has no method '${request.method}' on the local network`));
+    }
+    try {
+      return handler(request);
+    } catch (error) {
+      if (error instanceof Reject) return refuse(request, error);
+      throw error;
+    }
+  }
+
+  /** Decodes the argument and checks that the caller controls the named canister. */
+  private controlled<T extends { canister_id: Principal }>(
+    request: Request,
+    type: IDL.Type,
+    act: (canister: Canister, args: T) => Answer | 'deferred',
+    selfAllowed = false,
+  ): Answer | 'deferred' {
+    const args = decode<T>(type, request);
+    const canister = this.scheduler.canister(args.canister_id);
+    if (!canister) throw Reject.of(ErrorCode.CANISTER_NOT_FOUND, `Canister ${args.canister_id.toText()} not found`);
+    const isSelf = selfAllowed && request.caller.compareTo(canister.id) === 'eq';
+    if (!isSelf && !canister.isController(request.caller.toUint8Array())) {
+      throw Reject.of(
+        ErrorCode.CANISTER_INVALID_CONTROLLER,
+        `Only controllers of canister ${canister.id.toText()} can call ic00 method ${request.method}. ` +
+          `Sender ${request.caller.toText()} is not a controller.`,
+      );
+    }
+    const answer = act(canister, args);
+    if (answer !== 'deferred') answer.refund = request.cycles;
+    return answer;
+  }
+
+  private create(controllers: Principal[], cycles: bigint, settings: [] | [CanisterSettings], specified?: Principal): Principal {
+    const wanted = settings[0]?.controllers[0];
+    if (wanted && wanted.length > MAX_CONTROLLERS) {
+      throw new Reject(RejectCode.CANISTER_REJECT, `Invalid settings: at most ${MAX_CONTROLLERS} controllers are allowed`);
+    }
+    const id = specified ?? canisterIdFromIndex(this.allocateId());
+    if (this.scheduler.canister(id)) throw new Reject(RejectCode.CANISTER_REJECT, `Canister ${id.toText()} already exists`);
+    this.scheduler.newCanister(id, wanted ?? controllers, cycles);
+    return id;
+  }
+
+  private createCanister(request: Request): Answer {
+    if (!this.scheduler.canister(request.caller)) {
+      throw new Reject(RejectCode.CANISTER_REJECT, 'create_canister can only be called by a canister; use provisional_create_canister_with_cycles');
+    }
+    const args = decode<CreateCanisterArgs>(CreateCanisterArgs, request);
+    const fee = this.scheduler.fees.canisterCreation;
+    if (request.cycles < fee) {
+      throw Reject.of(ErrorCode.INSUFFICIENT_CYCLES_FOR_CREATE, `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`);
+    }
+    const id = this.create([request.caller], request.cycles - fee, args[0]?.settings ?? []);
+    return { result: { reply: encode([CanisterIdRecord], [{ canister_id: id }]) }, refund: 0n };
+  }
+
+  private provisionalCreate(request: Request): Answer {
+    const args = decode<ProvisionalCreateArgs>(ProvisionalCreateArgs, request);
+    const id = this.create([request.caller], args.amount[0] ?? DEFAULT_PROVISIONAL_CYCLES, args.settings, args.specified_id[0]);
+    return { result: { reply: encode([CanisterIdRecord], [{ canister_id: id }]) }, refund: request.cycles };
+  }
+
+  private topUp(request: Request): Answer {
+    const args = decode<{ canister_id: Principal; amount: bigint }>(TopUpArgs, request);
+    const canister = this.mustExist(args.canister_id);
+    canister.cycles += args.amount;
+    return reply(request.cycles);
+  }
+
+  private deposit(request: Request): Answer {
+    const args = decode<{ canister_id: Principal }>(CanisterIdRecord, request);
+    const canister = this.mustExist(args.canister_id);
+    canister.cycles += request.cycles;
+    return reply(0n);
+  }
+
+  private mustExist(id: Principal): Canister {
+    const canister = this.scheduler.canister(id);
+    if (!canister) throw Reject.of(ErrorCode.CANISTER_NOT_FOUND, `Canister ${id.toText()} not found`);
+    return canister;
+  }
+
+  private installCode(request: Request): Answer {
+    return this.controlled<InstallCodeArgs & { canister_id: Principal }>(request, InstallCodeArgs, (canister, args) => {
+      const failure = installCode({
+        canister,
+        mode: args.mode,
+        wasm: new Uint8Array(args.wasm_module),
+        arg: new Uint8Array(args.arg),
+        sender: request.caller,
+        time: this.scheduler.time,
+      });
+      if (failure) throw failure;
+      return reply();
+    }) as Answer;
+  }
+
+  private start(canister: Canister): Answer {
+    if (canister.status === 'stopping') this.scheduler.cancelStop(canister);
+    canister.status = 'running';
+    return reply();
+  }
+
+  private stop(request: Request): Answer | 'deferred' {
+    return this.controlled(request, CanisterIdRecord, (canister) => {
+      if (canister.status === 'stopped') return reply();
+      canister.status = 'stopping';
+      this.scheduler.awaitStop(canister, request.origin);
+      return 'deferred';
+    });
+  }
+
+  private delete(canister: Canister): Answer {
+    if (canister.status !== 'stopped') {
+      throw Reject.of(ErrorCode.CANISTER_NOT_STOPPED, `Canister ${canister.id.toText()} must be stopped before it is deleted.`);
+    }
+    this.scheduler.canisters.delete(canister.id.toText());
+    return reply();
+  }
+
+  private status(canister: Canister): Answer {
+    const heap = canister.instance?.memory.buffer.byteLength ?? 0;
+    const status = {
+      status: { [canister.status]: null },
+      settings: {
+        controllers: canister.controllers,
+        compute_allocation: 0n,
+        memory_allocation: 0n,
+        freezing_threshold: 2_592_000n,
+        reserved_cycles_limit: 5_000_000_000_000n,
+        log_visibility: { controllers: null },
+        wasm_memory_limit: 3_221_225_472n,
+        wasm_memory_threshold: 0n,
+      },
+      module_hash: canister.module ? [canister.module.hash] : [],
+      memory_size: BigInt(heap + canister.stable.size * 65536),
+      cycles: canister.cycles,
+      reserved_cycles: 0n,
+      idle_cycles_burned_per_day: 0n,
+      query_stats: {
+        num_calls_total: 0n,
+        num_instructions_total: 0n,
+        request_payload_bytes_total: 0n,
+        response_payload_bytes_total: 0n,
+      },
+    };
+    return { result: { reply: encode([CanisterStatusResult], [status]) }, refund: 0n };
+  }
+
+  private updateSettings(canister: Canister, settings: CanisterSettings): Answer {
+    const controllers = settings.controllers[0];
+    if (controllers) {
+      if (controllers.length > MAX_CONTROLLERS) {
+        throw new Reject(RejectCode.CANISTER_REJECT, `Invalid settings: at most ${MAX_CONTROLLERS} controllers are allowed`);
+      }
+      canister.controllers = controllers;
+    }
+    canister.version += 1n;
+    return reply();
+  }
+
+  private httpRequest(request: Request): Promise<Answer> {
+    const args = decode<HttpRequestArgs>(HttpRequestArgs, request);
+    return httpOutcall(this.scheduler, request.caller, args, request.cycles);
+  }
+}
+
+function reply(refund = 0n): Answer {
+  return { result: { reply: EMPTY_REPLY }, refund };
+}
+
+function refuse(request: Request, reject: Reject): Answer {
+  return { result: { reject }, refund: request.cycles };
+}
+
+function encode(types: IDL.Type[], values: unknown[]): Uint8Array {
+  return new Uint8Array(IDL.encode(types, values));
+}
+
+function decode<T>(type: IDL.Type, request: Request): T {
+  try {
+    return IDL.decode([type], Uint8Array.from(request.arg))[0] as T;
+  } catch (error) {
+    throw new Reject(RejectCode.CANISTER_REJECT, `Error decoding candid for ic00 method ${request.method}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,116 @@
+// Saves and restores the whole local network in a state directory: for each canister its module,
+// heap, mutable globals, stable memory, controllers, cycles, timer and certified data.
+import { Principal } from '@dfinity/principal';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { Canister, CanisterStatus } from '../canister.js';
+import { StableMemory, WASM_PAGE } from '../host/stable_memory.js';
+import type { Scheduler } from '../scheduler.js';
+import { compileModule } from '../wasm/module_cache.js';
+
+const FORMAT = 1;
+
+type NetworkMeta = { format: number; time: string; nextCanisterIndex: string; subnetSize: number };
+
+type CanisterMeta = {
+  id: string;
+  controllers: string[];
+  cycles: string;
+  status: CanisterStatus;
+  version: string;
+  globalTimer: string;
+  certifiedData: string;
+  stablePages: number;
+  /** Mutable global values; i64 ones as bigint strings ending in 'n'. */
+  globals: string[];
+  hasModule: boolean;
+};
+
+export function hasState(dir: string): boolean {
+  return existsSync(join(dir, 'network.json'));
+}
+
+export async function saveState(dir: string, scheduler: Scheduler, nextCanisterIndex: bigint): Promise<void> {
+  const tmp = `${dir}.saving`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(join(tmp, 'canisters'), { recursive: true });
+  const meta: NetworkMeta = {
+    format: FORMAT,
+    time: scheduler.time.toString(),
+    nextCanisterIndex: nextCanisterIndex.toString(),
+    subnetSize: scheduler.options.subnetSize,
+  };
+  await writeFile(join(tmp, 'network.json'), JSON.stringify(meta, null, 2));
+  for (const canister of scheduler.canisters.values()) await saveCanister(join(tmp, 'canisters', canister.id.toText()), canister);
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+}
+
+async function saveCanister(dir: string, canister: Canister): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const snapshot = canister.instance?.snapshot();
+  const meta: CanisterMeta = {
+    id: canister.id.toText(),
+    controllers: canister.controllers.map((c) => c.toText()),
+    cycles: canister.cycles.toString(),
+    status: canister.status,
+    version: canister.version.toString(),
+    globalTimer: canister.globalTimer.toString(),
+    certifiedData: Buffer.from(canister.certifiedData).toString('hex'),
+    stablePages: canister.stable.size,
+    globals: (snapshot?.globals ?? []).map((g) => (typeof g === 'bigint' ? `${g}n` : String(g))),
+    hasModule: !!snapshot,
+  };
+  await writeFile(join(dir, 'canister.json'), JSON.stringify(meta, null, 2));
+  if (snapshot) {
+    await writeFile(join(dir, 'module.wasm'), canister.module!.original);
+    await writeFile(join(dir, 'heap.bin'), snapshot.heap);
+  }
+  // Stable memory is sparse: store only the pages that were ever written, each after its index.
+  const parts: Uint8Array[] = [];
+  for (const [index, page] of canister.stable.entries()) {
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(index);
+    parts.push(header, page);
+  }
+  await writeFile(join(dir, 'stable.bin'), Buffer.concat(parts));
+}
+
+export async function loadState(
+  dir: string,
+  scheduler: Scheduler,
+): Promise<{ nextCanisterIndex: bigint }> {
+  const meta = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as NetworkMeta;
+  if (meta.format !== FORMAT) throw new Error(`state directory ${dir} has format ${meta.format}, expected ${FORMAT}`);
+  scheduler.time = BigInt(meta.time);
+  const root = join(dir, 'canisters');
+  for (const name of await readdir(root)) await loadCanister(join(root, name), scheduler);
+  return { nextCanisterIndex: BigInt(meta.nextCanisterIndex) };
+}
+
+async function loadCanister(dir: string, scheduler: Scheduler): Promise<void> {
+  const meta = JSON.parse(await readFile(join(dir, 'canister.json'), 'utf8')) as CanisterMeta;
+  const canister = scheduler.newCanister(
+    Principal.fromText(meta.id),
+    meta.controllers.map((c) => Principal.fromText(c)),
+    BigInt(meta.cycles),
+  );
+  canister.status = meta.status;
+  canister.version = BigInt(meta.version);
+  canister.globalTimer = BigInt(meta.globalTimer);
+  canister.certifiedData = new Uint8Array(Buffer.from(meta.certifiedData, 'hex'));
+  const stable = await readFile(join(dir, 'stable.bin'));
+  const pages: [number, Uint8Array][] = [];
+  for (let at = 0; at < stable.length; at += 4 + WASM_PAGE) {
+    pages.push([stable.readUInt32LE(at), new Uint8Array(stable.subarray(at + 4, at + 4 + WASM_PAGE))]);
+  }
+  canister.stable = StableMemory.restore(meta.stablePages, pages);
+  if (meta.hasModule) {
+    const instance = canister.instantiate(compileModule(new Uint8Array(await readFile(join(dir, 'module.wasm')))));
+    const globals = meta.globals.map((g) => (g.endsWith('n') ? BigInt(g.slice(0, -1)) : Number(g)));
+    instance.restore(new Uint8Array(await readFile(join(dir, 'heap.bin'))), globals);
+    canister.instance = instance;
+  }
+}

@@ -1,0 +1,536 @@
+// Rewrites a canister module so the host can run it under IC semantics, as the replica's own
+// instrumentation does:
+// - exports the function table (callbacks are table indices) and every mutable global (the stack
+//   pointer must be restored after a trap);
+// - routes every store and bulk memory write through helpers that report each 4 KiB page the first
+//   time a message writes it, so the host keeps an undo journal of heap pages instead of copying memory;
+// - counts instructions (statically per function entry and loop iteration) and traps past a limit.
+import { Reader, Writer } from './leb128.js';
+
+export const PAGE_SHIFT = 12;
+export const EXPORT_TABLE = '__localnet_table';
+export const EXPORT_DIRTY = '__localnet_dirty';
+export const EXPORT_MARKER = '__localnet_marker';
+export const EXPORT_COUNTER = '__localnet_instructions';
+export const EXPORT_LIMIT = '__localnet_limit';
+export const GLOBAL_PREFIX = '__localnet_global_';
+export const JOURNAL_MODULE = 'localnet';
+
+const I32 = 0x7f;
+const I64 = 0x7e;
+const F32 = 0x7d;
+const F64 = 0x7c;
+
+// Store opcodes: value type, width in bytes.
+const STORES: Record<number, [number, number]> = {
+  0x36: [I32, 4],
+  0x37: [I64, 8],
+  0x38: [F32, 4],
+  0x39: [F64, 8],
+  0x3a: [I32, 1],
+  0x3b: [I32, 2],
+  0x3c: [I64, 1],
+  0x3d: [I64, 2],
+  0x3e: [I64, 4],
+};
+
+export type InstrumentedModule = {
+  wasm: Uint8Array;
+  /** Indices of the module's own mutable globals, exported as GLOBAL_PREFIX + index. */
+  mutableGlobals: number[];
+};
+
+type Section = { id: number; body: Uint8Array };
+
+function readSections(bytes: Uint8Array): Section[] {
+  const r = new Reader(bytes, 8);
+  const sections: Section[] = [];
+  while (!r.done) {
+    const id = r.byte();
+    const size = r.u32();
+    sections.push({ id, body: r.take(size) });
+  }
+  return sections;
+}
+
+type Layout = {
+  typeCount: number;
+  funcImports: number;
+  globalImports: number;
+  definedFuncs: number;
+  tableCount: number;
+  globalTypes: { type: number; mutable: boolean }[];
+  memoryMaxPages: number;
+};
+
+function survey(sections: Section[]): Layout {
+  const layout: Layout = {
+    typeCount: 0,
+    funcImports: 0,
+    globalImports: 0,
+    definedFuncs: 0,
+    tableCount: 0,
+    globalTypes: [],
+    memoryMaxPages: 65536,
+  };
+  for (const s of sections) {
+    const r = new Reader(s.body);
+    if (s.id === 1) layout.typeCount = r.u32();
+    if (s.id === 2) {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) {
+        r.name();
+        r.name();
+        const kind = r.byte();
+        if (kind === 0) {
+          r.u32();
+          layout.funcImports++;
+        } else if (kind === 1) {
+          r.byte();
+          readLimits(r);
+          layout.tableCount++;
+        } else if (kind === 2) {
+          const limits = readLimits(r);
+          if (limits.max !== undefined) layout.memoryMaxPages = limits.max;
+        } else if (kind === 3) {
+          r.byte();
+          r.byte();
+          layout.globalImports++;
+        } else throw new Error(`unsupported import kind ${kind}`);
+      }
+    }
+    if (s.id === 3) layout.definedFuncs = r.u32();
+    if (s.id === 4) layout.tableCount += r.u32();
+    if (s.id === 5 && r.u32() > 0) {
+      const limits = readLimits(r);
+      if (limits.max !== undefined) layout.memoryMaxPages = limits.max;
+    }
+    if (s.id === 6) {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) {
+        const type = r.byte();
+        const mutable = r.byte() === 1;
+        layout.globalTypes.push({ type, mutable });
+        skipExpr(r);
+      }
+    }
+  }
+  return layout;
+}
+
+function readLimits(r: Reader): { min: number; max?: number } {
+  const flag = r.byte();
+  const min = r.u32();
+  return flag & 1 ? { min, max: r.u32() } : { min };
+}
+
+function skipExpr(r: Reader): void {
+  const sink = new Writer();
+  copyInstructions(r, sink, { shiftFunc: (i) => i, onStore: null, onLoop: null, onBulk: null }, true);
+}
+
+type RewriteHooks = {
+  shiftFunc: (index: number) => number;
+  /** Replaces a store; receives the opcode and its memarg offset. */
+  onStore: ((w: Writer, opcode: number, offset: number) => void) | null;
+  /** Called right after a `loop` header was written; returns the counter position to patch. */
+  onLoop: ((w: Writer) => number) | null;
+  /** Replaces memory.copy / memory.fill / memory.init (sub-opcode 10 / 11 / 8). */
+  onBulk: ((w: Writer, sub: number, dataIndex: number) => void) | null;
+};
+
+const NO_IMMEDIATES = new Set([0x00, 0x01, 0x05, 0x0f, 0x1a, 0x1b, 0xd1]);
+
+/**
+ * Copies instructions from r to w until the `end` that closes the current block (depth 0), and
+ * returns how many instructions ran outside any loop. Decodes every immediate, since byte values
+ * inside immediates must not be taken as opcodes.
+ */
+function copyInstructions(r: Reader, w: Writer, hooks: RewriteHooks, expr = false): number {
+  // One frame per open block; loops carry the position of their counter to patch at their end.
+  const frames: { loopAt: number }[] = [];
+  const counts: number[] = [0];
+  for (;;) {
+    const start = r.pos;
+    const op = r.byte();
+    counts[counts.length - 1]++;
+    switch (op) {
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: // if
+        r.s33();
+        w.bytes(r.bytes.subarray(start, r.pos));
+        if (op === 0x03 && hooks.onLoop) {
+          frames.push({ loopAt: hooks.onLoop(w) });
+          counts.push(0);
+        } else frames.push({ loopAt: -1 });
+        continue;
+      case 0x0b: {
+        // end
+        w.byte(op);
+        const frame = frames.pop();
+        if (!frame) return counts[0];
+        if (frame.loopAt >= 0) w.patchPaddedU32(frame.loopAt, counts.pop()!);
+        continue;
+      }
+      case 0x0c:
+      case 0x0d: // br, br_if
+      case 0x20:
+      case 0x21:
+      case 0x22: // local.get/set/tee
+      case 0x23:
+      case 0x24: // global.get/set
+      case 0x25:
+      case 0x26: // table.get/set
+        r.u32();
+        break;
+      case 0x0e: {
+        // br_table
+        const n = r.u32();
+        for (let i = 0; i <= n; i++) r.u32();
+        break;
+      }
+      case 0x10: // call
+      case 0xd2: {
+        // ref.func
+        const target = r.u32();
+        w.byte(op).u32(hooks.shiftFunc(target));
+        continue;
+      }
+      case 0x11: // call_indirect
+        r.u32();
+        r.u32();
+        break;
+      case 0x1c: {
+        // select with types
+        const n = r.u32();
+        r.take(n);
+        break;
+      }
+      case 0x41:
+      case 0x42:
+        r.skipLeb();
+        break;
+      case 0x43:
+        r.take(4);
+        break;
+      case 0x44:
+        r.take(8);
+        break;
+      case 0x3f:
+      case 0x40: // memory.size, memory.grow
+      case 0xd0: // ref.null
+        r.byte();
+        break;
+      case 0xfc: {
+        const sub = r.u32();
+        if (sub === 8) {
+          const data = r.u32();
+          r.byte();
+          if (hooks.onBulk) {
+            hooks.onBulk(w, sub, data);
+            continue;
+          }
+        } else if (sub === 9 || (sub >= 13 && sub <= 17)) r.u32();
+        else if (sub === 12 || sub === 14) {
+          r.u32();
+          r.u32();
+        } else if (sub === 10 || sub === 11) {
+          r.take(sub === 10 ? 2 : 1);
+          if (hooks.onBulk) {
+            hooks.onBulk(w, sub, 0);
+            continue;
+          }
+        } else if (sub > 7) throw new Error(`unsupported instruction 0xfc ${sub}`);
+        break;
+      }
+      default:
+        if (op >= 0x28 && op <= 0x3e) {
+          r.u32();
+          const offset = r.u32();
+          if (STORES[op] && hooks.onStore) {
+            hooks.onStore(w, op, offset);
+            continue;
+          }
+        } else if (!NO_IMMEDIATES.has(op) && !(op >= 0x45 && op <= 0xc4)) {
+          throw new Error(`unsupported instruction 0x${op.toString(16)}${expr ? ' in a constant expression' : ''}`);
+        }
+    }
+    w.bytes(r.bytes.subarray(start, r.pos));
+  }
+}
+
+function section(id: number, body: Uint8Array): Uint8Array {
+  return new Writer().byte(id).u32(body.length).bytes(body).finish();
+}
+
+/** Instruments a canister module; see the comment at the top of this file. */
+export function instrument(original: Uint8Array): InstrumentedModule {
+  const sections = readSections(original);
+  const layout = survey(sections);
+  if (!sections.some((s) => s.id === 10)) throw new Error('module has no code section');
+
+  // New indices appended after the module's own.
+  const tTouch = layout.typeCount; // (i32) -> ()
+  const tCheck = tTouch + 1; // (i32 addr, i32 len) -> ()
+  const tStore = { [I32]: tTouch + 2, [I64]: tTouch + 3, [F32]: tTouch + 4, [F64]: tTouch + 5 } as Record<number, number>;
+  const tTriple = tStore[I32]; // (i32, i32, i32) -> (): memory.copy/fill/init and i32 stores share it
+  const touchFunc = layout.funcImports; // the new import takes the first defined index
+  const shiftFunc = (i: number) => (i >= layout.funcImports ? i + 1 : i);
+  const firstHelper = layout.funcImports + 1 + layout.definedFuncs;
+  const dirtyTable = layout.tableCount;
+  const counterGlobal = layout.globalImports + layout.globalTypes.length;
+  const limitGlobal = counterGlobal + 1;
+
+  const helpers: { type: number; body: Uint8Array; name?: string }[] = [];
+  const checkFunc = firstHelper;
+  helpers.push({ type: tCheck, body: checkBody(dirtyTable, touchFunc) });
+  const storeHelper = new Map<number, number>();
+  for (const op of Object.keys(STORES).map(Number)) {
+    const [valueType, width] = STORES[op];
+    storeHelper.set(op, firstHelper + helpers.length);
+    helpers.push({ type: tStore[valueType], body: storeBody(op, width, checkFunc) });
+  }
+  const copyFunc = firstHelper + helpers.length;
+  helpers.push({ type: tTriple, body: bulkBody(checkFunc, [0xfc, 10, 0, 0]) });
+  const fillFunc = firstHelper + helpers.length;
+  helpers.push({ type: tTriple, body: bulkBody(checkFunc, [0xfc, 11, 0]) });
+  const initFuncs = new Map<number, number>();
+  const markerFunc = firstHelper + helpers.length;
+  helpers.push({ type: tTouch, body: Uint8Array.of(0, 0x0b), name: EXPORT_MARKER });
+
+  const counterCode = (w: Writer) => {
+    w.byte(0x23).u32(counterGlobal).byte(0x42);
+    const at = w.paddedU32(0);
+    w.byte(0x7c).byte(0x24).u32(counterGlobal);
+    return at;
+  };
+  const limitCheck = (w: Writer) => {
+    // if (counter > limit) unreachable
+    w.byte(0x23).u32(counterGlobal).byte(0x23).u32(limitGlobal).byte(0x56).byte(0x04).byte(0x40).byte(0x00).byte(0x0b);
+  };
+
+  const out: Uint8Array[] = [original.subarray(0, 8)];
+  const pendingInitHelpers: number[] = [];
+  let codeSection: Uint8Array | null = null;
+
+  for (const s of sections) {
+    const r = new Reader(s.body);
+    switch (s.id) {
+      case 0: {
+        // The name section would name the wrong functions once indices shift.
+        out.push(new Reader(s.body).name() === 'name' ? new Uint8Array(0) : section(0, s.body));
+        continue;
+      }
+      case 1: {
+        const w = new Writer().u32(r.u32() + 6).bytes(s.body.subarray(r.pos));
+        w.byte(0x60).u32(1).byte(I32).u32(0);
+        w.byte(0x60).u32(2).byte(I32).byte(I32).u32(0);
+        for (const t of [I32, I64, F32, F64]) w.byte(0x60).u32(3).byte(I32).byte(t).byte(I32).u32(0);
+        out.push(section(1, w.finish()));
+        continue;
+      }
+      case 2: {
+        const w = new Writer().u32(r.u32() + 1).bytes(s.body.subarray(r.pos));
+        w.name(JOURNAL_MODULE).name('touch').byte(0).u32(tTouch);
+        out.push(section(2, w.finish()));
+        continue;
+      }
+      case 3:
+        // Written after the code section is rewritten, when the helper list is complete.
+        out.push(new Uint8Array(0));
+        continue;
+      case 4: {
+        const w = new Writer().u32(r.u32() + 1).bytes(s.body.subarray(r.pos));
+        const entries = (layout.memoryMaxPages << (16 - PAGE_SHIFT)) >>> 0;
+        w.byte(0x70).byte(0x01).u32(entries).u32(entries);
+        out.push(section(4, w.finish()));
+        continue;
+      }
+      case 6: {
+        const n = r.u32();
+        const w = new Writer().u32(n + 2);
+        for (let i = 0; i < n; i++) {
+          w.byte(r.byte()).byte(r.byte());
+          copyInstructions(r, w, { shiftFunc, onStore: null, onLoop: null, onBulk: null }, true);
+        }
+        w.byte(I64).byte(1).byte(0x42).i64(0n).byte(0x0b);
+        w.byte(I64).byte(1).byte(0x42).i64(-1n).byte(0x0b);
+        out.push(section(6, w.finish()));
+        continue;
+      }
+      case 7: {
+        const n = r.u32();
+        const entries = new Writer();
+        let count = n;
+        for (let i = 0; i < n; i++) {
+          const name = r.name();
+          const kind = r.byte();
+          const index = r.u32();
+          entries.name(name).byte(kind).u32(kind === 0 ? shiftFunc(index) : index);
+        }
+        const add = (name: string, kind: number, index: number) => {
+          entries.name(name).byte(kind).u32(index);
+          count++;
+        };
+        add(EXPORT_TABLE, 1, 0);
+        add(EXPORT_DIRTY, 1, dirtyTable);
+        add(EXPORT_MARKER, 0, markerFunc);
+        add(EXPORT_COUNTER, 3, counterGlobal);
+        add(EXPORT_LIMIT, 3, limitGlobal);
+        layout.globalTypes.forEach((g, i) => {
+          if (g.mutable) add(GLOBAL_PREFIX + (layout.globalImports + i), 3, layout.globalImports + i);
+        });
+        out.push(section(7, new Writer().u32(count).bytes(entries.finish()).finish()));
+        continue;
+      }
+      case 8:
+        out.push(section(8, new Writer().u32(shiftFunc(r.u32())).finish()));
+        continue;
+      case 9:
+        out.push(section(9, rewriteElements(r, shiftFunc)));
+        continue;
+      case 10: {
+        const n = r.u32();
+        const w = new Writer();
+        const hooks: RewriteHooks = {
+          shiftFunc,
+          onStore: (w, op, offset) => {
+            w.byte(0x41).i32(offset).byte(0x10).u32(storeHelper.get(op)!);
+          },
+          onLoop: (w) => {
+            const at = counterCode(w);
+            limitCheck(w);
+            return at;
+          },
+          onBulk: (w, sub, data) => {
+            if (sub === 10) w.byte(0x10).u32(copyFunc);
+            else if (sub === 11) w.byte(0x10).u32(fillFunc);
+            else {
+              let f = initFuncs.get(data);
+              if (f === undefined) {
+                f = firstHelper + helpers.length + pendingInitHelpers.length;
+                initFuncs.set(data, f);
+                pendingInitHelpers.push(data);
+              }
+              w.byte(0x10).u32(f);
+            }
+          },
+        };
+        const bodies = new Writer();
+        for (let i = 0; i < n; i++) {
+          const size = r.u32();
+          const end = r.pos + size;
+          const body = new Writer();
+          const locals = r.u32();
+          body.u32(locals);
+          for (let l = 0; l < locals; l++) body.u32(r.u32()).byte(r.byte());
+          const entry = counterCode(body);
+          // Static estimate: each instruction outside loops counts once per call, each one inside
+          // a loop once per iteration.
+          body.patchPaddedU32(entry, copyInstructions(r, body, hooks));
+          if (r.pos !== end) throw new Error(`function ${i}: decoded ${r.pos} but body ends at ${end}`);
+          const bytes = body.finish();
+          bodies.u32(bytes.length).bytes(bytes);
+        }
+        for (const data of pendingInitHelpers) {
+          helpers.push({ type: tTriple, body: bulkBody(checkFunc, [0xfc, 8, ...leb(data), 0]) });
+        }
+        for (const h of helpers) bodies.u32(h.body.length).bytes(h.body);
+        w.u32(n + helpers.length).bytes(bodies.finish());
+        codeSection = section(10, w.finish());
+        out.push(codeSection);
+        continue;
+      }
+      default:
+        out.push(section(s.id, s.body));
+    }
+  }
+
+  // Function section: the module's own entries plus one per helper.
+  const fIndex = sections.findIndex((s) => s.id === 3);
+  const fr = new Reader(sections[fIndex].body);
+  const fw = new Writer().u32(fr.u32() + helpers.length).bytes(sections[fIndex].body.subarray(fr.pos));
+  for (const h of helpers) fw.u32(h.type);
+  out[fIndex + 1] = section(3, fw.finish());
+  if (!sections.some((s) => s.id === 4)) throw new Error('module has no table section');
+
+  const total = out.reduce((n, b) => n + b.length, 0);
+  const wasm = new Uint8Array(total);
+  let offset = 0;
+  for (const b of out) {
+    wasm.set(b, offset);
+    offset += b.length;
+  }
+  const mutableGlobals = layout.globalTypes.flatMap((g, i) => (g.mutable ? [layout.globalImports + i] : []));
+  return { wasm, mutableGlobals };
+}
+
+function leb(value: number): number[] {
+  return Array.from(new Writer().u32(value).finish());
+}
+
+function rewriteElements(r: Reader, shiftFunc: (i: number) => number): Uint8Array {
+  const n = r.u32();
+  const w = new Writer().u32(n);
+  const plain: RewriteHooks = { shiftFunc, onStore: null, onLoop: null, onBulk: null };
+  for (let i = 0; i < n; i++) {
+    const flags = r.u32();
+    w.u32(flags);
+    if (flags & 2 && !(flags & 1)) w.u32(r.u32()); // explicit table index
+    if (!(flags & 1)) copyInstructions(r, w, plain, true); // active: offset expression
+    if (flags & 3) w.byte(r.byte()); // elemkind or reftype
+    const count = r.u32();
+    w.u32(count);
+    for (let j = 0; j < count; j++) {
+      if (flags & 4) copyInstructions(r, w, plain, true);
+      else w.u32(shiftFunc(r.u32()));
+    }
+  }
+  return w.finish();
+}
+
+// Helper bodies. Locals are declared after the parameters.
+
+/** check(addr, len): reports each page in [addr, addr + len) not yet written by this message. */
+function checkBody(dirtyTable: number, touchFunc: number): Uint8Array {
+  const w = new Writer();
+  w.u32(1).u32(2).byte(I32); // locals 2 = page, 3 = last page
+  // if len == 0 return
+  w.byte(0x20).u32(1).byte(0x45).byte(0x04).byte(0x40).byte(0x0f).byte(0x0b);
+  // page = addr >> SHIFT
+  w.byte(0x20).u32(0).byte(0x41).i32(PAGE_SHIFT).byte(0x76).byte(0x21).u32(2);
+  // last = (addr + len - 1) >> SHIFT
+  w.byte(0x20).u32(0).byte(0x20).u32(1).byte(0x6a).byte(0x41).i32(1).byte(0x6b);
+  w.byte(0x41).i32(PAGE_SHIFT).byte(0x76).byte(0x21).u32(3);
+  // loop: if table[page] is null, touch(page); page++; continue while page <= last
+  w.byte(0x03).byte(0x40);
+  w.byte(0x20).u32(2).byte(0x25).u32(dirtyTable).byte(0xd1).byte(0x04).byte(0x40);
+  w.byte(0x20).u32(2).byte(0x10).u32(touchFunc).byte(0x0b);
+  w.byte(0x20).u32(2).byte(0x41).i32(1).byte(0x6a).byte(0x22).u32(2);
+  w.byte(0x20).u32(3).byte(0x4d).byte(0x0d).u32(0);
+  w.byte(0x0b).byte(0x0b);
+  return w.finish();
+}
+
+/** store(addr, value, offset): check the written bytes, then store at addr + offset. */
+function storeBody(op: number, width: number, checkFunc: number): Uint8Array {
+  const w = new Writer();
+  w.u32(1).u32(1).byte(I32); // local 3 = effective address
+  w.byte(0x20).u32(0).byte(0x20).u32(2).byte(0x6a).byte(0x22).u32(3);
+  w.byte(0x41).i32(width).byte(0x10).u32(checkFunc);
+  w.byte(0x20).u32(3).byte(0x20).u32(1).byte(op).u32(0).u32(0);
+  w.byte(0x0b);
+  return w.finish();
+}
+
+/** copy(dst, src, n) / fill(dst, value, n) / init(dst, src, n): check [dst, dst + n), then run the op. */
+function bulkBody(checkFunc: number, opBytes: number[]): Uint8Array {
+  const w = new Writer();
+  w.u32(0);
+  w.byte(0x20).u32(0).byte(0x20).u32(2).byte(0x10).u32(checkFunc);
+  w.byte(0x20).u32(0).byte(0x20).u32(1).byte(0x20).u32(2);
+  for (const b of opBytes) w.byte(b);
+  w.byte(0x0b);
+  return w.finish();
+}
