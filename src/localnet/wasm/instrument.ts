@@ -42,6 +42,10 @@ export type InstrumentedModule = {
 
 type Section = { id: number; body: Uint8Array };
 
+// Known sections in the order the binary format requires (12, data count, precedes code).
+const SECTION_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11];
+
+/** Reads the sections, adding empty ones the instrumentation appends to (types, imports, tables, globals, exports). */
 function readSections(bytes: Uint8Array): Section[] {
   const r = new Reader(bytes, 8);
   const sections: Section[] = [];
@@ -49,6 +53,12 @@ function readSections(bytes: Uint8Array): Section[] {
     const id = r.byte();
     const size = r.u32();
     sections.push({ id, body: r.take(size) });
+  }
+  for (const id of [1, 2, 4, 6, 7]) {
+    if (sections.some((s) => s.id === id)) continue;
+    const rank = SECTION_ORDER.indexOf(id);
+    const at = sections.findIndex((s) => s.id !== 0 && SECTION_ORDER.indexOf(s.id) > rank);
+    sections.splice(at < 0 ? sections.length : at, 0, { id, body: Uint8Array.of(0) });
   }
   return sections;
 }
@@ -453,7 +463,6 @@ export function instrument(original: Uint8Array): InstrumentedModule {
   const fw = new Writer().u32(fr.u32() + helpers.length).bytes(sections[fIndex].body.subarray(fr.pos));
   for (const h of helpers) fw.u32(h.type);
   out[fIndex + 1] = section(3, fw.finish());
-  if (!sections.some((s) => s.id === 4)) throw new Error('module has no table section');
 
   const total = out.reduce((n, b) => n + b.length, 0);
   const wasm = new Uint8Array(total);

@@ -1,0 +1,37 @@
+// The local network's root of trust: a BLS12-381 key that signs certificates over state trees, as
+// a subnet's threshold key does. Agents fetch its public key from /api/v2/status.
+import { BLS12_381_G2_OID, Cbor, wrapDER } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
+import { bls12_381 } from '@noble/curves/bls12-381';
+
+import { digest, type HashTree, leaf, leb128, node } from './hash_tree.js';
+
+const STATE_ROOT_DOMAIN = Uint8Array.from([13, ...new TextEncoder().encode('ic-state-root')]);
+
+export class Certifier {
+  readonly publicKey: Uint8Array;
+  /** The root key as agents expect it: DER with the BLS12-381 G2 OID. */
+  readonly derPublicKey: Uint8Array;
+
+  constructor(readonly secretKey: Uint8Array = bls12_381.utils.randomPrivateKey()) {
+    this.publicKey = bls12_381.getPublicKeyForShortSignatures(secretKey);
+    this.derPublicKey = wrapDER(this.publicKey, BLS12_381_G2_OID);
+  }
+
+  /** A CBOR certificate: the tree and a signature over its root hash. */
+  certify(tree: HashTree): Uint8Array {
+    const message = new Uint8Array([...STATE_ROOT_DOMAIN, ...digest(tree)]);
+    const signature = bls12_381.signShortSignature(message, this.secretKey);
+    return Cbor.encode({ tree, signature });
+  }
+
+  /** The certificate a query sees through ic0.data_certificate_copy. */
+  dataCertificate(canisterId: Principal, certifiedData: Uint8Array, time: bigint): Uint8Array {
+    return this.certify(
+      node([
+        ['canister', node([[canisterId.toUint8Array(), node([['certified_data', leaf(certifiedData)]])]])],
+        ['time', leaf(leb128(time))],
+      ]),
+    );
+  }
+}
