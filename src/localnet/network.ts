@@ -5,6 +5,7 @@ import { Principal } from '@dfinity/principal';
 import { readFile } from 'node:fs/promises';
 
 import type { Canister, Counters } from './canister.js';
+import { Certifier } from './certification/certifier.js';
 import { Reject } from './errors.js';
 import { type Actor, createActor } from './actor.js';
 import { ManagementCanister, DEFAULT_PROVISIONAL_CYCLES } from './management/index.js';
@@ -44,7 +45,10 @@ export class LocalNetwork {
   private readonly logs = new Map<string, string[]>();
   private clock: NodeJS.Timeout | null = null;
   private nextCanisterIndex = 0n;
+  private readonly certificates = new Map<string, Uint8Array>();
   readonly scheduler: Scheduler;
+  /** The root key that signs certificates; kept in the state directory across restarts. */
+  certifier = new Certifier();
 
   private constructor(private readonly options: LocalNetworkOptions) {
     const start = options.time instanceof Date ? options.time.getTime() : (options.time ?? Date.now());
@@ -59,7 +63,9 @@ export class LocalNetwork {
   static async create(options: LocalNetworkOptions = {}): Promise<LocalNetwork> {
     const network = new LocalNetwork(options);
     if (options.stateDir && hasState(options.stateDir)) {
-      ({ nextCanisterIndex: network.nextCanisterIndex } = await loadState(options.stateDir, network.scheduler));
+      const state = await loadState(options.stateDir, network.scheduler);
+      network.nextCanisterIndex = state.nextCanisterIndex;
+      network.certifier = new Certifier(state.rootSecretKey);
     }
     if (options.autoTime) {
       network.followClock();
@@ -101,11 +107,20 @@ export class LocalNetwork {
     const canister = this.scheduler.canister(canisterId);
     const refusal = this.scheduler.refusal(canister, canisterId, method, 'query');
     if (refusal) throw refusal;
-    return unwrap(this.scheduler.query(canister!, method, arg, sender, this.certificateFor?.(canister!)));
+    return unwrap(this.scheduler.query(canister!, method, arg, sender, () => this.dataCertificate(canister!)));
   }
 
-  /** Set by the HTTP gateway, which owns the root key: the data certificate a query sees. */
-  certificateFor?: (canister: Canister) => Uint8Array | undefined;
+  /** Signed once per certified value and time, since a BLS signature takes milliseconds. */
+  private dataCertificate(canister: Canister): Uint8Array {
+    const key = `${canister.id.toText()}:${Buffer.from(canister.certifiedData).toString('hex')}:${this.scheduler.time}`;
+    let certificate = this.certificates.get(key);
+    if (!certificate) {
+      certificate = this.certifier.dataCertificate(canister.id, canister.certifiedData, this.scheduler.time);
+      if (this.certificates.size > 1000) this.certificates.clear();
+      this.certificates.set(key, certificate);
+    }
+    return certificate;
+  }
 
   private chargeIngress(canister: Canister, method: string, arg: Uint8Array): boolean {
     const fees = this.scheduler.fees;
@@ -261,7 +276,7 @@ export class LocalNetwork {
   async checkpoint(): Promise<void> {
     if (!this.options.stateDir) throw new Error('this network was created without a stateDir');
     await this.scheduler.settle();
-    await saveState(this.options.stateDir, this.scheduler, this.nextCanisterIndex);
+    await saveState(this.options.stateDir, this.scheduler, { nextCanisterIndex: this.nextCanisterIndex, rootSecretKey: this.certifier.secretKey });
   }
 
   async stop(): Promise<void> {

@@ -363,6 +363,8 @@ export class Scheduler {
         canister.applyEffects({ ...cleanupOutcome.effects, calls: [] });
         canister.commit();
       } else canister.rollback();
+      // The trapped callback is paid for above; what finish() charges now is the cleanup's execution.
+      outcome = { ok: false, trap: outcome.trap, instructions: cleanupOutcome.instructions };
     }
     this.finish(canister, context, outcome);
   }
@@ -372,8 +374,9 @@ export class Scheduler {
     for (const canister of this.canisters.values()) {
       const due = canister.globalTimer !== 0n && canister.globalTimer <= this.time;
       if (!due || canister.status !== 'running' || !canister.module?.exports.has('canister_global_timer')) continue;
-      canister.globalTimer = 0n; // the timer deactivates when it fires
+      // The spec fires the timer only when the canister can pay for the message; until then it stays set.
       if (!canister.canAffordExecution()) continue;
+      canister.globalTimer = 0n; // the timer deactivates when it fires
       const context = this.openContext(canister, { kind: 'system' }, 0n);
       context.replied = true;
       const input: ExecInput = {
@@ -412,7 +415,7 @@ export class Scheduler {
   }
 
   /** Runs a query: never persists anything, whatever the method writes. */
-  query(canister: Canister, method: string, arg: Uint8Array, caller: Principal, certificate?: Uint8Array): CallResult {
+  query(canister: Canister, method: string, arg: Uint8Array, caller: Principal, certificate?: () => Uint8Array): CallResult {
     const input: ExecInput = {
       kind: 'NRQ',
       method,

@@ -34,7 +34,8 @@ export type ExecInput = {
   refunded?: bigint;
   rejectCode?: number;
   rejectMessage?: string;
-  certificate?: Uint8Array;
+  /** The data certificate a non-replicated query may read; made only when asked for (signing is slow). */
+  certificate?: () => Uint8Array;
 };
 
 export type Effects = {
@@ -100,6 +101,7 @@ export class SystemApi {
   effects!: Effects;
   private replyBuffer: Uint8Array[] = [];
   private pendingCall: OutgoingCall | null = null;
+  private certificateBytes: Uint8Array | undefined;
 
   attach(instance: WasmInstance): void {
     this.instance = instance;
@@ -111,6 +113,7 @@ export class SystemApi {
     this.effects = { calls: [], balanceDelta: 0n, accepted: 0n };
     this.replyBuffer = [];
     this.pendingCall = null;
+    this.certificateBytes = undefined;
   }
 
   private check(group: string, name: string): void {
@@ -377,7 +380,8 @@ export class SystemApi {
   }
 
   private certificate(): Uint8Array {
-    return this.input.certificate ?? new Uint8Array(0);
+    this.certificateBytes ??= this.input.certificate?.() ?? new Uint8Array(0);
+    return this.certificateBytes;
   }
 
   private stableRead(dst: number, offset: number, size: number): void {

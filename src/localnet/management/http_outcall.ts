@@ -23,15 +23,16 @@ export function isLoopback(hostname: string): boolean {
 
 /** Validates the request and computes its cost before anything is sent. */
 export function outcallCost(scheduler: Scheduler, args: HttpRequestArgs): { cost: bigint; maxResponse: bigint } | Reject {
+  if (args.url.length > MAX_URL_LENGTH) return new Reject(RejectCode.CANISTER_REJECT, `URL length exceeds the maximum of ${MAX_URL_LENGTH}`);
   let url: URL;
   try {
     url = new URL(args.url);
-  } catch {
-    return new Reject(RejectCode.CANISTER_REJECT, `Invalid URL ${args.url}: not an absolute URL`);
+  } catch (error) {
+    // The replica's adapter refuses these with InvalidArgument, which reaches the canister as SYS_FATAL.
+    return new Reject(RejectCode.SYS_FATAL, `Failed to parse URL: ${(error as Error).message}`);
   }
-  if (args.url.length > MAX_URL_LENGTH) return new Reject(RejectCode.CANISTER_REJECT, `URL length exceeds the maximum of ${MAX_URL_LENGTH}`);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return new Reject(RejectCode.CANISTER_REJECT, `Invalid URL ${args.url}: only https is allowed (plain http only to loopback addresses on the local network)`);
+    return new Reject(RejectCode.SYS_FATAL, `Url need to specify https scheme (the local network allows plain http to loopback addresses only): ${args.url}`);
   }
   const maxResponse = args.max_response_bytes[0] ?? HTTP_MAX_RESPONSE_BYTES;
   if (maxResponse > HTTP_MAX_RESPONSE_BYTES) {

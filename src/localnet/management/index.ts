@@ -55,7 +55,7 @@ export class ManagementCanister implements ManagementHandler {
   handle(request: Request): Answer | Promise<Answer> | 'deferred' {
     const handler = Object.hasOwn(this.methods, request.method) ? this.methods[request.method] : undefined;
     if (!handler) {
-      return refuse(request, new Reject(RejectCode.DESTINATION_INVALID, `Management canister has no method '${request.method}' on the local network`));
+      return refuse(request, Reject.of(ErrorCode.CANISTER_METHOD_NOT_FOUND, `Management canister has no method '${request.method}' on the local network`));
     }
     try {
       return handler(request);

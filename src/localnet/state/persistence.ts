@@ -12,7 +12,10 @@ import { compileModule } from '../wasm/module_cache.js';
 
 const FORMAT = 1;
 
-type NetworkMeta = { format: number; time: string; nextCanisterIndex: string; subnetSize: number };
+type NetworkMeta = { format: number; time: string; nextCanisterIndex: string; subnetSize: number; rootSecretKey: string };
+
+/** What the network keeps besides its canisters. */
+export type NetworkState = { nextCanisterIndex: bigint; rootSecretKey: Uint8Array };
 
 type CanisterMeta = {
   id: string;
@@ -32,15 +35,16 @@ export function hasState(dir: string): boolean {
   return existsSync(join(dir, 'network.json'));
 }
 
-export async function saveState(dir: string, scheduler: Scheduler, nextCanisterIndex: bigint): Promise<void> {
+export async function saveState(dir: string, scheduler: Scheduler, state: NetworkState): Promise<void> {
   const tmp = `${dir}.saving`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(join(tmp, 'canisters'), { recursive: true });
   const meta: NetworkMeta = {
     format: FORMAT,
     time: scheduler.time.toString(),
-    nextCanisterIndex: nextCanisterIndex.toString(),
+    nextCanisterIndex: state.nextCanisterIndex.toString(),
     subnetSize: scheduler.options.subnetSize,
+    rootSecretKey: Buffer.from(state.rootSecretKey).toString('hex'),
   };
   await writeFile(join(tmp, 'network.json'), JSON.stringify(meta, null, 2));
   for (const canister of scheduler.canisters.values()) await saveCanister(join(tmp, 'canisters', canister.id.toText()), canister);
@@ -81,13 +85,13 @@ async function saveCanister(dir: string, canister: Canister): Promise<void> {
 export async function loadState(
   dir: string,
   scheduler: Scheduler,
-): Promise<{ nextCanisterIndex: bigint }> {
+): Promise<NetworkState> {
   const meta = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as NetworkMeta;
   if (meta.format !== FORMAT) throw new Error(`state directory ${dir} has format ${meta.format}, expected ${FORMAT}`);
   scheduler.time = BigInt(meta.time);
   const root = join(dir, 'canisters');
   for (const name of await readdir(root)) await loadCanister(join(root, name), scheduler);
-  return { nextCanisterIndex: BigInt(meta.nextCanisterIndex) };
+  return { nextCanisterIndex: BigInt(meta.nextCanisterIndex), rootSecretKey: new Uint8Array(Buffer.from(meta.rootSecretKey, 'hex')) };
 }
 
 async function loadCanister(dir: string, scheduler: Scheduler): Promise<void> {

@@ -4,7 +4,8 @@
 //   pointer must be restored after a trap);
 // - routes every store and bulk memory write through helpers that report each 4 KiB page the first
 //   time a message writes it, so the host keeps an undo journal of heap pages instead of copying memory;
-// - counts instructions (statically per function entry and loop iteration) and traps past a limit.
+// - counts instructions per basic block executed, as the replica's instrumentation does (it charges
+//   each block's length at the block's start), and traps past a limit, checked at each loop iteration.
 import { Reader, Writer } from './leb128.js';
 
 export const PAGE_SHIFT = 12;
@@ -136,7 +137,7 @@ function readLimits(r: Reader): { min: number; max?: number } {
 
 function skipExpr(r: Reader): void {
   const sink = new Writer();
-  copyInstructions(r, sink, { shiftFunc: (i) => i, onStore: null, onLoop: null, onBulk: null }, true);
+  copyInstructions(r, sink, { shiftFunc: (i) => i, onStore: null, onLoop: null, onBlock: null, onBulk: null }, true);
 }
 
 type RewriteHooks = {
@@ -145,46 +146,121 @@ type RewriteHooks = {
   onStore: ((w: Writer, opcode: number, offset: number) => void) | null;
   /** Called right after a `loop` header was written; returns the counter position to patch. */
   onLoop: ((w: Writer) => number) | null;
+  /** Called where any other basic block begins; returns the counter position to patch. */
+  onBlock: ((w: Writer) => number) | null;
   /** Replaces memory.copy / memory.fill / memory.init (sub-opcode 10 / 11 / 8). */
   onBulk: ((w: Writer, sub: number, dataIndex: number) => void) | null;
 };
 
 const NO_IMMEDIATES = new Set([0x00, 0x01, 0x05, 0x0f, 0x1a, 0x1b, 0xd1]);
 
+/** Instruction costs that differ from 1, from the replica's table (embedders' instruction_to_cost). */
+const COSTS = new Map<number, number>([
+  // block, loop, else, end only mark code blocks.
+  [0x02, 0], [0x03, 0], [0x05, 0], [0x0b, 0],
+  // if, br, br_if, br_table; call, call_indirect
+  [0x04, 2], [0x0c, 2], [0x0d, 2], [0x0e, 2], [0x10, 5], [0x11, 10],
+  // global.get/set, table.get/set, memory.size, memory.grow
+  [0x23, 2], [0x24, 2], [0x25, 5], [0x26, 5], [0x3f, 20], [0x40, 300],
+  // integer division and remainder
+  [0x6d, 10], [0x6e, 10], [0x6f, 10], [0x70, 10], [0x7f, 10], [0x80, 10], [0x81, 10], [0x82, 10],
+  // float comparisons
+  ...[0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66].map((op) => [op, 3] as [number, number]),
+  // f32 and f64: ceil, floor, trunc, nearest, sqrt, add, sub, mul, div, min, max, copysign
+  [0x8d, 2], [0x8e, 2], [0x8f, 2], [0x90, 2], [0x91, 5], [0x92, 2], [0x93, 2], [0x94, 2], [0x95, 3], [0x96, 18], [0x97, 18], [0x98, 2],
+  [0x9b, 2], [0x9c, 2], [0x9d, 2], [0x9e, 2], [0x9f, 8], [0xa0, 2], [0xa1, 2], [0xa2, 2], [0xa3, 5], [0xa4, 18], [0xa5, 18], [0xa6, 3],
+  // float to integer truncations; integer to float conversions (unsigned ones are dearer)
+  ...[0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1].map((op) => [op, 20] as [number, number]),
+  [0xb2, 3], [0xb3, 16], [0xb4, 3], [0xb5, 16], [0xb7, 3], [0xb8, 16], [0xb9, 3], [0xba, 16],
+  // ref.is_null, ref.func
+  [0xd1, 5], [0xd2, 130],
+]);
+
+/** Costs of the 0xfc instructions: saturating truncations, then bulk memory and table operations. */
+function prefixedCost(sub: number): number {
+  if (sub <= 7) return 20;
+  if (sub === 9 || sub === 13 || sub === 15) return 300; // data.drop, elem.drop, table.grow
+  return 100; // memory.init/copy/fill, table.init/copy/fill/size
+}
+
 /**
  * Copies instructions from r to w until the `end` that closes the current block (depth 0), and
- * returns how many instructions ran outside any loop. Decodes every immediate, since byte values
- * inside immediates must not be taken as opcodes.
+ * returns the cost of the function's first basic block (the caller charges it at the function entry).
+ * Basic blocks are cut where the replica's instrumentation cuts them: a new one begins inside each
+ * `loop` (charged, with the limit check, on every iteration) and `if`, and after each `else`, `end`,
+ * branch, `return` and `unreachable`. Instructions cost what the replica's table says (COSTS; the
+ * markers `block`, `loop`, `else` and `end` cost nothing). A block's counter is written just before
+ * its first instruction with a cost and patched with the block's cost once it is read, so empty
+ * blocks get no counter.
+ * Decodes every immediate, since byte values inside immediates must not be taken as opcodes.
  */
 function copyInstructions(r: Reader, w: Writer, hooks: RewriteHooks, expr = false): number {
-  // One frame per open block; loops carry the position of their counter to patch at their end.
-  const frames: { loopAt: number }[] = [];
-  const counts: number[] = [0];
+  let depth = 0;
+  // The block being read: where its counter is (ENTRY: the caller's, NONE: not written yet) and its cost.
+  const ENTRY = -1;
+  const NONE = -2;
+  let counterAt = ENTRY;
+  let cost = 0;
+  let entryCost = 0;
+  // The counter the current block gets once it has an instruction with a cost.
+  let pending = null as ((w: Writer) => number) | null;
+  const begin = (hook: ((w: Writer) => number) | null) => {
+    if (!hook) return;
+    if (counterAt === ENTRY) entryCost = cost;
+    else if (counterAt !== NONE) w.patchPaddedU32(counterAt, cost);
+    counterAt = NONE;
+    cost = 0;
+    pending = hook;
+  };
   for (;;) {
     const start = r.pos;
     const op = r.byte();
-    counts[counts.length - 1]++;
+    const opCost = op === 0xfc ? prefixedCost(r.bytes[r.pos]) : (COSTS.get(op) ?? 1);
+    if (opCost > 0) {
+      if (pending) {
+        counterAt = pending(w);
+        pending = null;
+      }
+      cost += opCost;
+    }
     switch (op) {
       case 0x02: // block
       case 0x03: // loop
       case 0x04: // if
         r.s33();
         w.bytes(r.bytes.subarray(start, r.pos));
-        if (op === 0x03 && hooks.onLoop) {
-          frames.push({ loopAt: hooks.onLoop(w) });
-          counts.push(0);
-        } else frames.push({ loopAt: -1 });
+        depth++;
+        if (op !== 0x02) begin(op === 0x03 ? hooks.onLoop : hooks.onBlock);
         continue;
-      case 0x0b: {
-        // end
+      case 0x0b: // end
         w.byte(op);
-        const frame = frames.pop();
-        if (!frame) return counts[0];
-        if (frame.loopAt >= 0) w.patchPaddedU32(frame.loopAt, counts.pop()!);
+        if (depth === 0) {
+          begin(hooks.onBlock); // patches the last block's counter
+          return counterAt === ENTRY ? cost : entryCost;
+        }
+        depth--;
+        begin(hooks.onBlock);
+        continue;
+      case 0x05: // else
+      case 0x00: // unreachable
+      case 0x0f: // return
+        w.byte(op);
+        begin(hooks.onBlock);
+        continue;
+      case 0x0c: // br
+      case 0x0d: // br_if
+        r.u32();
+        w.bytes(r.bytes.subarray(start, r.pos));
+        begin(hooks.onBlock);
+        continue;
+      case 0x0e: {
+        // br_table
+        const n = r.u32();
+        for (let i = 0; i <= n; i++) r.u32();
+        w.bytes(r.bytes.subarray(start, r.pos));
+        begin(hooks.onBlock);
         continue;
       }
-      case 0x0c:
-      case 0x0d: // br, br_if
       case 0x20:
       case 0x21:
       case 0x22: // local.get/set/tee
@@ -194,12 +270,6 @@ function copyInstructions(r: Reader, w: Writer, hooks: RewriteHooks, expr = fals
       case 0x26: // table.get/set
         r.u32();
         break;
-      case 0x0e: {
-        // br_table
-        const n = r.u32();
-        for (let i = 0; i <= n; i++) r.u32();
-        break;
-      }
       case 0x10: // call
       case 0xd2: {
         // ref.func
@@ -362,7 +432,7 @@ export function instrument(original: Uint8Array): InstrumentedModule {
         const w = new Writer().u32(n + 2);
         for (let i = 0; i < n; i++) {
           w.byte(r.byte()).byte(r.byte());
-          copyInstructions(r, w, { shiftFunc, onStore: null, onLoop: null, onBulk: null }, true);
+          copyInstructions(r, w, { shiftFunc, onStore: null, onLoop: null, onBlock: null, onBulk: null }, true);
         }
         w.byte(I64).byte(1).byte(0x42).i64(0n).byte(0x0b);
         w.byte(I64).byte(1).byte(0x42).i64(-1n).byte(0x0b);
@@ -413,6 +483,7 @@ export function instrument(original: Uint8Array): InstrumentedModule {
             limitCheck(w);
             return at;
           },
+          onBlock: counterCode,
           onBulk: (w, sub, data) => {
             if (sub === 10) w.byte(0x10).u32(copyFunc);
             else if (sub === 11) w.byte(0x10).u32(fillFunc);
@@ -436,8 +507,6 @@ export function instrument(original: Uint8Array): InstrumentedModule {
           body.u32(locals);
           for (let l = 0; l < locals; l++) body.u32(r.u32()).byte(r.byte());
           const entry = counterCode(body);
-          // Static estimate: each instruction outside loops counts once per call, each one inside
-          // a loop once per iteration.
           body.patchPaddedU32(entry, copyInstructions(r, body, hooks));
           if (r.pos !== end) throw new Error(`function ${i}: decoded ${r.pos} but body ends at ${end}`);
           const bytes = body.finish();
@@ -482,7 +551,7 @@ function leb(value: number): number[] {
 function rewriteElements(r: Reader, shiftFunc: (i: number) => number): Uint8Array {
   const n = r.u32();
   const w = new Writer().u32(n);
-  const plain: RewriteHooks = { shiftFunc, onStore: null, onLoop: null, onBulk: null };
+  const plain: RewriteHooks = { shiftFunc, onStore: null, onLoop: null, onBlock: null, onBulk: null };
   for (let i = 0; i < n; i++) {
     const flags = r.u32();
     w.u32(flags);

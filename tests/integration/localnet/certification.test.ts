@@ -1,6 +1,6 @@
 // certified_data_set and data_certificate: a query sees a certificate signed by the network's
 // root key, which the stock @dfinity/agent verifies, holding the canister's certified data.
-import { Certificate, LookupPathStatus } from '@dfinity/agent';
+import { Certificate, LookupPathStatus, lookupResultToBuffer } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -30,7 +30,7 @@ describe('certified data', () => {
         });
         const found = certificate.lookup_path(['canister', probe.canisterId.toUint8Array(), 'certified_data']);
         expect(found.status).toBe(LookupPathStatus.Found);
-        expect(Uint8Array.from(found.value as Uint8Array)).toEqual(data);
+        expect(lookupResultToBuffer(found)).toEqual(data);
     });
 
     it('is rejected by the agent under another root key', async () => {
@@ -57,6 +57,6 @@ describe('certified data', () => {
             canisterId: probe.canisterId
         });
         const found = certificate.lookup_path(['canister', probe.canisterId.toUint8Array(), 'certified_data']);
-        expect(Uint8Array.from(found.value as Uint8Array)).toEqual(new Uint8Array(32).fill(7));
+        expect(lookupResultToBuffer(found)).toEqual(new Uint8Array(32).fill(7));
     });
 });
