@@ -96,18 +96,36 @@ export class LocalNetwork {
   // Calls
 
   /** An update call as an ingress message; resolves with the reply bytes or throws a Reject. */
-  async updateCall({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Promise<Uint8Array> {
-    const canister = this.scheduler.canister(canisterId);
-    if (canister && !this.chargeIngress(canister, method, arg)) throw this.scheduler.outOfCycles(canister);
-    return unwrap(await this.scheduler.submit({ caller: sender, callee: canisterId, method, arg, cycles: 0n }));
+  async updateCall(options: CallOptions): Promise<Uint8Array> {
+    return unwrap(await this.submitIngress(options));
   }
 
   /** A query call: runs at once and never changes state. */
-  async queryCall({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Promise<Uint8Array> {
+  async queryCall(options: CallOptions): Promise<Uint8Array> {
+    return unwrap(this.runQuery(options));
+  }
+
+  /**
+   * Inducts an ingress message and resolves with its result. A canister that cannot pay for the
+   * ingress and the execution's base fee refuses it without being charged, as the IC does.
+   */
+  submitIngress({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Promise<CallResult> {
+    const canister = this.scheduler.canister(canisterId);
+    if (canister) {
+      const fees = this.scheduler.fees;
+      const cost = fees.ingressMessage + fees.ingressByte * BigInt(method.length + arg.length);
+      if (canister.cycles < cost + fees.updateMessageExecution) return Promise.resolve({ reject: this.scheduler.outOfCycles(canister) });
+      canister.cycles -= cost;
+      canister.counters.cyclesSpent += cost;
+    }
+    return this.scheduler.submit({ caller: sender, callee: canisterId, method, arg, cycles: 0n });
+  }
+
+  runQuery({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): CallResult {
     const canister = this.scheduler.canister(canisterId);
     const refusal = this.scheduler.refusal(canister, canisterId, method, 'query');
-    if (refusal) throw refusal;
-    return unwrap(this.scheduler.query(canister!, method, arg, sender, () => this.dataCertificate(canister!)));
+    if (refusal) return { reject: refusal };
+    return this.scheduler.query(canister!, method, arg, sender, () => this.dataCertificate(canister!));
   }
 
   /** Signed once per certified value and time, since a BLS signature takes milliseconds. */
@@ -120,15 +138,6 @@ export class LocalNetwork {
       this.certificates.set(key, certificate);
     }
     return certificate;
-  }
-
-  private chargeIngress(canister: Canister, method: string, arg: Uint8Array): boolean {
-    const fees = this.scheduler.fees;
-    const cost = fees.ingressMessage + fees.ingressByte * BigInt(method.length + arg.length);
-    if (canister.cycles < cost) return false;
-    canister.cycles -= cost;
-    canister.counters.cyclesSpent += cost;
-    return true;
   }
 
   private async management(method: string, type: IDL.Type, args: unknown, sender: Principal): Promise<Uint8Array> {
