@@ -6,6 +6,7 @@ import { feesFor, MAX_RESPONSE_BYTES } from './cycles.js';
 import { ErrorCode, Trap } from './errors.js';
 import { WasmInstance } from './host/heap.js';
 import { StableMemory } from './host/stable_memory.js';
+import { ChunkStore } from './management/chunks.js';
 import { type CanisterEnv, type Effects, type ExecInput, SystemApi } from './host/system_api.js';
 import type { CompiledModule } from './wasm/module_cache.js';
 
@@ -34,6 +35,8 @@ export class Canister implements CanisterEnv {
   stable = new StableMemory();
   instance: WasmInstance | null = null;
   readonly counters: Counters = { messages: 0, instructions: 0n, cyclesSpent: 0n, outcalls: 0, calls: 0 };
+  /** Wasm chunks uploaded for chunked installation (not persisted across restarts). */
+  readonly chunks = new ChunkStore();
   /** Call contexts awaiting replies of outgoing calls; stopping waits until there are none. */
   openCallContexts = 0;
 

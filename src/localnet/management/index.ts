@@ -15,11 +15,15 @@ import {
   type CanisterSettings,
   CanisterStatusResult,
   CreateCanisterArgs,
+  ChunkHash,
   HttpRequestArgs,
+  InstallChunkedCodeArgs,
   InstallCodeArgs,
+  type InstallMode,
   ProvisionalCreateArgs,
   TopUpArgs,
   UpdateSettingsArgs,
+  UploadChunkArgs,
 } from './types.js';
 
 /** What a local replica gives a canister created without an amount (dfx's default). */
@@ -40,6 +44,13 @@ export class ManagementCanister implements ManagementHandler {
       provisional_create_canister_with_cycles: (r) => this.provisionalCreate(r),
       provisional_top_up_canister: (r) => this.topUp(r),
       install_code: (r) => this.installCode(r),
+      upload_chunk: (r) =>
+        this.controlled<{ canister_id: Principal; chunk: Uint8Array }>(r, UploadChunkArgs, (c, a) =>
+          answer(encode([ChunkHash], [{ hash: c.chunks.upload(Uint8Array.from(a.chunk)) }])),
+        ),
+      stored_chunks: (r) => this.controlled(r, CanisterIdRecord, (c) => answer(encode([IDL.Vec(ChunkHash)], [c.chunks.hashes().map((hash) => ({ hash }))]))),
+      clear_chunk_store: (r) => this.controlled(r, CanisterIdRecord, (c) => (c.chunks.clear(), reply())),
+      install_chunked_code: (r) => this.installChunkedCode(r),
       uninstall_code: (r) => this.controlled(r, CanisterIdRecord, (c) => (uninstallCode(c), reply())),
       start_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.start(c)),
       stop_canister: (r) => this.stop(r),
@@ -73,8 +84,14 @@ export class ManagementCanister implements ManagementHandler {
     selfAllowed = false,
   ): Answer | 'deferred' {
     const args = decode<T>(type, request);
-    const canister = this.scheduler.canister(args.canister_id);
-    if (!canister) throw Reject.of(ErrorCode.CANISTER_NOT_FOUND, `Canister ${args.canister_id.toText()} not found`);
+    const answer = act(this.authorize(request, args.canister_id, selfAllowed), args);
+    if (answer !== 'deferred') answer.refund = request.cycles;
+    return answer;
+  }
+
+  /** The canister, if the caller controls it (or is it, where selfAllowed). */
+  private authorize(request: Request, id: Principal, selfAllowed = false): Canister {
+    const canister = this.mustExist(id);
     const isSelf = selfAllowed && request.caller.compareTo(canister.id) === 'eq';
     if (!isSelf && !canister.isController(request.caller.toUint8Array())) {
       throw Reject.of(
@@ -83,9 +100,7 @@ export class ManagementCanister implements ManagementHandler {
           `Sender ${request.caller.toText()} is not a controller.`,
       );
     }
-    const answer = act(canister, args);
-    if (answer !== 'deferred') answer.refund = request.cycles;
-    return answer;
+    return canister;
   }
 
   private create(controllers: Principal[], cycles: bigint, settings: [] | [CanisterSettings], specified?: Principal): Principal {
@@ -139,18 +154,24 @@ export class ManagementCanister implements ManagementHandler {
   }
 
   private installCode(request: Request): Answer {
-    return this.controlled<InstallCodeArgs & { canister_id: Principal }>(request, InstallCodeArgs, (canister, args) => {
-      const failure = installCode({
-        canister,
-        mode: args.mode,
-        wasm: new Uint8Array(args.wasm_module),
-        arg: new Uint8Array(args.arg),
-        sender: request.caller,
-        time: this.scheduler.time,
-      });
-      if (failure) throw failure;
-      return reply();
-    }) as Answer;
+    const args = decode<InstallCodeArgs>(InstallCodeArgs, request);
+    return this.install(request, this.authorize(request, args.canister_id), args.mode, Uint8Array.from(args.wasm_module), Uint8Array.from(args.arg));
+  }
+
+  /** Installs a module assembled from the store canister's chunks (the target's own by default). */
+  private installChunkedCode(request: Request): Answer {
+    const args = decode<InstallChunkedCodeArgs>(InstallChunkedCodeArgs, request);
+    const target = this.authorize(request, args.target_canister);
+    const store = this.authorize(request, args.store_canister[0] ?? args.target_canister);
+    const hashes = args.chunk_hashes_list.map((h) => Uint8Array.from(h.hash));
+    const wasm = store.chunks.assemble(hashes, Uint8Array.from(args.wasm_module_hash));
+    return this.install(request, target, args.mode, wasm, Uint8Array.from(args.arg));
+  }
+
+  private install(request: Request, canister: Canister, mode: InstallMode, wasm: Uint8Array, arg: Uint8Array): Answer {
+    const failure = installCode({ canister, mode, wasm, arg, sender: request.caller, time: this.scheduler.time });
+    if (failure) throw failure;
+    return reply(request.cycles);
   }
 
   private start(canister: Canister): Answer {
@@ -221,6 +242,10 @@ export class ManagementCanister implements ManagementHandler {
     const args = decode<HttpRequestArgs>(HttpRequestArgs, request);
     return httpOutcall(this.scheduler, request.caller, args, request.cycles);
   }
+}
+
+function answer(bytes: Uint8Array): Answer {
+  return { result: { reply: bytes }, refund: 0n };
 }
 
 function reply(refund = 0n): Answer {

@@ -137,3 +137,24 @@ export type HttpRequestArgs = {
   transform: [] | [{ function: [Principal, string]; context: Uint8Array | number[] }];
   is_replicated: [] | [boolean];
 };
+
+export const UploadChunkArgs = IDL.Record({ canister_id: IDL.Principal, chunk: IDL.Vec(IDL.Nat8) });
+export const ChunkHash = IDL.Record({ hash: IDL.Vec(IDL.Nat8) });
+
+export const InstallChunkedCodeArgs = IDL.Record({
+  mode: InstallMode,
+  target_canister: IDL.Principal,
+  store_canister: IDL.Opt(IDL.Principal),
+  chunk_hashes_list: IDL.Vec(ChunkHash),
+  wasm_module_hash: IDL.Vec(IDL.Nat8),
+  arg: IDL.Vec(IDL.Nat8),
+  sender_canister_version: IDL.Opt(IDL.Nat64),
+});
+export type InstallChunkedCodeArgs = {
+  mode: InstallMode;
+  target_canister: Principal;
+  store_canister: [] | [Principal];
+  chunk_hashes_list: { hash: Uint8Array | number[] }[];
+  wasm_module_hash: Uint8Array | number[];
+  arg: Uint8Array | number[];
+};
