@@ -7,27 +7,47 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { sha256 } from '@noble/hashes/sha2';
 
+import { installCanisterPage } from './gateway/canister_page.js';
+import { Gateway } from './gateway/server.js';
 import { LocalNetwork } from './network.js';
 
 const { values } = parseArgs({
   options: {
     state: { type: 'string', default: '.localnet-state' },
+    port: { type: 'string', default: '4943' },
+    host: { type: 'string', default: '127.0.0.1' },
     clean: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: npm start [-- --state <dir>] [--clean]\n  --state  where canisters are kept (default .localnet-state)\n  --clean  start from an empty network');
+  console.log(
+    [
+      'usage: npm start [-- --port <n>] [--host <address>] [--state <dir>] [--clean]',
+      '  --port   HTTP interface port (default 4943, as dfx)',
+      '  --host   address to listen on (default 127.0.0.1)',
+      '  --state  where canisters are kept (default .localnet-state)',
+      '  --clean  start from an empty network',
+    ].join('\n'),
+  );
   process.exit(0);
 }
 
-const root = process.cwd();
+// The project (dfx.json, sources, builds) is where this file lives; ids are written where it runs.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const here = process.cwd();
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, not ${values.port}`);
+  process.exit(1);
+}
 const stateDir = resolve(values.state!);
-const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { stdio: 'inherit' });
+const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 if (values.clean) await import('node:fs/promises').then((fs) => fs.rm(stateDir, { recursive: true, force: true }));
@@ -37,9 +57,19 @@ const network = await LocalNetwork.create({
   log: (id, message) => console.log(`[${id.toText()}] ${message}`),
 });
 
+const gateway = new Gateway(network);
+installCanisterPage(gateway);
+let url: string;
+try {
+  url = await gateway.listen({ host: values.host, port });
+} catch (error) {
+  console.error(`Cannot listen on ${values.host}:${port}: ${(error as Error).message}. Is another network running? Try --port.`);
+  process.exit(1);
+}
+
 const dfx = JSON.parse(await readFile(join(root, 'dfx.json'), 'utf8')) as { canisters: Record<string, unknown> };
 // Where dfx keeps the ids of a local deployment, so tools that read it find ours.
-const idsFile = join(root, '.dfx', 'local', 'canister_ids.json');
+const idsFile = join(here, '.dfx', 'local', 'canister_ids.json');
 const known: Record<string, { local: string }> = existsSync(idsFile) ? JSON.parse(await readFile(idsFile, 'utf8')) : {};
 const deployer = Principal.anonymous();
 const rows: [string, string, string][] = [];
@@ -58,22 +88,23 @@ for (const name of Object.keys(dfx.canisters)) {
   } else rows.push([name, existing.id.toText(), 'unchanged']);
 }
 
-await mkdir(join(root, '.dfx', 'local'), { recursive: true });
+await mkdir(join(here, '.dfx', 'local'), { recursive: true });
 await writeFile(idsFile, JSON.stringify(known, null, 2));
-const env = ['DFX_NETWORK=local', ...Object.entries(known).map(([name, { local }]) => `CANISTER_ID_${name.toUpperCase()}=${local}`)];
-await writeFile(join(root, '.env'), `${env.join('\n')}\n`);
+const env = ['DFX_NETWORK=local', `IC_HOST=${url}`, ...Object.entries(known).map(([name, { local }]) => `CANISTER_ID_${name.toUpperCase()}=${local}`)];
+await writeFile(join(here, '.env'), `${env.join('\n')}\n`);
 await network.checkpoint();
 
 const width = Math.max(...rows.map(([name]) => name.length));
-console.log(`\nLocal network running (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
-for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${what}`);
-console.log('\nPress Ctrl-C to stop.');
+console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
+for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
+console.log(`\nAgents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
 
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping: saving state…');
+  await gateway.close();
   await network.stop();
   process.exit(0);
 }

@@ -1,0 +1,45 @@
+// Calls a canister deployed by `npm start` from a separate process, through the local network's
+// HTTP interface with the stock @dfinity/agent (root key fetched, query signatures verified).
+//   npm run call -- <canister name or id> <version|get|increment> [--host http://127.0.0.1:4943]
+import { Actor, HttpAgent } from '@dfinity/agent';
+import type { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+// The interface every canister has until its domain lands (see canisters/shared/version.ts).
+const skeleton: IDL.InterfaceFactory = ({ IDL }) =>
+  IDL.Service({
+    version: IDL.Func([], [IDL.Text], ['query']),
+    get: IDL.Func([], [IDL.Nat], ['query']),
+    increment: IDL.Func([], [IDL.Nat], []),
+  });
+
+const { values, positionals } = parseArgs({
+  options: { host: { type: 'string', default: 'http://127.0.0.1:4943' } },
+  allowPositionals: true,
+});
+const [target, method] = positionals;
+if (!target || !['version', 'get', 'increment'].includes(method)) {
+  console.error('usage: npm run call -- <canister name or id> <version|get|increment> [--host <url>]');
+  process.exit(1);
+}
+
+function canisterId(nameOrId: string): Principal {
+  const idsFile = '.dfx/local/canister_ids.json';
+  const ids = existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, { local: string }>) : {};
+  if (ids[nameOrId]) return Principal.fromText(ids[nameOrId].local);
+  try {
+    return Principal.fromText(nameOrId);
+  } catch {
+    console.error(`${nameOrId} is neither a canister of ${idsFile} (${Object.keys(ids).join(', ') || 'none: run npm start'}) nor a principal`);
+    process.exit(1);
+  }
+}
+
+const agent = await HttpAgent.create({ host: values.host, shouldFetchRootKey: true }).catch((error: Error) => {
+  console.error(`Cannot reach the local network at ${values.host}: ${error.message}. Is \`npm start\` running?`);
+  process.exit(1);
+});
+const actor = Actor.createActor<Record<string, () => Promise<unknown>>>(skeleton, { agent, canisterId: canisterId(target) });
+console.log(String(await actor[method]()));
