@@ -8,6 +8,8 @@ import { children, nat, type StateNode, text } from './state_tree.js';
 
 export type CallStatus = {
   sender: Principal;
+  /** The canister the call was addressed to (aaaaa-aa for management calls). */
+  canisterId: Principal;
   effectiveCanisterId: Principal;
   expiry: bigint;
   result?: CallResult;

@@ -46,6 +46,8 @@ export class Gateway {
   private server: Server | null = null;
   /** Extra GET pages served beside the API (the dev Internet Identity). */
   readonly pages = new Map<string, (request: IncomingMessage, response: ServerResponse) => void>();
+  /** Extra POST endpoints served beside the API (the dev Internet Identity's signing endpoint). */
+  readonly posts = new Map<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>();
 
   constructor(readonly network: LocalNetwork) {
     this.subnetId = Principal.selfAuthenticating(network.certifier.derPublicKey);
@@ -89,6 +91,8 @@ export class Gateway {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const page = this.pages.get(path);
     if (page && request.method === 'GET') return page(request, response);
+    const post = this.posts.get(path);
+    if (post && request.method === 'POST') return post(request, response);
     const route = parseRoute(path);
     if (!route) throw new HttpError(404, `no such endpoint: ${path}`);
     if (route.kind === 'status') {
@@ -164,7 +168,7 @@ export class Gateway {
       const done = call.then((result: CallResult) => {
         status!.result = result;
       });
-      status = { sender, effectiveCanisterId: effective, expiry: BigInt(envelope.content.ingress_expiry as bigint), done };
+      status = { sender, canisterId, effectiveCanisterId: effective, expiry: BigInt(envelope.content.ingress_expiry as bigint), done };
       this.statuses.add(requestId, status);
     }
     if (version === 2) {
@@ -200,19 +204,19 @@ export class Gateway {
   }
 
   private async readState(effective: Principal, subnet: boolean, envelope: Envelope, response: ServerResponse): Promise<void> {
-    const { sender } = this.admit(envelope, 'read_state');
+    const { sender, targets } = this.admit(envelope, 'read_state');
     const paths = envelope.content.paths;
     if (!Array.isArray(paths) || paths.length > MAX_PATHS || !paths.every((p) => Array.isArray(p) && p.length <= MAX_PATH_LENGTH && p.every((l) => l instanceof Uint8Array))) {
       throw new HttpError(400, `paths must be a list of at most ${MAX_PATHS} paths of at most ${MAX_PATH_LENGTH} blobs`);
     }
     if (subnet && effective.compareTo(this.subnetId) !== 'eq') throw new HttpError(404, `Subnet ${effective.toText()} not found`);
     const requested = (paths as Uint8Array[][]).map((p) => p.map((l) => Uint8Array.from(l)));
-    this.authorize(requested, effective, subnet, sender);
+    this.authorize(requested, effective, subnet, sender, targets);
     send(response, 200, { certificate: this.certify(requested, (p) => this.state(p, sender)) });
   }
 
   /** The spec's rules on which paths a sender may read at an endpoint. */
-  private authorize(paths: Uint8Array[][], effective: Principal, subnet: boolean, sender: Principal): void {
+  private authorize(paths: Uint8Array[][], effective: Principal, subnet: boolean, sender: Principal, targets: Principal[] | null): void {
     let requestId: string | null = null;
     for (const path of paths) {
       const head = new TextDecoder().decode(path[0] ?? new Uint8Array(0));
@@ -232,6 +236,10 @@ export class Gateway {
         const status = this.statuses.get(path[1]);
         if (status && (status.sender.compareTo(sender) !== 'eq' || status.effectiveCanisterId.compareTo(effective) !== 'eq')) {
           throw new HttpError(403, 'Request IDs must be for requests signed by the caller and sent to the same effective canister');
+        }
+        // The sender's delegation must allow the canister the call was addressed to (spec: certified state reads).
+        if (status && targets && !targets.some((t) => t.compareTo(status.canisterId) === 'eq')) {
+          throw new HttpError(403, `Request ${id} was sent to canister ${status.canisterId.toText()}, which the sender's delegation does not allow`);
         }
         continue;
       }
