@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2';
 
 import { installCanisterPage } from './gateway/canister_page.js';
+import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
 import { LocalNetwork } from './network.js';
 
@@ -59,6 +60,7 @@ const network = await LocalNetwork.create({
 
 const gateway = new Gateway(network);
 installCanisterPage(gateway);
+installInternetIdentity(gateway, { stateDir });
 let url: string;
 try {
   url = await gateway.listen({ host: values.host, port });
@@ -97,7 +99,8 @@ await network.checkpoint();
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
 for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
-console.log(`\nAgents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
+console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
+console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
 
 let stopping = false;
 async function shutdown(): Promise<void> {

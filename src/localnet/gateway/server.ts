@@ -145,7 +145,7 @@ export class Gateway {
     }
     const anyEffective = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' && method_name === 'provisional_create_canister_with_cycles';
     if (!anyEffective) {
-      const wanted = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' ? managementTarget(arg) : canisterId;
+      const wanted = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' ? managementTarget(method_name, arg) : canisterId;
       if (!wanted || wanted.compareTo(effective) !== 'eq') {
         throw new HttpError(400, `Specified CanisterId ${effective.toText()} does not match effective canister id in URL (expected ${wanted?.toText() ?? 'a canister_id in the argument'})`);
       }
@@ -354,11 +354,15 @@ function parseEnvelope(body: Uint8Array): Envelope {
   return envelope;
 }
 
-/** The canister a management call is about: the canister_id field of its candid argument. */
-function managementTarget(arg: Uint8Array): Principal | null {
+/**
+ * The canister a management call is about (spec: effective canister id): the target_canister of
+ * install_chunked_code, otherwise the canister_id field of the candid argument.
+ */
+function managementTarget(method: string, arg: Uint8Array): Principal | null {
+  const field = method === 'install_chunked_code' ? 'target_canister' : 'canister_id';
   try {
-    const [record] = IDL.decode([IDL.Record({ canister_id: IDL.Principal })], arg) as unknown as [{ canister_id: Principal }];
-    return record.canister_id;
+    const [record] = IDL.decode([IDL.Record({ [field]: IDL.Principal })], arg) as unknown as [Record<string, Principal>];
+    return record[field];
   } catch {
     return null;
   }

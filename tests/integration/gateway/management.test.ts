@@ -77,7 +77,23 @@ const managementIdl: IDL.InterfaceFactory = ({ IDL }) => {
             [],
             []
         ),
-        canister_status: IDL.Func([IDL.Record({ canister_id })], [canister_status_result], [])
+        canister_status: IDL.Func([IDL.Record({ canister_id })], [canister_status_result], []),
+        upload_chunk: IDL.Func([IDL.Record({ canister_id, chunk: IDL.Vec(IDL.Nat8) })], [IDL.Record({ hash: IDL.Vec(IDL.Nat8) })], []),
+        install_chunked_code: IDL.Func(
+            [
+                IDL.Record({
+                    mode: canister_install_mode,
+                    target_canister: canister_id,
+                    store_canister: IDL.Opt(canister_id),
+                    chunk_hashes_list: IDL.Vec(IDL.Record({ hash: IDL.Vec(IDL.Nat8) })),
+                    wasm_module_hash: IDL.Vec(IDL.Nat8),
+                    arg: IDL.Vec(IDL.Nat8),
+                    sender_canister_version: IDL.Opt(IDL.Nat64)
+                })
+            ],
+            [],
+            []
+        )
     });
 };
 
@@ -102,6 +118,16 @@ type Management = {
     }): Promise<{ canister_id: Principal }>;
     install_code(arg: { mode: Mode; canister_id: Principal; wasm_module: Uint8Array; arg: Uint8Array; sender_canister_version: [] }): Promise<void>;
     update_settings(arg: { canister_id: Principal; settings: Settings; sender_canister_version: [] }): Promise<void>;
+    upload_chunk(arg: { canister_id: Principal; chunk: Uint8Array }): Promise<{ hash: Uint8Array | number[] }>;
+    install_chunked_code(arg: {
+        mode: Mode;
+        target_canister: Principal;
+        store_canister: [];
+        chunk_hashes_list: { hash: Uint8Array }[];
+        wasm_module_hash: Uint8Array;
+        arg: Uint8Array;
+        sender_canister_version: [];
+    }): Promise<void>;
     canister_status(arg: { canister_id: Principal }): Promise<{
         status: { running: null } | { stopping: null } | { stopped: null };
         settings: { controllers: Principal[] };
@@ -129,8 +155,9 @@ function management(agent: HttpAgent): ActorSubclass<Management> {
         canisterId: Principal.managementCanister(),
         effectiveCanisterId: Principal.managementCanister(),
         callTransform: (_method, args) => {
-            const first = args[0] as { canister_id?: Principal } | undefined;
-            return first?.canister_id ? { effectiveCanisterId: first.canister_id } : {};
+            const first = args[0] as { canister_id?: Principal; target_canister?: Principal } | undefined;
+            const target = first?.canister_id ?? first?.target_canister;
+            return target ? { effectiveCanisterId: target } : {};
         }
     });
 }
@@ -182,6 +209,30 @@ describe('the management canister through the gateway', () => {
         const certified = await CanisterStatus.request({ canisterId, agent: controllerAgent, paths: ['module_hash', 'controllers'] });
         expect(certified.get('module_hash')).toBe(hash);
         expect((certified.get('controllers') as Principal[]).map((p) => p.toText())).toEqual([controller.getPrincipal().toText()]);
+    });
+
+    it('installs a module uploaded in chunks, as dfx does for large modules (effective id: the target canister)', async () => {
+        const { canister_id: target } = await asController.provisional_create_canister_with_cycles({
+            amount: [],
+            settings: [],
+            specified_id: [],
+            sender_canister_version: []
+        });
+        const hashes: Uint8Array[] = [];
+        for (let at = 0; at < wasm.length; at += 1024 * 1024) {
+            const { hash } = await asController.upload_chunk({ canister_id: target, chunk: wasm.subarray(at, at + 1024 * 1024) });
+            hashes.push(Uint8Array.from(hash));
+        }
+        await asController.install_chunked_code({
+            mode: { install: null },
+            target_canister: target,
+            store_canister: [],
+            chunk_hashes_list: hashes.map((hash) => ({ hash })),
+            wasm_module_hash: sha256(wasm),
+            arg: new Uint8Array(IDL.encode([], [])),
+            sender_canister_version: []
+        });
+        expect(await probeActor(controllerAgent, target).increment()).toBe(1n);
     });
 
     it('upgrades in place for its controller, keeping stable state (a second `dfx deploy`)', async () => {
