@@ -36,7 +36,15 @@ async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<n
 const canister = network.scheduler.canister(a)!;
 const bare = await timed(UPDATES, async () => {
   const outcome = canister.run(
-    { kind: 'U', method: 'increment', arg: EMPTY, caller: new Uint8Array([4]), time: network.scheduler.time, cyclesAvailable: 0n, canReply: true },
+    {
+      kind: 'U',
+      method: 'increment',
+      arg: EMPTY,
+      caller: new Uint8Array([4]),
+      time: network.scheduler.time,
+      cyclesAvailable: 0n,
+      canReply: true,
+    },
     (i) => i.export('canister_update increment')!(),
     INSTRUCTION_LIMITS.update,
   );
@@ -65,7 +73,10 @@ for (let i = 0; i < INSTALLS; i++) {
 const install = (performance.now() - installStart) / INSTALLS;
 
 const rows: [string, string][] = [
-  ['trivial updates/s (one at a time)', `${(1000 / update).toFixed(0)}  (${(1000 / update / BUDGET_UPDATES_PER_SECOND).toFixed(2)}x the 500/s budget)`],
+  [
+    'trivial updates/s (one at a time)',
+    `${(1000 / update).toFixed(0)}  (${(1000 / update / BUDGET_UPDATES_PER_SECOND).toFixed(2)}x the 500/s budget)`,
+  ],
   ['trivial updates/s (batch of concurrent calls)', (1000 / batch).toFixed(0)],
   ['baseline: bare update executions/s', `${(1000 / bare).toFixed(0)}  (network overhead ${(update / bare).toFixed(2)}x)`],
   ['queries/s', (1000 / query).toFixed(0)],

@@ -32,7 +32,9 @@ function canisterId(nameOrId: string): Principal {
   try {
     return Principal.fromText(nameOrId);
   } catch {
-    console.error(`${nameOrId} is neither a canister of ${idsFile} (${Object.keys(ids).join(', ') || 'none: run npm start'}) nor a principal`);
+    console.error(
+      `${nameOrId} is neither a canister of ${idsFile} (${Object.keys(ids).join(', ') || 'none: run npm start'}) nor a principal`,
+    );
     process.exit(1);
   }
 }

@@ -4,25 +4,25 @@ import { versionOf } from '../shared/version';
 
 // Skeleton of the analytics canister: enough to build, deploy and call it until its domain lands.
 export default class {
-    // Heap only: a smoke-test value that an upgrade is expected to reset.
-    counter = 0n;
+  // Heap only: a smoke-test value that an upgrade is expected to reset.
+  counter = 0n;
 
-    // Declared with no arguments so the interface already has an init; peers will arrive here later.
-    @init([])
-    init(): void {}
+  // Declared with no arguments so the interface already has an init; peers will arrive here later.
+  @init([])
+  init(): void {}
 
-    @query([], IDL.Text)
-    version(): string {
-        return versionOf('analytics');
-    }
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('analytics');
+  }
 
-    @update([], IDL.Nat)
-    increment(): bigint {
-        return ++this.counter;
-    }
+  @update([], IDL.Nat)
+  increment(): bigint {
+    return ++this.counter;
+  }
 
-    @query([], IDL.Nat)
-    get(): bigint {
-        return this.counter;
-    }
+  @query([], IDL.Nat)
+  get(): bigint {
+    return this.counter;
+  }
 }

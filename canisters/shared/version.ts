@@ -3,5 +3,5 @@
 export const RELEASE = '0.1.0';
 
 export function versionOf(canisterName: string): string {
-    return `${canisterName} ${RELEASE}`;
+  return `${canisterName} ${RELEASE}`;
 }

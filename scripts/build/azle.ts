@@ -19,24 +19,24 @@ export type BuildResult = { ok: true } | { ok: false; output: string };
 
 // Runs `azle build <name>` with the environment dfx would give it, so the result matches a dfx build.
 export function azleBuild(root: string, canister: Canister): Promise<BuildResult> {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, AZLE_CLI, 'build', canister.name], {
-        cwd: root,
-        env: {
-            ...process.env,
-            AZLE_DFX_ROOT: root,
-            CANISTER_CANDID_PATH: canister.generatedDid,
-            DFX_NETWORK: process.env.DFX_NETWORK ?? 'local'
-        },
-        stdio: ['ignore', 'pipe', 'pipe']
-    });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, AZLE_CLI, 'build', canister.name], {
+    cwd: root,
+    env: {
+      ...process.env,
+      AZLE_DFX_ROOT: root,
+      CANISTER_CANDID_PATH: canister.generatedDid,
+      DFX_NETWORK: process.env.DFX_NETWORK ?? 'local',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
-    // azle prints nothing on success; on failure its stdout and stderr together tell the story.
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+  // azle prints nothing on success; on failure its stdout and stderr together tell the story.
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
 
-    return new Promise((resolve) => {
-        child.on('error', (error) => resolve({ ok: false, output: String(error) }));
-        child.on('close', (code) => resolve(code === 0 ? { ok: true } : { ok: false, output }));
-    });
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ ok: false, output: String(error) }));
+    child.on('close', (code) => resolve(code === 0 ? { ok: true } : { ok: false, output }));
+  });
 }

@@ -9,33 +9,35 @@ import type { Canister } from './dfx';
 // interface change is always a deliberate, reviewed edit (made with --update-candid).
 // Returns the readable diff when the two differ, undefined when they agree.
 export async function candidDrift(canister: Canister): Promise<string | undefined> {
-    const checkedIn = canister.checkedInDid;
-    if (checkedIn === undefined) return undefined;
+  const checkedIn = canister.checkedInDid;
+  if (checkedIn === undefined) return undefined;
 
-    const generated = await readFile(canister.generatedDid, 'utf8');
-    const current = existsSync(checkedIn) ? await readFile(checkedIn, 'utf8') : undefined;
-    if (current === generated) return undefined;
+  const generated = await readFile(canister.generatedDid, 'utf8');
+  const current = existsSync(checkedIn) ? await readFile(checkedIn, 'utf8') : undefined;
+  if (current === generated) return undefined;
 
-    // `diff -u` exits 1 when the files differ; /dev/null stands in for a missing checked-in file.
-    const result = spawnSync(
-        'diff',
-        [
-            '-u',
-            '--label', relative(process.cwd(), checkedIn) + (current === undefined ? ' (missing)' : ''),
-            '--label', relative(process.cwd(), canister.generatedDid),
-            current === undefined ? '/dev/null' : checkedIn,
-            canister.generatedDid
-        ],
-        { encoding: 'utf8' }
-    );
-    if (result.status !== 1) {
-        throw new Error(`diff failed for ${canister.name}: ${result.error ?? result.stderr}`);
-    }
-    return result.stdout;
+  // `diff -u` exits 1 when the files differ; /dev/null stands in for a missing checked-in file.
+  const result = spawnSync(
+    'diff',
+    [
+      '-u',
+      '--label',
+      relative(process.cwd(), checkedIn) + (current === undefined ? ' (missing)' : ''),
+      '--label',
+      relative(process.cwd(), canister.generatedDid),
+      current === undefined ? '/dev/null' : checkedIn,
+      canister.generatedDid,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 1) {
+    throw new Error(`diff failed for ${canister.name}: ${result.error ?? result.stderr}`);
+  }
+  return result.stdout;
 }
 
 export async function updateCandid(canister: Canister): Promise<void> {
-    if (canister.checkedInDid === undefined) return;
-    await mkdir(dirname(canister.checkedInDid), { recursive: true });
-    await copyFile(canister.generatedDid, canister.checkedInDid);
+  if (canister.checkedInDid === undefined) return;
+  await mkdir(dirname(canister.checkedInDid), { recursive: true });
+  await copyFile(canister.generatedDid, canister.checkedInDid);
 }

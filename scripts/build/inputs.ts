@@ -9,31 +9,31 @@ import type { Canister } from './dfx';
 // entry and the azle release (which ships the Wasm template). Hashing these lets an unchanged canister skip
 // a 4 s build. Imports from anywhere else are not tracked: keep canister code inside these folders.
 export async function inputsHash(root: string, canister: Canister, azleVersion: string): Promise<string> {
-    const hash = createHash('sha256');
-    hash.update(`azle ${azleVersion}\n`);
-    hash.update(`entry ${JSON.stringify(canister.entry)}\n`);
+  const hash = createHash('sha256');
+  hash.update(`azle ${azleVersion}\n`);
+  hash.update(`entry ${JSON.stringify(canister.entry)}\n`);
 
-    const folders = [canister.folder, join(dirname(canister.folder), 'shared')];
-    for (const folder of folders.filter((f) => existsSync(f))) {
-        for (const file of await listFiles(folder)) {
-            // The checked-in .did may live beside the code (as in the fixtures); it is an output, not an input.
-            if (file === canister.checkedInDid) continue;
-            // The path is hashed too, so a rename or a move between folders counts as a change.
-            hash.update(`file ${relative(root, file)}\n`);
-            hash.update(await readFile(file));
-        }
+  const folders = [canister.folder, join(dirname(canister.folder), 'shared')];
+  for (const folder of folders.filter((f) => existsSync(f))) {
+    for (const file of await listFiles(folder)) {
+      // The checked-in .did may live beside the code (as in the fixtures); it is an output, not an input.
+      if (file === canister.checkedInDid) continue;
+      // The path is hashed too, so a rename or a move between folders counts as a change.
+      hash.update(`file ${relative(root, file)}\n`);
+      hash.update(await readFile(file));
     }
+  }
 
-    return hash.digest('hex');
+  return hash.digest('hex');
 }
 
 // Walked by hand because Dirent.parentPath only exists from Node 20.12 and we promise Node 20.
 async function listFiles(folder: string): Promise<string[]> {
-    const files: string[] = [];
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-        const path = join(folder, entry.name);
-        if (entry.isDirectory()) files.push(...(await listFiles(path)));
-        else if (entry.isFile()) files.push(path);
-    }
-    return files.sort();
+  const files: string[] = [];
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files.sort();
 }

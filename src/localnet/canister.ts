@@ -20,9 +20,7 @@ export type Counters = {
   calls: number;
 };
 
-export type Outcome =
-  | { ok: true; effects: Effects; instructions: bigint }
-  | { ok: false; trap: Trap; instructions: bigint };
+export type Outcome = { ok: true; effects: Effects; instructions: bigint } | { ok: false; trap: Trap; instructions: bigint };
 
 export class Canister implements CanisterEnv {
   readonly idBytes: Uint8Array;
@@ -84,12 +82,7 @@ export class Canister implements CanisterEnv {
    * Runs one entry point on an instance (the canister's own unless given). Does not commit: the
    * caller decides with commit() or rollback(), since an upgrade spans several executions.
    */
-  run(
-    input: ExecInput,
-    invoke: (instance: WasmInstance) => void,
-    limit: bigint,
-    instance: WasmInstance | null = this.instance,
-  ): Outcome {
+  run(input: ExecInput, invoke: (instance: WasmInstance) => void, limit: bigint, instance: WasmInstance | null = this.instance): Outcome {
     if (!instance) throw new Error('canister has no module');
     const api = instanceApis.get(instance)!;
     api.start(this, input);
@@ -149,7 +142,10 @@ export class Canister implements CanisterEnv {
 const instanceApis = new WeakMap<WasmInstance, SystemApi>();
 
 function limitTrap(limit: bigint): Trap {
-  return new Trap(`Canister exceeded the limit of ${limit} instructions for single message execution.`, ErrorCode.INSTRUCTION_LIMIT_EXCEEDED);
+  return new Trap(
+    `Canister exceeded the limit of ${limit} instructions for single message execution.`,
+    ErrorCode.INSTRUCTION_LIMIT_EXCEEDED,
+  );
 }
 
 function toTrap(error: unknown): Trap {

@@ -92,7 +92,11 @@ for (const name of Object.keys(dfx.canisters)) {
 
 await mkdir(join(here, '.dfx', 'local'), { recursive: true });
 await writeFile(idsFile, JSON.stringify(known, null, 2));
-const env = ['DFX_NETWORK=local', `IC_HOST=${url}`, ...Object.entries(known).map(([name, { local }]) => `CANISTER_ID_${name.toUpperCase()}=${local}`)];
+const env = [
+  'DFX_NETWORK=local',
+  `IC_HOST=${url}`,
+  ...Object.entries(known).map(([name, { local }]) => `CANISTER_ID_${name.toUpperCase()}=${local}`),
+];
 await writeFile(join(here, '.env'), `${env.join('\n')}\n`);
 await network.checkpoint();
 

@@ -145,17 +145,22 @@ export class LocalNetwork {
     return unwrap(await this.scheduler.submit({ caller: sender, callee: MANAGEMENT_CANISTER, method, arg, cycles: 0n }));
   }
 
-  createActor<T = Record<string, (...args: unknown[]) => Promise<unknown>>>(idlFactory: IDL.InterfaceFactory, canisterId: Principal): Actor<T> {
+  createActor<T = Record<string, (...args: unknown[]) => Promise<unknown>>>(
+    idlFactory: IDL.InterfaceFactory,
+    canisterId: Principal,
+  ): Actor<T> {
     return createActor<T>(this, idlFactory, canisterId);
   }
 
   // Canister lifecycle
 
-  async createCanister({ sender = Principal.anonymous(), controllers, cycles = DEFAULT_PROVISIONAL_CYCLES } = {} as {
-    sender?: Principal;
-    controllers?: Principal[];
-    cycles?: bigint;
-  }): Promise<Principal> {
+  async createCanister(
+    { sender = Principal.anonymous(), controllers, cycles = DEFAULT_PROVISIONAL_CYCLES } = {} as {
+      sender?: Principal;
+      controllers?: Principal[];
+      cycles?: bigint;
+    },
+  ): Promise<Principal> {
     const settings = controllers ? [fillSettings({ controllers: [controllers] })] : [];
     const reply = await this.management(
       'provisional_create_canister_with_cycles',
@@ -174,16 +179,31 @@ export class LocalNetwork {
     await this.install(options, { reinstall: null });
   }
 
-  async upgradeCanister(options: { canisterId: Principal; wasm: string | Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
+  async upgradeCanister(options: {
+    canisterId: Principal;
+    wasm: string | Uint8Array;
+    arg?: Uint8Array;
+    sender?: Principal;
+  }): Promise<void> {
     await this.install(options, { upgrade: [] });
   }
 
   private async install(
-    { canisterId, wasm, arg = EMPTY_ARG, sender = Principal.anonymous() }: { canisterId: Principal; wasm: string | Uint8Array; arg?: Uint8Array; sender?: Principal },
+    {
+      canisterId,
+      wasm,
+      arg = EMPTY_ARG,
+      sender = Principal.anonymous(),
+    }: { canisterId: Principal; wasm: string | Uint8Array; arg?: Uint8Array; sender?: Principal },
     mode: object,
   ): Promise<void> {
     const wasm_module = typeof wasm === 'string' ? new Uint8Array(await readFile(wasm)) : wasm;
-    await this.management('install_code', InstallCodeArgs, { mode, canister_id: canisterId, wasm_module, arg, sender_canister_version: [] }, sender);
+    await this.management(
+      'install_code',
+      InstallCodeArgs,
+      { mode, canister_id: canisterId, wasm_module, arg, sender_canister_version: [] },
+      sender,
+    );
   }
 
   /** Creates a canister, installs the module and, given an idlFactory, returns an actor for it. */
@@ -285,7 +305,10 @@ export class LocalNetwork {
   async checkpoint(): Promise<void> {
     if (!this.options.stateDir) throw new Error('this network was created without a stateDir');
     await this.scheduler.settle();
-    await saveState(this.options.stateDir, this.scheduler, { nextCanisterIndex: this.nextCanisterIndex, rootSecretKey: this.certifier.secretKey });
+    await saveState(this.options.stateDir, this.scheduler, {
+      nextCanisterIndex: this.nextCanisterIndex,
+      rootSecretKey: this.certifier.secretKey,
+    });
   }
 
   async stop(): Promise<void> {

@@ -275,8 +275,7 @@ export class Scheduler {
   private settleReply(context: CallContext, replied: Uint8Array | undefined, rejected: string | undefined, refund: bigint): void {
     if (replied === undefined && rejected === undefined) return;
     context.replied = true;
-    const result: CallResult =
-      replied !== undefined ? { reply: replied } : { reject: Reject.of(ErrorCode.CANISTER_REJECT, rejected!) };
+    const result: CallResult = replied !== undefined ? { reply: replied } : { reject: Reject.of(ErrorCode.CANISTER_REJECT, rejected!) };
     this.respond(context.origin, result, refund);
     context.cyclesAvailable = 0n;
   }
@@ -358,7 +357,11 @@ export class Scheduler {
       canister.rollback();
       this.chargeWhatIsLeft(canister, outcome.instructions);
       const cleanup = call.cleanup;
-      const cleanupOutcome = canister.run({ ...input, kind: 'C', canReply: false }, (i) => invokeTable(i.table, cleanup.fn, cleanup.env), INSTRUCTION_LIMITS.update);
+      const cleanupOutcome = canister.run(
+        { ...input, kind: 'C', canReply: false },
+        (i) => invokeTable(i.table, cleanup.fn, cleanup.env),
+        INSTRUCTION_LIMITS.update,
+      );
       if (cleanupOutcome.ok) {
         canister.applyEffects({ ...cleanupOutcome.effects, calls: [] });
         canister.commit();
@@ -433,7 +436,10 @@ export class Scheduler {
     if (replied !== undefined) return { reply: replied };
     if (rejected !== undefined) return { reject: Reject.of(ErrorCode.CANISTER_REJECT, rejected) };
     return {
-      reject: Reject.of(ErrorCode.CANISTER_DID_NOT_REPLY, `Error from Canister ${canister.id.toText()}: Canister did not reply to the call`),
+      reject: Reject.of(
+        ErrorCode.CANISTER_DID_NOT_REPLY,
+        `Error from Canister ${canister.id.toText()}: Canister did not reply to the call`,
+      ),
     };
   }
 
@@ -456,7 +462,11 @@ export class Scheduler {
   cancelStop(canister: Canister): void {
     const key = canister.id.toText();
     for (const origin of this.stopWaiters.get(key) ?? []) {
-      this.respond(origin, { reject: new Reject(RejectCode.CANISTER_ERROR, 'Canister start request was received before the stop completed.') }, 0n);
+      this.respond(
+        origin,
+        { reject: new Reject(RejectCode.CANISTER_ERROR, 'Canister start request was received before the stop completed.') },
+        0n,
+      );
     }
     this.stopWaiters.delete(key);
   }

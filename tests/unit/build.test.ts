@@ -11,92 +11,92 @@ import { inputsHash } from '../../scripts/build/inputs';
 let root: string;
 
 beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'build-test-'));
-    await mkdir(join(root, 'canisters/a'), { recursive: true });
-    await mkdir(join(root, 'canisters/b'), { recursive: true });
-    await mkdir(join(root, 'canisters/shared'), { recursive: true });
-    await writeFile(join(root, 'canisters/a/index.ts'), 'export default class {}');
-    await writeFile(join(root, 'canisters/b/index.ts'), 'export default class {}');
-    await writeFile(join(root, 'canisters/shared/util.ts'), 'export const x = 1;');
-    const canisters = Object.fromEntries(
-        ['a', 'b'].map((name) => [name, { type: 'azle', main: `canisters/${name}/index.ts`, candid: `candid/${name}.did` }])
-    );
-    await writeFile(join(root, 'dfx.json'), JSON.stringify({ canisters: { ...canisters, web: { type: 'assets' } } }));
+  root = await mkdtemp(join(tmpdir(), 'build-test-'));
+  await mkdir(join(root, 'canisters/a'), { recursive: true });
+  await mkdir(join(root, 'canisters/b'), { recursive: true });
+  await mkdir(join(root, 'canisters/shared'), { recursive: true });
+  await writeFile(join(root, 'canisters/a/index.ts'), 'export default class {}');
+  await writeFile(join(root, 'canisters/b/index.ts'), 'export default class {}');
+  await writeFile(join(root, 'canisters/shared/util.ts'), 'export const x = 1;');
+  const canisters = Object.fromEntries(
+    ['a', 'b'].map((name) => [name, { type: 'azle', main: `canisters/${name}/index.ts`, candid: `candid/${name}.did` }]),
+  );
+  await writeFile(join(root, 'dfx.json'), JSON.stringify({ canisters: { ...canisters, web: { type: 'assets' } } }));
 });
 
 afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
 async function hashOf(name: string, azleVersion = '0.33.0'): Promise<string> {
-    const canister = (await readCanisters(root)).find((c) => c.name === name)!;
-    return inputsHash(root, canister, azleVersion);
+  const canister = (await readCanisters(root)).find((c) => c.name === name)!;
+  return inputsHash(root, canister, azleVersion);
 }
 
 describe('readCanisters', () => {
-    it('keeps only azle canisters and resolves their paths against the dfx.json folder', async () => {
-        const canisters = await readCanisters(root);
-        expect(canisters.map((c) => c.name)).toEqual(['a', 'b']);
-        expect(canisters[0].wasm).toBe(join(root, '.azle/a/a.wasm'));
-        expect(canisters[0].checkedInDid).toBe(join(root, 'candid/a.did'));
-    });
+  it('keeps only azle canisters and resolves their paths against the dfx.json folder', async () => {
+    const canisters = await readCanisters(root);
+    expect(canisters.map((c) => c.name)).toEqual(['a', 'b']);
+    expect(canisters[0].wasm).toBe(join(root, '.azle/a/a.wasm'));
+    expect(canisters[0].checkedInDid).toBe(join(root, 'candid/a.did'));
+  });
 });
 
 describe('inputsHash', () => {
-    it('is stable while nothing changes', async () => {
-        expect(await hashOf('a')).toBe(await hashOf('a'));
-    });
+  it('is stable while nothing changes', async () => {
+    expect(await hashOf('a')).toBe(await hashOf('a'));
+  });
 
-    it("changes with the canister's own files, the shared folder and the azle version", async () => {
-        const before = await hashOf('a');
-        await writeFile(join(root, 'canisters/a/extra.ts'), '');
-        const withOwnFile = await hashOf('a');
-        await writeFile(join(root, 'canisters/shared/util.ts'), 'export const x = 2;');
-        const withShared = await hashOf('a');
-        expect(new Set([before, withOwnFile, withShared, await hashOf('a', '0.34.0')]).size).toBe(4);
-    });
+  it("changes with the canister's own files, the shared folder and the azle version", async () => {
+    const before = await hashOf('a');
+    await writeFile(join(root, 'canisters/a/extra.ts'), '');
+    const withOwnFile = await hashOf('a');
+    await writeFile(join(root, 'canisters/shared/util.ts'), 'export const x = 2;');
+    const withShared = await hashOf('a');
+    expect(new Set([before, withOwnFile, withShared, await hashOf('a', '0.34.0')]).size).toBe(4);
+  });
 
-    it('ignores a checked-in .did kept beside the code', async () => {
-        const dfxJson = { canisters: { a: { type: 'azle', main: 'canisters/a/index.ts', candid: 'canisters/a/a.did' } } };
-        await writeFile(join(root, 'dfx.json'), JSON.stringify(dfxJson));
-        const before = await hashOf('a');
-        await writeFile(join(root, 'canisters/a/a.did'), 'service : {}\n');
-        expect(await hashOf('a')).toBe(before);
-    });
+  it('ignores a checked-in .did kept beside the code', async () => {
+    const dfxJson = { canisters: { a: { type: 'azle', main: 'canisters/a/index.ts', candid: 'canisters/a/a.did' } } };
+    await writeFile(join(root, 'dfx.json'), JSON.stringify(dfxJson));
+    const before = await hashOf('a');
+    await writeFile(join(root, 'canisters/a/a.did'), 'service : {}\n');
+    expect(await hashOf('a')).toBe(before);
+  });
 
-    it("ignores another canister's files", async () => {
-        const before = await hashOf('a');
-        await writeFile(join(root, 'canisters/b/index.ts'), 'export default class B {}');
-        expect(await hashOf('a')).toBe(before);
-    });
+  it("ignores another canister's files", async () => {
+    const before = await hashOf('a');
+    await writeFile(join(root, 'canisters/b/index.ts'), 'export default class B {}');
+    expect(await hashOf('a')).toBe(before);
+  });
 });
 
 describe('candidDrift', () => {
-    async function withGenerated(did: string) {
-        const canister = (await readCanisters(root))[0];
-        await mkdir(canister.outDir, { recursive: true });
-        await writeFile(canister.generatedDid, did);
-        return canister;
-    }
+  async function withGenerated(did: string) {
+    const canister = (await readCanisters(root))[0];
+    await mkdir(canister.outDir, { recursive: true });
+    await writeFile(canister.generatedDid, did);
+    return canister;
+  }
 
-    it('is silent when the generated interface matches the checked-in one', async () => {
-        const canister = await withGenerated('service : {}\n');
-        await mkdir(join(root, 'candid'));
-        await writeFile(join(root, 'candid/a.did'), 'service : {}\n');
-        expect(await candidDrift(canister)).toBeUndefined();
-    });
+  it('is silent when the generated interface matches the checked-in one', async () => {
+    const canister = await withGenerated('service : {}\n');
+    await mkdir(join(root, 'candid'));
+    await writeFile(join(root, 'candid/a.did'), 'service : {}\n');
+    expect(await candidDrift(canister)).toBeUndefined();
+  });
 
-    it('shows a unified diff of the changed lines', async () => {
-        const canister = await withGenerated('service : {\n    get : () -> (nat) query;\n}\n');
-        await mkdir(join(root, 'candid'));
-        await writeFile(join(root, 'candid/a.did'), 'service : {\n    get : () -> (int) query;\n}\n');
-        const drift = await candidDrift(canister);
-        expect(drift).toContain('-    get : () -> (int) query;');
-        expect(drift).toContain('+    get : () -> (nat) query;');
-    });
+  it('shows a unified diff of the changed lines', async () => {
+    const canister = await withGenerated('service : {\n    get : () -> (nat) query;\n}\n');
+    await mkdir(join(root, 'candid'));
+    await writeFile(join(root, 'candid/a.did'), 'service : {\n    get : () -> (int) query;\n}\n');
+    const drift = await candidDrift(canister);
+    expect(drift).toContain('-    get : () -> (int) query;');
+    expect(drift).toContain('+    get : () -> (nat) query;');
+  });
 
-    it('treats a missing checked-in file as empty', async () => {
-        const canister = await withGenerated('service : {}\n');
-        expect(await candidDrift(canister)).toContain('(missing)');
-    });
+  it('treats a missing checked-in file as empty', async () => {
+    const canister = await withGenerated('service : {}\n');
+    expect(await candidDrift(canister)).toContain('(missing)');
+  });
 });

@@ -2,12 +2,7 @@
 // labeled, leaf, pruned), built from sorted labels so lookups by path work, and their root hash.
 import { sha256 } from '@noble/hashes/sha2';
 
-export type HashTree =
-  | [0]
-  | [1, HashTree, HashTree]
-  | [2, Uint8Array, HashTree]
-  | [3, Uint8Array]
-  | [4, Uint8Array];
+export type HashTree = [0] | [1, HashTree, HashTree] | [2, Uint8Array, HashTree] | [3, Uint8Array] | [4, Uint8Array];
 
 const encoder = new TextEncoder();
 

@@ -34,7 +34,8 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 /** Verifies a signature by a DER-encoded public key over a message. */
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const scheme = SCHEMES.find((s) => startsWith(publicKey, s.prefix) && publicKey.length === s.prefix.length + s.keyLength);
-  if (!scheme) throw new AuthError('unsupported public key: the local network accepts DER-encoded Ed25519, ECDSA P-256 and ECDSA secp256k1 keys');
+  if (!scheme)
+    throw new AuthError('unsupported public key: the local network accepts DER-encoded Ed25519, ECDSA P-256 and ECDSA secp256k1 keys');
   const raw = publicKey.subarray(scheme.prefix.length);
   try {
     if (scheme.name === 'Ed25519') return ed25519.verify(signature, message, raw);
@@ -69,13 +70,15 @@ export function authenticate(envelope: Envelope, requestId: Uint8Array, now: big
     if (pubkey || signature || delegations) throw new AuthError('an anonymous request must carry no public key, signature or delegation');
     return null;
   }
-  if (!pubkey || !signature) throw new AuthError(`request from ${sender.toText()} is not signed: sender_pubkey and sender_sig are required`);
+  if (!pubkey || !signature)
+    throw new AuthError(`request from ${sender.toText()} is not signed: sender_pubkey and sender_sig are required`);
   const owner = Principal.selfAuthenticating(Uint8Array.from(pubkey));
   if (owner.compareTo(sender) !== 'eq') {
     throw new AuthError(`sender ${sender.toText()} does not match the public key, which authenticates ${owner.toText()}`);
   }
   const chain = delegations ?? [];
-  if (chain.length > MAX_DELEGATIONS) throw new AuthError(`the delegation chain has ${chain.length} delegations; at most ${MAX_DELEGATIONS} are allowed`);
+  if (chain.length > MAX_DELEGATIONS)
+    throw new AuthError(`the delegation chain has ${chain.length} delegations; at most ${MAX_DELEGATIONS} are allowed`);
   let key = Uint8Array.from(pubkey);
   const seen = new Set([Buffer.from(key).toString('hex')]);
   let targets: Principal[] | null = null;

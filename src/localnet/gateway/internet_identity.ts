@@ -74,7 +74,8 @@ export class DevInternetIdentity {
     const file = this.usersFile();
     if (file && existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as { users?: unknown };
-      for (const name of Array.isArray(saved.users) ? saved.users : []) if (typeof name === 'string' && USER_NAME.test(name)) this.users.add(name);
+      for (const name of Array.isArray(saved.users) ? saved.users : [])
+        if (typeof name === 'string' && USER_NAME.test(name)) this.users.add(name);
     }
   }
 
@@ -180,7 +181,9 @@ async function answer(response: ServerResponse, produce: () => unknown): Promise
     value = { error: error.message, code: error.code };
   }
   const body = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) }).end(body);
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
+    .end(body);
 }
 
 /**
@@ -214,7 +217,8 @@ async function readJson(request: IncomingMessage): Promise<DelegateRequest> {
 
 function checkUser(user: unknown): string {
   const name = typeof user === 'string' ? user.trim() : '';
-  if (!USER_NAME.test(name)) throw new DevIdentityError(400, 'invalid-user', 'a dev user name has 1 to 64 letters, digits, spaces or . _ @ -');
+  if (!USER_NAME.test(name))
+    throw new DevIdentityError(400, 'invalid-user', 'a dev user name has 1 to 64 letters, digits, spaces or . _ @ -');
   return name;
 }
 
@@ -228,14 +232,22 @@ function checkOrigin(origin: unknown): string {
   }
   // An origin, or a URL of one with a trailing slash (how auth-client passes a derivationOrigin URL).
   if (!url || url.origin === 'null' || (text !== url.origin && text !== `${url.origin}/`)) {
-    throw new DevIdentityError(400, 'invalid-request', `origin must be an app origin such as http://localhost:5173, not ${JSON.stringify(origin)}`);
+    throw new DevIdentityError(
+      400,
+      'invalid-request',
+      `origin must be an app origin such as http://localhost:5173, not ${JSON.stringify(origin)}`,
+    );
   }
   return url.origin;
 }
 
 function checkSessionKey(text: unknown): Uint8Array {
   if (typeof text !== 'string' || !/^([0-9a-f]{2})+$/i.test(text) || text.length / 2 > MAX_SESSION_KEY_BYTES) {
-    throw new DevIdentityError(400, 'invalid-request', `sessionPublicKey must be a DER-encoded public key of at most ${MAX_SESSION_KEY_BYTES} bytes, in hex`);
+    throw new DevIdentityError(
+      400,
+      'invalid-request',
+      `sessionPublicKey must be a DER-encoded public key of at most ${MAX_SESSION_KEY_BYTES} bytes, in hex`,
+    );
   }
   const key = new Uint8Array(Buffer.from(text, 'hex'));
   try {
@@ -251,7 +263,11 @@ function checkSessionKey(text: unknown): Uint8Array {
 function checkTimeToLive(text: unknown): bigint {
   if (text === undefined || text === null) return DEFAULT_MAX_TIME_TO_LIVE;
   if (typeof text !== 'string' || !/^\d{1,30}$/.test(text) || BigInt(text) === 0n) {
-    throw new DevIdentityError(400, 'invalid-request', `maxTimeToLive must be a positive number of nanoseconds, not ${JSON.stringify(text)}`);
+    throw new DevIdentityError(
+      400,
+      'invalid-request',
+      `maxTimeToLive must be a positive number of nanoseconds, not ${JSON.stringify(text)}`,
+    );
   }
   const timeToLive = BigInt(text);
   return timeToLive < MAX_TIME_TO_LIVE ? timeToLive : MAX_TIME_TO_LIVE;

@@ -41,7 +41,11 @@ export class RequestStatuses {
     if (!call) return undefined;
     const result = call.result;
     if (!result) return children([['status', text('processing')]]);
-    if ('reply' in result) return children([['status', text('replied')], ['reply', result.reply]]);
+    if ('reply' in result)
+      return children([
+        ['status', text('replied')],
+        ['reply', result.reply],
+      ]);
     return children([
       ['status', text('rejected')],
       ['reject_code', nat(result.reject.code)],

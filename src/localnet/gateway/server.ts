@@ -33,7 +33,11 @@ class HttpError extends Error {
   }
 }
 
-type Route = { kind: 'status' } | { kind: 'call'; version: 2 | 3; id: Principal } | { kind: 'query'; id: Principal } | { kind: 'read_state'; id: Principal; subnet: boolean };
+type Route =
+  | { kind: 'status' }
+  | { kind: 'call'; version: 2 | 3; id: Principal }
+  | { kind: 'query'; id: Principal }
+  | { kind: 'read_state'; id: Principal; subnet: boolean };
 
 export type GatewayOptions = { host?: string; port?: number };
 
@@ -128,13 +132,18 @@ export class Gateway {
     try {
       return { requestId, targets: authenticate(envelope, requestId, now), sender };
     } catch (error) {
-      if (error instanceof AuthError) throw new HttpError(400, `Failed to authenticate request 0x${Buffer.from(requestId).toString('hex')}: ${error.message}`);
+      if (error instanceof AuthError)
+        throw new HttpError(400, `Failed to authenticate request 0x${Buffer.from(requestId).toString('hex')}: ${error.message}`);
       throw error;
     }
   }
 
   /** The canister a call is addressed to, checked against the URL's effective canister id and the delegation. */
-  private target(envelope: Envelope, effective: Principal, targets: Principal[] | null): { canisterId: Principal; method: string; arg: Uint8Array } {
+  private target(
+    envelope: Envelope,
+    effective: Principal,
+    targets: Principal[] | null,
+  ): { canisterId: Principal; method: string; arg: Uint8Array } {
     const { canister_id, method_name, arg } = envelope.content;
     if (!(canister_id instanceof Uint8Array) || typeof method_name !== 'string' || !(arg instanceof Uint8Array)) {
       throw new HttpError(400, 'content must have canister_id (blob), method_name (text) and arg (blob)');
@@ -147,7 +156,10 @@ export class Gateway {
     if (!anyEffective) {
       const wanted = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' ? managementTarget(method_name, arg) : canisterId;
       if (!wanted || wanted.compareTo(effective) !== 'eq') {
-        throw new HttpError(400, `Specified CanisterId ${effective.toText()} does not match effective canister id in URL (expected ${wanted?.toText() ?? 'a canister_id in the argument'})`);
+        throw new HttpError(
+          400,
+          `Specified CanisterId ${effective.toText()} does not match effective canister id in URL (expected ${wanted?.toText() ?? 'a canister_id in the argument'})`,
+        );
       }
       const index = canisterIndex(effective);
       if (index === null || index < CANISTER_RANGE[0] || index > CANISTER_RANGE[1]) {
@@ -206,7 +218,11 @@ export class Gateway {
   private async readState(effective: Principal, subnet: boolean, envelope: Envelope, response: ServerResponse): Promise<void> {
     const { sender, targets } = this.admit(envelope, 'read_state');
     const paths = envelope.content.paths;
-    if (!Array.isArray(paths) || paths.length > MAX_PATHS || !paths.every((p) => Array.isArray(p) && p.length <= MAX_PATH_LENGTH && p.every((l) => l instanceof Uint8Array))) {
+    if (
+      !Array.isArray(paths) ||
+      paths.length > MAX_PATHS ||
+      !paths.every((p) => Array.isArray(p) && p.length <= MAX_PATH_LENGTH && p.every((l) => l instanceof Uint8Array))
+    ) {
       throw new HttpError(400, `paths must be a list of at most ${MAX_PATHS} paths of at most ${MAX_PATH_LENGTH} blobs`);
     }
     if (subnet && effective.compareTo(this.subnetId) !== 'eq') throw new HttpError(404, `Subnet ${effective.toText()} not found`);
@@ -239,7 +255,10 @@ export class Gateway {
         }
         // The sender's delegation must allow the canister the call was addressed to (spec: certified state reads).
         if (status && targets && !targets.some((t) => t.compareTo(status.canisterId) === 'eq')) {
-          throw new HttpError(403, `Request ${id} was sent to canister ${status.canisterId.toText()}, which the sender's delegation does not allow`);
+          throw new HttpError(
+            403,
+            `Request ${id} was sent to canister ${status.canisterId.toText()}, which the sender's delegation does not allow`,
+          );
         }
         continue;
       }
@@ -285,7 +304,8 @@ export class Gateway {
       .filter((p) => p.length >= 4 && new TextDecoder().decode(p[2]) === 'metadata')
       .map((p): [Uint8Array, StateNode | undefined] => {
         const name = new TextDecoder().decode(p[3]);
-        const section = (visibility: string) => (module ? WebAssembly.Module.customSections(module.module, `icp:${visibility} ${name}`)[0] : undefined);
+        const section = (visibility: string) =>
+          module ? WebAssembly.Module.customSections(module.module, `icp:${visibility} ${name}`)[0] : undefined;
         const isController = sender ? canister.isController(sender.toUint8Array()) : false;
         const found = section('public') ?? (isController ? section('private') : undefined);
         return [p[3], found ? new Uint8Array(found) : undefined];

@@ -119,10 +119,7 @@ export class SystemApi {
   private check(group: string, name: string): void {
     const allowed = AVAILABLE[group];
     if (allowed !== '*' && !allowed.includes(this.input.kind)) {
-      throw new Trap(
-        `"ic0_${name}" cannot be executed in ${KIND_NAMES[this.input.kind]} mode`,
-        ErrorCode.CANISTER_CONTRACT_VIOLATION,
-      );
+      throw new Trap(`"ic0_${name}" cannot be executed in ${KIND_NAMES[this.input.kind]} mode`, ErrorCode.CANISTER_CONTRACT_VIOLATION);
     }
   }
 
@@ -141,7 +138,10 @@ export class SystemApi {
 
   private copyOut(data: Uint8Array, dst: number, offset: number, size: number, what: string): void {
     if (offset + size > data.length) {
-      throw new Trap(`${what}: src=${offset} + length=${size} exceeds the slice size=${data.length}`, ErrorCode.CANISTER_CONTRACT_VIOLATION);
+      throw new Trap(
+        `${what}: src=${offset} + length=${size} exceeds the slice size=${data.length}`,
+        ErrorCode.CANISTER_CONTRACT_VIOLATION,
+      );
     }
     this.write(dst, data.subarray(offset, offset + size));
   }
@@ -302,7 +302,8 @@ export class SystemApi {
         api.write128(dst, fee + reservation);
       },
       stable_size: () => {
-        if (api.canister.stable.size > 65536) throw new Trap('stable memory too large for 32-bit API', ErrorCode.CANISTER_CONTRACT_VIOLATION);
+        if (api.canister.stable.size > 65536)
+          throw new Trap('stable memory too large for 32-bit API', ErrorCode.CANISTER_CONTRACT_VIOLATION);
         return api.canister.stable.size;
       },
       stable_grow: (pages: number) => {
@@ -317,7 +318,8 @@ export class SystemApi {
       stable64_write: (offset: bigint, src: bigint, size: bigint) => api.stableWrite(Number(offset), Number(src), Number(size)),
       certified_data_set: (src: number, size: number) => {
         api.check('certified_data_set', 'certified_data_set');
-        if (size > 32) throw new Trap('ic0.certified_data_set: certified data is limited to 32 bytes', ErrorCode.CANISTER_CONTRACT_VIOLATION);
+        if (size > 32)
+          throw new Trap('ic0.certified_data_set: certified data is limited to 32 bytes', ErrorCode.CANISTER_CONTRACT_VIOLATION);
         api.effects.certifiedData = api.read(src, size);
       },
       data_certificate_present: () => (api.input.kind === 'NRQ' && api.input.certificate ? 1 : 0),
@@ -334,7 +336,8 @@ export class SystemApi {
         return previous;
       },
       performance_counter: (type: number) => {
-        if (type !== 0 && type !== 1) throw new Trap(`ic0.performance_counter: unknown counter type ${type}`, ErrorCode.CANISTER_CONTRACT_VIOLATION);
+        if (type !== 0 && type !== 1)
+          throw new Trap(`ic0.performance_counter: unknown counter type ${type}`, ErrorCode.CANISTER_CONTRACT_VIOLATION);
         return api.instance.instructions;
       },
       instruction_counter: () => api.instance.instructions,
@@ -362,7 +365,10 @@ export class SystemApi {
   private addCycles(amount: bigint): void {
     const call = this.requireCall('call_cycles_add128');
     if (amount > this.balance) {
-      throw new Trap(`ic0.call_cycles_add: insufficient cycles balance: ${this.balance} < ${amount}`, ErrorCode.CANISTER_CONTRACT_VIOLATION);
+      throw new Trap(
+        `ic0.call_cycles_add: insufficient cycles balance: ${this.balance} < ${amount}`,
+        ErrorCode.CANISTER_CONTRACT_VIOLATION,
+      );
     }
     call.cycles += amount;
     this.effects.balanceDelta -= amount;

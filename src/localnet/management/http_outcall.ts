@@ -23,7 +23,8 @@ export function isLoopback(hostname: string): boolean {
 
 /** Validates the request and computes its cost before anything is sent. */
 export function outcallCost(scheduler: Scheduler, args: HttpRequestArgs): { cost: bigint; maxResponse: bigint } | Reject {
-  if (args.url.length > MAX_URL_LENGTH) return new Reject(RejectCode.CANISTER_REJECT, `URL length exceeds the maximum of ${MAX_URL_LENGTH}`);
+  if (args.url.length > MAX_URL_LENGTH)
+    return new Reject(RejectCode.CANISTER_REJECT, `URL length exceeds the maximum of ${MAX_URL_LENGTH}`);
   let url: URL;
   try {
     url = new URL(args.url);
@@ -32,7 +33,10 @@ export function outcallCost(scheduler: Scheduler, args: HttpRequestArgs): { cost
     return new Reject(RejectCode.SYS_FATAL, `Failed to parse URL: ${(error as Error).message}`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return new Reject(RejectCode.SYS_FATAL, `Url need to specify https scheme (the local network allows plain http to loopback addresses only): ${args.url}`);
+    return new Reject(
+      RejectCode.SYS_FATAL,
+      `Url need to specify https scheme (the local network allows plain http to loopback addresses only): ${args.url}`,
+    );
   }
   const maxResponse = args.max_response_bytes[0] ?? HTTP_MAX_RESPONSE_BYTES;
   if (maxResponse > HTTP_MAX_RESPONSE_BYTES) {
@@ -49,13 +53,16 @@ export function outcallCost(scheduler: Scheduler, args: HttpRequestArgs): { cost
 
 export async function httpOutcall(scheduler: Scheduler, caller: Principal, args: HttpRequestArgs, cycles: bigint): Promise<OutcallResult> {
   const canister = scheduler.canister(caller);
-  if (!canister) return { result: { reject: new Reject(RejectCode.CANISTER_REJECT, 'http_request can only be called by a canister') }, refund: cycles };
+  if (!canister)
+    return { result: { reject: new Reject(RejectCode.CANISTER_REJECT, 'http_request can only be called by a canister') }, refund: cycles };
   const priced = outcallCost(scheduler, args);
   if (priced instanceof Reject) return { result: { reject: priced }, refund: cycles };
   const { cost, maxResponse } = priced;
   if (cycles < cost) {
     return {
-      result: { reject: new Reject(RejectCode.CANISTER_REJECT, `http_request request sent with ${cycles} cycles, but ${cost} cycles are required.`) },
+      result: {
+        reject: new Reject(RejectCode.CANISTER_REJECT, `http_request request sent with ${cycles} cycles, but ${cost} cycles are required.`),
+      },
       refund: cycles,
     };
   }
@@ -73,7 +80,10 @@ async function replicaAnswer(scheduler: Scheduler, caller: Principal, args: Http
     response = await send(args, maxResponse);
   } catch (error) {
     if (error instanceof Reject) return { ok: false, reject: error };
-    const reason = (error as Error).name === 'TimeoutError' ? 'Timeout expired' : `Connecting to ${new URL(args.url).host} failed: ${(error as Error).message}`;
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? 'Timeout expired'
+        : `Connecting to ${new URL(args.url).host} failed: ${(error as Error).message}`;
     return { ok: false, reject: new Reject(RejectCode.SYS_TRANSIENT, reason) };
   }
   const transform = args.transform[0];
@@ -81,7 +91,10 @@ async function replicaAnswer(scheduler: Scheduler, caller: Principal, args: Http
   const [target, method] = transform.function;
   const canister = scheduler.canister(target);
   if (!canister || target.compareTo(caller) !== 'eq') {
-    return { ok: false, reject: new Reject(RejectCode.CANISTER_REJECT, 'The transform function must be a query method of the calling canister') };
+    return {
+      ok: false,
+      reject: new Reject(RejectCode.CANISTER_REJECT, 'The transform function must be a query method of the calling canister'),
+    };
   }
   const arg = new Uint8Array(IDL.encode([TransformArgs], [{ response, context: transform.context }]));
   const result = scheduler.query(canister, method, arg, MANAGEMENT_CANISTER);
@@ -112,7 +125,10 @@ async function send(args: HttpRequestArgs, maxResponse: bigint): Promise<{ statu
       size += chunk.length;
       if (size > Number(maxResponse)) {
         await response.body.cancel().catch(() => undefined);
-        throw new Reject(RejectCode.SYS_FATAL, `Header size plus body size exceeds the limit of ${maxResponse} bytes (max_response_bytes).`);
+        throw new Reject(
+          RejectCode.SYS_FATAL,
+          `Header size plus body size exceeds the limit of ${maxResponse} bytes (max_response_bytes).`,
+        );
       }
       chunks.push(chunk);
     }

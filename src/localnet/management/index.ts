@@ -48,7 +48,8 @@ export class ManagementCanister implements ManagementHandler {
         this.controlled<{ canister_id: Principal; chunk: Uint8Array }>(r, UploadChunkArgs, (c, a) =>
           answer(encode([ChunkHash], [{ hash: c.chunks.upload(Uint8Array.from(a.chunk)) }])),
         ),
-      stored_chunks: (r) => this.controlled(r, CanisterIdRecord, (c) => answer(encode([IDL.Vec(ChunkHash)], [c.chunks.hashes().map((hash) => ({ hash }))]))),
+      stored_chunks: (r) =>
+        this.controlled(r, CanisterIdRecord, (c) => answer(encode([IDL.Vec(ChunkHash)], [c.chunks.hashes().map((hash) => ({ hash }))]))),
       clear_chunk_store: (r) => this.controlled(r, CanisterIdRecord, (c) => (c.chunks.clear(), reply())),
       install_chunked_code: (r) => this.installChunkedCode(r),
       uninstall_code: (r) => this.controlled(r, CanisterIdRecord, (c) => (uninstallCode(c), reply())),
@@ -56,7 +57,10 @@ export class ManagementCanister implements ManagementHandler {
       stop_canister: (r) => this.stop(r),
       delete_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.delete(c)),
       canister_status: (r) => this.controlled(r, CanisterIdRecord, (c) => this.status(c), true),
-      update_settings: (r) => this.controlled<{ canister_id: Principal; settings: CanisterSettings }>(r, UpdateSettingsArgs, (c, a) => this.updateSettings(c, a.settings)),
+      update_settings: (r) =>
+        this.controlled<{ canister_id: Principal; settings: CanisterSettings }>(r, UpdateSettingsArgs, (c, a) =>
+          this.updateSettings(c, a.settings),
+        ),
       deposit_cycles: (r) => this.deposit(r),
       raw_rand: (r) => ({ result: { reply: encode([IDL.Vec(IDL.Nat8)], [randomBytes(32)]) }, refund: r.cycles }),
       http_request: (r) => this.httpRequest(r),
@@ -66,7 +70,10 @@ export class ManagementCanister implements ManagementHandler {
   handle(request: Request): Answer | Promise<Answer> | 'deferred' {
     const handler = Object.hasOwn(this.methods, request.method) ? this.methods[request.method] : undefined;
     if (!handler) {
-      return refuse(request, Reject.of(ErrorCode.CANISTER_METHOD_NOT_FOUND, `Management canister has no method '${request.method}' on the local network`));
+      return refuse(
+        request,
+        Reject.of(ErrorCode.CANISTER_METHOD_NOT_FOUND, `Management canister has no method '${request.method}' on the local network`),
+      );
     }
     try {
       return handler(request);
@@ -116,12 +123,18 @@ export class ManagementCanister implements ManagementHandler {
 
   private createCanister(request: Request): Answer {
     if (!this.scheduler.canister(request.caller)) {
-      throw new Reject(RejectCode.CANISTER_REJECT, 'create_canister can only be called by a canister; use provisional_create_canister_with_cycles');
+      throw new Reject(
+        RejectCode.CANISTER_REJECT,
+        'create_canister can only be called by a canister; use provisional_create_canister_with_cycles',
+      );
     }
     const args = decode<CreateCanisterArgs>(CreateCanisterArgs, request);
     const fee = this.scheduler.fees.canisterCreation;
     if (request.cycles < fee) {
-      throw Reject.of(ErrorCode.INSUFFICIENT_CYCLES_FOR_CREATE, `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`);
+      throw Reject.of(
+        ErrorCode.INSUFFICIENT_CYCLES_FOR_CREATE,
+        `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`,
+      );
     }
     const id = this.create([request.caller], request.cycles - fee, args[0]?.settings ?? []);
     return { result: { reply: encode([CanisterIdRecord], [{ canister_id: id }]) }, refund: 0n };
@@ -155,7 +168,13 @@ export class ManagementCanister implements ManagementHandler {
 
   private installCode(request: Request): Answer {
     const args = decode<InstallCodeArgs>(InstallCodeArgs, request);
-    return this.install(request, this.authorize(request, args.canister_id), args.mode, Uint8Array.from(args.wasm_module), Uint8Array.from(args.arg));
+    return this.install(
+      request,
+      this.authorize(request, args.canister_id),
+      args.mode,
+      Uint8Array.from(args.wasm_module),
+      Uint8Array.from(args.arg),
+    );
   }
 
   /** Installs a module assembled from the store canister's chunks (the target's own by default). */

@@ -27,7 +27,10 @@ export function installCode(request: InstallRequest): Reject | null {
   try {
     compiled = compileModule(wasm);
   } catch (error) {
-    return Reject.of(ErrorCode.CANISTER_INVALID_WASM, `Error from Canister ${id}: Canister's Wasm module is not valid: ${(error as Error).message}`);
+    return Reject.of(
+      ErrorCode.CANISTER_INVALID_WASM,
+      `Error from Canister ${id}: Canister's Wasm module is not valid: ${(error as Error).message}`,
+    );
   }
   if ('install' in mode && canister.module) {
     return Reject.of(
@@ -37,7 +40,10 @@ export function installCode(request: InstallRequest): Reject | null {
   }
   if ('upgrade' in mode) {
     if (!canister.instance) {
-      return Reject.of(ErrorCode.CANISTER_WASM_MODULE_NOT_FOUND, `Error from Canister ${id}: Attempted to upgrade a canister that contains no Wasm module.`);
+      return Reject.of(
+        ErrorCode.CANISTER_WASM_MODULE_NOT_FOUND,
+        `Error from Canister ${id}: Attempted to upgrade a canister that contains no Wasm module.`,
+      );
     }
     return upgrade(request, compiled, mode.upgrade[0]?.skip_pre_upgrade[0] === true);
   }
@@ -117,5 +123,8 @@ export function uninstallCode(canister: Canister): void {
 }
 
 function outOfCycles(canister: Canister): Reject {
-  return Reject.of(ErrorCode.CANISTER_OUT_OF_CYCLES, `Canister ${canister.id.toText()} is out of cycles: the installation needs more cycles than the canister holds`);
+  return Reject.of(
+    ErrorCode.CANISTER_OUT_OF_CYCLES,
+    `Canister ${canister.id.toText()} is out of cycles: the installation needs more cycles than the canister holds`,
+  );
 }

@@ -35,9 +35,7 @@ export const DefiniteCanisterSettings = IDL.Record({
 export const CanisterIdRecord = IDL.Record({ canister_id: IDL.Principal });
 export type CanisterIdRecord = { canister_id: Principal };
 
-export const CreateCanisterArgs = IDL.Opt(
-  IDL.Record({ settings: IDL.Opt(CanisterSettings), sender_canister_version: IDL.Opt(IDL.Nat64) }),
-);
+export const CreateCanisterArgs = IDL.Opt(IDL.Record({ settings: IDL.Opt(CanisterSettings), sender_canister_version: IDL.Opt(IDL.Nat64) }));
 export type CreateCanisterArgs = [] | [{ settings: [] | [CanisterSettings] }];
 
 export const ProvisionalCreateArgs = IDL.Record({
@@ -65,10 +63,7 @@ export const InstallMode = IDL.Variant({
     }),
   ),
 });
-export type InstallMode =
-  | { install: null }
-  | { reinstall: null }
-  | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean] }] };
+export type InstallMode = { install: null } | { reinstall: null } | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean] }] };
 
 export const InstallCodeArgs = IDL.Record({
   mode: InstallMode,

@@ -82,10 +82,7 @@ async function saveCanister(dir: string, canister: Canister): Promise<void> {
   await writeFile(join(dir, 'stable.bin'), Buffer.concat(parts));
 }
 
-export async function loadState(
-  dir: string,
-  scheduler: Scheduler,
-): Promise<NetworkState> {
+export async function loadState(dir: string, scheduler: Scheduler): Promise<NetworkState> {
   const meta = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as NetworkMeta;
   if (meta.format !== FORMAT) throw new Error(`state directory ${dir} has format ${meta.format}, expected ${FORMAT}`);
   scheduler.time = BigInt(meta.time);

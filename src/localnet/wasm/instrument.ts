@@ -157,23 +157,73 @@ const NO_IMMEDIATES = new Set([0x00, 0x01, 0x05, 0x0f, 0x1a, 0x1b, 0xd1]);
 /** Instruction costs that differ from 1, from the replica's table (embedders' instruction_to_cost). */
 const COSTS = new Map<number, number>([
   // block, loop, else, end only mark code blocks.
-  [0x02, 0], [0x03, 0], [0x05, 0], [0x0b, 0],
+  [0x02, 0],
+  [0x03, 0],
+  [0x05, 0],
+  [0x0b, 0],
   // if, br, br_if, br_table; call, call_indirect
-  [0x04, 2], [0x0c, 2], [0x0d, 2], [0x0e, 2], [0x10, 5], [0x11, 10],
+  [0x04, 2],
+  [0x0c, 2],
+  [0x0d, 2],
+  [0x0e, 2],
+  [0x10, 5],
+  [0x11, 10],
   // global.get/set, table.get/set, memory.size, memory.grow
-  [0x23, 2], [0x24, 2], [0x25, 5], [0x26, 5], [0x3f, 20], [0x40, 300],
+  [0x23, 2],
+  [0x24, 2],
+  [0x25, 5],
+  [0x26, 5],
+  [0x3f, 20],
+  [0x40, 300],
   // integer division and remainder
-  [0x6d, 10], [0x6e, 10], [0x6f, 10], [0x70, 10], [0x7f, 10], [0x80, 10], [0x81, 10], [0x82, 10],
+  [0x6d, 10],
+  [0x6e, 10],
+  [0x6f, 10],
+  [0x70, 10],
+  [0x7f, 10],
+  [0x80, 10],
+  [0x81, 10],
+  [0x82, 10],
   // float comparisons
   ...[0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66].map((op) => [op, 3] as [number, number]),
   // f32 and f64: ceil, floor, trunc, nearest, sqrt, add, sub, mul, div, min, max, copysign
-  [0x8d, 2], [0x8e, 2], [0x8f, 2], [0x90, 2], [0x91, 5], [0x92, 2], [0x93, 2], [0x94, 2], [0x95, 3], [0x96, 18], [0x97, 18], [0x98, 2],
-  [0x9b, 2], [0x9c, 2], [0x9d, 2], [0x9e, 2], [0x9f, 8], [0xa0, 2], [0xa1, 2], [0xa2, 2], [0xa3, 5], [0xa4, 18], [0xa5, 18], [0xa6, 3],
+  [0x8d, 2],
+  [0x8e, 2],
+  [0x8f, 2],
+  [0x90, 2],
+  [0x91, 5],
+  [0x92, 2],
+  [0x93, 2],
+  [0x94, 2],
+  [0x95, 3],
+  [0x96, 18],
+  [0x97, 18],
+  [0x98, 2],
+  [0x9b, 2],
+  [0x9c, 2],
+  [0x9d, 2],
+  [0x9e, 2],
+  [0x9f, 8],
+  [0xa0, 2],
+  [0xa1, 2],
+  [0xa2, 2],
+  [0xa3, 5],
+  [0xa4, 18],
+  [0xa5, 18],
+  [0xa6, 3],
   // float to integer truncations; integer to float conversions (unsigned ones are dearer)
   ...[0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1].map((op) => [op, 20] as [number, number]),
-  [0xb2, 3], [0xb3, 16], [0xb4, 3], [0xb5, 16], [0xb7, 3], [0xb8, 16], [0xb9, 3], [0xba, 16],
+  [0xb2, 3],
+  [0xb3, 16],
+  [0xb4, 3],
+  [0xb5, 16],
+  [0xb7, 3],
+  [0xb8, 16],
+  [0xb9, 3],
+  [0xba, 16],
   // ref.is_null, ref.func
-  [0xd1, 5], [0xd2, 130],
+  [0xd1, 5],
+  [0xd2, 130],
 ]);
 
 /** Costs of the 0xfc instructions: saturating truncations, then bulk memory and table operations. */
@@ -447,7 +497,10 @@ export function instrument(original: Uint8Array): InstrumentedModule {
           const name = r.name();
           const kind = r.byte();
           const index = r.u32();
-          entries.name(name).byte(kind).u32(kind === 0 ? shiftFunc(index) : index);
+          entries
+            .name(name)
+            .byte(kind)
+            .u32(kind === 0 ? shiftFunc(index) : index);
         }
         const add = (name: string, kind: number, index: number) => {
           entries.name(name).byte(kind).u32(index);

@@ -25,14 +25,14 @@ let pageUrl: string;
 let probe: Principal;
 
 beforeAll(async () => {
-    served = await serve();
-    installInternetIdentity(served.gateway);
-    pageUrl = `${served.url}/internet-identity`;
-    probe = (await setupProbe(served.network)).canisterId;
+  served = await serve();
+  installInternetIdentity(served.gateway);
+  pageUrl = `${served.url}/internet-identity`;
+  probe = (await setupProbe(served.network)).canisterId;
 });
 
 afterAll(async () => {
-    await served?.close();
+  await served?.close();
 });
 
 // A tiny browser: windows with an origin that post structured-cloned messages to each other, and a
@@ -42,439 +42,487 @@ type MessageEvent = { data: any; origin: string; source: WindowHandle };
 type WindowHandle = { postMessage(data: unknown, targetOrigin: string): void; close(): void; readonly closed: boolean };
 
 class FakeWindow {
-    readonly listeners = new Set<(event: MessageEvent) => void>();
-    readonly received: any[] = [];
-    closed = false;
-    constructor(readonly origin: string) {}
+  readonly listeners = new Set<(event: MessageEvent) => void>();
+  readonly received: any[] = [];
+  closed = false;
+  constructor(readonly origin: string) {}
 
-    addEventListener(type: string, listener: (event: MessageEvent) => void): void {
-        if (type === 'message') this.listeners.add(listener);
-    }
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void {
+    if (type === 'message') this.listeners.add(listener);
+  }
 
-    removeEventListener(type: string, listener: (event: MessageEvent) => void): void {
-        this.listeners.delete(listener);
-    }
+  removeEventListener(type: string, listener: (event: MessageEvent) => void): void {
+    this.listeners.delete(listener);
+  }
 
-    private readonly handles = new Map<FakeWindow, WindowHandle>();
+  private readonly handles = new Map<FakeWindow, WindowHandle>();
 
-    /** This window as `from` sees it (one object, as window.opener is): its postMessage delivers events that carry `from`'s origin. */
-    handleFor(from: FakeWindow): WindowHandle {
-        const known = this.handles.get(from);
-        if (known) return known;
-        const target = this;
-        const handle: WindowHandle = {
-            postMessage(data, targetOrigin) {
-                // A browser drops a message whose target origin does not match, and clones the rest.
-                if (targetOrigin !== '*' && targetOrigin !== target.origin) return;
-                const event = { data: structuredClone(data), origin: from.origin, source: from.handleFor(target) };
-                setTimeout(() => {
-                    target.received.push(event.data);
-                    for (const listener of [...target.listeners]) listener(event);
-                });
-            },
-            close: () => {
-                target.closed = true;
-            },
-            get closed() {
-                return target.closed;
-            }
-        };
-        this.handles.set(from, handle);
-        return handle;
-    }
+  /** This window as `from` sees it (one object, as window.opener is): its postMessage delivers events that carry `from`'s origin. */
+  handleFor(from: FakeWindow): WindowHandle {
+    const known = this.handles.get(from);
+    if (known) return known;
+    const target = this;
+    const handle: WindowHandle = {
+      postMessage(data, targetOrigin) {
+        // A browser drops a message whose target origin does not match, and clones the rest.
+        if (targetOrigin !== '*' && targetOrigin !== target.origin) return;
+        const event = { data: structuredClone(data), origin: from.origin, source: from.handleFor(target) };
+        setTimeout(() => {
+          target.received.push(event.data);
+          for (const listener of [...target.listeners]) listener(event);
+        });
+      },
+      close: () => {
+        target.closed = true;
+      },
+      get closed() {
+        return target.closed;
+      },
+    };
+    this.handles.set(from, handle);
+    return handle;
+  }
 
-    /** The next message to arrive (or one that already did and was not taken yet). */
-    async next(kind?: string): Promise<any> {
-        await until(() => this.received.some((m) => !kind || m.kind === kind));
-        const index = this.received.findIndex((m) => !kind || m.kind === kind);
-        return this.received.splice(index, 1)[0];
-    }
+  /** The next message to arrive (or one that already did and was not taken yet). */
+  async next(kind?: string): Promise<any> {
+    await until(() => this.received.some((m) => !kind || m.kind === kind));
+    const index = this.received.findIndex((m) => !kind || m.kind === kind);
+    return this.received.splice(index, 1)[0];
+  }
 }
 
 class FakeElement {
-    textContent = '';
-    value = '';
-    className = '';
-    type = '';
-    disabled = false;
-    children: FakeElement[] = [];
-    private readonly listeners = new Map<string, ((event: unknown) => void)[]>();
-    constructor(readonly tagName: string) {}
+  textContent = '';
+  value = '';
+  className = '';
+  type = '';
+  disabled = false;
+  children: FakeElement[] = [];
+  private readonly listeners = new Map<string, ((event: unknown) => void)[]>();
+  constructor(readonly tagName: string) {}
 
-    append(...nodes: FakeElement[]): void {
-        this.children.push(...nodes);
-    }
+  append(...nodes: FakeElement[]): void {
+    this.children.push(...nodes);
+  }
 
-    replaceChildren(...nodes: FakeElement[]): void {
-        this.children = nodes;
-    }
+  replaceChildren(...nodes: FakeElement[]): void {
+    this.children = nodes;
+  }
 
-    addEventListener(type: string, listener: (event: unknown) => void): void {
-        this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-    }
+  addEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
 
-    dispatch(type: string): void {
-        for (const listener of this.listeners.get(type) ?? []) listener({ type, preventDefault() {} });
-    }
+  dispatch(type: string): void {
+    for (const listener of this.listeners.get(type) ?? []) listener({ type, preventDefault() {} });
+  }
 
-    *descendants(): Generator<FakeElement> {
-        for (const child of this.children) yield child, yield* child.descendants();
-    }
+  *descendants(): Generator<FakeElement> {
+    for (const child of this.children) (yield child, yield* child.descendants());
+  }
 }
 
 /** The page loaded in a window: its elements by id, and what a person does on it. */
 class Page {
-    readonly elements = new Map<string, FakeElement>();
-    constructor(readonly window: FakeWindow) {}
+  readonly elements = new Map<string, FakeElement>();
+  constructor(readonly window: FakeWindow) {}
 
-    element(id: string): FakeElement {
-        const element = this.elements.get(id);
-        if (!element) throw new Error(`the page has no #${id}`);
-        return element;
-    }
+  element(id: string): FakeElement {
+    const element = this.elements.get(id);
+    if (!element) throw new Error(`the page has no #${id}`);
+    return element;
+  }
 
-    /** The dev users listed, with the principal shown for each. */
-    users(): { name: string; principal: string }[] {
-        return [...this.element('users').descendants()]
-            .filter((e) => e.tagName === 'button')
-            .map((b) => ({ name: b.textContent, principal: b.children.find((c) => c.tagName === 'small')?.textContent ?? '' }));
-    }
+  /** The dev users listed, with the principal shown for each. */
+  users(): { name: string; principal: string }[] {
+    return [...this.element('users').descendants()]
+      .filter((e) => e.tagName === 'button')
+      .map((b) => ({ name: b.textContent, principal: b.children.find((c) => c.tagName === 'small')?.textContent ?? '' }));
+  }
 
-    /** Waits until an app's request arrived, then types a name into the form and submits it. */
-    async create(name: string): Promise<void> {
-        await until(() => this.element('request').textContent.startsWith('An app asks'));
-        this.element('name').value = name;
-        this.element('new-user').dispatch('submit');
-    }
+  /** Waits until an app's request arrived, then types a name into the form and submits it. */
+  async create(name: string): Promise<void> {
+    await until(() => this.element('request').textContent.startsWith('An app asks'));
+    this.element('name').value = name;
+    this.element('new-user').dispatch('submit');
+  }
 
-    /** Waits for the user's button in the list, then clicks it. */
-    async pick(name: string): Promise<void> {
-        let button: FakeElement | undefined;
-        await until(() => (button = [...this.element('users').descendants()].find((e) => e.tagName === 'button' && e.textContent === name && !e.disabled)) !== undefined);
-        button!.dispatch('click');
-    }
+  /** Waits for the user's button in the list, then clicks it. */
+  async pick(name: string): Promise<void> {
+    let button: FakeElement | undefined;
+    await until(
+      () =>
+        (button = [...this.element('users').descendants()].find((e) => e.tagName === 'button' && e.textContent === name && !e.disabled)) !==
+        undefined,
+    );
+    button!.dispatch('click');
+  }
 }
 
 /** Fetches the page from the gateway and runs its inline script in a window opened by `opener`. */
 async function loadPage(url: string, window: FakeWindow, opener: FakeWindow | null): Promise<Page> {
-    const html = await (await fetch(url)).text();
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1];
-    if (!script) throw new Error('the page has no inline script');
-    const page = new Page(window);
-    const location = new URL(url);
-    const document = {
-        // Only elements the HTML declares, so the script and the markup cannot drift apart.
-        getElementById(id: string) {
-            if (!html.includes(`id="${id}"`)) return null;
-            if (!page.elements.has(id)) page.elements.set(id, new FakeElement(/<(\w+)[^>]*id="([^"]+)"/.exec(html.slice(html.lastIndexOf('<', html.indexOf(`id="${id}"`))))![1]));
-            return page.elements.get(id)!;
-        },
-        createElement: (tag: string) => new FakeElement(tag)
-    };
-    const context = vm.createContext({
-        document,
-        console,
-        location: { hash: location.hash, origin: location.origin },
-        opener: opener ? opener.handleFor(window) : null,
-        fetch: (path: string, init?: RequestInit) => fetch(new URL(path, url), init),
-        addEventListener: window.addEventListener.bind(window),
-        close: () => {
-            window.closed = true;
-        }
-    });
-    context.window = context;
-    vm.runInContext(script, context, { filename: 'internet-identity page' });
-    return page;
+  const html = await (await fetch(url)).text();
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1];
+  if (!script) throw new Error('the page has no inline script');
+  const page = new Page(window);
+  const location = new URL(url);
+  const document = {
+    // Only elements the HTML declares, so the script and the markup cannot drift apart.
+    getElementById(id: string) {
+      if (!html.includes(`id="${id}"`)) return null;
+      if (!page.elements.has(id))
+        page.elements.set(
+          id,
+          new FakeElement(/<(\w+)[^>]*id="([^"]+)"/.exec(html.slice(html.lastIndexOf('<', html.indexOf(`id="${id}"`))))![1]),
+        );
+      return page.elements.get(id)!;
+    },
+    createElement: (tag: string) => new FakeElement(tag),
+  };
+  const context = vm.createContext({
+    document,
+    console,
+    location: { hash: location.hash, origin: location.origin },
+    opener: opener ? opener.handleFor(window) : null,
+    fetch: (path: string, init?: RequestInit) => fetch(new URL(path, url), init),
+    addEventListener: window.addEventListener.bind(window),
+    close: () => {
+      window.closed = true;
+    },
+  });
+  context.window = context;
+  vm.runInContext(script, context, { filename: 'internet-identity page' });
+  return page;
 }
 
 /** Opens the page from an app window, as auth-client's window.open does. */
 async function open(app: FakeWindow, url = `${pageUrl}#authorize`): Promise<Page> {
-    return loadPage(url, new FakeWindow(new URL(url).origin), app);
+  return loadPage(url, new FakeWindow(new URL(url).origin), app);
 }
 
 async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /**
  * Logs in as auth-client does: waits for authorize-ready, sends authorize-client with the session
  * key, and lets `act` play the person on the page; resolves with the page's answer.
  */
-async function authorize(app: FakeWindow, session: { sessionPublicKey: Uint8Array; maxTimeToLive?: bigint; derivationOrigin?: string }, act: (page: Page) => Promise<void>) {
-    const page = await open(app);
-    const ready = await app.next();
-    expect(ready).toEqual({ kind: 'authorize-ready' });
-    page.window.handleFor(app).postMessage({ kind: 'authorize-client', allowPinAuthentication: undefined, ...session }, new URL(pageUrl).origin);
-    await act(page);
-    return { page, answer: await app.next() };
+async function authorize(
+  app: FakeWindow,
+  session: { sessionPublicKey: Uint8Array; maxTimeToLive?: bigint; derivationOrigin?: string },
+  act: (page: Page) => Promise<void>,
+) {
+  const page = await open(app);
+  const ready = await app.next();
+  expect(ready).toEqual({ kind: 'authorize-ready' });
+  page.window
+    .handleFor(app)
+    .postMessage({ kind: 'authorize-client', allowPinAuthentication: undefined, ...session }, new URL(pageUrl).origin);
+  await act(page);
+  return { page, answer: await app.next() };
 }
 
 /** The identity auth-client builds from a success message (its _handleSuccess). */
 function identityFrom(message: any, key: Ed25519KeyIdentity): DelegationIdentity {
-    const delegations = message.delegations.map((signed: any) => ({
-        delegation: new Delegation(signed.delegation.pubkey, signed.delegation.expiration, signed.delegation.targets),
-        signature: signed.signature as Signature
-    }));
-    const chain = DelegationChain.fromDelegations(delegations, message.userPublicKey as DerEncodedPublicKey);
-    return DelegationIdentity.fromDelegation(key, chain);
+  const delegations = message.delegations.map((signed: any) => ({
+    delegation: new Delegation(signed.delegation.pubkey, signed.delegation.expiration, signed.delegation.targets),
+    signature: signed.signature as Signature,
+  }));
+  const chain = DelegationChain.fromDelegations(delegations, message.userPublicKey as DerEncodedPublicKey);
+  return DelegationIdentity.fromDelegation(key, chain);
 }
 
 async function whoami(identity: DelegationIdentity): Promise<Principal> {
-    return probeActor(await agentFor(served.url, identity), probe).whoami();
+  return probeActor(await agentFor(served.url, identity), probe).whoami();
 }
 
 /** Logs a dev user in through the page with a fresh session key; the canister's view of the caller. */
 async function login(name: string, { create = false, app = APP } = {}) {
-    const key = Ed25519KeyIdentity.generate();
-    const { answer } = await authorize(new FakeWindow(app), { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), maxTimeToLive: 8n * HOUR }, (page) =>
-        create ? page.create(name) : page.pick(name)
-    );
-    expect(answer.kind).toBe('authorize-client-success');
-    const identity = identityFrom(answer, key);
-    return { answer, identity, principal: Principal.selfAuthenticating(answer.userPublicKey), caller: await whoami(identity) };
+  const key = Ed25519KeyIdentity.generate();
+  const { answer } = await authorize(
+    new FakeWindow(app),
+    { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), maxTimeToLive: 8n * HOUR },
+    (page) => (create ? page.create(name) : page.pick(name)),
+  );
+  expect(answer.kind).toBe('authorize-client-success');
+  const identity = identityFrom(answer, key);
+  return { answer, identity, principal: Principal.selfAuthenticating(answer.userPublicKey), caller: await whoami(identity) };
 }
 
 describe('the page', () => {
-    it('is served at /internet-identity, self-contained, with one inline script', async () => {
-        for (const path of ['/internet-identity', '/internet-identity/']) {
-            const response = await fetch(`${served.url}${path}`);
-            expect(response.status).toBe(200);
-            expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-            expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
-            const html = await response.text();
-            expect(html).toContain('<script>');
-            expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
-        }
-    });
+  it('is served at /internet-identity, self-contained, with one inline script', async () => {
+    for (const path of ['/internet-identity', '/internet-identity/']) {
+      const response = await fetch(`${served.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = await response.text();
+      expect(html).toContain('<script>');
+      expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    }
+  });
 
-    it('opened directly (no opener), lists the dev users and says how to use it', async () => {
-        const page = await loadPage(pageUrl, new FakeWindow(new URL(pageUrl).origin), null);
-        await until(() => page.element('request').textContent.includes('identityProvider'));
-        expect(page.element('request').textContent).toContain(`${served.url}/internet-identity`);
-    });
+  it('opened directly (no opener), lists the dev users and says how to use it', async () => {
+    const page = await loadPage(pageUrl, new FakeWindow(new URL(pageUrl).origin), null);
+    await until(() => page.element('request').textContent.includes('identityProvider'));
+    expect(page.element('request').textContent).toContain(`${served.url}/internet-identity`);
+  });
 });
 
 describe('login through the page', () => {
-    let alice: Awaited<ReturnType<typeof login>>;
+  let alice: Awaited<ReturnType<typeof login>>;
 
-    beforeAll(async () => {
-        alice = await login('alice', { create: true });
-    });
+  beforeAll(async () => {
+    alice = await login('alice', { create: true });
+  });
 
-    it('answers authorize-client-success with a delegation to the session key that the canister accepts', async () => {
-        const { answer, principal, caller, identity } = alice;
-        expect(answer.authnMethod).toBe('passkey');
-        expect(answer.delegations).toHaveLength(1);
-        const { delegation } = answer.delegations[0];
-        expect(delegation.targets).toBeUndefined();
-        expect(typeof delegation.expiration).toBe('bigint');
-        // 8 hours from the network's now (which follows the wall clock).
-        const now = BigInt(Date.now()) * 1_000_000n;
-        expect(delegation.expiration).toBeGreaterThan(now + 8n * HOUR - 60n * 1_000_000_000n);
-        expect(delegation.expiration).toBeLessThanOrEqual(now + 8n * HOUR + 60n * 1_000_000_000n);
-        expect(isDelegationValid(identity.getDelegation())).toBe(true);
-        expect(caller.toText()).toBe(principal.toText());
-        expect(identity.getPrincipal().toText()).toBe(principal.toText());
-        expect(principal.isAnonymous()).toBe(false);
-    });
+  it('answers authorize-client-success with a delegation to the session key that the canister accepts', async () => {
+    const { answer, principal, caller, identity } = alice;
+    expect(answer.authnMethod).toBe('passkey');
+    expect(answer.delegations).toHaveLength(1);
+    const { delegation } = answer.delegations[0];
+    expect(delegation.targets).toBeUndefined();
+    expect(typeof delegation.expiration).toBe('bigint');
+    // 8 hours from the network's now (which follows the wall clock).
+    const now = BigInt(Date.now()) * 1_000_000n;
+    expect(delegation.expiration).toBeGreaterThan(now + 8n * HOUR - 60n * 1_000_000_000n);
+    expect(delegation.expiration).toBeLessThanOrEqual(now + 8n * HOUR + 60n * 1_000_000_000n);
+    expect(isDelegationValid(identity.getDelegation())).toBe(true);
+    expect(caller.toText()).toBe(principal.toText());
+    expect(identity.getPrincipal().toText()).toBe(principal.toText());
+    expect(principal.isAnonymous()).toBe(false);
+  });
 
-    it('gives the same dev user the same principal on a new login with a new session key', async () => {
-        const again = await login('alice');
-        expect(again.caller.toText()).toBe(alice.principal.toText());
-        expect(Buffer.from(again.answer.delegations[0].delegation.pubkey)).not.toEqual(Buffer.from(alice.answer.delegations[0].delegation.pubkey));
-    });
+  it('gives the same dev user the same principal on a new login with a new session key', async () => {
+    const again = await login('alice');
+    expect(again.caller.toText()).toBe(alice.principal.toText());
+    expect(Buffer.from(again.answer.delegations[0].delegation.pubkey)).not.toEqual(
+      Buffer.from(alice.answer.delegations[0].delegation.pubkey),
+    );
+  });
 
-    it('gives another dev user another principal', async () => {
-        const bob = await login('bob', { create: true });
-        expect(bob.caller.toText()).toBe(bob.principal.toText());
-        expect(bob.principal.toText()).not.toBe(alice.principal.toText());
-    });
+  it('gives another dev user another principal', async () => {
+    const bob = await login('bob', { create: true });
+    expect(bob.caller.toText()).toBe(bob.principal.toText());
+    expect(bob.principal.toText()).not.toBe(alice.principal.toText());
+  });
 
-    it('gives the same user another principal in another app origin, as the real II does', async () => {
-        const elsewhere = await login('alice', { app: OTHER_APP });
-        expect(elsewhere.caller.toText()).not.toBe(alice.principal.toText());
-        // ...and stays stable there too.
-        expect((await login('alice', { app: OTHER_APP })).caller.toText()).toBe(elsewhere.caller.toText());
-    });
+  it('gives the same user another principal in another app origin, as the real II does', async () => {
+    const elsewhere = await login('alice', { app: OTHER_APP });
+    expect(elsewhere.caller.toText()).not.toBe(alice.principal.toText());
+    // ...and stays stable there too.
+    expect((await login('alice', { app: OTHER_APP })).caller.toText()).toBe(elsewhere.caller.toText());
+  });
 
-    it('lists the dev users with the principal each has in the asking app', async () => {
-        const { page } = await authorize(new FakeWindow(APP), { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) }, (page) => page.pick('alice'));
-        expect(page.element('app').textContent).toBe(APP);
-        expect(page.users()).toContainEqual({ name: 'alice', principal: alice.principal.toText() });
-        expect(page.users().map((u) => u.name)).toContain('bob');
-        expect(page.window.closed).toBe(true);
-    });
+  it('lists the dev users with the principal each has in the asking app', async () => {
+    const { page } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) },
+      (page) => page.pick('alice'),
+    );
+    expect(page.element('app').textContent).toBe(APP);
+    expect(page.users()).toContainEqual({ name: 'alice', principal: alice.principal.toText() });
+    expect(page.users().map((u) => u.name)).toContain('bob');
+    expect(page.window.closed).toBe(true);
+  });
 
-    it('derives the principal from derivationOrigin when the app names one', async () => {
-        const fromOther = await login('alice', { app: OTHER_APP });
-        const key = Ed25519KeyIdentity.generate();
-        const { answer } = await authorize(
-            new FakeWindow(APP),
-            { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), derivationOrigin: `${OTHER_APP}/` },
-            (page) => page.pick('alice')
-        );
-        expect((await whoami(identityFrom(answer, key))).toText()).toBe(fromOther.principal.toText());
-    });
+  it('derives the principal from derivationOrigin when the app names one', async () => {
+    const fromOther = await login('alice', { app: OTHER_APP });
+    const key = Ed25519KeyIdentity.generate();
+    const { answer } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), derivationOrigin: `${OTHER_APP}/` },
+      (page) => page.pick('alice'),
+    );
+    expect((await whoami(identityFrom(answer, key))).toText()).toBe(fromOther.principal.toText());
+  });
 });
 
 describe('the real @dfinity/auth-client', () => {
-    it('logs in through the page unchanged (its default ECDSA session key) and its identity calls the canister', async () => {
-        const app = new FakeWindow(APP);
-        let page: Promise<Page> | undefined;
-        const memory = new Map<string, unknown>();
-        const storage: AuthClientStorage = {
-            get: async (key) => (memory.get(key) as string) ?? null,
-            set: async (key, value) => void memory.set(key, value),
-            remove: async (key) => void memory.delete(key)
-        };
-        vi.spyOn(console, 'warn').mockImplementation(() => {}); // about CryptoKeys in a custom storage
-        vi.stubGlobal('window', {
-            addEventListener: app.addEventListener.bind(app),
-            removeEventListener: app.removeEventListener.bind(app),
-            open(url: string) {
-                const idp = new FakeWindow(new URL(url).origin);
-                page = loadPage(url, idp, app);
-                return idp.handleFor(app);
-            }
-        });
-        let client: AuthClient;
-        try {
-            client = await AuthClient.create({ storage, idleOptions: { disableIdle: true } });
-            const done = new Promise<void>((resolve, reject) => {
-                void client.login({ identityProvider: pageUrl, onSuccess: () => resolve(), onError: (error) => reject(new Error(error)) });
-            });
-            await until(() => page !== undefined);
-            await (await page!).pick('alice');
-            await done;
-        } finally {
-            vi.unstubAllGlobals();
-            vi.restoreAllMocks();
-        }
-        expect(await client.isAuthenticated()).toBe(true);
-        expect((await page!).window.closed).toBe(true); // auth-client closes the window it opened
-        const identity = client.getIdentity() as DelegationIdentity;
-        const expected = (await login('alice')).principal;
-        expect(identity.getPrincipal().toText()).toBe(expected.toText());
-        expect((await whoami(identity)).toText()).toBe(expected.toText());
+  it('logs in through the page unchanged (its default ECDSA session key) and its identity calls the canister', async () => {
+    const app = new FakeWindow(APP);
+    let page: Promise<Page> | undefined;
+    const memory = new Map<string, unknown>();
+    const storage: AuthClientStorage = {
+      get: async (key) => (memory.get(key) as string) ?? null,
+      set: async (key, value) => void memory.set(key, value),
+      remove: async (key) => void memory.delete(key),
+    };
+    vi.spyOn(console, 'warn').mockImplementation(() => {}); // about CryptoKeys in a custom storage
+    vi.stubGlobal('window', {
+      addEventListener: app.addEventListener.bind(app),
+      removeEventListener: app.removeEventListener.bind(app),
+      open(url: string) {
+        const idp = new FakeWindow(new URL(url).origin);
+        page = loadPage(url, idp, app);
+        return idp.handleFor(app);
+      },
     });
+    let client: AuthClient;
+    try {
+      client = await AuthClient.create({ storage, idleOptions: { disableIdle: true } });
+      const done = new Promise<void>((resolve, reject) => {
+        void client.login({ identityProvider: pageUrl, onSuccess: () => resolve(), onError: (error) => reject(new Error(error)) });
+      });
+      await until(() => page !== undefined);
+      await (await page!).pick('alice');
+      await done;
+    } finally {
+      vi.unstubAllGlobals();
+      vi.restoreAllMocks();
+    }
+    expect(await client.isAuthenticated()).toBe(true);
+    expect((await page!).window.closed).toBe(true); // auth-client closes the window it opened
+    const identity = client.getIdentity() as DelegationIdentity;
+    const expected = (await login('alice')).principal;
+    expect(identity.getPrincipal().toText()).toBe(expected.toText());
+    expect((await whoami(identity)).toText()).toBe(expected.toText());
+  });
 });
 
 describe('time to live', () => {
-    const expirationFor = async (maxTimeToLive?: bigint) => {
-        const key = Ed25519KeyIdentity.generate();
-        const before = BigInt(Date.now()) * 1_000_000n;
-        const { answer } = await authorize(new FakeWindow(APP), { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), maxTimeToLive }, (page) => page.pick('alice'));
-        expect(answer.kind).toBe('authorize-client-success');
-        return { ttl: answer.delegations[0].delegation.expiration - before, identity: identityFrom(answer, key) };
-    };
+  const expirationFor = async (maxTimeToLive?: bigint) => {
+    const key = Ed25519KeyIdentity.generate();
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const { answer } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), maxTimeToLive },
+      (page) => page.pick('alice'),
+    );
+    expect(answer.kind).toBe('authorize-client-success');
+    return { ttl: answer.delegations[0].delegation.expiration - before, identity: identityFrom(answer, key) };
+  };
 
-    it('is 30 minutes when the app names none, and at most 30 days (as II)', async () => {
-        const none = await expirationFor(undefined);
-        expect(none.ttl).toBeGreaterThan(29n * 60n * 1_000_000_000n);
-        expect(none.ttl).toBeLessThanOrEqual(31n * 60n * 1_000_000_000n);
-        const year = await expirationFor(365n * 24n * HOUR);
-        expect(year.ttl).toBeGreaterThan(30n * 24n * HOUR - HOUR);
-        expect(year.ttl).toBeLessThanOrEqual(30n * 24n * HOUR + HOUR);
-    });
+  it('is 30 minutes when the app names none, and at most 30 days (as II)', async () => {
+    const none = await expirationFor(undefined);
+    expect(none.ttl).toBeGreaterThan(29n * 60n * 1_000_000_000n);
+    expect(none.ttl).toBeLessThanOrEqual(31n * 60n * 1_000_000_000n);
+    const year = await expirationFor(365n * 24n * HOUR);
+    expect(year.ttl).toBeGreaterThan(30n * 24n * HOUR - HOUR);
+    expect(year.ttl).toBeLessThanOrEqual(30n * 24n * HOUR + HOUR);
+  });
 
-    it('ends the session when a short delegation expires', async () => {
-        const { identity } = await expirationFor(10_000_000_000n);
-        const actor = async (verifyQuerySignatures: boolean) =>
-            probeActor(await HttpAgent.create({ host: served.url, identity, shouldFetchRootKey: true, verifyQuerySignatures, retryTimes: 0 }), probe);
-        expect((await (await actor(true)).whoami()).toText()).toBe(identity.getPrincipal().toText());
-        await served.network.advanceTime(15_000);
-        // The agent logs the refused read of the subnet's keys.
-        vi.spyOn(console, 'warn').mockImplementation(() => {});
-        vi.spyOn(console, 'error').mockImplementation(() => {});
-        try {
-            await expect((await actor(true)).whoami()).rejects.toThrow();
-            // Without query signature checks (which first read the subnet's keys) the agent reports the gateway's reason.
-            await expect((await actor(false)).whoami()).rejects.toThrow(/delegation 0 expired/);
-        } finally {
-            vi.restoreAllMocks();
-        }
-    });
+  it('ends the session when a short delegation expires', async () => {
+    const { identity } = await expirationFor(10_000_000_000n);
+    const actor = async (verifyQuerySignatures: boolean) =>
+      probeActor(
+        await HttpAgent.create({ host: served.url, identity, shouldFetchRootKey: true, verifyQuerySignatures, retryTimes: 0 }),
+        probe,
+      );
+    expect((await (await actor(true)).whoami()).toText()).toBe(identity.getPrincipal().toText());
+    await served.network.advanceTime(15_000);
+    // The agent logs the refused read of the subnet's keys.
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await expect((await actor(true)).whoami()).rejects.toThrow();
+      // Without query signature checks (which first read the subnet's keys) the agent reports the gateway's reason.
+      await expect((await actor(false)).whoami()).rejects.toThrow(/delegation 0 expired/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
 });
 
 describe('refusals', () => {
-    it('answers authorize-client-failure when the session key is not a key the network accepts', async () => {
-        const { answer, page } = await authorize(new FakeWindow(APP), { sessionPublicKey: new Uint8Array(16).fill(7), maxTimeToLive: HOUR }, (page) => page.pick('alice'));
-        expect(answer).toEqual({ kind: 'authorize-client-failure', text: expect.stringContaining('sessionPublicKey') });
-        expect(page.element('status').className).toBe('error');
-    });
+  it('answers authorize-client-failure when the session key is not a key the network accepts', async () => {
+    const { answer, page } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(16).fill(7), maxTimeToLive: HOUR },
+      (page) => page.pick('alice'),
+    );
+    expect(answer).toEqual({ kind: 'authorize-client-failure', text: expect.stringContaining('sessionPublicKey') });
+    expect(page.element('status').className).toBe('error');
+  });
 
-    it('answers authorize-client-failure for a zero time to live', async () => {
-        const { answer } = await authorize(new FakeWindow(APP), { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()), maxTimeToLive: 0n }, (page) =>
-            page.pick('alice')
-        );
-        expect(answer).toEqual({ kind: 'authorize-client-failure', text: expect.stringContaining('maxTimeToLive') });
-    });
+  it('answers authorize-client-failure for a zero time to live', async () => {
+    const { answer } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()), maxTimeToLive: 0n },
+      (page) => page.pick('alice'),
+    );
+    expect(answer).toEqual({ kind: 'authorize-client-failure', text: expect.stringContaining('maxTimeToLive') });
+  });
 
-    it('lets the person fix a bad user name without failing the login', async () => {
-        const app = new FakeWindow(APP);
-        const key = Ed25519KeyIdentity.generate();
-        const { answer, page } = await authorize(app, { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()) }, async (page) => {
-            await page.create('<script>');
-            expect(page.element('status').textContent).toContain('1 to 64 letters');
-            await page.create('carol');
-        });
-        expect(answer.kind).toBe('authorize-client-success');
-        expect(app.received).toEqual([]);
-        expect(page.users().map((u) => u.name)).not.toContain('<script>');
+  it('lets the person fix a bad user name without failing the login', async () => {
+    const app = new FakeWindow(APP);
+    const key = Ed25519KeyIdentity.generate();
+    const { answer, page } = await authorize(app, { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()) }, async (page) => {
+      await page.create('<script>');
+      expect(page.element('status').textContent).toContain('1 to 64 letters');
+      await page.create('carol');
     });
+    expect(answer.kind).toBe('authorize-client-success');
+    expect(app.received).toEqual([]);
+    expect(page.users().map((u) => u.name)).not.toContain('<script>');
+  });
 
-    it('tells the app when the person cancels', async () => {
-        const { answer, page } = await authorize(new FakeWindow(APP), { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) }, async (page) => {
-            await until(() => page.users().length > 0);
-            page.element('cancel').dispatch('click');
-        });
-        expect(answer).toEqual({ kind: 'authorize-client-failure', text: 'UserInterrupt' });
-        expect(page.window.closed).toBe(true);
-    });
+  it('tells the app when the person cancels', async () => {
+    const { answer, page } = await authorize(
+      new FakeWindow(APP),
+      { sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) },
+      async (page) => {
+        await until(() => page.users().length > 0);
+        page.element('cancel').dispatch('click');
+      },
+    );
+    expect(answer).toEqual({ kind: 'authorize-client-failure', text: 'UserInterrupt' });
+    expect(page.window.closed).toBe(true);
+  });
 
-    it('ignores messages from windows other than its opener', async () => {
-        const app = new FakeWindow(APP);
-        const page = await open(app);
-        await app.next('authorize-ready');
-        const stranger = new FakeWindow('http://evil.example');
-        page.window.handleFor(stranger).postMessage({ kind: 'authorize-client', sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) }, '*');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        expect(page.element('request').textContent).not.toContain('An app asks');
-    });
+  it('ignores messages from windows other than its opener', async () => {
+    const app = new FakeWindow(APP);
+    const page = await open(app);
+    await app.next('authorize-ready');
+    const stranger = new FakeWindow('http://evil.example');
+    page.window
+      .handleFor(stranger)
+      .postMessage(
+        { kind: 'authorize-client', sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()) },
+        '*',
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(page.element('request').textContent).not.toContain('An app asks');
+  });
 
-    it('refuses delegation requests that another site sends from a browser', async () => {
-        const response = await fetch(`${served.url}/internet-identity/delegate`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
-            body: JSON.stringify({ user: 'alice', origin: APP, sessionPublicKey: Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex') })
-        });
-        expect(response.status).toBe(403);
-        expect(await response.json()).toMatchObject({ code: 'forbidden' });
+  it('refuses delegation requests that another site sends from a browser', async () => {
+    const response = await fetch(`${served.url}/internet-identity/delegate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify({
+        user: 'alice',
+        origin: APP,
+        sessionPublicKey: Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex'),
+      }),
     });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'forbidden' });
+  });
 
-    it('answers a malformed request with a clear error', async () => {
-        const response = await fetch(`${served.url}/internet-identity/delegate`, { method: 'POST', body: 'not json' });
-        expect(response.status).toBe(400);
-        expect(await response.json()).toMatchObject({ code: 'invalid-request' });
-    });
+  it('answers a malformed request with a clear error', async () => {
+    const response = await fetch(`${served.url}/internet-identity/delegate`, { method: 'POST', body: 'not json' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'invalid-request' });
+  });
 });
 
 describe('dev users', () => {
-    it('are kept in the state directory, and keep their principals', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'dev-ii-'));
-        try {
-            const first = new DevInternetIdentity(served.network, { stateDir: dir });
-            const sessionPublicKey = Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex');
-            const answer = await first.delegate({ user: 'dave', origin: APP, sessionPublicKey });
-            const second = new DevInternetIdentity(served.network, { stateDir: dir });
-            expect(second.list()).toEqual(['dave']);
-            expect(second.principalOf('dave', APP).toText()).toBe(answer.principal);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
-    });
+  it('are kept in the state directory, and keep their principals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dev-ii-'));
+    try {
+      const first = new DevInternetIdentity(served.network, { stateDir: dir });
+      const sessionPublicKey = Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex');
+      const answer = await first.delegate({ user: 'dave', origin: APP, sessionPublicKey });
+      const second = new DevInternetIdentity(served.network, { stateDir: dir });
+      expect(second.list()).toEqual(['dave']);
+      expect(second.principalOf('dave', APP).toText()).toBe(answer.principal);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -16,82 +16,88 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics'];
 
 async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Starts the CLI and resolves once it says the network is running; rejects if it exits first. */
 function start(cwd: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/localnet/cli.ts'), '--port', String(port), '--state', join(cwd, 'state')], { cwd });
-    let output = '';
-    return new Promise((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-            output += chunk.toString();
-            if (output.includes('Press Ctrl-C to stop.')) resolve({ child, output: () => output });
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(ROOT, 'src/localnet/cli.ts'), '--port', String(port), '--state', join(cwd, 'state')],
+    { cwd },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) resolve({ child, output: () => output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    return exited;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  return exited;
 }
 
 const call = (cwd: string, port: number, ...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'scripts/call.ts'), ...args, '--host', `http://127.0.0.1:${port}`], { cwd });
+  promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'scripts/call.ts'), ...args, '--host', `http://127.0.0.1:${port}`], {
+    cwd,
+  });
 
 describe('npm start', () => {
-    let dir: string;
-    let port: number;
+  let dir: string;
+  let port: number;
 
-    beforeAll(async () => {
-        dir = await mkdtemp(join(tmpdir(), 'localnet-start-'));
-        port = await freePort();
-    });
-    afterAll(() => rm(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'localnet-start-'));
+    port = await freePort();
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
-    it('deploys the nine canisters, serves them over HTTP, and finds them again after a restart', async () => {
-        const first = await start(dir, port);
-        try {
-            for (const name of CANISTERS) expect(first.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*installed`));
-            const ids = JSON.parse(await readFile(join(dir, '.dfx/local/canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
-            expect(Object.keys(ids).sort()).toEqual([...CANISTERS].sort());
-            const env = await readFile(join(dir, '.env'), 'utf8');
-            expect(env).toContain('DFX_NETWORK=local');
-            expect(env).toContain(`CANISTER_ID_LEDGER=${ids.ledger.local}`);
+  it('deploys the nine canisters, serves them over HTTP, and finds them again after a restart', async () => {
+    const first = await start(dir, port);
+    try {
+      for (const name of CANISTERS) expect(first.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*installed`));
+      const ids = JSON.parse(await readFile(join(dir, '.dfx/local/canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      expect(Object.keys(ids).sort()).toEqual([...CANISTERS].sort());
+      const env = await readFile(join(dir, '.env'), 'utf8');
+      expect(env).toContain('DFX_NETWORK=local');
+      expect(env).toContain(`CANISTER_ID_LEDGER=${ids.ledger.local}`);
 
-            expect((await call(dir, port, 'ledger', 'version')).stdout.trim()).toBe('ledger 0.1.0');
-            expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
-            expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
-        } finally {
-            expect(await stop(first.child)).toBe(0);
-        }
+      expect((await call(dir, port, 'ledger', 'version')).stdout.trim()).toBe('ledger 0.1.0');
+      expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
+      expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
+    } finally {
+      expect(await stop(first.child)).toBe(0);
+    }
 
-        const second = await start(dir, port);
-        try {
-            for (const name of CANISTERS) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
-            // Heap state survives too: the counter lives in the canister's heap, saved with it.
-            expect((await call(dir, port, 'payment', 'get')).stdout.trim()).toBe('2');
-        } finally {
-            expect(await stop(second.child)).toBe(0);
-        }
-    });
+    const second = await start(dir, port);
+    try {
+      for (const name of CANISTERS) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
+      // Heap state survives too: the counter lives in the canister's heap, saved with it.
+      expect((await call(dir, port, 'payment', 'get')).stdout.trim()).toBe('2');
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+    }
+  });
 
-    it('explains a port that is taken', async () => {
-        const blocker = createServer();
-        await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-        const taken = (blocker.address() as { port: number }).port;
-        try {
-            await expect(start(dir, taken)).rejects.toThrow(/Cannot listen on 127\.0\.0\.1:\d+.*--port/);
-        } finally {
-            await new Promise((resolve) => blocker.close(resolve));
-        }
-    });
+  it('explains a port that is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      await expect(start(dir, taken)).rejects.toThrow(/Cannot listen on 127\.0\.0\.1:\d+.*--port/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
 });

@@ -31,54 +31,54 @@ const WAT = `
 `;
 
 function compile(): CompiledModule {
-    const module = binaryen.parseText(WAT);
-    module.setFeatures(binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals);
-    const original = module.emitBinary();
-    module.dispose();
-    const { wasm, mutableGlobals } = instrument(original);
-    const compiled = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
-    return { hash: new Uint8Array(32), original, module: compiled, mutableGlobals, exports: new Set() };
+  const module = binaryen.parseText(WAT);
+  module.setFeatures(binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals);
+  const original = module.emitBinary();
+  module.dispose();
+  const { wasm, mutableGlobals } = instrument(original);
+  const compiled = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+  return { hash: new Uint8Array(32), original, module: compiled, mutableGlobals, exports: new Set() };
 }
 
 describe('heap undo journal', () => {
-    const compiled = compile();
+  const compiled = compile();
 
-    it('restores every byte a trapped message wrote, and the globals', () => {
-        const instance = new WasmInstance(compiled, {});
-        const before = instance.bytes.slice();
-        instance.begin(1_000_000n);
-        expect(() => (instance.export('write_then_trap') as () => void)()).toThrow(WebAssembly.RuntimeError);
-        expect(instance.bytes[16]).toBe(0x44);
-        expect(instance.bytes[20000]).toBe(0xab);
-        instance.rollback();
-        expect(Buffer.compare(instance.bytes, before)).toBe(0);
-    });
+  it('restores every byte a trapped message wrote, and the globals', () => {
+    const instance = new WasmInstance(compiled, {});
+    const before = instance.bytes.slice();
+    instance.begin(1_000_000n);
+    expect(() => (instance.export('write_then_trap') as () => void)()).toThrow(WebAssembly.RuntimeError);
+    expect(instance.bytes[16]).toBe(0x44);
+    expect(instance.bytes[20000]).toBe(0xab);
+    instance.rollback();
+    expect(Buffer.compare(instance.bytes, before)).toBe(0);
+  });
 
-    it('keeps committed writes and then rolls back only later ones', () => {
-        const instance = new WasmInstance(compiled, {});
-        instance.begin(1_000_000n);
-        (instance.export('via_table') as () => void)();
-        instance.commit();
-        const committed = instance.bytes.slice();
-        instance.begin(1_000_000n);
-        instance.touchRange(100, 4);
-        instance.bytes.set([1, 2, 3, 4], 100);
-        instance.rollback();
-        expect(Buffer.compare(instance.bytes, committed)).toBe(0);
-        expect(new DataView(instance.bytes.buffer).getUint32(16, true)).toBe(0x11223344);
-        expect(new DataView(instance.bytes.buffer).getBigUint64(4096, true)).toBe(0x0102030405060708n);
-        expect(instance.bytes[70000]).toBe(9);
-        expect(instance.bytes.subarray(40000, 40004)).toEqual(instance.bytes.subarray(16, 20));
-    });
+  it('keeps committed writes and then rolls back only later ones', () => {
+    const instance = new WasmInstance(compiled, {});
+    instance.begin(1_000_000n);
+    (instance.export('via_table') as () => void)();
+    instance.commit();
+    const committed = instance.bytes.slice();
+    instance.begin(1_000_000n);
+    instance.touchRange(100, 4);
+    instance.bytes.set([1, 2, 3, 4], 100);
+    instance.rollback();
+    expect(Buffer.compare(instance.bytes, committed)).toBe(0);
+    expect(new DataView(instance.bytes.buffer).getUint32(16, true)).toBe(0x11223344);
+    expect(new DataView(instance.bytes.buffer).getBigUint64(4096, true)).toBe(0x0102030405060708n);
+    expect(instance.bytes[70000]).toBe(9);
+    expect(instance.bytes.subarray(40000, 40004)).toEqual(instance.bytes.subarray(16, 20));
+  });
 
-    it('counts instructions and traps a loop that passes the limit', () => {
-        const instance = new WasmInstance(compiled, {});
-        instance.begin(10_000n);
-        expect(() => (instance.export('spin') as () => void)()).toThrow(WebAssembly.RuntimeError);
-        expect(instance.limitExceeded).toBe(true);
-        instance.begin(1_000_000n);
-        (instance.export('via_table') as () => void)();
-        expect(instance.instructions).toBeGreaterThan(10n);
-        expect(instance.limitExceeded).toBe(false);
-    });
+  it('counts instructions and traps a loop that passes the limit', () => {
+    const instance = new WasmInstance(compiled, {});
+    instance.begin(10_000n);
+    expect(() => (instance.export('spin') as () => void)()).toThrow(WebAssembly.RuntimeError);
+    expect(instance.limitExceeded).toBe(true);
+    instance.begin(1_000_000n);
+    (instance.export('via_table') as () => void)();
+    expect(instance.instructions).toBeGreaterThan(10n);
+    expect(instance.limitExceeded).toBe(false);
+  });
 });

@@ -4,38 +4,38 @@ import { describe, expect, it } from 'vitest';
 import { StableMemory, WASM_PAGE } from '../../../src/localnet/host/stable_memory.js';
 
 function read(memory: StableMemory, offset: number, length: number): number[] {
-    const out = new Uint8Array(length);
-    memory.read(offset, length, out);
-    return [...out];
+  const out = new Uint8Array(length);
+  memory.read(offset, length, out);
+  return [...out];
 }
 
 describe('stable memory', () => {
-    it('reads zeros where nothing was written and writes across page boundaries', () => {
-        const memory = new StableMemory();
-        expect(memory.grow(3)).toBe(0);
-        memory.write(WASM_PAGE - 2, Uint8Array.of(1, 2, 3, 4));
-        expect(read(memory, WASM_PAGE - 3, 6)).toEqual([0, 1, 2, 3, 4, 0]);
-        expect(read(memory, 2 * WASM_PAGE, 2)).toEqual([0, 0]);
-    });
+  it('reads zeros where nothing was written and writes across page boundaries', () => {
+    const memory = new StableMemory();
+    expect(memory.grow(3)).toBe(0);
+    memory.write(WASM_PAGE - 2, Uint8Array.of(1, 2, 3, 4));
+    expect(read(memory, WASM_PAGE - 3, 6)).toEqual([0, 1, 2, 3, 4, 0]);
+    expect(read(memory, 2 * WASM_PAGE, 2)).toEqual([0, 0]);
+  });
 
-    it('rolls back writes and growth of an uncommitted message, keeping committed ones', () => {
-        const memory = new StableMemory();
-        memory.grow(1);
-        memory.write(10, Uint8Array.of(7, 7));
-        memory.commit();
-        memory.write(10, Uint8Array.of(9));
-        expect(memory.grow(2)).toBe(1);
-        memory.write(WASM_PAGE + 5, Uint8Array.of(5));
-        memory.rollback();
-        expect(memory.size).toBe(1);
-        expect(read(memory, 10, 2)).toEqual([7, 7]);
-        expect([...memory.entries()].map(([index]) => index)).toEqual([0]);
-    });
+  it('rolls back writes and growth of an uncommitted message, keeping committed ones', () => {
+    const memory = new StableMemory();
+    memory.grow(1);
+    memory.write(10, Uint8Array.of(7, 7));
+    memory.commit();
+    memory.write(10, Uint8Array.of(9));
+    expect(memory.grow(2)).toBe(1);
+    memory.write(WASM_PAGE + 5, Uint8Array.of(5));
+    memory.rollback();
+    expect(memory.size).toBe(1);
+    expect(read(memory, 10, 2)).toEqual([7, 7]);
+    expect([...memory.entries()].map(([index]) => index)).toEqual([0]);
+  });
 
-    it('refuses access past its size, as the System API traps', () => {
-        const memory = new StableMemory();
-        memory.grow(1);
-        expect(() => memory.write(WASM_PAGE - 1, Uint8Array.of(1, 2))).toThrow(RangeError);
-        expect(() => read(memory, WASM_PAGE, 1)).toThrow(RangeError);
-    });
+  it('refuses access past its size, as the System API traps', () => {
+    const memory = new StableMemory();
+    memory.grow(1);
+    expect(() => memory.write(WASM_PAGE - 1, Uint8Array.of(1, 2))).toThrow(RangeError);
+    expect(() => read(memory, WASM_PAGE, 1)).toThrow(RangeError);
+  });
 });
