@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { sha256 } from '@noble/hashes/sha2';
 
 import { installCanisterPage } from './gateway/canister_page.js';
@@ -73,7 +74,11 @@ const dfx = JSON.parse(await readFile(join(root, 'dfx.json'), 'utf8')) as { cani
 // Where dfx keeps the ids of a local deployment, so tools that read it find ours.
 const idsFile = join(here, '.dfx', 'local', 'canister_ids.json');
 const known: Record<string, { local: string }> = existsSync(idsFile) ? JSON.parse(await readFile(idsFile, 'utf8')) : {};
-const deployer = Principal.anonymous();
+// dfx deploys as the developer's identity. Ours follows from the network's root secret, so it is the
+// same across restarts, and neither anonymous callers nor web pages control the canisters.
+const deployer = Ed25519KeyIdentity.generate(
+  sha256(new Uint8Array([...new TextEncoder().encode('localnet deployer'), ...network.certifier.secretKey])),
+).getPrincipal();
 const rows: [string, string, string][] = [];
 
 for (const name of Object.keys(dfx.canisters)) {
@@ -102,6 +107,7 @@ await network.checkpoint();
 
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
+console.log(`Canisters are controlled by the deployer ${deployer.toText()}.`);
 for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
 console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
 console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);

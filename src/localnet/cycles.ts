@@ -35,7 +35,7 @@ export const INSTRUCTION_LIMITS = {
 };
 
 /** The largest reply a call can receive (2 MiB); the caller prepays transmitting it. */
-export const MAX_RESPONSE_BYTES = 2_000_000n;
+export const MAX_RESPONSE_BYTES = 2_097_152n;
 
 /** The default max_response_bytes of an HTTPS outcall and the hard limit (2 MB). */
 export const HTTP_MAX_RESPONSE_BYTES = 2_000_000n;

@@ -4,7 +4,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { Canister, trapMessage } from './canister.js';
-import { feesFor, INSTRUCTION_LIMITS } from './cycles.js';
+import { type Fees, feesFor, INSTRUCTION_LIMITS } from './cycles.js';
 import { ErrorCode, Reject, RejectCode, Trap } from './errors.js';
 import type { Outcome } from './canister.js';
 import type { ExecInput, OutgoingCall } from './host/system_api.js';
@@ -42,6 +42,8 @@ type CallContext = {
 
 type Callback = {
   context: CallContext;
+  /** Set when the caller's code was uninstalled: the response only refunds cycles. */
+  dropped?: boolean;
   call: OutgoingCall;
   reservation: bigint;
   deadline?: bigint;
@@ -63,7 +65,7 @@ export type SchedulerOptions = {
 
 export class Scheduler {
   readonly canisters = new Map<string, Canister>();
-  readonly fees: ReturnType<typeof feesFor>;
+  readonly fees: Fees;
   time: bigint;
   management!: ManagementHandler;
   private queue: Message[] = [];
@@ -74,7 +76,7 @@ export class Scheduler {
   private scheduled = false;
   private inflight = new Set<Promise<unknown>>();
   /** Canisters being stopped, with who waits for each to stop. */
-  private stopWaiters = new Map<string, Origin[]>();
+  private stopWaiters = new Map<string, { origin: Origin; refund: bigint }[]>();
 
   constructor(readonly options: SchedulerOptions) {
     this.fees = feesFor(options.subnetSize);
@@ -112,12 +114,19 @@ export class Scheduler {
     });
   }
 
-  /** Runs every queued message, due timer and expired deadline until none is left. */
+  /**
+   * Runs queued messages, due timers and expired deadlines until none is left, or until a batch is
+   * done: then it yields to the event loop (HTTP requests, outcall responses) and goes on after.
+   */
   drain(): void {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (;;) {
+      for (let done = 0; ; done++) {
+        if (done === DRAIN_BATCH) {
+          this.wake();
+          break;
+        }
         if (this.head < this.queue.length) {
           const message = this.queue[this.head];
           this.queue[this.head++] = undefined as never;
@@ -141,9 +150,17 @@ export class Scheduler {
   async settle(): Promise<void> {
     for (;;) {
       this.drain();
+      if (this.hasWork()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       if (this.inflight.size === 0) return;
       await Promise.race(this.inflight);
     }
+  }
+
+  private hasWork(): boolean {
+    return this.head < this.queue.length;
   }
 
   /** Tracks async work (outcalls) so settle() can wait for it. */
@@ -201,7 +218,7 @@ export class Scheduler {
       target.rollback();
       outcome.effects.calls = [];
       target.chargeExecution(outcome.instructions);
-      this.settleReply(context, outcome.effects.replied, outcome.effects.rejected, 0n);
+      this.settleReply(context, outcome.effects.replied, outcome.effects.rejected, context.cyclesAvailable);
       this.closeIfDone(context);
       return;
     }
@@ -334,7 +351,7 @@ export class Scheduler {
     const size = 'reply' in response.result ? response.result.reply.length : response.result.reject.message.length;
     const used = this.fees.xnetByte * BigInt(size);
     canister.cycles += response.refund + (callback.reservation > used ? callback.reservation - used : 0n);
-    if (this.canister(canister.id) !== canister || !canister.instance) {
+    if (callback.dropped || this.canister(canister.id) !== canister || !canister.instance) {
       this.closeIfDone(context);
       return;
     }
@@ -443,10 +460,27 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Uninstalling code (uninstall_code, or a reinstall) rejects every call context still open on
+   * the canister, and the responses to its outstanding calls will run no code (spec: uninstall_code).
+   */
+  dropCallContexts(canister: Canister): void {
+    for (const callback of this.callbacks.values()) {
+      const context = callback.context;
+      if (context.canister !== canister) continue;
+      callback.dropped = true;
+      if (context.replied) continue;
+      context.replied = true;
+      const reject = new Reject(RejectCode.CANISTER_REJECT, `Canister ${canister.id.toText()} has been uninstalled.`);
+      this.respond(context.origin, { reject }, context.cyclesAvailable);
+      context.cyclesAvailable = 0n;
+    }
+  }
+
   /** Stopping completes once the canister has no open call contexts. */
-  awaitStop(canister: Canister, origin: Origin): void {
+  awaitStop(canister: Canister, origin: Origin, refund: bigint): void {
     const key = canister.id.toText();
-    this.stopWaiters.set(key, [...(this.stopWaiters.get(key) ?? []), origin]);
+    this.stopWaiters.set(key, [...(this.stopWaiters.get(key) ?? []), { origin, refund }]);
     this.completeStopIfIdle(canister);
   }
 
@@ -454,23 +488,23 @@ export class Scheduler {
     if (canister.status !== 'stopping' || canister.openCallContexts > 0) return;
     canister.status = 'stopped';
     const key = canister.id.toText();
-    for (const origin of this.stopWaiters.get(key) ?? []) this.respond(origin, { reply: EMPTY_REPLY }, 0n);
+    for (const { origin, refund } of this.stopWaiters.get(key) ?? []) this.respond(origin, { reply: EMPTY_REPLY }, refund);
     this.stopWaiters.delete(key);
   }
 
   /** Starting a stopping canister answers the pending stop requests with a rejection. */
   cancelStop(canister: Canister): void {
     const key = canister.id.toText();
-    for (const origin of this.stopWaiters.get(key) ?? []) {
-      this.respond(
-        origin,
-        { reject: new Reject(RejectCode.CANISTER_ERROR, 'Canister start request was received before the stop completed.') },
-        0n,
-      );
+    for (const { origin, refund } of this.stopWaiters.get(key) ?? []) {
+      const reject = new Reject(RejectCode.CANISTER_ERROR, 'Canister start request was received before the stop completed.');
+      this.respond(origin, { reject }, refund);
     }
     this.stopWaiters.delete(key);
   }
 }
+
+/** Messages run before drain() lets the event loop serve I/O (canisters calling each other forever would starve it). */
+const DRAIN_BATCH = 1000;
 
 /** The encoding of an empty candid reply, `()`. */
 export const EMPTY_REPLY = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);

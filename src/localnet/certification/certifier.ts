@@ -1,12 +1,12 @@
 // The local network's root of trust: a BLS12-381 key that signs certificates over state trees, as
 // a subnet's threshold key does. Agents fetch its public key from /api/v2/status.
-import { BLS12_381_G2_OID, Cbor, wrapDER } from '@dfinity/agent';
+import { BLS12_381_G2_OID, Cbor, domain_sep, wrapDER } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { bls12_381 } from '@noble/curves/bls12-381';
 
 import { digest, type HashTree, leaf, leb128, node } from './hash_tree.js';
 
-const STATE_ROOT_DOMAIN = Uint8Array.from([13, ...new TextEncoder().encode('ic-state-root')]);
+const STATE_ROOT_DOMAIN = domain_sep('ic-state-root');
 
 export class Certifier {
   readonly publicKey: Uint8Array;

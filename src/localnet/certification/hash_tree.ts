@@ -1,5 +1,6 @@
 // Hash trees as the IC interface specification defines them ("Certification": empty, fork,
 // labeled, leaf, pruned), built from sorted labels so lookups by path work, and their root hash.
+import { domain_sep } from '@dfinity/agent';
 import { sha256 } from '@noble/hashes/sha2';
 
 export type HashTree = [0] | [1, HashTree, HashTree] | [2, Uint8Array, HashTree] | [3, Uint8Array] | [4, Uint8Array];
@@ -8,7 +9,6 @@ const encoder = new TextEncoder();
 
 export const empty = (): HashTree => [0];
 export const leaf = (value: Uint8Array): HashTree => [3, value];
-export const pruned = (hash: Uint8Array): HashTree => [4, hash];
 
 export function label(name: string | Uint8Array): Uint8Array {
   return typeof name === 'string' ? encoder.encode(name) : name;
@@ -31,13 +31,15 @@ function forks(trees: HashTree[]): HashTree {
 }
 
 function domainSeparated(tag: string, ...parts: Uint8Array[]): Uint8Array {
-  const name = encoder.encode(tag);
-  const h = sha256.create().update(Uint8Array.of(name.length)).update(name);
+  const h = sha256.create().update(domain_sep(tag));
   for (const part of parts) h.update(part);
   return h.digest();
 }
 
-/** The root hash of a tree (the spec's reconstruct). */
+/**
+ * The root hash of a tree (the spec's reconstruct). The agent's reconstruct is async; this one is
+ * synchronous because a query reads its data certificate in the middle of a Wasm execution.
+ */
 export function digest(tree: HashTree): Uint8Array {
   switch (tree[0]) {
     case 0:

@@ -2,7 +2,7 @@
 // the sender is the self-authenticating id of sender_pubkey, a chain of at most 20 delegations
 // leads from that key to the key that signed the request id, and each delegation is in date and
 // names the target canister if it restricts targets.
-import { hashOfMap } from '@dfinity/agent';
+import { hashOfMap, IC_REQUEST_AUTH_DELEGATION_DOMAIN_SEPARATOR, IC_REQUEST_DOMAIN_SEPARATOR } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519';
 import { p256 } from '@noble/curves/p256';
@@ -11,8 +11,6 @@ import { sha256 } from '@noble/hashes/sha2';
 
 export class AuthError extends Error {}
 
-const REQUEST_DOMAIN = new Uint8Array([10, ...new TextEncoder().encode('ic-request')]);
-const DELEGATION_DOMAIN = new Uint8Array([26, ...new TextEncoder().encode('ic-request-auth-delegation')]);
 const MAX_DELEGATIONS = 20;
 const MAX_TARGETS = 1000;
 
@@ -84,7 +82,7 @@ export function authenticate(envelope: Envelope, requestId: Uint8Array, now: big
   let targets: Principal[] | null = null;
   for (const [i, { delegation, signature: delegationSig }] of chain.entries()) {
     const hashed = hashOfMap({ ...delegation, expiration: BigInt(delegation.expiration) });
-    if (!verifySignature(key, new Uint8Array([...DELEGATION_DOMAIN, ...hashed]), delegationSig)) {
+    if (!verifySignature(key, new Uint8Array([...IC_REQUEST_AUTH_DELEGATION_DOMAIN_SEPARATOR, ...hashed]), delegationSig)) {
       throw new AuthError(`invalid signature on delegation ${i}`);
     }
     if (BigInt(delegation.expiration) < now) throw new AuthError(`delegation ${i} expired at ${delegation.expiration} (now ${now})`);
@@ -98,7 +96,7 @@ export function authenticate(envelope: Envelope, requestId: Uint8Array, now: big
     if (seen.has(id)) throw new AuthError(`delegation ${i} repeats a public key of the chain`);
     seen.add(id);
   }
-  if (!verifySignature(key, new Uint8Array([...REQUEST_DOMAIN, ...requestId]), signature)) {
+  if (!verifySignature(key, new Uint8Array([...IC_REQUEST_DOMAIN_SEPARATOR, ...requestId]), signature)) {
     throw new AuthError('invalid signature: sender_sig does not sign the request id with the delegated key');
   }
   return targets;

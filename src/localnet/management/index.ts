@@ -52,7 +52,12 @@ export class ManagementCanister implements ManagementHandler {
         this.controlled(r, CanisterIdRecord, (c) => answer(encode([IDL.Vec(ChunkHash)], [c.chunks.hashes().map((hash) => ({ hash }))]))),
       clear_chunk_store: (r) => this.controlled(r, CanisterIdRecord, (c) => (c.chunks.clear(), reply())),
       install_chunked_code: (r) => this.installChunkedCode(r),
-      uninstall_code: (r) => this.controlled(r, CanisterIdRecord, (c) => (uninstallCode(c), reply())),
+      uninstall_code: (r) =>
+        this.controlled(r, CanisterIdRecord, (c) => {
+          this.scheduler.dropCallContexts(c);
+          uninstallCode(c);
+          return reply();
+        }),
       start_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.start(c)),
       stop_canister: (r) => this.stop(r),
       delete_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.delete(c)),
@@ -190,6 +195,8 @@ export class ManagementCanister implements ManagementHandler {
   private install(request: Request, canister: Canister, mode: InstallMode, wasm: Uint8Array, arg: Uint8Array): Answer {
     const failure = installCode({ canister, mode, wasm, arg, sender: request.caller, time: this.scheduler.time });
     if (failure) throw failure;
+    // A reinstall replaces the code as uninstall_code would: open calls of the old code are rejected.
+    if ('reinstall' in mode) this.scheduler.dropCallContexts(canister);
     return reply(request.cycles);
   }
 
@@ -203,7 +210,7 @@ export class ManagementCanister implements ManagementHandler {
     return this.controlled(request, CanisterIdRecord, (canister) => {
       if (canister.status === 'stopped') return reply();
       canister.status = 'stopping';
-      this.scheduler.awaitStop(canister, request.origin);
+      this.scheduler.awaitStop(canister, request.origin, request.cycles);
       return 'deferred';
     });
   }

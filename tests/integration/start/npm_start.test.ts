@@ -73,6 +73,13 @@ describe('npm start', () => {
       expect(env).toContain('DFX_NETWORK=local');
       expect(env).toContain(`CANISTER_ID_LEDGER=${ids.ledger.local}`);
 
+      // The canisters belong to the deployer identity, not to the anonymous principal anyone can use.
+      const deployer = /controlled by the deployer (\S+)\./.exec(first.output())?.[1];
+      expect(deployer).toMatch(/-/);
+      const page = await (await fetch(`http://127.0.0.1:${port}/?canisterId=${ids.ledger.local}`)).text();
+      expect(page).toContain(deployer);
+      expect(page).not.toContain('2vxsx-fae');
+
       expect((await call(dir, port, 'ledger', 'version')).stdout.trim()).toBe('ledger 0.1.0');
       expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
       expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
