@@ -1,8 +1,10 @@
 // Calls a canister deployed by `npm start` from a separate process, through the local network's
 // HTTP interface with the stock @dfinity/agent (root key fetched, query signatures verified).
+// Updates are signed with a fresh Ed25519 identity, since canisters refuse anonymous changes.
 //   npm run call -- <canister name or id> <version|get|increment> [--host http://127.0.0.1:4943]
 import { Actor, HttpAgent } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -39,9 +41,11 @@ function canisterId(nameOrId: string): Principal {
   }
 }
 
-const agent = await HttpAgent.create({ host: values.host, shouldFetchRootKey: true }).catch((error: Error) => {
-  console.error(`Cannot reach the local network at ${values.host}: ${error.message}. Is \`npm start\` running?`);
-  process.exit(1);
-});
+const agent = await HttpAgent.create({ host: values.host, shouldFetchRootKey: true, identity: Ed25519KeyIdentity.generate() }).catch(
+  (error: Error) => {
+    console.error(`Cannot reach the local network at ${values.host}: ${error.message}. Is \`npm start\` running?`);
+    process.exit(1);
+  },
+);
 const actor = Actor.createActor<Record<string, () => Promise<unknown>>>(skeleton, { agent, canisterId: canisterId(target) });
 console.log(String(await actor[method]()));

@@ -1,5 +1,6 @@
 import { IDL, init, query, update } from 'azle';
 
+import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 
 // Skeleton of the governance canister: enough to build, deploy and call it until its domain lands.
@@ -18,6 +19,7 @@ export default class {
 
   @update([], IDL.Nat)
   increment(): bigint {
+    requireSignedCaller();
     return ++this.counter;
   }
 
