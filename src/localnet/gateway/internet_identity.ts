@@ -11,8 +11,9 @@ import { DelegationChain, Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 
 import type { LocalNetwork } from '../network.js';
@@ -27,6 +28,8 @@ const USER_NAME = /^[\p{L}\p{N}._@ -]{1,64}$/u;
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_SESSION_KEY_BYTES = 300;
 const USERS_FILE = 'internet-identity.json';
+/** A Host header: a name or IPv4 address, or an IPv6 address in brackets, and an optional port. */
+const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::\d{1,5})?$/i;
 
 const PAGE = readFileSync(new URL('./internet_identity.html', import.meta.url), 'utf8');
 
@@ -44,7 +47,10 @@ export class DevIdentityError extends Error {
 export type DelegateRequest = {
   /** The dev user's name; a new name creates the user. */
   user: string;
-  /** The app origin the principal is for (the authorize-client message's origin, or its derivationOrigin). */
+  /**
+   * The origin of the app that asked (the authorize-client message's origin), whose principal the
+   * user gets. The page refuses a derivationOrigin other than that origin before it gets here.
+   */
   origin: string;
   /** The session key, DER-encoded (Ed25519 or ECDSA), as hex. */
   sessionPublicKey: string;
@@ -123,7 +129,9 @@ export class DevInternetIdentity {
     const file = this.usersFile();
     if (!file) return;
     mkdirSync(this.options.stateDir!, { recursive: true });
-    writeFileSync(file, JSON.stringify({ users: this.list() }, null, 2) + '\n');
+    // Written aside and renamed over the list, so a crash never leaves half a file that stops the next start.
+    writeFileSync(`${file}.new`, JSON.stringify({ users: this.list() }, null, 2) + '\n');
+    renameSync(`${file}.new`, file);
   }
 
   private usersFile(): string | null {
@@ -137,6 +145,7 @@ export class DevInternetIdentity {
  * - GET  /internet-identity/users[?origin=<app origin>]: { users: [{ name, principal? }] };
  * - POST /internet-identity/delegate: a DelegateRequest as JSON; answers a DelegateAnswer, or
  *   { error, code } with status 400 (code invalid-user or invalid-request) or 403.
+ * Both answer 403 (code forbidden) to a request from anywhere but the page itself (checkPageRequest).
  */
 export function installInternetIdentity(gateway: Gateway, options: InternetIdentityOptions = {}): DevInternetIdentity {
   const identity = new DevInternetIdentity(gateway.network, options);
@@ -154,6 +163,7 @@ export function installInternetIdentity(gateway: Gateway, options: InternetIdent
   gateway.pages.set(`${INTERNET_IDENTITY_PATH}/`, page);
   gateway.pages.set(`${INTERNET_IDENTITY_PATH}/users`, (request, response) => {
     answer(response, () => {
+      checkPageRequest(request);
       const origin = new URL(request.url ?? '/', 'http://localhost').searchParams.get('origin');
       return {
         users: identity.list().map((name) => (origin ? { name, principal: identity.principalOf(name, origin).toText() } : { name })),
@@ -162,7 +172,7 @@ export function installInternetIdentity(gateway: Gateway, options: InternetIdent
   });
   gateway.posts.set(`${INTERNET_IDENTITY_PATH}/delegate`, (request, response) =>
     answer(response, async () => {
-      checkSameOrigin(request);
+      checkPageRequest(request);
       return identity.delegate(await readJson(request));
     }),
   );
@@ -187,13 +197,36 @@ async function answer(response: ServerResponse, produce: () => unknown): Promise
 }
 
 /**
- * Only the page itself may ask for delegations: a browser names the page's origin in a POST, so
- * another site open in the same browser cannot sign in as a dev user behind the person's back.
+ * Only the page itself may list the dev users (which reveals their principals) or ask for
+ * delegations, so that another site open in the same browser cannot sign in as a dev user behind
+ * the person's back. A browser names the page's origin in a POST (and in a cross-origin GET), but
+ * comparing it with the Host header alone proves nothing: under DNS rebinding the other site's own
+ * name resolves to this gateway, and its requests carry that name as both Host and Origin. So the
+ * Host must name this machine in a way no other site can: a loopback name or address, or the very
+ * address the connection came in on (the one the gateway listens on, when that is not loopback).
  */
-function checkSameOrigin(request: IncomingMessage): void {
+function checkPageRequest(request: IncomingMessage): void {
+  const host = request.headers.host ?? '';
+  const match = HOST_HEADER.exec(host);
+  const name = (match?.[1] ?? match?.[2] ?? '').toLowerCase();
+  const local = request.socket.localAddress?.toLowerCase();
+  const loopback = name === 'localhost' || name === '::1' || (isIPv4(name) && name.startsWith('127.'));
+  // A socket that listens on IPv6 and IPv4 at once reports IPv4 addresses as ::ffff:a.b.c.d.
+  const listened = name !== '' && (name === local || `::ffff:${name}` === local);
+  if (!loopback && !listened) {
+    throw new DevIdentityError(
+      403,
+      'forbidden',
+      `the dev Internet Identity answers only at localhost, 127.0.0.1, [::1] or the address it listens on, not at host ${JSON.stringify(host)}`,
+    );
+  }
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== `http://${request.headers.host}`) {
-    throw new DevIdentityError(403, 'forbidden', `only the dev Internet Identity page may ask for delegations, not ${origin}`);
+  if (origin !== undefined && origin !== `http://${host}`) {
+    throw new DevIdentityError(
+      403,
+      'forbidden',
+      `only the dev Internet Identity page may ask for dev users and delegations, not ${origin}`,
+    );
   }
 }
 
@@ -230,8 +263,7 @@ function checkOrigin(origin: unknown): string {
   } catch {
     // refused below
   }
-  // An origin, or a URL of one with a trailing slash (how auth-client passes a derivationOrigin URL).
-  if (!url || url.origin === 'null' || (text !== url.origin && text !== `${url.origin}/`)) {
+  if (!url || url.origin === 'null' || text !== url.origin) {
     throw new DevIdentityError(
       400,
       'invalid-request',

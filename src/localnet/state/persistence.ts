@@ -1,7 +1,9 @@
 // Saves and restores the whole local network in a state directory: for each canister its module,
-// heap, mutable globals, stable memory, controllers, cycles, timer and certified data.
+// heap, mutable globals, stable memory, controllers, cycles, timer and certified data. The network
+// owns only network.json and the canisters folder there; others keep their own files beside them
+// (the dev Internet Identity its users), and a save leaves those alone.
 import { Principal } from '@dfinity/principal';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -31,14 +33,47 @@ type CanisterMeta = {
   hasModule: boolean;
 };
 
+const NETWORK = 'network.json';
+const CANISTERS = 'canisters';
+// A save writes these beside the saved state, then renames them into place.
+const NEW_NETWORK = 'network.json.new';
+const NEW_CANISTERS = 'canisters.new';
+// The previous canisters folder, moved aside while the new one is moved in. That it exists means
+// both new parts were complete: a save interrupted after that point is finished, not undone.
+const OLD_CANISTERS = 'canisters.old';
+
+/** Whether the directory holds a saved network (after finishing or undoing a save a crash interrupted). */
 export function hasState(dir: string): boolean {
-  return existsSync(join(dir, 'network.json'));
+  recover(dir);
+  return existsSync(join(dir, NETWORK));
 }
 
+/**
+ * Brings a save that was interrupted to an end: forward when the old canisters folder had been moved
+ * aside (the new parts are whole), else back to the state before it, dropping the half-written parts.
+ */
+function recover(dir: string): void {
+  const at = (name: string) => join(dir, name);
+  if (existsSync(at(OLD_CANISTERS))) {
+    if (existsSync(at(NEW_CANISTERS))) renameSync(at(NEW_CANISTERS), at(CANISTERS));
+    if (existsSync(at(NEW_NETWORK))) renameSync(at(NEW_NETWORK), at(NETWORK));
+    rmSync(at(OLD_CANISTERS), { recursive: true, force: true });
+  } else {
+    rmSync(at(NEW_CANISTERS), { recursive: true, force: true });
+    rmSync(at(NEW_NETWORK), { force: true });
+  }
+}
+
+/**
+ * Replaces network.json and the canisters folder, so that a crash at any point leaves either the
+ * previous state or this one (recover settles which): both are written under new names first, then
+ * renamed into place, network.json last.
+ */
 export async function saveState(dir: string, scheduler: Scheduler, state: NetworkState): Promise<void> {
-  const tmp = `${dir}.saving`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(join(tmp, 'canisters'), { recursive: true });
+  const at = (name: string) => join(dir, name);
+  await mkdir(dir, { recursive: true });
+  recover(dir);
+  await mkdir(at(NEW_CANISTERS));
   const meta: NetworkMeta = {
     format: FORMAT,
     time: scheduler.time.toString(),
@@ -46,10 +81,14 @@ export async function saveState(dir: string, scheduler: Scheduler, state: Networ
     subnetSize: scheduler.options.subnetSize,
     rootSecretKey: Buffer.from(state.rootSecretKey).toString('hex'),
   };
-  await writeFile(join(tmp, 'network.json'), JSON.stringify(meta, null, 2));
-  for (const canister of scheduler.canisters.values()) await saveCanister(join(tmp, 'canisters', canister.id.toText()), canister);
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
+  for (const canister of scheduler.canisters.values()) await saveCanister(join(at(NEW_CANISTERS), canister.id.toText()), canister);
+  await writeFile(at(NEW_NETWORK), JSON.stringify(meta, null, 2));
+  // A first save has no canisters folder to move aside; an empty one marks the point of no return all the same.
+  if (existsSync(at(CANISTERS))) await rename(at(CANISTERS), at(OLD_CANISTERS));
+  else await mkdir(at(OLD_CANISTERS));
+  await rename(at(NEW_CANISTERS), at(CANISTERS));
+  await rename(at(NEW_NETWORK), at(NETWORK));
+  await rm(at(OLD_CANISTERS), { recursive: true, force: true });
 }
 
 async function saveCanister(dir: string, canister: Canister): Promise<void> {
@@ -83,10 +122,10 @@ async function saveCanister(dir: string, canister: Canister): Promise<void> {
 }
 
 export async function loadState(dir: string, scheduler: Scheduler): Promise<NetworkState> {
-  const meta = JSON.parse(await readFile(join(dir, 'network.json'), 'utf8')) as NetworkMeta;
+  const meta = JSON.parse(await readFile(join(dir, NETWORK), 'utf8')) as NetworkMeta;
   if (meta.format !== FORMAT) throw new Error(`state directory ${dir} has format ${meta.format}, expected ${FORMAT}`);
   scheduler.time = BigInt(meta.time);
-  const root = join(dir, 'canisters');
+  const root = join(dir, CANISTERS);
   for (const name of await readdir(root)) await loadCanister(join(root, name), scheduler);
   return { nextCanisterIndex: BigInt(meta.nextCanisterIndex), rootSecretKey: new Uint8Array(Buffer.from(meta.rootSecretKey, 'hex')) };
 }

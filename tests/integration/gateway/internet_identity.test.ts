@@ -7,12 +7,15 @@ import { AuthClient, type AuthClientStorage } from '@dfinity/auth-client';
 import { Delegation, DelegationChain, DelegationIdentity, Ed25519KeyIdentity, isDelegationValid } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { DevInternetIdentity, installInternetIdentity } from '../../../src/localnet/gateway/internet_identity.js';
+import { installInternetIdentity } from '../../../src/localnet/gateway/internet_identity.js';
+import { Gateway } from '../../../src/localnet/gateway/server.js';
+import { LocalNetwork } from '../../../src/localnet/index.js';
 import { setupProbe } from '../localnet/probe.js';
 import { agentFor, probeActor, type Served, serve } from './fixture.js';
 
@@ -182,6 +185,7 @@ async function loadPage(url: string, window: FakeWindow, opener: FakeWindow | nu
   const context = vm.createContext({
     document,
     console,
+    URL,
     location: { hash: location.hash, origin: location.origin },
     opener: opener ? opener.handleFor(window) : null,
     fetch: (path: string, init?: RequestInit) => fetch(new URL(path, url), init),
@@ -239,6 +243,44 @@ function identityFrom(message: any, key: Ed25519KeyIdentity): DelegationIdentity
 
 async function whoami(identity: DelegationIdentity): Promise<Principal> {
   return probeActor(await agentFor(served.url, identity), probe).whoami();
+}
+
+/** A request straight over node:http, which sends the Host header it is given (fetch sets its own). */
+function rawRequest(
+  url: string,
+  path: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {},
+): Promise<{ status: number; json: any }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, path, method, headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response
+          .on('data', (chunk: Buffer) => chunks.push(chunk))
+          .on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+          .on('error', reject);
+      },
+    );
+    outgoing.on('error', reject).end(body);
+  });
+}
+
+/** The page's two requests (the users list and a delegation for `user`), sent with the given Host and Origin. */
+async function pageRequests(url: string, host: string, origin?: string, user = 'alice') {
+  const headers = { host, ...(origin ? { origin } : {}) };
+  const users = await rawRequest(url, `/internet-identity/users?origin=${encodeURIComponent(APP)}`, { headers });
+  const delegate = await rawRequest(url, '/internet-identity/delegate', {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      user,
+      origin: APP,
+      sessionPublicKey: Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex'),
+    }),
+  });
+  return { users, delegate };
 }
 
 /** Logs a dev user in through the page with a fresh session key; the canister's view of the caller. */
@@ -331,15 +373,37 @@ describe('login through the page', () => {
     expect(page.window.closed).toBe(true);
   });
 
-  it('derives the principal from derivationOrigin when the app names one', async () => {
-    const fromOther = await login('alice', { app: OTHER_APP });
+  it("accepts a derivationOrigin that names the app's own origin", async () => {
     const key = Ed25519KeyIdentity.generate();
     const { answer } = await authorize(
       new FakeWindow(APP),
-      { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), derivationOrigin: `${OTHER_APP}/` },
+      { sessionPublicKey: new Uint8Array(key.getPublicKey().toDer()), derivationOrigin: `${APP}/` },
       (page) => page.pick('alice'),
     );
-    expect((await whoami(identityFrom(answer, key))).toText()).toBe(fromOther.principal.toText());
+    expect(answer.kind).toBe('authorize-client-success');
+    expect((await whoami(identityFrom(answer, key))).toText()).toBe(alice.principal.toText());
+  });
+
+  it("refuses a derivationOrigin of another origin, which would hand out that app's principals", async () => {
+    const app = new FakeWindow(APP);
+    const page = await open(app);
+    await app.next('authorize-ready');
+    page.window.handleFor(app).postMessage(
+      {
+        kind: 'authorize-client',
+        sessionPublicKey: new Uint8Array(Ed25519KeyIdentity.generate().getPublicKey().toDer()),
+        derivationOrigin: `${OTHER_APP}/`,
+      },
+      new URL(pageUrl).origin,
+    );
+    // At once, before anyone picks a user: there is nothing to pick for.
+    expect(await app.next()).toEqual({
+      kind: 'authorize-client-failure',
+      text: expect.stringMatching(new RegExp(`^Invalid derivationOrigin "${OTHER_APP}/" for the app at ${APP}: .*own origin`)),
+    });
+    expect(page.element('status').className).toBe('error');
+    expect(page.element('request').textContent).not.toContain('An app asks');
+    expect(page.users().every((user) => user.principal === '')).toBe(true);
   });
 });
 
@@ -504,6 +568,69 @@ describe('refusals', () => {
     expect(await response.json()).toMatchObject({ code: 'forbidden' });
   });
 
+  it('refuses the users list and delegations to a site whose own name rebinds to this gateway (DNS rebinding)', async () => {
+    const port = new URL(served.url).port;
+    for (const host of [`evil.example:${port}`, `localhost.evil.example:${port}`, `127.0.0.1.evil.example:${port}`]) {
+      // The rebound page is same-origin with itself: its POST names its own origin, its GET none.
+      for (const origin of [`http://${host}`, undefined]) {
+        const { users, delegate } = await pageRequests(served.url, host, origin);
+        expect(users).toMatchObject({ status: 403, json: { code: 'forbidden', error: expect.stringContaining(host) } });
+        expect(delegate).toMatchObject({ status: 403, json: { code: 'forbidden' } });
+      }
+    }
+  });
+
+  it('answers the page at loopback names and addresses, whichever of them the browser used', async () => {
+    const port = new URL(served.url).port;
+    for (const host of [
+      `localhost:${port}`,
+      `LocalHost:${port}`,
+      `127.0.0.1:${port}`,
+      `127.8.9.10:${port}`,
+      `[::1]:${port}`,
+      'localhost',
+    ]) {
+      const { users, delegate } = await pageRequests(served.url, host, `http://${host}`);
+      expect(users.status).toBe(200);
+      expect(users.json.users).toContainEqual({ name: 'alice', principal: expect.any(String) });
+      expect(delegate.status).toBe(200);
+      expect(delegate.json.principal).toBe(users.json.users.find((u: { name: string }) => u.name === 'alice').principal);
+    }
+  });
+
+  it("refuses a loopback host when the Origin is not that host's page", async () => {
+    const host = new URL(served.url).host;
+    for (const origin of [APP, `https://${host}`, 'null']) {
+      const { users, delegate } = await pageRequests(served.url, host, origin);
+      expect(users).toMatchObject({ status: 403, json: { code: 'forbidden', error: expect.stringContaining(origin) } });
+      expect(delegate).toMatchObject({ status: 403, json: { code: 'forbidden' } });
+    }
+  });
+
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+
+  it.skipIf(!lan)('answers at the non-loopback address it listens on, and a loopback gateway does not answer at it', async () => {
+    const gateway = new Gateway(served.network);
+    installInternetIdentity(gateway);
+    const url = await gateway.listen({ host: lan, port: 0 });
+    try {
+      const port = new URL(url).port;
+      const own = await pageRequests(url, `${lan}:${port}`, `http://${lan}:${port}`);
+      expect([own.users.status, own.delegate.status]).toEqual([200, 200]);
+      const rebound = await pageRequests(url, `evil.example:${port}`, `http://evil.example:${port}`);
+      expect([rebound.users.status, rebound.delegate.status]).toEqual([403, 403]);
+      // Another machine's address is not where this gateway listens.
+      const other = await pageRequests(url, `192.0.2.123:${port}`, `http://192.0.2.123:${port}`);
+      expect([other.users.status, other.delegate.status]).toEqual([403, 403]);
+    } finally {
+      await gateway.close();
+    }
+    const onLoopback = await pageRequests(served.url, `${lan}:${new URL(served.url).port}`);
+    expect([onLoopback.users.status, onLoopback.delegate.status]).toEqual([403, 403]);
+  });
+
   it('answers a malformed request with a clear error', async () => {
     const response = await fetch(`${served.url}/internet-identity/delegate`, { method: 'POST', body: 'not json' });
     expect(response.status).toBe(400);
@@ -512,16 +639,33 @@ describe('refusals', () => {
 });
 
 describe('dev users', () => {
-  it('are kept in the state directory, and keep their principals', async () => {
+  it('are kept in the state directory, and keep their principals when the network stops and starts again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dev-ii-'));
+    // As npm start does: the network and the dev Internet Identity keep their state in one folder.
+    const start = async () => {
+      const network = await LocalNetwork.create({ stateDir: dir });
+      const gateway = new Gateway(network);
+      installInternetIdentity(gateway, { stateDir: dir });
+      const url = await gateway.listen({ port: 0 });
+      return {
+        url,
+        async stop() {
+          await gateway.close();
+          await network.stop();
+        },
+      };
+    };
+    let running = await start();
     try {
-      const first = new DevInternetIdentity(served.network, { stateDir: dir });
-      const sessionPublicKey = Buffer.from(Ed25519KeyIdentity.generate().getPublicKey().toDer()).toString('hex');
-      const answer = await first.delegate({ user: 'dave', origin: APP, sessionPublicKey });
-      const second = new DevInternetIdentity(served.network, { stateDir: dir });
-      expect(second.list()).toEqual(['dave']);
-      expect(second.principalOf('dave', APP).toText()).toBe(answer.principal);
+      const { delegate } = await pageRequests(running.url, new URL(running.url).host, undefined, 'dave');
+      expect(delegate.status).toBe(200);
+      // stop() saves the network into the same folder, which must leave the users' file alone.
+      await running.stop();
+      running = await start();
+      const { users } = await pageRequests(running.url, new URL(running.url).host);
+      expect(users.json).toEqual({ users: [{ name: 'dave', principal: delegate.json.principal }] });
     } finally {
+      await running.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,7 @@
 // A network created with a state directory comes back after stop() with its canisters as they were:
-// same ids, heap and stable memory, controllers, cycles, time and pending timers.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+// same ids, heap and stable memory, controllers, cycles, time and pending timers. Saving replaces
+// only the network's own files there, and a save cut short by a crash leaves one whole state.
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,5 +132,111 @@ describe('checkpoint', () => {
     const volatile = await LocalNetwork.create();
     await expect(volatile.checkpoint()).rejects.toThrow(/stateDir/);
     await volatile.stop();
+  });
+});
+
+describe('the state folder', () => {
+  it('keeps the files others keep there (the dev Internet Identity its users) through checkpoint() and stop()', async () => {
+    const users = '{ "users": ["zoe"] }\n';
+    await writeFile(join(stateDir, 'internet-identity.json'), users);
+    await mkdir(join(stateDir, 'other'));
+    await writeFile(join(stateDir, 'other', 'notes.txt'), 'kept');
+    await network!.checkpoint();
+    expect(await readFile(join(stateDir, 'internet-identity.json'), 'utf8')).toBe(users);
+    await network!.stop();
+    network = await reopen();
+    expect(await readFile(join(stateDir, 'internet-identity.json'), 'utf8')).toBe(users);
+    expect(await readFile(join(stateDir, 'other', 'notes.txt'), 'utf8')).toBe('kept');
+    // ...and the save left nothing of its own behind but its two parts.
+    expect((await readdir(stateDir)).sort()).toEqual(['canisters', 'internet-identity.json', 'network.json', 'other']);
+    expect(await actor().lookup('checkpointed')).toEqual(['yes']);
+  });
+});
+
+describe('a save that a crash cut short', () => {
+  let before: string;
+  let after: string;
+
+  /** A copy of the state folder as a checkpoint leaves it, with `saved` set to the value. */
+  async function savedWith(value: string): Promise<string> {
+    await actor().put('saved', value);
+    await network!.checkpoint();
+    const copy = `${stateDir}-${value}`;
+    await cp(stateDir, copy, { recursive: true });
+    return copy;
+  }
+
+  beforeAll(async () => {
+    before = await savedWith('before');
+    after = await savedWith('after');
+  });
+
+  /**
+   * Lays out a state folder as a save from `before` to `after` leaves it where it stopped (each entry
+   * copied from the saved folder named), opens it, and reads `saved` and what the folder then holds.
+   */
+  async function openCrashed(name: string, layout: Record<string, [from: 'before' | 'after', entry: string]>) {
+    const dir = `${stateDir}-${name}`;
+    await mkdir(dir);
+    await writeFile(join(dir, 'internet-identity.json'), '{ "users": [] }\n');
+    for (const [entry, [from, source]] of Object.entries(layout)) {
+      await cp(join(from === 'before' ? before : after, source), join(dir, entry), { recursive: true });
+    }
+    const copy = await LocalNetwork.create({ stateDir: dir });
+    try {
+      const saved = await copy.createActor<ProbeService>(idlFactory, probe.canisterId).lookup('saved');
+      return { saved, files: (await readdir(dir)).sort() };
+    } finally {
+      await copy.stop();
+    }
+  }
+
+  const settled = ['canisters', 'internet-identity.json', 'network.json'];
+
+  it('before the old canisters were moved aside, is undone: the previous state opens', async () => {
+    const written = await openCrashed('written', {
+      canisters: ['before', 'canisters'],
+      'network.json': ['before', 'network.json'],
+      'canisters.new': ['after', 'canisters'],
+      'network.json.new': ['after', 'network.json'],
+    });
+    expect(written).toEqual({ saved: ['before'], files: settled });
+  });
+
+  it('with a half-written part, is undone', async () => {
+    const dir = `${stateDir}-half`;
+    await cp(before, dir, { recursive: true });
+    await mkdir(join(dir, 'canisters.new'));
+    await writeFile(join(dir, 'network.json.new'), '{ "for');
+    const copy = await LocalNetwork.create({ stateDir: dir });
+    try {
+      expect(await copy.createActor<ProbeService>(idlFactory, probe.canisterId).lookup('saved')).toEqual(['before']);
+      expect(await readdir(dir)).toEqual(await readdir(before));
+    } finally {
+      await copy.stop();
+    }
+  });
+
+  it('once the old canisters were moved aside, is finished: the new state opens', async () => {
+    const movedAside = await openCrashed('moved-aside', {
+      'canisters.old': ['before', 'canisters'],
+      'network.json': ['before', 'network.json'],
+      'canisters.new': ['after', 'canisters'],
+      'network.json.new': ['after', 'network.json'],
+    });
+    expect(movedAside).toEqual({ saved: ['after'], files: settled });
+    const movedIn = await openCrashed('moved-in', {
+      'canisters.old': ['before', 'canisters'],
+      'network.json': ['before', 'network.json'],
+      canisters: ['after', 'canisters'],
+      'network.json.new': ['after', 'network.json'],
+    });
+    expect(movedIn).toEqual({ saved: ['after'], files: settled });
+    const renamed = await openCrashed('renamed', {
+      'canisters.old': ['before', 'canisters'],
+      canisters: ['after', 'canisters'],
+      'network.json': ['after', 'network.json'],
+    });
+    expect(renamed).toEqual({ saved: ['after'], files: settled });
   });
 });
