@@ -58,9 +58,9 @@ export class Canister implements CanisterEnv {
     return this.controllers.some((c) => Buffer.compare(c.toUint8Array(), principal) === 0);
   }
 
-  callCost(methodLength: number, argLength: number): { fee: bigint; reservation: bigint } {
+  callCost(methodLength: number | bigint, argLength: number | bigint): { fee: bigint; reservation: bigint } {
     return {
-      fee: this.fees.xnetCall + this.fees.xnetByte * BigInt(methodLength + argLength),
+      fee: this.fees.xnetCall + this.fees.xnetByte * (BigInt(methodLength) + BigInt(argLength)),
       reservation: this.fees.xnetByte * MAX_RESPONSE_BYTES,
     };
   }
@@ -69,7 +69,10 @@ export class Canister implements CanisterEnv {
     this.logger(this.id, message);
   }
 
-  /** Creates a fresh instance of a module (for install, reinstall and upgrade). */
+  /**
+   * Creates a fresh instance of a module (for install, reinstall and upgrade). Runs no canister code:
+   * the instrumentation turned the start function into an export that installation runs.
+   */
   instantiate(compiled: CompiledModule): WasmInstance {
     const api = new SystemApi();
     const instance = new WasmInstance(compiled, api.imports());
@@ -93,9 +96,23 @@ export class Canister implements CanisterEnv {
       if (instance.limitExceeded) throw limitTrap(limit);
       return { ok: true, effects: api.effects, instructions: instance.instructions };
     } catch (error) {
-      const trap = instance.limitExceeded ? limitTrap(limit) : toTrap(error);
+      const trap = instance.limitExceeded ? limitTrap(limit) : this.toTrap(error);
       return { ok: false, trap, instructions: instance.instructions };
     }
+  }
+
+  /**
+   * Whatever stops canister code is a trap of that message, which is rolled back, so that no canister
+   * can stop the network: a host error on its behalf (say, a RangeError on an absurd argument) too,
+   * though that is logged as a bug of the local network.
+   */
+  private toTrap(error: unknown): Trap {
+    if (error instanceof Trap) return error;
+    if (error instanceof WebAssembly.RuntimeError) return new Trap(error.message, ErrorCode.CANISTER_TRAPPED);
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return new Trap('stack overflow', ErrorCode.CANISTER_TRAPPED);
+    const message = error instanceof Error ? error.message : String(error);
+    this.log(`[local network] internal error while executing canister code: ${error instanceof Error ? error.stack : message}`);
+    return new Trap(`internal error of the local network: ${message}`, ErrorCode.CANISTER_TRAPPED);
   }
 
   /** Charges execution: the base fee plus instructions; false when the balance does not cover it. */
@@ -146,13 +163,6 @@ function limitTrap(limit: bigint): Trap {
     `Canister exceeded the limit of ${limit} instructions for single message execution.`,
     ErrorCode.INSTRUCTION_LIMIT_EXCEEDED,
   );
-}
-
-function toTrap(error: unknown): Trap {
-  if (error instanceof Trap) return error;
-  if (error instanceof WebAssembly.RuntimeError) return new Trap(error.message, ErrorCode.CANISTER_TRAPPED);
-  if (error instanceof RangeError && /stack/i.test(error.message)) return new Trap('stack overflow', ErrorCode.CANISTER_TRAPPED);
-  throw error;
 }
 
 /** The message a caller sees for a trap, in the replica's words. */

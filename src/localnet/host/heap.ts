@@ -8,6 +8,7 @@ import {
   EXPORT_DIRTY,
   EXPORT_LIMIT,
   EXPORT_MARKER,
+  EXPORT_MEMORY,
   EXPORT_TABLE,
   GLOBAL_PREFIX,
   JOURNAL_MODULE,
@@ -37,7 +38,7 @@ export class WasmInstance {
       [JOURNAL_MODULE]: { touch: (page: number) => this.touch(page) },
     });
     const e = this.instance.exports;
-    this.memory = e.memory as WebAssembly.Memory;
+    this.memory = e[EXPORT_MEMORY] as WebAssembly.Memory;
     this.table = e[EXPORT_TABLE] as WebAssembly.Table;
     this.dirty = e[EXPORT_DIRTY] as WebAssembly.Table;
     this.marker = e[EXPORT_MARKER] as Function;

@@ -16,10 +16,13 @@ export class StableMemory {
     return this.sizePages;
   }
 
-  /** Grows by n pages; returns the old size, or -1 when the limit would be exceeded (as ic0 says). */
+  /**
+   * Grows by n pages; returns the old size, or -1 when the limit would be exceeded (as ic0 says) or
+   * n is not a page count (a negative n would otherwise shrink the memory).
+   */
   grow(n: number): number {
     const old = this.sizePages;
-    if (old + n > MAX_PAGES) return -1;
+    if (!Number.isSafeInteger(n) || n < 0 || old + n > MAX_PAGES) return -1;
     if (this.undoSize === null) this.undoSize = old;
     this.sizePages = old + n;
     return old;
@@ -38,7 +41,7 @@ export class StableMemory {
   }
 
   private checkRange(offset: number, length: number, what: string): void {
-    if (offset + length > this.sizePages * WASM_PAGE) {
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.sizePages * WASM_PAGE)) {
       throw new RangeError(`stable memory ${what} out of bounds: offset ${offset} + ${length} > ${this.sizePages * WASM_PAGE}`);
     }
   }

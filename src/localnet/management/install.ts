@@ -1,13 +1,15 @@
-// install_code and uninstall_code: install, reinstall and upgrade run as one transaction; a trap
-// in init, pre_upgrade or post_upgrade leaves the canister exactly as it was.
+// install_code and uninstall_code: install, reinstall and upgrade run as one transaction; a module
+// that cannot be instantiated, or a trap in its start function, init, pre_upgrade or post_upgrade,
+// leaves the canister exactly as it was.
 import type { Principal } from '@dfinity/principal';
 
-import { type Canister, trapMessage } from '../canister.js';
+import { type Canister, type Outcome, trapMessage } from '../canister.js';
 import { INSTRUCTION_LIMITS } from '../cycles.js';
 import { ErrorCode, Reject } from '../errors.js';
 import type { WasmInstance } from '../host/heap.js';
 import { StableMemory } from '../host/stable_memory.js';
 import type { ExecInput } from '../host/system_api.js';
+import { EXPORT_START } from '../wasm/instrument.js';
 import { type CompiledModule, compileModule } from '../wasm/module_cache.js';
 import type { InstallMode } from './types.js';
 
@@ -27,10 +29,7 @@ export function installCode(request: InstallRequest): Reject | null {
   try {
     compiled = compileModule(wasm);
   } catch (error) {
-    return Reject.of(
-      ErrorCode.CANISTER_INVALID_WASM,
-      `Error from Canister ${id}: Canister's Wasm module is not valid: ${(error as Error).message}`,
-    );
+    return invalidWasm(canister, (error as Error).message);
   }
   if ('install' in mode && canister.module) {
     return Reject.of(
@@ -62,16 +61,41 @@ function input(request: InstallRequest, kind: 'I' | 'G'): ExecInput {
   };
 }
 
-function runHook(canister: Canister, instance: WasmInstance, name: string, execInput: ExecInput) {
-  return canister.run(execInput, (i) => i.export(name)?.(), INSTRUCTION_LIMITS.install, instance);
+function invalidWasm(canister: Canister, reason: string): Reject {
+  return Reject.of(
+    ErrorCode.CANISTER_INVALID_WASM,
+    `Error from Canister ${canister.id.toText()}: Canister's Wasm module is not valid: ${reason}`,
+  );
+}
+
+/** A new instance, or the reject for a module that compiles but cannot be instantiated (say, a data segment out of bounds). */
+function instantiate(canister: Canister, compiled: CompiledModule): WasmInstance | Reject {
+  try {
+    return canister.instantiate(compiled);
+  } catch (error) {
+    return invalidWasm(canister, `instantiation failed: ${(error as Error).message}`);
+  }
+}
+
+/** Runs the module's start function, if it has one, and then the hook, as the replica does on install. */
+function runHooks(canister: Canister, instance: WasmInstance, name: string, execInput: ExecInput): Outcome {
+  let startInstructions = 0n;
+  if (instance.export(EXPORT_START)) {
+    const start = canister.run({ ...execInput, kind: 's' }, (i) => i.export(EXPORT_START)!(), INSTRUCTION_LIMITS.install, instance);
+    if (!start.ok) return start;
+    startInstructions = start.instructions;
+  }
+  const outcome = canister.run(execInput, (i) => i.export(name)?.(), INSTRUCTION_LIMITS.install, instance);
+  return { ...outcome, instructions: startInstructions + outcome.instructions };
 }
 
 function freshInstall(request: InstallRequest, compiled: CompiledModule): Reject | null {
   const { canister } = request;
+  const instance = instantiate(canister, compiled);
+  if (instance instanceof Reject) return instance;
   const previousStable = canister.stable;
   canister.stable = new StableMemory();
-  const instance = canister.instantiate(compiled);
-  const outcome = runHook(canister, instance, 'canister_init', input(request, 'I'));
+  const outcome = runHooks(canister, instance, 'canister_init', input(request, 'I'));
   if (!outcome.ok || !canister.chargeExecution(outcome.instructions, outcome.effects.balanceDelta)) {
     canister.stable = previousStable;
     return outcome.ok ? outOfCycles(canister) : Reject.of(outcome.trap.errorCode, trapMessage(canister.id, outcome.trap));
@@ -91,7 +115,7 @@ function upgrade(request: InstallRequest, compiled: CompiledModule, skipPreUpgra
   let preInstructions = 0n;
   let preDelta = 0n;
   if (!skipPreUpgrade) {
-    const pre = runHook(canister, old, 'canister_pre_upgrade', input(request, 'G'));
+    const pre = canister.run(input(request, 'G'), (i) => i.export('canister_pre_upgrade')?.(), INSTRUCTION_LIMITS.install, old);
     if (!pre.ok) {
       canister.rollback(old);
       return Reject.of(pre.trap.errorCode, trapMessage(canister.id, pre.trap));
@@ -99,8 +123,12 @@ function upgrade(request: InstallRequest, compiled: CompiledModule, skipPreUpgra
     preInstructions = pre.instructions;
     preDelta = pre.effects.balanceDelta;
   }
-  const instance = canister.instantiate(compiled);
-  const post = runHook(canister, instance, 'canister_post_upgrade', input(request, 'I'));
+  const instance = instantiate(canister, compiled);
+  if (instance instanceof Reject) {
+    canister.rollback(old);
+    return instance;
+  }
+  const post = runHooks(canister, instance, 'canister_post_upgrade', input(request, 'I'));
   if (!post.ok || !canister.chargeExecution(preInstructions + post.instructions, preDelta + post.effects.balanceDelta)) {
     canister.rollback(old);
     return post.ok ? outOfCycles(canister) : Reject.of(post.trap.errorCode, trapMessage(canister.id, post.trap));

@@ -1,15 +1,20 @@
 // Rewrites a canister module so the host can run it under IC semantics, as the replica's own
 // instrumentation does:
-// - exports the function table (callbacks are table indices) and every mutable global (the stack
-//   pointer must be restored after a trap);
+// - exports the memory, the function table (callbacks are table indices) and every mutable global
+//   (the stack pointer must be restored after a trap); a module without memory gets an empty one;
+// - turns the start function into an export, so that it runs as an execution of its own (metered,
+//   and a trap in it fails the installation) instead of inside WebAssembly instantiation;
 // - routes every store and bulk memory write through helpers that report each 4 KiB page the first
-//   time a message writes it, so the host keeps an undo journal of heap pages instead of copying memory;
+//   time a message writes it, so the host keeps an undo journal of heap pages instead of copying memory
+//   (the helpers trap out of bounds exactly where the original instruction would, before any write);
 // - counts instructions per basic block executed, as the replica's instrumentation does (it charges
 //   each block's length at the block's start), and traps past a limit, checked at each loop iteration.
 import { Reader, Writer } from './leb128.js';
 
 export const PAGE_SHIFT = 12;
+export const EXPORT_MEMORY = '__localnet_memory';
 export const EXPORT_TABLE = '__localnet_table';
+export const EXPORT_START = '__localnet_start';
 export const EXPORT_DIRTY = '__localnet_dirty';
 export const EXPORT_MARKER = '__localnet_marker';
 export const EXPORT_COUNTER = '__localnet_instructions';
@@ -35,10 +40,15 @@ const STORES: Record<number, [number, number]> = {
   0x3e: [I64, 4],
 };
 
+/** An import of the original module; functions carry their type, written like `(i32, i32) -> ()`. */
+export type ModuleImport = { module: string; name: string; kind: 'function' | 'table' | 'memory' | 'global'; type?: string };
+
 export type InstrumentedModule = {
   wasm: Uint8Array;
   /** Indices of the module's own mutable globals, exported as GLOBAL_PREFIX + index. */
   mutableGlobals: number[];
+  /** What the original module imports, for the host to check against what it provides. */
+  imports: ModuleImport[];
 };
 
 type Section = { id: number; body: Uint8Array };
@@ -46,7 +56,10 @@ type Section = { id: number; body: Uint8Array };
 // Known sections in the order the binary format requires (12, data count, precedes code).
 const SECTION_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11];
 
-/** Reads the sections, adding empty ones the instrumentation appends to (types, imports, tables, globals, exports). */
+/**
+ * Reads the sections, adding empty ones the instrumentation appends to (types, imports, functions,
+ * tables, globals, exports, code).
+ */
 function readSections(bytes: Uint8Array): Section[] {
   const r = new Reader(bytes, 8);
   const sections: Section[] = [];
@@ -55,13 +68,16 @@ function readSections(bytes: Uint8Array): Section[] {
     const size = r.u32();
     sections.push({ id, body: r.take(size) });
   }
-  for (const id of [1, 2, 4, 6, 7]) {
-    if (sections.some((s) => s.id === id)) continue;
-    const rank = SECTION_ORDER.indexOf(id);
-    const at = sections.findIndex((s) => s.id !== 0 && SECTION_ORDER.indexOf(s.id) > rank);
-    sections.splice(at < 0 ? sections.length : at, 0, { id, body: Uint8Array.of(0) });
+  for (const id of [1, 2, 3, 4, 6, 7, 10]) {
+    if (!sections.some((s) => s.id === id)) insertSection(sections, id, Uint8Array.of(0));
   }
   return sections;
+}
+
+function insertSection(sections: Section[], id: number, body: Uint8Array): void {
+  const rank = SECTION_ORDER.indexOf(id);
+  const at = sections.findIndex((s) => s.id !== 0 && SECTION_ORDER.indexOf(s.id) > rank);
+  sections.splice(at < 0 ? sections.length : at, 0, { id, body });
 }
 
 type Layout = {
@@ -72,7 +88,38 @@ type Layout = {
   tableCount: number;
   globalTypes: { type: number; mutable: boolean }[];
   memoryMaxPages: number;
+  hasMemory: boolean;
+  startFunc: number | null;
+  imports: ModuleImport[];
 };
+
+const IMPORT_KINDS = ['function', 'table', 'memory', 'global'] as const;
+
+const VALUE_TYPES: Record<number, string> = {
+  0x7f: 'i32',
+  0x7e: 'i64',
+  0x7d: 'f32',
+  0x7c: 'f64',
+  0x7b: 'v128',
+  0x70: 'funcref',
+  0x6f: 'externref',
+};
+
+/** Reads a function type and writes it as the spec writes System API types: `(i64, i32) -> i64`. */
+function readFuncType(r: Reader): string {
+  const form = r.byte();
+  if (form !== 0x60) throw new Error(`unsupported type form 0x${form.toString(16)}`);
+  const list = () =>
+    Array.from({ length: r.u32() }, () => {
+      const code = r.byte();
+      const type = VALUE_TYPES[code];
+      if (!type) throw new Error(`unsupported value type 0x${code.toString(16)}`);
+      return type;
+    });
+  const params = list();
+  const results = list();
+  return `(${params.join(', ')}) -> ${results.length === 1 ? results[0] : `(${results.join(', ')})`}`;
+}
 
 function survey(sections: Section[]): Layout {
   const layout: Layout = {
@@ -83,18 +130,27 @@ function survey(sections: Section[]): Layout {
     tableCount: 0,
     globalTypes: [],
     memoryMaxPages: 65536,
+    hasMemory: false,
+    startFunc: null,
+    imports: [],
   };
+  const types: string[] = [];
   for (const s of sections) {
     const r = new Reader(s.body);
-    if (s.id === 1) layout.typeCount = r.u32();
+    if (s.id === 1) {
+      layout.typeCount = r.u32();
+      for (let i = 0; i < layout.typeCount; i++) types.push(readFuncType(r));
+    }
     if (s.id === 2) {
       const n = r.u32();
       for (let i = 0; i < n; i++) {
-        r.name();
-        r.name();
+        const module = r.name();
+        const name = r.name();
         const kind = r.byte();
+        if (kind > 3) throw new Error(`unsupported import kind ${kind}`);
+        layout.imports.push({ module, name, kind: IMPORT_KINDS[kind] });
         if (kind === 0) {
-          r.u32();
+          layout.imports[i].type = types[r.u32()];
           layout.funcImports++;
         } else if (kind === 1) {
           r.byte();
@@ -103,11 +159,12 @@ function survey(sections: Section[]): Layout {
         } else if (kind === 2) {
           const limits = readLimits(r);
           if (limits.max !== undefined) layout.memoryMaxPages = limits.max;
-        } else if (kind === 3) {
+          layout.hasMemory = true;
+        } else {
           r.byte();
           r.byte();
           layout.globalImports++;
-        } else throw new Error(`unsupported import kind ${kind}`);
+        }
       }
     }
     if (s.id === 3) layout.definedFuncs = r.u32();
@@ -115,7 +172,9 @@ function survey(sections: Section[]): Layout {
     if (s.id === 5 && r.u32() > 0) {
       const limits = readLimits(r);
       if (limits.max !== undefined) layout.memoryMaxPages = limits.max;
+      layout.hasMemory = true;
     }
+    if (s.id === 8) layout.startFunc = r.u32();
     if (s.id === 6) {
       const n = r.u32();
       for (let i = 0; i < n; i++) {
@@ -398,7 +457,15 @@ function section(id: number, body: Uint8Array): Uint8Array {
 export function instrument(original: Uint8Array): InstrumentedModule {
   const sections = readSections(original);
   const layout = survey(sections);
-  if (!sections.some((s) => s.id === 10)) throw new Error('module has no code section');
+  if (!layout.hasMemory) {
+    // One memory of 0 pages: what the replica gives a module without memory, and the host's heap
+    // view, journal and snapshots then need no special case.
+    const memory = Uint8Array.of(1, 0x01, 0, 0);
+    const empty = sections.find((s) => s.id === 5); // a memory section may declare no memory
+    if (empty) empty.body = memory;
+    else insertSection(sections, 5, memory);
+    layout.memoryMaxPages = 0;
+  }
 
   // New indices appended after the module's own.
   const tTouch = layout.typeCount; // (i32) -> ()
@@ -506,7 +573,9 @@ export function instrument(original: Uint8Array): InstrumentedModule {
           entries.name(name).byte(kind).u32(index);
           count++;
         };
+        add(EXPORT_MEMORY, 2, 0);
         add(EXPORT_TABLE, 1, 0);
+        if (layout.startFunc !== null) add(EXPORT_START, 0, shiftFunc(layout.startFunc));
         add(EXPORT_DIRTY, 1, dirtyTable);
         add(EXPORT_MARKER, 0, markerFunc);
         add(EXPORT_COUNTER, 3, counterGlobal);
@@ -518,7 +587,8 @@ export function instrument(original: Uint8Array): InstrumentedModule {
         continue;
       }
       case 8:
-        out.push(section(8, new Writer().u32(shiftFunc(r.u32())).finish()));
+        // The start function is exported instead (see the top of this file).
+        out.push(new Uint8Array(0));
         continue;
       case 9:
         out.push(section(9, rewriteElements(r, shiftFunc)));
@@ -594,7 +664,7 @@ export function instrument(original: Uint8Array): InstrumentedModule {
     offset += b.length;
   }
   const mutableGlobals = layout.globalTypes.flatMap((g, i) => (g.mutable ? [layout.globalImports + i] : []));
-  return { wasm, mutableGlobals };
+  return { wasm, mutableGlobals, imports: layout.imports };
 }
 
 function leb(value: number): number[] {
@@ -644,21 +714,46 @@ function checkBody(dirtyTable: number, touchFunc: number): Uint8Array {
   return w.finish();
 }
 
-/** store(addr, value, offset): check the written bytes, then store at addr + offset. */
+/**
+ * Traps with the out-of-bounds trap of a real access: a load at (-1) + 0xffffffff, which no 32-bit
+ * memory reaches.
+ */
+function outOfBounds(w: Writer): void {
+  w.byte(0x41).i32(-1).byte(0x2d).u32(0).u32(0xffffffff).byte(0x1a); // i32.load8_u, drop
+}
+
+/**
+ * store(addr, value, offset): check the written bytes, then store at addr + offset. Wasm computes
+ * addr + offset without wrapping, so a sum past 2^32 must trap instead of storing at its low 32 bits.
+ */
 function storeBody(op: number, width: number, checkFunc: number): Uint8Array {
   const w = new Writer();
   w.u32(1).u32(1).byte(I32); // local 3 = effective address
   w.byte(0x20).u32(0).byte(0x20).u32(2).byte(0x6a).byte(0x22).u32(3);
-  w.byte(0x41).i32(width).byte(0x10).u32(checkFunc);
+  // if (ea <u addr): the add wrapped
+  w.byte(0x20).u32(0).byte(0x49).byte(0x04).byte(0x40);
+  outOfBounds(w);
+  w.byte(0x0b);
+  w.byte(0x20).u32(3).byte(0x41).i32(width).byte(0x10).u32(checkFunc);
   w.byte(0x20).u32(3).byte(0x20).u32(1).byte(op).u32(0).u32(0);
   w.byte(0x0b);
   return w.finish();
 }
 
-/** copy(dst, src, n) / fill(dst, value, n) / init(dst, src, n): check [dst, dst + n), then run the op. */
+/**
+ * copy(dst, src, n) / fill(dst, value, n) / init(dst, src, n): check [dst, dst + n), then run the op.
+ * A destination range past the memory traps first, as the op itself would before writing anything
+ * (the sum is taken in 64 bits, so it cannot wrap to a small address).
+ */
 function bulkBody(checkFunc: number, opBytes: number[]): Uint8Array {
   const w = new Writer();
   w.u32(0);
+  // if (u64(dst) + u64(n) > u64(memory.size) << 16) trap
+  w.byte(0x20).u32(0).byte(0xad).byte(0x20).u32(2).byte(0xad).byte(0x7c);
+  w.byte(0x3f).byte(0x00).byte(0xad).byte(0x42).i64(16n).byte(0x86);
+  w.byte(0x56).byte(0x04).byte(0x40);
+  outOfBounds(w);
+  w.byte(0x0b);
   w.byte(0x20).u32(0).byte(0x20).u32(2).byte(0x10).u32(checkFunc);
   w.byte(0x20).u32(0).byte(0x20).u32(1).byte(0x20).u32(2);
   for (const b of opBytes) w.byte(b);

@@ -3,6 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { gunzipSync } from 'node:zlib';
 
+import { checkImports } from '../host/system_api.js';
 import { instrument } from './instrument.js';
 
 export type CompiledModule = {
@@ -25,7 +26,9 @@ export function compileModule(bytes: Uint8Array): CompiledModule {
   if (original.length < 8 || original[0] !== 0 || original[1] !== 0x61 || original[2] !== 0x73 || original[3] !== 0x6d) {
     throw new Error('not a WebAssembly module (bad magic number)');
   }
-  const { wasm, mutableGlobals } = instrument(original);
+  const { wasm, mutableGlobals, imports } = instrument(original);
+  // Checked here, not left to instantiation, so a module the host cannot link is refused by name.
+  checkImports(imports);
   const module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
   const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const compiled = { hash, original: bytes, module, mutableGlobals, exports };
