@@ -10,14 +10,19 @@ export const RejectCode = {
 } as const;
 export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 
-/** The replica's error codes (the `error_code` field of rejected ingress responses). */
+/**
+ * The replica's error codes (the `error_code` field of rejected ingress responses), as its current
+ * ErrorCode enumeration numbers them: the hundreds digit is the reject code.
+ */
 export const ErrorCode = {
   CANISTER_OUT_OF_CYCLES: 'IC0207',
   CANISTER_NOT_FOUND: 'IC0301',
-  CANISTER_METHOD_NOT_FOUND: 'IC0302',
+  CANISTER_METHOD_NOT_FOUND: 'IC0536',
   CANISTER_WASM_MODULE_NOT_FOUND: 'IC0537',
-  CANISTER_NON_EMPTY: 'IC0538',
-  DEADLINE_EXPIRED: 'IC0524',
+  CANISTER_ALREADY_INSTALLED: 'IC0538',
+  DEADLINE_EXPIRED: 'IC0601',
+  UNKNOWN_MANAGEMENT_MESSAGE: 'IC0407',
+  INVALID_MANAGEMENT_PAYLOAD: 'IC0408',
   INSUFFICIENT_CYCLES_FOR_CREATE: 'IC0403',
   CANISTER_TRAPPED: 'IC0502',
   CANISTER_CALLED_TRAP: 'IC0503',
@@ -36,10 +41,12 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const REJECT_CODE_OF: Record<ErrorCode, RejectCode> = {
   IC0207: RejectCode.SYS_TRANSIENT,
   IC0301: RejectCode.DESTINATION_INVALID,
-  IC0302: RejectCode.DESTINATION_INVALID,
-  IC0537: RejectCode.DESTINATION_INVALID,
+  IC0536: RejectCode.CANISTER_ERROR,
+  IC0537: RejectCode.CANISTER_ERROR,
   IC0538: RejectCode.CANISTER_ERROR,
-  IC0524: RejectCode.SYS_UNKNOWN,
+  IC0601: RejectCode.SYS_UNKNOWN,
+  IC0407: RejectCode.CANISTER_REJECT,
+  IC0408: RejectCode.CANISTER_REJECT,
   IC0403: RejectCode.CANISTER_ERROR,
   IC0406: RejectCode.CANISTER_REJECT,
   IC0502: RejectCode.CANISTER_ERROR,

@@ -77,7 +77,7 @@ export class ManagementCanister implements ManagementHandler {
     if (!handler) {
       return refuse(
         request,
-        Reject.of(ErrorCode.CANISTER_METHOD_NOT_FOUND, `Management canister has no method '${request.method}' on the local network`),
+        Reject.of(ErrorCode.UNKNOWN_MANAGEMENT_MESSAGE, `Management canister has no method '${request.method}' on the local network`),
       );
     }
     try {
@@ -290,6 +290,9 @@ function decode<T>(type: IDL.Type, request: Request): T {
   try {
     return IDL.decode([type], Uint8Array.from(request.arg))[0] as T;
   } catch (error) {
-    throw new Reject(RejectCode.CANISTER_REJECT, `Error decoding candid for ic00 method ${request.method}: ${(error as Error).message}`);
+    throw Reject.of(
+      ErrorCode.INVALID_MANAGEMENT_PAYLOAD,
+      `Error decoding candid for ic00 method ${request.method}: ${(error as Error).message}`,
+    );
   }
 }

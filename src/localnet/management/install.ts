@@ -33,7 +33,7 @@ export function installCode(request: InstallRequest): Reject | null {
   }
   if ('install' in mode && canister.module) {
     return Reject.of(
-      ErrorCode.CANISTER_NON_EMPTY,
+      ErrorCode.CANISTER_ALREADY_INSTALLED,
       `Canister ${id} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
     );
   }

@@ -111,14 +111,14 @@ describe('the HTTP interface, through the stock agent', () => {
   });
 
   it('delivers a query reject, signed by the node, with its code', async () => {
-    // A query method that does not exist on the canister: DESTINATION_INVALID (3), IC0302.
+    // A query method that does not exist on the canister: CANISTER_ERROR (5), IC0536.
     const service = IDL.Service({ no_such_method: IDL.Func([], [IDL.Nat], ['query']) });
     const wrong = Actor.createActor<{ no_such_method(): Promise<bigint> }>(() => service, {
       agent,
       canisterId: probe.canisterId,
     });
     const rejected = await agentReject(wrong.no_such_method());
-    expect(rejected).toMatchObject({ code: 3, errorCode: 'IC0302', certified: false });
+    expect(rejected).toMatchObject({ code: 5, errorCode: 'IC0536', certified: false });
   });
 
   it('certifies module_hash and controllers, as installed, to CanisterStatus', async () => {

@@ -64,9 +64,9 @@ describe('rejects reaching the calling canister', () => {
     expect((result as { Err: { message: string } }).Err.message).toContain(NEVER_CREATED.toText());
   });
 
-  it('delivers a call to a method the callee does not have as DESTINATION_INVALID (3)', async () => {
+  it('delivers a call to a method the callee does not have as CANISTER_ERROR (5)', async () => {
     const result = await a.actor.call_raw(b.canisterId, 'no_such_method', NO_ARGS);
-    expect('Err' in result && result.Err.code).toBe(3);
+    expect('Err' in result && result.Err.code).toBe(5);
     expect((result as { Err: { message: string } }).Err.message).toContain('no_such_method');
   });
 
@@ -91,7 +91,7 @@ describe('state across an await', () => {
   it('keeps a change made before the await when the callee rejects', async () => {
     const before = await a.actor.get();
     const result = await a.actor.increment_then_call(b.canisterId, 'no_such_method');
-    expect('Err' in result && result.Err.code).toBe(3);
+    expect('Err' in result && result.Err.code).toBe(5);
     expect(await a.actor.get()).toBe(before + 1n);
   });
 

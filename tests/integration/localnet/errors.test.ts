@@ -39,23 +39,23 @@ describe('an unknown canister', () => {
 });
 
 describe('an unknown method', () => {
-  it('rejects an update with DESTINATION_INVALID (3), IC0302, naming the method, and changes nothing', async () => {
+  it('rejects an update with CANISTER_ERROR (5), IC0536, naming the method, and changes nothing', async () => {
     const before = await probe.actor.get();
     const reject = await rejection(network.updateCall({ canisterId: probe.canisterId, method: 'no_such_method' }));
-    expect(reject).toMatchObject({ code: 3, errorCode: 'IC0302' });
+    expect(reject).toMatchObject({ code: 5, errorCode: 'IC0536' });
     expect(reject.message).toContain('no_such_method');
     expect(await probe.actor.get()).toBe(before);
   });
 
   it('rejects a query the same way', async () => {
     const reject = await rejection(network.queryCall({ canisterId: probe.canisterId, method: 'no_such_query' }));
-    expect(reject).toMatchObject({ code: 3, errorCode: 'IC0302' });
+    expect(reject).toMatchObject({ code: 5, errorCode: 'IC0536' });
     expect(reject.message).toContain('no_such_query');
   });
 
   it('rejects a method of the management canister that does not exist', async () => {
     const reject = await rejection(network.updateCall({ canisterId: Principal.fromText('aaaaa-aa'), method: 'no_such_method' }));
-    expect(reject).toMatchObject({ code: 3, errorCode: 'IC0302' });
+    expect(reject).toMatchObject({ code: 4, errorCode: 'IC0407' });
     expect(reject.message).toContain('no_such_method');
   });
 });
@@ -97,12 +97,12 @@ describe('malformed candid', () => {
 });
 
 describe('a canister with no code', () => {
-  it('rejects calls with DESTINATION_INVALID (3), IC0537', async () => {
+  it('rejects calls with CANISTER_ERROR (5), IC0537', async () => {
     const empty = await network.createCanister();
     const update = await rejection(network.updateCall({ canisterId: empty, method: 'increment' }));
-    expect(update).toMatchObject({ code: 3, errorCode: 'IC0537' });
+    expect(update).toMatchObject({ code: 5, errorCode: 'IC0537' });
     const query = await rejection(network.queryCall({ canisterId: empty, method: 'get' }));
-    expect(query).toMatchObject({ code: 3, errorCode: 'IC0537' });
+    expect(query).toMatchObject({ code: 5, errorCode: 'IC0537' });
   });
 
   it('refuses a module that is not WebAssembly (IC0505) and stays empty', async () => {

@@ -65,7 +65,7 @@ describe('an upgrade', () => {
   it('is refused for a canister with no code', async () => {
     const empty = await network.createCanister();
     const reject = await rejection(network.upgradeCanister({ canisterId: empty, wasm: PROBE_WASM }));
-    expect(reject.code).toBe(3);
+    expect(reject.code).toBe(5);
     expect(reject.errorCode).toBe('IC0537');
   });
 });

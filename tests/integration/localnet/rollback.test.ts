@@ -93,8 +93,8 @@ describe('a query', () => {
   it('cannot run an update method', async () => {
     const counter = await probe.actor.get();
     const reject = await rejection(network.queryCall({ canisterId: probe.canisterId, method: 'increment', arg: encode([], []) }));
-    expect(reject.code).toBe(3);
-    expect(reject.errorCode).toBe('IC0302');
+    expect(reject.code).toBe(5);
+    expect(reject.errorCode).toBe('IC0536');
     expect(await probe.actor.get()).toBe(counter);
   });
 });
