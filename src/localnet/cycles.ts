@@ -32,6 +32,7 @@ export const INSTRUCTION_LIMITS = {
   update: 40_000_000_000n,
   query: 5_000_000_000n,
   install: 300_000_000_000n,
+  inspect: 200_000_000n,
 };
 
 /** The largest reply a call can receive (2 MiB); the caller prepays transmitting it. */

@@ -106,19 +106,38 @@ export class LocalNetwork {
   }
 
   /**
-   * Inducts an ingress message and resolves with its result. A canister that cannot pay for the
-   * ingress and the execution's base fee refuses it without being charged, as the IC does.
+   * Inducts an ingress message and resolves with its result; one refused before induction
+   * (refuseIngress) resolves with that rejection.
    */
-  submitIngress({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Promise<CallResult> {
+  submitIngress(options: CallOptions): Promise<CallResult> {
+    const refusal = this.refuseIngress(options);
+    return refusal ? Promise.resolve({ reject: refusal }) : this.inductIngress(options);
+  }
+
+  /** Charges the ingress fee and queues the message (the caller has checked refuseIngress). */
+  inductIngress({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Promise<CallResult> {
     const canister = this.scheduler.canister(canisterId);
     if (canister) {
       const fees = this.scheduler.fees;
       const cost = fees.ingressMessage + fees.ingressByte * BigInt(method.length + arg.length);
-      if (canister.cycles < cost + fees.updateMessageExecution) return Promise.resolve({ reject: this.scheduler.outOfCycles(canister) });
       canister.cycles -= cost;
       canister.counters.cyclesSpent += cost;
     }
     return this.scheduler.submit({ caller: sender, callee: canisterId, method, arg, cycles: 0n });
+  }
+
+  /**
+   * Why an ingress message is refused before it enters the network's state, charging nothing: the
+   * canister cannot pay for the ingress and the execution's base fee, or its
+   * canister_inspect_message does not accept it.
+   */
+  refuseIngress({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): Reject | null {
+    const canister = this.scheduler.canister(canisterId);
+    if (!canister) return null;
+    const fees = this.scheduler.fees;
+    const cost = fees.ingressMessage + fees.ingressByte * BigInt(method.length + arg.length);
+    if (canister.cycles < cost + fees.updateMessageExecution) return this.scheduler.outOfCycles(canister);
+    return canister.status === 'running' ? this.scheduler.inspect(canister, method, arg, sender) : null;
   }
 
   runQuery({ canisterId, method, arg = EMPTY_ARG, sender = Principal.anonymous() }: CallOptions): CallResult {

@@ -434,6 +434,28 @@ export class Scheduler {
     return false;
   }
 
+  /**
+   * canister_inspect_message, run before an ingress update is inducted: it persists nothing, and the
+   * message is refused unless it calls accept_message. Canisters without it accept every message.
+   */
+  inspect(canister: Canister, method: string, arg: Uint8Array, caller: Principal): Reject | null {
+    if (!canister.module?.exports.has('canister_inspect_message') || !canister.exportsMethod('update', method)) return null;
+    const input: ExecInput = {
+      kind: 'F',
+      method,
+      arg,
+      caller: caller.toUint8Array(),
+      time: this.time,
+      cyclesAvailable: 0n,
+      canReply: false,
+    };
+    const outcome = canister.run(input, (i) => i.export('canister_inspect_message')!(), INSTRUCTION_LIMITS.inspect);
+    canister.rollback();
+    if (!outcome.ok) return trapReject(canister, outcome.trap);
+    if (outcome.effects.messageAccepted) return null;
+    return Reject.of(ErrorCode.CANISTER_REJECT, `Error from Canister ${canister.id.toText()}: Canister rejected the message`);
+  }
+
   /** Runs a query: never persists anything, whatever the method writes. */
   query(canister: Canister, method: string, arg: Uint8Array, caller: Principal, certificate?: () => Uint8Array): CallResult {
     const input: ExecInput = {

@@ -174,9 +174,15 @@ export class Gateway {
     const { canisterId, method, arg } = this.target(envelope, effective, targets);
     this.statuses.prune(this.network.scheduler.time);
     let status = this.statuses.get(requestId);
+    // Refused before induction (inspect_message, out of cycles): answered at once and never certified.
+    const refused = status ? null : this.network.refuseIngress({ canisterId, method, arg, sender });
+    if (refused) {
+      const body = { reject_code: refused.code, reject_message: refused.message, error_code: refused.errorCode };
+      return send(response, 200, version === 3 ? { status: 'non_replicated_rejection', ...body } : body);
+    }
     if (!status) {
       // A request id runs at most once: a replay finds this status and only reads it.
-      const call = this.network.submitIngress({ canisterId, method, arg, sender });
+      const call = this.network.inductIngress({ canisterId, method, arg, sender });
       const done = call.then((result: CallResult) => {
         status!.result = result;
       });

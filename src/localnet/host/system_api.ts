@@ -8,9 +8,9 @@ import type { WasmInstance } from './heap.js';
 import type { StableMemory } from './stable_memory.js';
 
 /** Execution kinds of the spec: init/post_upgrade, pre_upgrade, update, replicated and
- * non-replicated query, reply and reject callback, cleanup, system task (timer), and the module's
- * (start) function. */
-export type ExecKind = 'I' | 'G' | 'U' | 'RQ' | 'NRQ' | 'Ry' | 'Rt' | 'C' | 'T' | 's';
+ * non-replicated query, reply and reject callback, cleanup, system task (timer), the module's
+ * (start) function, and canister_inspect_message. */
+export type ExecKind = 'I' | 'G' | 'U' | 'RQ' | 'NRQ' | 'Ry' | 'Rt' | 'C' | 'T' | 's' | 'F';
 
 export type OutgoingCall = {
   callee: Uint8Array;
@@ -50,6 +50,8 @@ export type Effects = {
   accepted: bigint;
   certifiedData?: Uint8Array;
   globalTimer?: bigint;
+  /** canister_inspect_message called accept_message: the ingress message may be inducted. */
+  messageAccepted?: boolean;
 };
 
 /** What the System API needs from the canister it runs for. */
@@ -67,17 +69,16 @@ export interface CanisterEnv {
 }
 
 // Where each function may be called: the spec's overview of imports, for the kinds this network
-// runs. It runs no composite queries and no canister_inspect_message (F), so msg_method_name_* and
-// accept_message, which the spec allows only in F, always trap; Azle 0.33 calls msg_method_name only
-// from an @inspectMessage method, never in updates or queries.
-const ANY: ExecKind[] = ['I', 'G', 'U', 'RQ', 'NRQ', 'Ry', 'Rt', 'C', 'T']; // the spec's "*": not in (start)
+// runs (it runs no composite queries). msg_method_name_* and accept_message belong to
+// canister_inspect_message (F) alone; Azle 0.33 calls msg_method_name only from @inspectMessage.
+const ANY: ExecKind[] = ['I', 'G', 'U', 'RQ', 'NRQ', 'Ry', 'Rt', 'C', 'T', 'F']; // the spec's "*": not in (start)
 const ANY_OR_START: ExecKind[] = [...ANY, 's']; // "* s"
-const ARG: ExecKind[] = ['I', 'U', 'RQ', 'NRQ', 'Ry'];
+const ARG: ExecKind[] = ['I', 'U', 'RQ', 'NRQ', 'Ry', 'F'];
 const REPLY: ExecKind[] = ['U', 'RQ', 'NRQ', 'Ry', 'Rt'];
 const CYCLES_IN: ExecKind[] = ['U', 'RQ', 'Ry', 'Rt'];
 const CALLBACK: ExecKind[] = ['Ry', 'Rt'];
 const CALL: ExecKind[] = ['U', 'Ry', 'Rt', 'T'];
-const INSPECT: ExecKind[] = [];
+const INSPECT: ExecKind[] = ['F'];
 
 /** The ic0 functions this host provides: their Wasm types (32-bit memory) and where they may be called. */
 export const IC0 = {
@@ -170,6 +171,7 @@ const KIND_NAMES: Record<ExecKind, string> = {
   Rt: 'reject callback',
   C: 'cleanup',
   T: 'system task',
+  F: 'inspect message',
   s: 'start',
 };
 
@@ -308,7 +310,10 @@ export class SystemApi {
       msg_method_name_size: () => encoder.encode(api.input.method).length,
       msg_method_name_copy: (dst: number, offset: number, size: number) =>
         api.copyOut(encoder.encode(api.input.method), u32(dst), u32(offset), u32(size), 'ic0.msg_method_name_copy'),
-      accept_message: () => {},
+      accept_message: () => {
+        if (api.effects.messageAccepted) throw contractViolation('ic0.accept_message may be called at most once');
+        api.effects.messageAccepted = true;
+      },
       msg_reply_data_append: (src: number, size: number) => {
         api.assertReplyable('msg_reply_data_append');
         const limit = api.input.kind === 'NRQ' ? MAX_QUERY_REPLY_BYTES : MAX_REPLY_BYTES;

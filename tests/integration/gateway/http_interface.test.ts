@@ -102,6 +102,18 @@ describe('the HTTP interface, through the stock agent', () => {
     expect(trapped.message).toContain('out of patience');
   });
 
+  it('refuses an update that canister_inspect_message does not accept at once, uncertified, on v3 and v2', async () => {
+    const actor = probeActor(agent, probe.canisterId);
+    const refused = await agentReject(actor.guarded('guess'));
+    expect(refused).toMatchObject({ code: 4, errorCode: 'IC0406', certified: false });
+    expect(refused.message).toContain('rejected the message');
+
+    const arg = new Uint8Array(IDL.encode([IDL.Text], ['guess']));
+    const { response } = await agent.call(probe.canisterId, { methodName: 'guarded', arg, callSync: false });
+    expect(response.status).toBe(200);
+    expect(await actor.guarded('let me in')).toBe('passed: let me in');
+  });
+
   it('delivers a reject through v2 polling too', async () => {
     const arg = new Uint8Array(IDL.encode([IDL.Text], ['not now']));
     const { requestId, response } = await agent.call(probe.canisterId, { methodName: 'reject_with', arg, callSync: false });

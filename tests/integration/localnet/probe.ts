@@ -33,6 +33,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     fetch: IDL.Func([IDL.Text, IDL.Bool, IDL.Opt(IDL.Nat64)], [FetchResult], []),
     fired: IDL.Func([], [IDL.Vec(IDL.Text)], ['query']),
     get: IDL.Func([], [IDL.Nat], ['query']),
+    guarded: IDL.Func([IDL.Text], [IDL.Text], []),
     increment: IDL.Func([], [IDL.Nat], []),
     increment_then_call: IDL.Func([IDL.Principal, IDL.Text], [CallResult], []),
     lookup: IDL.Func([IDL.Text], [IDL.Opt(IDL.Text)], ['query']),
@@ -71,6 +72,7 @@ export type ProbeService = {
   fetch(url: string, replicated: boolean, maxResponseBytes: [] | [bigint]): Promise<FetchResult>;
   fired(): Promise<string[]>;
   get(): Promise<bigint>;
+  guarded(text: string): Promise<string>;
   increment(): Promise<bigint>;
   increment_then_call(target: Principal, method: string): Promise<CallResult>;
   lookup(key: string): Promise<[] | [string]>;
