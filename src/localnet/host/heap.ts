@@ -16,6 +16,9 @@ import {
 } from '../wasm/instrument.js';
 
 const PAGE = 1 << PAGE_SHIFT;
+// A trivial Azle update writes about 140 pages; the journal starts with room for that.
+const INITIAL_JOURNAL_PAGES = 256;
+const MAX_IDLE_JOURNAL_PAGES = 4096;
 
 export class WasmInstance {
   readonly instance: WebAssembly.Instance;
@@ -26,7 +29,10 @@ export class WasmInstance {
   private readonly counter: WebAssembly.Global;
   private readonly limit: WebAssembly.Global;
   private readonly globals: WebAssembly.Global[];
-  private undo = new Map<number, Uint8Array>();
+  /** The old bytes of each page this message wrote, back to back, in the order of journalPages. */
+  private journal = new Uint8Array(INITIAL_JOURNAL_PAGES * PAGE);
+  private journalPages: number[] = [];
+  private view: Uint8Array;
   private savedGlobals: bigint[] | number[] = [];
 
   constructor(
@@ -45,11 +51,14 @@ export class WasmInstance {
     this.counter = e[EXPORT_COUNTER] as WebAssembly.Global;
     this.limit = e[EXPORT_LIMIT] as WebAssembly.Global;
     this.globals = compiled.mutableGlobals.map((i) => e[GLOBAL_PREFIX + i] as WebAssembly.Global);
+    this.view = new Uint8Array(this.memory.buffer);
     this.begin(0n);
   }
 
+  /** The heap; the view is cached (a journal write is on the hot path) and renewed after memory.grow. */
   get bytes(): Uint8Array {
-    return new Uint8Array(this.memory.buffer);
+    if (this.view.buffer !== this.memory.buffer) this.view = new Uint8Array(this.memory.buffer);
+    return this.view;
   }
 
   export(name: string): Function | undefined {
@@ -60,7 +69,14 @@ export class WasmInstance {
     const start = page * PAGE;
     const bytes = this.bytes;
     if (start >= bytes.length) return; // the store itself traps out of bounds
-    this.undo.set(page, bytes.slice(start, start + PAGE));
+    const at = this.journalPages.length * PAGE;
+    if (at + PAGE > this.journal.length) {
+      const grown = new Uint8Array(this.journal.length * 2);
+      grown.set(this.journal);
+      this.journal = grown;
+    }
+    this.journal.set(bytes.subarray(start, start + PAGE), at);
+    this.journalPages.push(page);
     this.dirty.set(page, this.marker);
   }
 
@@ -68,7 +84,7 @@ export class WasmInstance {
   touchRange(addr: number, length: number): void {
     if (length <= 0) return;
     for (let page = addr >>> PAGE_SHIFT; page <= (addr + length - 1) >>> PAGE_SHIFT; page++) {
-      if (!this.undo.has(page)) this.touch(page);
+      if (this.dirty.get(page) === null) this.touch(page);
     }
   }
 
@@ -88,19 +104,22 @@ export class WasmInstance {
   }
 
   commit(): void {
-    for (const page of this.undo.keys()) this.dirty.set(page, null);
-    this.undo.clear();
+    this.clearJournal();
     this.savedGlobals = this.globals.map((g) => g.value);
   }
 
   rollback(): void {
     const bytes = this.bytes;
-    for (const [page, old] of this.undo) {
-      bytes.set(old, page * PAGE);
-      this.dirty.set(page, null);
-    }
-    this.undo.clear();
+    this.journalPages.forEach((page, i) => bytes.set(this.journal.subarray(i * PAGE, (i + 1) * PAGE), page * PAGE));
+    this.clearJournal();
     this.globals.forEach((g, i) => (g.value = this.savedGlobals[i]));
+  }
+
+  private clearJournal(): void {
+    for (const page of this.journalPages) this.dirty.set(page, null);
+    this.journalPages.length = 0;
+    // A message that wrote a large part of the heap should not keep its journal's memory.
+    if (this.journal.length > MAX_IDLE_JOURNAL_PAGES * PAGE) this.journal = new Uint8Array(INITIAL_JOURNAL_PAGES * PAGE);
   }
 
   /** The heap and globals, for persistence. */
