@@ -9,7 +9,8 @@ import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-// The interface every canister has until its domain lands (see canisters/shared/version.ts).
+// The interface of the canisters that are still skeletons (canisters/shared/skeleton.ts); the SDK
+// and CLI of a later issue call the full interfaces.
 const skeleton: IDL.InterfaceFactory = ({ IDL }) =>
   IDL.Service({
     version: IDL.Func([], [IDL.Text], ['query']),

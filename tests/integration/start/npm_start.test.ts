@@ -80,7 +80,7 @@ describe('npm start', () => {
       expect(page).toContain(deployer);
       expect(page).not.toContain('2vxsx-fae');
 
-      expect((await call(dir, port, 'ledger', 'version')).stdout.trim()).toBe('ledger 0.1.0');
+      expect((await call(dir, port, 'analytics', 'version')).stdout.trim()).toBe('analytics 0.1.0');
       expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
       expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
     } finally {
