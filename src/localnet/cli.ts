@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { sha256 } from '@noble/hashes/sha2';
 
+import { initArg } from '../deploy/init_args.js';
 import { installCanisterPage } from './gateway/canister_page.js';
 import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
@@ -86,7 +87,7 @@ for (const name of Object.keys(dfx.canisters)) {
   const existing = known[name] && network.scheduler.canister(Principal.fromText(known[name].local));
   if (!existing) {
     const canisterId = await network.createCanister({ sender: deployer });
-    await network.installCode({ canisterId, wasm, sender: deployer });
+    await network.installCode({ canisterId, wasm, arg: initArg(name, deployer), sender: deployer });
     known[name] = { local: canisterId.toText() };
     rows.push([name, canisterId.toText(), 'installed']);
   } else if (Buffer.compare(existing.module?.hash ?? new Uint8Array(0), sha256(wasm)) !== 0) {

@@ -1,4 +1,4 @@
-// The nine canisters as built for deployment: each installs on the local network, names itself,
+// The canisters that are still skeletons, as built for deployment: each installs on the local network, names itself,
 // and refuses state changes from the anonymous principal.
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -17,7 +17,7 @@ const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>
     get: IDL.Func([], [IDL.Nat], ['query']),
   });
 
-describe('the nine canisters', () => {
+describe('the skeleton canisters', () => {
   let network: LocalNetwork;
   const user = Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
 

@@ -1,5 +1,7 @@
 // `npm start` as a user runs it: the nine canisters deployed and reachable from another process
 // through the HTTP interface, ids written the dfx way, and state kept across a restart.
+import { Actor, HttpAgent } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -81,6 +83,23 @@ describe('npm start', () => {
       expect(page).not.toContain('2vxsx-fae');
 
       expect((await call(dir, port, 'analytics', 'version')).stdout.trim()).toBe('analytics 0.1.0');
+
+      // The ledger is deployed with the local token, minted by the deployer.
+      const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
+      const ledger = Actor.createActor<{ icrc1_symbol(): Promise<string>; icrc1_minting_account(): Promise<[] | [{ owner: Principal }]> }>(
+        ({ IDL }) =>
+          IDL.Service({
+            icrc1_symbol: IDL.Func([], [IDL.Text], ['query']),
+            icrc1_minting_account: IDL.Func(
+              [],
+              [IDL.Opt(IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) }))],
+              ['query'],
+            ),
+          }),
+        { agent, canisterId: ids.ledger.local },
+      );
+      expect(await ledger.icrc1_symbol()).toBe('LIT');
+      expect((await ledger.icrc1_minting_account())[0]?.owner.toText()).toBe(deployer);
       expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
       expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
     } finally {

@@ -1,0 +1,33 @@
+// What `npm start` passes to each canister's init when it deploys the suite on the local network:
+// the deployer mints the local token and administers the registry. Canisters not named here take
+// no argument.
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+
+import { LedgerInit } from '../../canisters/ledger/types.js';
+import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js';
+
+/** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
+export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
+
+export function initArg(canister: string, deployer: Principal): Uint8Array | undefined {
+  switch (canister) {
+    case 'ledger':
+      return encodeOpt(LedgerInit, {
+        token_name: LOCAL_TOKEN.name,
+        token_symbol: LOCAL_TOKEN.symbol,
+        decimals: [LOCAL_TOKEN.decimals],
+        transfer_fee: LOCAL_TOKEN.fee,
+        minting_account: { owner: deployer, subaccount: [] },
+        initial_balances: [],
+      });
+    case 'model_registry':
+      return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [] });
+    default:
+      return undefined;
+  }
+}
+
+function encodeOpt(type: IDL.Type, value: unknown): Uint8Array {
+  return new Uint8Array(IDL.encode([IDL.Opt(type)], [[value]]));
+}
