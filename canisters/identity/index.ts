@@ -1,8 +1,200 @@
-import { Skeleton } from '../shared/skeleton';
+// The identity canister: candid glue around the rules in identity.ts, and the ledger calls between their steps.
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
-// The identity canister, a skeleton until its domain lands.
-export default class extends Skeleton {
-  constructor() {
-    super('identity');
+import { Account } from '../ledger/types';
+import { requireSignedCaller } from '../shared/caller';
+import { versionOf } from '../shared/version';
+import { formatCode } from './claims';
+import { Identity, type Lease } from './identity';
+import { decodeInitArg } from './init_arg';
+import { fee, payOut, pullStake, stakeAccount } from './ledger';
+import { initialSettings } from './settings';
+import { stableTables } from './storage';
+import {
+  CertificationStatus,
+  ClaimTicket,
+  Hardware,
+  InitArg,
+  Node,
+  ProviderStanding,
+  RegisterRequest,
+  Reputation,
+  Result,
+  Settings,
+  SettingsUpdate,
+  SlashRecord,
+  Stake,
+  UserAccount,
+  Withdrawal,
+} from './types';
+
+export default class {
+  identity = new Identity(stableTables);
+
+  // Manual: an install with no argument at all must work too (see shared/init_arg.ts).
+  @init([IDL.Opt(InitArg)], { manual: true })
+  init(): void {
+    stableTables.settings.insert('settings', initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+  }
+
+  // Azle requires init's parameters here too. The argument is ignored: settings survive upgrades and change
+  // only through update_settings.
+  @postUpgrade([IDL.Opt(InitArg)], { manual: true })
+  postUpgrade(): void {}
+
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('identity');
+  }
+
+  @query([], Settings)
+  settings(): Settings {
+    return this.identity.settings();
+  }
+
+  @update([SettingsUpdate], Result(Settings))
+  update_settings(update: SettingsUpdate): Result<Settings> {
+    requireSignedCaller();
+    return this.identity.updateSettings(msgCaller(), update);
+  }
+
+  @update([RegisterRequest], Result(UserAccount))
+  register(request: RegisterRequest): Result<UserAccount> {
+    requireSignedCaller();
+    return this.identity.register(msgCaller(), time(), request);
+  }
+
+  @query([IDL.Principal], IDL.Opt(UserAccount))
+  get_account(owner: Principal): [] | [UserAccount] {
+    const account = this.identity.account(owner);
+    return account === undefined ? [] : [account];
+  }
+
+  @update([IDL.Principal, CertificationStatus, IDL.Text], Result(UserAccount))
+  set_certification(provider: Principal, status: CertificationStatus, reason: string): Result<UserAccount> {
+    requireSignedCaller();
+    return this.identity.setCertification(msgCaller(), time(), provider, status, reason);
+  }
+
+  @query([IDL.Principal], ProviderStanding)
+  standing(provider: Principal): ProviderStanding {
+    return this.identity.standing(provider);
+  }
+
+  /** Called by a worker with its own key; the code it gets back is shown to its provider, who claims the node. */
+  @update([Hardware], Result(ClaimTicket))
+  register_node(hardware: Hardware): Result<ClaimTicket> {
+    requireSignedCaller();
+    // Azle seeds crypto.getRandomValues from raw_rand in its init timer.
+    const code = formatCode(crypto.getRandomValues(new Uint8Array(16)));
+    return this.identity.registerNode(msgCaller(), time(), hardware, code);
+  }
+
+  @update([IDL.Text], Result(Node))
+  claim_node(code: string): Result<Node> {
+    requireSignedCaller();
+    return this.identity.claimNode(msgCaller(), time(), code);
+  }
+
+  @update([IDL.Principal], Result(Node))
+  retire_node(node: Principal): Result<Node> {
+    requireSignedCaller();
+    return this.identity.retireNode(msgCaller(), node);
+  }
+
+  @query([IDL.Principal], IDL.Opt(Node))
+  get_node(id: Principal): [] | [Node] {
+    const node = this.identity.node(id);
+    return node === undefined ? [] : [node];
+  }
+
+  @query([IDL.Principal], IDL.Vec(Node))
+  nodes_of(provider: Principal): Node[] {
+    return this.identity.nodesOf(provider);
+  }
+
+  /** Where stake is held: the provider approves this account's owner (this canister) for amount + fee first. */
+  @query([], Account)
+  stake_account(): Account {
+    return stakeAccount();
+  }
+
+  @query([IDL.Principal], Stake)
+  get_stake(provider: Principal): Stake {
+    return this.identity.stakeOf(provider);
+  }
+
+  @update([IDL.Nat], Result(Stake))
+  async stake(amount: bigint): Promise<Result<Stake>> {
+    requireSignedCaller();
+    const leased = this.identity.beginStake(msgCaller(), amount);
+    if ('Err' in leased) return leased;
+    const lease = leased.Ok;
+    const pulled = await pullStake(lease.ledger, lease.provider, lease.amount);
+    if ('Err' in pulled) return this.abort(lease, pulled.Err);
+    return { Ok: this.identity.commitStake(lease) };
+  }
+
+  @update([IDL.Nat], Result(Stake))
+  unbond(amount: bigint): Result<Stake> {
+    requireSignedCaller();
+    return this.identity.unbond(msgCaller(), time(), amount);
+  }
+
+  /** Pays out every released unbonding entry, less the ledger fee. */
+  @update([], Result(Withdrawal))
+  async withdraw(): Promise<Result<Withdrawal>> {
+    requireSignedCaller();
+    const leased = this.identity.beginWithdraw(msgCaller(), time());
+    if ('Err' in leased) return leased;
+    const lease = leased.Ok;
+    const ledgerFee = await fee(lease.ledger);
+    if ('Err' in ledgerFee) return this.abort(lease, ledgerFee.Err);
+    if (lease.amount <= ledgerFee.Ok) return this.refuse(lease, `the released ${lease.amount} does not cover the ledger fee`);
+    const paid = await payOut(lease.ledger, { owner: lease.provider, subaccount: [] }, lease.amount - ledgerFee.Ok, 'withdraw');
+    if ('Err' in paid) return this.abort(lease, paid.Err);
+    this.identity.commitWithdraw(lease);
+    return { Ok: { amount: lease.amount, fee: ledgerFee.Ok, block: paid.Ok } };
+  }
+
+  /** The verification canister's penalty: up to `amount` of the provider's stake goes to the treasury, less the fee. */
+  @update([IDL.Principal, IDL.Nat, IDL.Text], Result(SlashRecord))
+  async slash(provider: Principal, amount: bigint, reason: string): Promise<Result<SlashRecord>> {
+    requireSignedCaller();
+    const leased = this.identity.beginSlash(msgCaller(), provider, amount, reason);
+    if ('Err' in leased) return leased;
+    const lease = leased.Ok;
+    const ledgerFee = await fee(lease.ledger);
+    if ('Err' in ledgerFee) return this.abort(lease, ledgerFee.Err);
+    if (lease.amount <= ledgerFee.Ok) return this.refuse(lease, `the slashed ${lease.amount} does not cover the ledger fee`);
+    const paid = await payOut(lease.ledger, lease.treasury, lease.amount - ledgerFee.Ok, 'slash');
+    if ('Err' in paid) return this.abort(lease, paid.Err);
+    return { Ok: this.identity.commitSlash(lease, time(), paid.Ok) };
+  }
+
+  @query([IDL.Principal], IDL.Vec(SlashRecord))
+  slashes_of(provider: Principal): SlashRecord[] {
+    return this.identity.slashes(provider);
+  }
+
+  @update([IDL.Principal, IDL.Int32, IDL.Text], Result(Reputation))
+  update_reputation(provider: Principal, deltaBps: number, reason: string): Result<Reputation> {
+    requireSignedCaller();
+    return this.identity.updateReputation(msgCaller(), time(), provider, deltaBps, reason);
+  }
+
+  @query([IDL.Principal], Reputation)
+  get_reputation(provider: Principal): Reputation {
+    return this.identity.reputation(provider);
+  }
+
+  private abort(lease: Lease, why: string): Result<never> {
+    this.identity.abort(lease);
+    return { Err: { LedgerError: why } };
+  }
+
+  private refuse(lease: Lease, why: string): Result<never> {
+    this.identity.abort(lease);
+    return { Err: { InvalidInput: why } };
   }
 }

@@ -1,16 +1,21 @@
 // What `npm start` passes to each canister's init when it deploys the suite on the local network:
-// the deployer mints the local token and administers the registry. Canisters not named here take
-// no argument.
+// the deployer mints the local token and administers the registry and identity, and each canister
+// learns its peers' ids (all canisters are created before any is installed). Canisters not named
+// here take no argument.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { LedgerInit } from '../../canisters/ledger/types.js';
+import { InitArg as IdentityInit } from '../../canisters/identity/types.js';
 import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
 
-export function initArg(canister: string, deployer: Principal): Uint8Array | undefined {
+export type Deployment = { deployer: Principal; ids: Record<string, Principal> };
+
+export function initArg(canister: string, { deployer, ids }: Deployment): Uint8Array | undefined {
+  const peer = (name: string): [] | [Principal] => (ids[name] ? [ids[name]] : []);
   switch (canister) {
     case 'ledger':
       return encodeOpt(LedgerInit, {
@@ -20,6 +25,18 @@ export function initArg(canister: string, deployer: Principal): Uint8Array | und
         transfer_fee: LOCAL_TOKEN.fee,
         minting_account: { owner: deployer, subaccount: [] },
         initial_balances: [],
+      });
+    case 'identity':
+      return encodeOpt(IdentityInit, {
+        admin: [deployer],
+        certifiers: [],
+        ledger: peer('ledger'),
+        verification: peer('verification'),
+        bridge: peer('bridge'),
+        treasury: [],
+        min_stake: [],
+        unbonding_delay_ns: [],
+        claim_code_ttl_ns: [],
       });
     case 'model_registry':
       return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [] });

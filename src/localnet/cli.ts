@@ -82,18 +82,24 @@ const deployer = Ed25519KeyIdentity.generate(
 ).getPrincipal();
 const rows: [string, string, string][] = [];
 
-for (const name of Object.keys(dfx.canisters)) {
-  const wasm = new Uint8Array(await readFile(join(root, '.azle', name, `${name}.wasm`)));
+// Every canister is created before any is installed, so each init argument can name its peers.
+const names = Object.keys(dfx.canisters);
+const ids: Record<string, Principal> = {};
+for (const name of names) {
   const existing = known[name] && network.scheduler.canister(Principal.fromText(known[name].local));
-  if (!existing) {
-    const canisterId = await network.createCanister({ sender: deployer });
-    await network.installCode({ canisterId, wasm, arg: initArg(name, deployer), sender: deployer });
-    known[name] = { local: canisterId.toText() };
-    rows.push([name, canisterId.toText(), 'installed']);
-  } else if (Buffer.compare(existing.module?.hash ?? new Uint8Array(0), sha256(wasm)) !== 0) {
-    await network.upgradeCanister({ canisterId: existing.id, wasm, sender: deployer });
-    rows.push([name, existing.id.toText(), 'upgraded']);
-  } else rows.push([name, existing.id.toText(), 'unchanged']);
+  ids[name] = existing ? existing.id : await network.createCanister({ sender: deployer });
+  known[name] = { local: ids[name].toText() };
+}
+for (const name of names) {
+  const wasm = new Uint8Array(await readFile(join(root, '.azle', name, `${name}.wasm`)));
+  const canister = network.scheduler.canister(ids[name])!;
+  if (!canister.module) {
+    await network.installCode({ canisterId: canister.id, wasm, arg: initArg(name, { deployer, ids }), sender: deployer });
+    rows.push([name, canister.id.toText(), 'installed']);
+  } else if (Buffer.compare(canister.module.hash, sha256(wasm)) !== 0) {
+    await network.upgradeCanister({ canisterId: canister.id, wasm, sender: deployer });
+    rows.push([name, canister.id.toText(), 'upgraded']);
+  } else rows.push([name, canister.id.toText(), 'unchanged']);
 }
 
 await mkdir(join(here, '.dfx', 'local'), { recursive: true });

@@ -100,6 +100,18 @@ describe('npm start', () => {
       );
       expect(await ledger.icrc1_symbol()).toBe('LIT');
       expect((await ledger.icrc1_minting_account())[0]?.owner.toText()).toBe(deployer);
+
+      // Identity was installed knowing its peers' ids.
+      const identity = Actor.createActor<{ settings(): Promise<{ admin: Principal; ledger: [] | [Principal] }> }>(
+        ({ IDL }) =>
+          IDL.Service({
+            settings: IDL.Func([], [IDL.Record({ admin: IDL.Principal, ledger: IDL.Opt(IDL.Principal) })], ['query']),
+          }),
+        { agent, canisterId: ids.identity.local },
+      );
+      const settings = await identity.settings();
+      expect(settings.admin.toText()).toBe(deployer);
+      expect(settings.ledger[0]?.toText()).toBe(ids.ledger.local);
       expect((await call(dir, port, 'payment', 'increment')).stdout.trim()).toBe('1');
       expect((await call(dir, port, ids.payment.local, 'increment')).stdout.trim()).toBe('2');
     } finally {

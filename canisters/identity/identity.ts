@@ -1,0 +1,344 @@
+// The identity rules as one service over storage tables: accounts and certification, nodes and claims, stake and
+// reputation. It never awaits: the canister glue does the ledger calls between a begin* step (check and lock) and its
+// commit or abort, so a read made before an await is never trusted after it.
+import type { Principal } from '@dfinity/principal';
+
+import type { Account } from '../ledger/types';
+import { checkClaim, publicNode, type ClaimCode, type StoredNode } from './claims';
+import { INITIAL_REPUTATION, adjust } from './reputation';
+import { applyUpdate } from './settings';
+import { EMPTY_STAKE, bond, release, slash, totalStake, unbond } from './stake';
+import type {
+  Certification,
+  CertificationStatus,
+  ClaimTicket,
+  Hardware,
+  IdentityError,
+  Node,
+  Opt,
+  ProviderStanding,
+  RegisterRequest,
+  Reputation,
+  Result,
+  Settings,
+  SettingsUpdate,
+  SlashRecord,
+  Stake,
+  UserAccount,
+} from './types';
+
+/** The part of a StableBTreeMap the rules use, so tests back it with a Map. */
+export interface Table<V> {
+  get(key: string): V | undefined;
+  insert(key: string, value: V): unknown;
+  remove(key: string): unknown;
+  values(): V[];
+  len(): number;
+}
+
+export type Tables = {
+  settings: Table<Settings>;
+  accounts: Table<UserAccount>;
+  nodes: Table<StoredNode>;
+  claimCodes: Table<ClaimCode>;
+  stakes: Table<Stake>;
+  slashes: Table<SlashRecord>;
+  reputations: Table<Reputation>;
+};
+
+/** A stake operation in flight: what the glue needs for its ledger call, and what abort restores. */
+export type Lease = { provider: Principal; ledger: Principal; before: Stake; amount: bigint };
+export type SlashLease = Lease & { treasury: Account; requested: bigint; reason: string; by: Principal };
+
+const ALLOWED: Record<string, string[]> = {
+  pending: ['certified', 'suspended'],
+  certified: ['suspended'],
+  suspended: ['certified'],
+};
+
+const unauthorized = (why: string): Result<never> => ({ Err: { Unauthorized: why } });
+const invalid = (why: string): Result<never> => ({ Err: { InvalidInput: why } });
+const err = (error: IdentityError): Result<never> => ({ Err: error });
+const key = (p: Principal): string => p.toText();
+const same = (a: Principal, b: Principal): boolean => a.toText() === b.toText();
+const statusName = (s: CertificationStatus): string => Object.keys(s)[0];
+// Keys of the slash log sort by their text, so ids are zero-padded to keep it in order.
+const slashKey = (id: bigint): string => id.toString().padStart(20, '0');
+
+export class Identity {
+  // Providers with a ledger call in flight. Heap only: upgrades follow stop_canister, which waits for open calls.
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly t: Tables) {}
+
+  settings(): Settings {
+    const value = this.t.settings.get('settings');
+    // init writes the settings before any method runs, so their absence means the canister is broken.
+    if (value === undefined) throw new Error('identity: settings missing from stable memory');
+    return value;
+  }
+
+  updateSettings(caller: Principal, update: SettingsUpdate): Result<Settings> {
+    if (!same(caller, this.settings().admin)) return unauthorized('only the admin may change the settings');
+    const next = applyUpdate(this.settings(), update);
+    if (typeof next === 'string') return invalid(next);
+    this.t.settings.insert('settings', next);
+    return { Ok: next };
+  }
+
+  // Accounts and certification.
+
+  register(caller: Principal, now: bigint, request: RegisterRequest): Result<UserAccount> {
+    const problem = checkRegistration(request);
+    if (problem !== undefined) return invalid(problem);
+    const existing = this.t.accounts.get(key(caller));
+    const provider = request.roles.some((r) => 'provider' in r);
+    // A provider starts pending; once set, certification survives role changes so dropping a role cannot reset it.
+    const pending: Certification = { status: { pending: null }, updated_at: now, updated_by: [], reason: 'registered' };
+    const certification: Opt<Certification> = existing?.certification.length ? existing.certification : provider ? [pending] : [];
+    const account: UserAccount = {
+      owner: caller,
+      roles: request.roles,
+      profile: request.profile,
+      certification,
+      created_at: existing?.created_at ?? now,
+    };
+    this.t.accounts.insert(key(caller), account);
+    return { Ok: account };
+  }
+
+  account(owner: Principal): UserAccount | undefined {
+    return this.t.accounts.get(key(owner));
+  }
+
+  setCertification(caller: Principal, now: bigint, provider: Principal, status: CertificationStatus, reason: string): Result<UserAccount> {
+    if (!this.settings().certifiers.some((c) => same(c, caller))) return unauthorized('only a certifier may certify providers');
+    if (reason.length > 256) return invalid('reason: at most 256 characters');
+    const account = this.t.accounts.get(key(provider));
+    const current = account?.certification[0];
+    if (account === undefined || current === undefined) return err({ NotFound: 'no provider account' });
+    const from = statusName(current.status);
+    const to = statusName(status);
+    if (!ALLOWED[from].includes(to)) return err({ InvalidTransition: `${from} cannot become ${to}` });
+    const updated: UserAccount = { ...account, certification: [{ status, updated_at: now, updated_by: [caller], reason }] };
+    this.t.accounts.insert(key(provider), updated);
+    return { Ok: updated };
+  }
+
+  // Nodes and the claim flow.
+
+  /** Registers the calling worker (again, while unclaimed) and issues `code`, which replaces any earlier one. */
+  registerNode(caller: Principal, now: bigint, hardware: Hardware, code: string): Result<ClaimTicket> {
+    const problem = checkHardware(hardware);
+    if (problem !== undefined) return invalid(problem);
+    const existing = this.t.nodes.get(key(caller));
+    if (existing !== undefined && 'claimed' in existing.status) return err({ AlreadyClaimed: { provider: existing.provider[0]! } });
+    if (existing !== undefined && 'retired' in existing.status) return err({ InvalidTransition: 'the node is retired' });
+    if (existing !== undefined) this.t.claimCodes.remove(existing.code);
+    const expires_at = now + this.settings().claim_code_ttl_ns;
+    const node: StoredNode = {
+      id: caller,
+      hardware,
+      status: { unclaimed: null },
+      provider: [],
+      registered_at: existing?.registered_at ?? now,
+      claimed_at: [],
+      code,
+    };
+    this.t.nodes.insert(key(caller), node);
+    this.t.claimCodes.insert(code, { node: caller, expires_at, used: false });
+    return { Ok: { code, expires_at } };
+  }
+
+  claimNode(caller: Principal, now: bigint, code: string): Result<Node> {
+    if (!this.isProvider(caller)) return unauthorized('only a provider account may claim nodes');
+    const claim = this.t.claimCodes.get(code);
+    const node = claim === undefined ? undefined : this.t.nodes.get(key(claim.node));
+    const problem = checkClaim(claim, node, now);
+    if (problem !== undefined) return err(problem);
+    const claimed: StoredNode = { ...node!, status: { claimed: null }, provider: [caller], claimed_at: [now] };
+    this.t.nodes.insert(key(claimed.id), claimed);
+    this.t.claimCodes.insert(code, { ...claim!, used: true });
+    return { Ok: publicNode(claimed) };
+  }
+
+  retireNode(caller: Principal, id: Principal): Result<Node> {
+    const node = this.t.nodes.get(key(id));
+    if (node === undefined) return err({ NotFound: 'no such node' });
+    const owner = node.provider[0];
+    if (owner === undefined || !same(owner, caller)) return unauthorized('only the provider that claimed the node may retire it');
+    if (!('claimed' in node.status)) return err({ InvalidTransition: 'the node is already retired' });
+    const retired: StoredNode = { ...node, status: { retired: null } };
+    this.t.nodes.insert(key(id), retired);
+    return { Ok: publicNode(retired) };
+  }
+
+  node(id: Principal): Node | undefined {
+    const node = this.t.nodes.get(key(id));
+    return node === undefined ? undefined : publicNode(node);
+  }
+
+  // A scan: nodes per provider are few and this is a query; an index arrives if the marketplace needs it hot.
+  nodesOf(provider: Principal): Node[] {
+    return this.t.nodes
+      .values()
+      .filter((n) => n.provider[0] !== undefined && same(n.provider[0], provider))
+      .map(publicNode);
+  }
+
+  // Stake. Each ledger operation locks its provider, so no two run at once for one provider and abort can restore.
+
+  stakeOf(provider: Principal): Stake {
+    return this.t.stakes.get(key(provider)) ?? EMPTY_STAKE;
+  }
+
+  beginStake(caller: Principal, amount: bigint): Result<Lease> {
+    if (!this.isProvider(caller)) return unauthorized('only a provider account may stake');
+    if (amount <= 0n) return invalid('amount: must be positive');
+    return this.lock(caller, amount);
+  }
+
+  commitStake(lease: Lease): Stake {
+    const stake = bond(this.stakeOf(lease.provider), lease.amount);
+    this.t.stakes.insert(key(lease.provider), stake);
+    this.unlock(lease);
+    return stake;
+  }
+
+  unbond(caller: Principal, now: bigint, amount: bigint): Result<Stake> {
+    if (this.busy.has(key(caller))) return err({ Busy: null });
+    const stake = this.stakeOf(caller);
+    const next = unbond(stake, amount, now, this.settings().unbonding_delay_ns);
+    if (next === undefined)
+      return amount <= 0n ? invalid('amount: must be positive') : err({ InsufficientStake: { available: stake.bonded } });
+    this.t.stakes.insert(key(caller), next);
+    return { Ok: next };
+  }
+
+  /** Takes every released unbonding entry out of the stake before the transfer; abort puts them back. */
+  beginWithdraw(caller: Principal, now: bigint): Result<Lease> {
+    const leased = this.lock(caller, 0n);
+    if ('Err' in leased) return leased;
+    const { amount, rest, nextReleaseAt } = release(leased.Ok.before, now);
+    if (amount === 0n) {
+      this.unlock(leased.Ok);
+      return err({ NothingToWithdraw: { next_release_at: nextReleaseAt === undefined ? [] : [nextReleaseAt] } });
+    }
+    this.t.stakes.insert(key(caller), rest);
+    return { Ok: { ...leased.Ok, amount } };
+  }
+
+  /** Only the verification canister slashes; the stake drops before the transfer to the treasury, abort restores it. */
+  beginSlash(caller: Principal, provider: Principal, requested: bigint, reason: string): Result<SlashLease> {
+    const { verification, treasury } = this.settings();
+    if (verification[0] === undefined || !same(verification[0], caller)) return unauthorized('only the verification canister may slash');
+    if (requested <= 0n) return invalid('amount: must be positive');
+    if (reason.length === 0 || reason.length > 256) return invalid('reason: 1 to 256 characters');
+    const leased = this.lock(provider, 0n);
+    if ('Err' in leased) return leased;
+    if (totalStake(leased.Ok.before) === 0n) {
+      this.unlock(leased.Ok);
+      return err({ InsufficientStake: { available: 0n } });
+    }
+    const { taken, rest } = slash(leased.Ok.before, requested);
+    this.t.stakes.insert(key(provider), rest);
+    return { Ok: { ...leased.Ok, amount: taken, treasury, requested, reason, by: caller } };
+  }
+
+  commitSlash(lease: SlashLease, now: bigint, block: bigint): SlashRecord {
+    const id = BigInt(this.t.slashes.len());
+    const record: SlashRecord = {
+      id,
+      provider: lease.provider,
+      requested: lease.requested,
+      amount: lease.amount,
+      reason: lease.reason,
+      by: lease.by,
+      at: now,
+      block,
+    };
+    this.t.slashes.insert(slashKey(id), record);
+    this.unlock(lease);
+    return record;
+  }
+
+  commitWithdraw(lease: Lease): void {
+    this.unlock(lease);
+  }
+
+  /** The ledger refused or the call failed: the stake is as it was before the lease. */
+  abort(lease: Lease): void {
+    this.t.stakes.insert(key(lease.provider), lease.before);
+    this.unlock(lease);
+  }
+
+  slashes(provider: Principal): SlashRecord[] {
+    return this.t.slashes.values().filter((s) => same(s.provider, provider));
+  }
+
+  // Reputation.
+
+  updateReputation(caller: Principal, now: bigint, provider: Principal, delta: number, reason: string): Result<Reputation> {
+    const { verification, bridge } = this.settings();
+    if (![...verification, ...bridge].some((p) => same(p, caller))) {
+      return unauthorized('only the verification and bridge canisters may change reputation');
+    }
+    if (!Number.isInteger(delta) || delta < -10_000 || delta > 10_000) return invalid('delta_bps: between -10000 and 10000');
+    if (reason.length > 256) return invalid('reason: at most 256 characters');
+    if (this.t.accounts.get(key(provider)) === undefined) return err({ NotFound: 'no such account' });
+    const next = adjust(this.reputation(provider), delta, caller, now, reason);
+    this.t.reputations.insert(key(provider), next);
+    return { Ok: next };
+  }
+
+  reputation(provider: Principal): Reputation {
+    return this.t.reputations.get(key(provider)) ?? INITIAL_REPUTATION;
+  }
+
+  /** Only a certified provider with at least the minimum stake bonded is matched. */
+  standing(provider: Principal): ProviderStanding {
+    const account = this.t.accounts.get(key(provider));
+    const certified =
+      this.isProvider(provider) && account?.certification[0] !== undefined && 'certified' in account.certification[0].status;
+    const { bonded } = this.stakeOf(provider);
+    const { min_stake } = this.settings();
+    return { certified, bonded, min_stake, reputation_bps: this.reputation(provider).bps, matchable: certified && bonded >= min_stake };
+  }
+
+  private isProvider(p: Principal): boolean {
+    return this.t.accounts.get(key(p))?.roles.some((r) => 'provider' in r) ?? false;
+  }
+
+  private lock(provider: Principal, amount: bigint): Result<Lease> {
+    const ledger = this.settings().ledger[0];
+    if (ledger === undefined) return err({ LedgerNotSet: null });
+    if (this.busy.has(key(provider))) return err({ Busy: null });
+    this.busy.add(key(provider));
+    return { Ok: { provider, ledger, before: this.stakeOf(provider), amount } };
+  }
+
+  private unlock(lease: Lease): void {
+    this.busy.delete(key(lease.provider));
+  }
+}
+
+function checkRegistration({ roles, profile }: RegisterRequest): string | undefined {
+  if (roles.length === 0) return 'roles: at least one';
+  const names = roles.map((r) => Object.keys(r)[0]);
+  if (new Set(names).size !== names.length) return 'roles: each at most once';
+  const p = profile[0];
+  if (names.includes('provider') && p === undefined) return 'profile: a provider needs a name, region and contact';
+  if (p !== undefined) {
+    if (p.name.trim().length === 0 || p.name.length > 64) return 'profile.name: 1 to 64 characters';
+    if (p.region.trim().length === 0 || p.region.length > 32) return 'profile.region: 1 to 32 characters';
+    if (p.contact.length > 128) return 'profile.contact: at most 128 characters';
+  }
+  return undefined;
+}
+
+function checkHardware(h: Hardware): string | undefined {
+  if (h.cpu_cores === 0) return 'hardware.cpu_cores: at least 1';
+  if (h.description.length > 256) return 'hardware.description: at most 256 characters';
+  if ((h.gpu_model[0]?.length ?? 0) > 64) return 'hardware.gpu_model: at most 64 characters';
+  return undefined;
+}

@@ -1,0 +1,18 @@
+// The identity canister's state in stable memory, as the tables the rules in identity.ts use.
+// Values use azle's JSON, which round-trips bigint, Principal and Uint8Array.
+import { StableBTreeMap } from 'azle';
+
+import type { ClaimCode, StoredNode } from './claims';
+import type { Tables } from './identity';
+import { MEMORY } from './memory';
+import type { Reputation, Settings, SlashRecord, Stake, UserAccount } from './types';
+
+export const stableTables: Tables = {
+  settings: new StableBTreeMap<string, Settings>(MEMORY.settings),
+  accounts: new StableBTreeMap<string, UserAccount>(MEMORY.accounts),
+  nodes: new StableBTreeMap<string, StoredNode>(MEMORY.nodes),
+  claimCodes: new StableBTreeMap<string, ClaimCode>(MEMORY.claim_codes),
+  stakes: new StableBTreeMap<string, Stake>(MEMORY.stakes),
+  slashes: new StableBTreeMap<string, SlashRecord>(MEMORY.slashes),
+  reputations: new StableBTreeMap<string, Reputation>(MEMORY.reputations),
+};

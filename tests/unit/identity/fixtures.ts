@@ -1,0 +1,78 @@
+// Map-backed tables and sample values for the identity canister's unit tests.
+import { Principal } from '@dfinity/principal';
+import { randomBytes } from 'node:crypto';
+
+import { Identity, type Table, type Tables } from '../../../canisters/identity/identity';
+import { initialSettings } from '../../../canisters/identity/settings';
+import type { Hardware, RegisterRequest, SettingsUpdate } from '../../../canisters/identity/types';
+
+export function randomUser(): Principal {
+  return Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
+}
+
+// Keys in text order, as the StableBTreeMap keeps them.
+export function memoryTable<V>(): Table<V> & { map: Map<string, V> } {
+  const map = new Map<string, V>();
+  return {
+    map,
+    get: (key) => map.get(key),
+    insert: (key, value) => void map.set(key, value),
+    remove: (key) => void map.delete(key),
+    values: () => [...map.keys()].sort().map((key) => map.get(key)!),
+    len: () => map.size,
+  };
+}
+
+export const NO_UPDATE: SettingsUpdate = {
+  admin: [],
+  certifiers: [],
+  ledger: [],
+  verification: [],
+  bridge: [],
+  treasury: [],
+  min_stake: [],
+  unbonding_delay_ns: [],
+  claim_code_ttl_ns: [],
+};
+
+export const HARDWARE: Hardware = { gpu_model: ['RTX 4090'], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'test rig' };
+
+export const PROVIDER: RegisterRequest = {
+  roles: [{ provider: null }],
+  profile: [{ name: 'Acme GPUs', region: 'eu-west', contact: 'ops@acme.test' }],
+};
+
+export function setup(update: Partial<SettingsUpdate> = {}) {
+  const admin = randomUser();
+  const ledger = randomUser();
+  const verification = randomUser();
+  const bridge = randomUser();
+  const tables = {
+    settings: memoryTable(),
+    accounts: memoryTable(),
+    nodes: memoryTable(),
+    claimCodes: memoryTable(),
+    stakes: memoryTable(),
+    slashes: memoryTable(),
+    reputations: memoryTable(),
+  } as Tables;
+  const settings = initialSettings(
+    {
+      ...NO_UPDATE,
+      ledger: [ledger],
+      verification: [verification],
+      bridge: [bridge],
+      min_stake: [1_000n],
+      unbonding_delay_ns: [100n],
+      ...update,
+    },
+    admin,
+  );
+  tables.settings.insert('settings', settings);
+  return { identity: new Identity(tables), tables, admin, ledger, verification, bridge };
+}
+
+export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+  if (!('Ok' in result)) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+  return result.Ok;
+}
