@@ -1,0 +1,134 @@
+// The payment rules in one place for the glue: each method is one step of a flow (reserve, then escrowed or
+// escrowFailed after transfer_from; settle or refund; beginWithdrawal, then withdrawn or withdrawalFailed),
+// commits its state change before the glue's next await, and returns what the glue sends to the ledger.
+import type { Principal } from '@dfinity/principal';
+
+import { validSubaccount } from '../ledger/accounts';
+import type { Account } from '../ledger/types';
+import { AllowanceLocks } from './allowance_locks';
+import { checkConfig } from './config';
+import { Escrows } from './escrows';
+import { History } from './history';
+import { Owed, type Withdrawal } from './owed';
+import { refund, refundShare, type RefundPlan } from './refunds';
+import { settle, type Settlement } from './split';
+import type { Store } from './store';
+import type { Escrow, HistoryEntry, JobId, PaymentConfig, RefundReason, Result } from './types';
+
+export type PaymentStores = {
+  escrows: Store<JobId, Escrow>;
+  owed: Store<string, bigint>;
+  historyCounts: Store<string, bigint>;
+  historyEntries: Store<string, HistoryEntry>;
+};
+
+export class Payment {
+  readonly escrows: Escrows;
+  readonly locks = new AllowanceLocks();
+  readonly owed: Owed;
+  readonly history: History;
+  // The payment canister's default account: the spender of every consumer's allowance.
+  private readonly spender: Account;
+
+  constructor(
+    stores: PaymentStores,
+    private config: PaymentConfig,
+    paymentCanister: Principal,
+  ) {
+    const problem = checkConfig(config);
+    if (problem) throw new Error(`payment config: ${problem}`);
+    this.escrows = new Escrows(stores.escrows);
+    this.owed = new Owed(stores.owed);
+    this.history = new History(stores.historyCounts, stores.historyEntries);
+    this.spender = { owner: paymentCanister, subaccount: [] };
+  }
+
+  getConfig(): PaymentConfig {
+    return this.config;
+  }
+
+  setConfig(config: PaymentConfig): Result<null> {
+    const problem = checkConfig(config);
+    if (problem) return { Err: { InvalidInput: problem } };
+    this.config = config;
+    return { Ok: null };
+  }
+
+  /**
+   * Takes the consumer's allowance lock and opens the job's escrow in `locked`; the glue then awaits
+   * transfer_from. The escrow must be able to pay one ledger fee later, so it must exceed the fee.
+   */
+  reserve(consumer: Account, jobId: JobId, amount: bigint, fee: bigint, now: bigint): Result<Escrow> {
+    if (!validSubaccount(consumer.subaccount)) return { Err: { InvalidInput: 'consumer: a subaccount must be 32 bytes' } };
+    const minimum = this.config.min_escrow > fee ? this.config.min_escrow : fee + 1n;
+    if (amount < minimum) return { Err: { BelowMinimum: { minimum } } };
+    const existing = this.escrows.get(jobId);
+    if (existing) return { Err: { AlreadyEscrowed: { state: existing.state } } };
+    const locked = this.locks.take(consumer, this.spender, jobId);
+    if ('Err' in locked) return locked;
+    return this.escrows.lock(jobId, consumer, amount, now);
+  }
+
+  /** transfer_from succeeded: the escrow is held and the allowance free again. */
+  escrowed(jobId: JobId, now: bigint): Result<Escrow> {
+    const held = this.escrows.advance(jobId, 'held', now);
+    if ('Err' in held) return held;
+    this.locks.release(held.Ok.consumer, this.spender, jobId);
+    this.history.append(held.Ok.consumer, now, { escrowed: { job_id: jobId, amount: held.Ok.amount } });
+    return held;
+  }
+
+  /** transfer_from failed: the escrow is dropped and the allowance free again. */
+  escrowFailed(jobId: JobId): Result<Escrow> {
+    const dropped = this.escrows.drop(jobId);
+    if ('Ok' in dropped) this.locks.release(dropped.Ok.consumer, this.spender, jobId);
+    return dropped;
+  }
+
+  /** Settles a held escrow: credits the providers, the creator and the treasury; the glue then sweeps it. */
+  settle(jobId: JobId, fee: bigint, providers: Account[], creator: Account, now: bigint): Result<Settlement> {
+    const checked = this.escrows.check(jobId, 'settled');
+    if ('Err' in checked) return checked;
+    const plan = settle(checked.Ok.amount, fee, this.config.split, { providers, creator, treasury: this.config.treasury });
+    if ('Err' in plan) return plan;
+    this.escrows.advance(jobId, 'settled', now);
+    this.credit(jobId, plan.Ok, now);
+    return plan;
+  }
+
+  /** Refunds a held escrow as `reason` says and settles what is not refunded; the glue then moves both legs. */
+  refund(jobId: JobId, reason: RefundReason, fee: bigint, providers: Account[], creator: Account, now: bigint): Result<RefundPlan> {
+    const checked = this.escrows.check(jobId, 'refunded');
+    if ('Err' in checked) return checked;
+    const escrow = checked.Ok;
+    const payees = { providers, creator, treasury: this.config.treasury };
+    const plan = refund(escrow.amount, fee, refundShare(reason), this.config.split, payees);
+    if ('Err' in plan) return plan;
+    this.escrows.advance(jobId, 'refunded', now);
+    if (plan.Ok.refund > 0n) {
+      this.history.append(escrow.consumer, now, { refunded: { job_id: jobId, amount: plan.Ok.refund, fee: plan.Ok.fee } });
+    }
+    if (plan.Ok.settlement) this.credit(jobId, plan.Ok.settlement, now);
+    return plan;
+  }
+
+  beginWithdrawal(from: Account, to: Account, amount: bigint, fee: bigint): Result<Withdrawal> {
+    return this.owed.beginWithdrawal(from, to, amount, fee);
+  }
+
+  /** The ledger transfer of a withdrawal succeeded at `block`. */
+  withdrawn(withdrawal: Withdrawal, block: bigint, now: bigint): void {
+    this.history.append(withdrawal.from, now, { withdrawn: { amount: withdrawal.amount, fee: withdrawal.fee, block } });
+  }
+
+  withdrawalFailed(withdrawal: Withdrawal): void {
+    this.owed.withdrawalFailed(withdrawal);
+  }
+
+  private credit(jobId: JobId, settlement: Settlement, now: bigint): void {
+    for (const { account, role, amount } of settlement.credits) {
+      this.owed.credit(account, amount);
+      this.history.append(account, now, { credited: { job_id: jobId, amount, role } });
+    }
+  }
+}

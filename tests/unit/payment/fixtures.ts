@@ -1,0 +1,44 @@
+// Map-backed stores, accounts and a seeded generator for the payment rules' unit tests.
+import { Principal } from '@dfinity/principal';
+import { randomBytes } from 'node:crypto';
+
+import type { Account } from '../../../canisters/ledger/types';
+import { defaultConfig } from '../../../canisters/payment/config';
+import { Payment } from '../../../canisters/payment/payment';
+
+export const PAYMENT_CANISTER = Principal.fromText('aaaaa-aa');
+
+export function randomUser(): Principal {
+  return Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
+}
+
+export function account(owner: Principal = randomUser(), subaccount?: Uint8Array): Account {
+  return { owner, subaccount: subaccount ? [subaccount] : [] };
+}
+
+export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+  if (!('Ok' in result)) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+  return result.Ok;
+}
+
+export function setup(config = defaultConfig(PAYMENT_CANISTER)) {
+  const stores = { escrows: new Map(), owed: new Map(), historyCounts: new Map(), historyEntries: new Map() };
+  return { payment: new Payment(stores, config, PAYMENT_CANISTER), stores, config };
+}
+
+/** mulberry32: a small seeded generator, so a failing property case can be replayed from its seed. */
+export function seeded(seed: number): { int(below: number): number; big(below: bigint): bigint } {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return {
+    int: (below) => Math.floor(next() * below),
+    // Two draws give 64 bits, enough for any amount these tests use.
+    big: (below) => ((BigInt(Math.floor(next() * 2 ** 32)) << 32n) | BigInt(Math.floor(next() * 2 ** 32))) % below,
+  };
+}
