@@ -1,0 +1,72 @@
+// The job state machine: submitted → matched → dispatched → completed → settled, with any unfinished state able
+// to fail and a failed job refunded. Every other transition is refused, so a settled job cannot be refunded
+// and a refunded one cannot be settled.
+import type { Principal } from '@dfinity/principal';
+
+import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState } from './job_types';
+
+export const MAX_REDUNDANCY = 3;
+const HASH_BYTES = 32;
+
+export type StateName = keyof { [K in JobState as keyof K & string]: null } & string;
+export type EventName = keyof { [K in JobEvent as keyof K & string]: null } & string;
+
+/** For each state, the events it accepts and the state each leads to. */
+export const TRANSITIONS: Record<StateName, Partial<Record<EventName, StateName>>> = {
+  submitted: { Matched: 'matched', Failed: 'failed' },
+  matched: { Dispatched: 'dispatched', Failed: 'failed' },
+  dispatched: { Completed: 'completed', Failed: 'failed' },
+  completed: { Settled: 'settled' },
+  failed: { Refunded: 'refunded' },
+  settled: {},
+  refunded: {},
+};
+
+export const stateName = (state: JobState): StateName => Object.keys(state)[0] as StateName;
+export const eventName = (event: JobEvent): EventName => Object.keys(event)[0] as EventName;
+
+/** The first problem with a request's own fields, or undefined. */
+export function checkJobRequest(request: JobRequest): string | undefined {
+  if (request.redundancy < 1 || request.redundancy > MAX_REDUNDANCY) return `redundancy: 1 to ${MAX_REDUNDANCY}`;
+  if (request.input_hash.length !== HASH_BYTES) return `input_hash: must be ${HASH_BYTES} bytes, got ${request.input_hash.length}`;
+  if (request.input_bytes === 0n) return 'input_bytes: must be more than zero';
+  if (request.max_tokens === 0) return 'max_tokens: must be more than zero';
+}
+
+export function newJob(id: JobId, consumer: Principal, request: JobRequest, now: bigint): JobResult<Job> {
+  const problem = checkJobRequest(request);
+  if (problem !== undefined) return { Err: { InvalidInput: problem } };
+  return {
+    Ok: {
+      id,
+      consumer,
+      request,
+      state: { submitted: null },
+      offers: [],
+      quotes: [],
+      result_hash: [],
+      failure: [],
+      created_at: now,
+      updated_at: now,
+    },
+  };
+}
+
+/** The job after `event`, or InvalidTransition when its state does not accept the event. Never mutates `job`. */
+export function transition(job: Job, event: JobEvent, now: bigint): JobResult<Job> {
+  const from = stateName(job.state);
+  const name = eventName(event);
+  const to = TRANSITIONS[from][name];
+  if (to === undefined) return { Err: { InvalidTransition: { from: job.state, event: name } } };
+  const next: Job = { ...job, state: { [to]: null } as JobState, updated_at: now };
+  if ('Matched' in event) {
+    const { offers, quotes } = event.Matched;
+    if (offers.length < job.request.redundancy)
+      return { Err: { InvalidInput: `matched: needs at least ${job.request.redundancy} offers` } };
+    if (quotes.length !== offers.length) return { Err: { InvalidInput: 'matched: one quote per offer' } };
+    return { Ok: { ...next, offers, quotes } };
+  }
+  if ('Completed' in event) return { Ok: { ...next, result_hash: [event.Completed.result_hash] } };
+  if ('Failed' in event) return { Ok: { ...next, failure: [event.Failed] } };
+  return { Ok: next };
+}

@@ -1,0 +1,83 @@
+// Map-backed offer store, sample terms and job requests, and a seeded generator for the marketplace's unit tests.
+import { Principal } from '@dfinity/principal';
+
+import { DEFAULT_CONFIG, type MarketConfig } from '../../../canisters/marketplace/config';
+import { providerKey, type MatchContext } from '../../../canisters/marketplace/eligibility';
+import type { JobRequest } from '../../../canisters/marketplace/job_types';
+import type { ProviderStanding } from '../../../canisters/marketplace/match_types';
+import type { Offer, OfferId, OfferTerms } from '../../../canisters/marketplace/offer_types';
+import { OfferBook, type OfferStore } from '../../../canisters/marketplace/offers';
+
+// mulberry32: a small seeded generator, so a failing case can be replayed from its seed.
+export function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A distinct, stable principal per number. */
+export function user(n: number): Principal {
+  const bytes = new Uint8Array(29);
+  new DataView(bytes.buffer).setUint32(0, n + 1);
+  return Principal.fromUint8Array(bytes);
+}
+
+export function memoryOffers(): OfferStore & { map: Map<OfferId, Offer> } {
+  const map = new Map<OfferId, Offer>();
+  return {
+    map,
+    get: (id) => map.get(id),
+    put: (offer) => void map.set(offer.id, offer),
+    count: () => BigInt(map.size),
+    values: () => map.values(),
+  };
+}
+
+export function terms(overrides: Partial<OfferTerms> = {}): OfferTerms {
+  return {
+    nodes: [user(1000)],
+    models: [1n],
+    hardware: { gpu_model: 'RTX 4090', vram_gib: 24, compute_capability_x10: 89, cpu_cores: 16, ram_gib: 64 },
+    region: 'eu-west',
+    price: { unit: { per_1k_tokens: null }, amount: 100n },
+    reservation_price_per_slot_hour: 1_000n,
+    capacity: 4,
+    sla: { p95_latency_ms: 1_000, uptime_bps: 9_900 },
+    ...overrides,
+  };
+}
+
+export function job(overrides: Partial<JobRequest> = {}): JobRequest {
+  return {
+    model: 1n,
+    input_hash: new Uint8Array(32).fill(1),
+    input_bytes: 100n,
+    max_tokens: 2_000,
+    max_price: 1_000n,
+    redundancy: 1,
+    lane: { standard: null },
+    region: [],
+    hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
+    ...overrides,
+  };
+}
+
+export const GOOD: ProviderStanding = { certified: true, stake: 1_000n, reputation_bps: 8_000 };
+
+/** A context in which the given providers (by number) are certified and staked. */
+export function context(standings: [number, ProviderStanding][] = [], config: MarketConfig = DEFAULT_CONFIG): MatchContext {
+  return { config, providers: new Map(standings.map(([n, standing]) => [providerKey(user(n)), standing])) };
+}
+
+export function setup() {
+  const store = memoryOffers();
+  return { store, book: new OfferBook(store) };
+}
+
+export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+  if (!('Ok' in result)) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  return result.Ok;
+}
