@@ -1,8 +1,255 @@
-import { Skeleton } from '../shared/skeleton';
+// The payment canister: candid glue around the rules in payment.ts and the ledger calls between their steps.
+// Every flow reads, checks, locks (commits its step), awaits the ledger, then commits the outcome.
+import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
-// The payment canister, a skeleton until its domain lands.
-export default class extends Skeleton {
-  constructor() {
-    super('payment');
+import { Account, TransferArgs } from '../ledger/types';
+import { requireSignedCaller } from '../shared/caller';
+import { versionOf } from '../shared/version';
+import { decodeInitArg } from './init_arg';
+import { ledgerFee, transfer, transferFrom } from './ledger';
+import { Payment } from './payment';
+import {
+  InitArg,
+  initialSettings,
+  mayAdminister,
+  mayEscrow,
+  maySettle,
+  PeersUpdate,
+  Refund,
+  Settings,
+  Settlement,
+  withPeers,
+  WithdrawReceipt,
+} from './settings';
+import type { Settlement as SettlementPlan } from './split';
+import { counters, pendingTransfers, settingsTable, stableStores } from './storage';
+import { escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
+import { Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
+
+const SETTINGS = 'settings';
+
+function settings(): Settings {
+  const value = settingsTable.get(SETTINGS);
+  if (value === undefined) throw new Error('payment: settings missing');
+  return value;
+}
+
+function unauthorized(why: string): { Err: PaymentError } {
+  return { Err: { Unauthorized: why } };
+}
+
+function memoKey(args: TransferArgs): string {
+  return Array.from(args.memo[0] ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export default class {
+  // Built on first use: it needs the settings written by init, and its allowance locks live on the heap.
+  private cached: Payment | undefined;
+
+  private get payment(): Payment {
+    if (this.cached === undefined) this.cached = new Payment(stableStores, settings().config, canisterSelf());
+    return this.cached;
+  }
+
+  // Manual: an install with no argument at all must work too (see shared/init_arg.ts).
+  @init([IDL.Opt(InitArg)], { manual: true })
+  init(): void {
+    settingsTable.insert(SETTINGS, initialSettings(decodeInitArg(msgArgData()), msgCaller(), canisterSelf()));
+  }
+
+  // The argument is ignored on upgrade: settings survive and change only through set_config.
+  @postUpgrade([IDL.Opt(InitArg)], { manual: true })
+  postUpgrade(): void {}
+
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('payment');
+  }
+
+  @query([], Settings)
+  get_config(): Settings {
+    return settings();
+  }
+
+  @update([PaymentConfig], Result(PaymentConfig))
+  set_config(config: PaymentConfig): Result<PaymentConfig> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = mayAdminister(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const set = this.payment.setConfig(config);
+    if ('Err' in set) return set;
+    settingsTable.insert(SETTINGS, { ...current, config });
+    return { Ok: config };
+  }
+
+  /** Names the marketplace or the bridge (naming a bridge closes the admin's settle path). Admin only. */
+  @update([PeersUpdate], Result(Settings))
+  set_peers(update: PeersUpdate): Result<Settings> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = mayAdminister(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const next = withPeers(current, update);
+    settingsTable.insert(SETTINGS, next);
+    return { Ok: next };
+  }
+
+  @query([Account], IDL.Nat)
+  owed_of(account: Account): bigint {
+    return this.payment.owed.owed(account);
+  }
+
+  @query([Account, Page], Result(HistoryPage))
+  history(account: Account, page: Page): Result<HistoryPage> {
+    return this.payment.history.page(account, page);
+  }
+
+  @query([JobId], IDL.Opt(Escrow))
+  escrow_of(jobId: JobId): [] | [Escrow] {
+    const escrow = this.payment.escrows.get(jobId);
+    return escrow === undefined ? [] : [escrow];
+  }
+
+  /** Ledger legs committed but not known to have landed; retry_pending sends them again. */
+  @query([], IDL.Vec(TransferArgs))
+  pending_transfers(): TransferArgs[] {
+    return pendingTransfers.values();
+  }
+
+  /** Moves `amount` from the consumer (who approved this canister for amount + fee) into the job's escrow. */
+  @update([JobId, Account, IDL.Nat], Result(Escrow))
+  async escrow(jobId: JobId, consumer: Account, amount: bigint): Promise<Result<Escrow>> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = mayEscrow(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const ledger = current.ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    // Lock: the escrow is created in `locked` and the consumer's allowance taken before the next await.
+    const reserved = this.payment.reserve(consumer, jobId, amount, fee.Ok, time());
+    if ('Err' in reserved) return reserved;
+    let pulled: { Ok: bigint } | { Err: string };
+    try {
+      pulled = await transferFrom(ledger, escrowTransferFrom(canisterSelf(), reserved.Ok));
+    } catch (error) {
+      pulled = { Err: String(error) };
+    }
+    if ('Err' in pulled) {
+      this.payment.escrowFailed(jobId);
+      return { Err: { LedgerError: pulled.Err } };
+    }
+    return this.payment.escrowed(jobId, time());
+  }
+
+  /** Splits a held escrow among the providers, the model's creator and the treasury, and sweeps it to the pool. */
+  @update([JobId, IDL.Vec(Account), Account], Result(Settlement))
+  async settle(jobId: JobId, providers: Account[], creator: Account): Promise<Result<Settlement>> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = maySettle(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const ledger = current.ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const now = time();
+    const settled = this.payment.settle(jobId, fee.Ok, providers, creator, now);
+    if ('Err' in settled) return settled;
+    const block = await this.send(ledger, sweepTransfer(canisterSelf(), jobId, settled.Ok, now));
+    return { Ok: { ...settled.Ok, block } };
+  }
+
+  /** Refunds a held escrow as `reason` says; a partial refund settles the rest among the providers and creator. */
+  @update([JobId, RefundReason, IDL.Vec(Account), IDL.Opt(Account)], Result(Refund))
+  async refund(jobId: JobId, reason: RefundReason, providers: Account[], creator: [] | [Account]): Promise<Result<Refund>> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = maySettle(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const ledger = current.ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const escrow = this.payment.escrows.get(jobId);
+    const now = time();
+    const planned = this.payment.refund(jobId, reason, fee.Ok, providers, creator[0] ?? settings().config.treasury, now);
+    if ('Err' in planned) return planned;
+    const plan = planned.Ok;
+    const refundLeg = escrow === undefined ? undefined : refundTransfer(escrow, plan, now);
+    const sweepLeg = plan.settlement === undefined ? undefined : sweepTransfer(canisterSelf(), jobId, plan.settlement, now);
+    // Both legs are committed as pending before either await, so neither is lost if the other fails.
+    for (const leg of [refundLeg, sweepLeg]) if (leg) pendingTransfers.insert(memoKey(leg), leg);
+    const block: [] | [bigint] = refundLeg ? await this.send(ledger, refundLeg) : [];
+    const sweepBlock: [] | [bigint] = sweepLeg ? await this.send(ledger, sweepLeg) : [];
+    const settlement: [] | [Settlement] = plan.settlement ? [{ ...(plan.settlement as SettlementPlan), block: sweepBlock }] : [];
+    return { Ok: { refund: plan.refund, fee: plan.fee, settlement, block } };
+  }
+
+  /** Pays `amount` of the caller's owed balance to `to`, which receives amount - fee; a failed transfer re-credits it. */
+  @update([IDL.Nat, Account], Result(WithdrawReceipt))
+  async withdraw(amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {
+    requireSignedCaller();
+    // Read the caller before any await: the flow's later steps run in callbacks.
+    return this.payOut({ owner: msgCaller(), subaccount: [] }, amount, to);
+  }
+
+  /** Pays out of the treasury's owed balance when the treasury is this canister's own subaccount. Admin only. */
+  @update([IDL.Nat, Account], Result(WithdrawReceipt))
+  async withdraw_treasury(amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = mayAdminister(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const treasury = current.config.treasury;
+    if (treasury.owner.toText() !== canisterSelf().toText()) {
+      return { Err: { InvalidInput: 'the treasury is an outside account: its owner withdraws with withdraw' } };
+    }
+    return this.payOut(treasury, amount, to);
+  }
+
+  private async payOut(from: Account, amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {
+    const ledger = settings().ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    // Lock: the balance is debited before the transfer is awaited and re-credited if it fails.
+    const begun = this.payment.beginWithdrawal(from, to, amount, fee.Ok);
+    if ('Err' in begun) return begun;
+    const nonce = counters.get('withdrawal') ?? 0n;
+    counters.insert('withdrawal', nonce + 1n);
+    const paid = await transfer(ledger, withdrawalTransfer(begun.Ok, nonce, time()));
+    if ('Err' in paid) {
+      this.payment.withdrawalFailed(begun.Ok);
+      return { Err: { LedgerError: paid.Err } };
+    }
+    this.payment.withdrawn(begun.Ok, paid.Ok, time());
+    return { Ok: { amount, fee: fee.Ok, block: paid.Ok } };
+  }
+
+  /** Sends the pending legs again (same created_at_time and memo, so a leg that did land is a Duplicate). */
+  @update([], Result(IDL.Nat32))
+  async retry_pending(): Promise<Result<number>> {
+    requireSignedCaller();
+    const current = settings();
+    const refused = maySettle(current, msgCaller());
+    if (refused) return unauthorized(refused);
+    const ledger = current.ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    let landed = 0;
+    for (const leg of pendingTransfers.values()) if ((await this.send(ledger, leg, false)).length === 1) landed++;
+    return { Ok: landed };
+  }
+
+  // Sends one leg out of an escrow subaccount; it stays pending until the ledger accepts it.
+  private async send(ledger: Principal, leg: TransferArgs, record = true): Promise<[] | [bigint]> {
+    const key = memoKey(leg);
+    if (record) pendingTransfers.insert(key, leg);
+    const sent = await transfer(ledger, leg);
+    if ('Err' in sent) return [];
+    pendingTransfers.remove(key);
+    return [sent.Ok];
   }
 }

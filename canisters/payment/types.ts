@@ -49,6 +49,9 @@ export const PaymentError = IDL.Variant({
   BelowMinimum: IDL.Record({ minimum: IDL.Nat }),
   FeeTooHigh: IDL.Record({ fee: IDL.Nat, amount: IDL.Nat }),
   InsufficientOwed: IDL.Record({ owed: IDL.Nat }),
+  Unauthorized: IDL.Text,
+  LedgerNotSet: IDL.Null,
+  LedgerError: IDL.Text,
 });
 export type PaymentError =
   | { InvalidInput: string }
@@ -58,7 +61,10 @@ export type PaymentError =
   | { AllowanceBusy: { job_id: JobId } }
   | { BelowMinimum: { minimum: bigint } }
   | { FeeTooHigh: { fee: bigint; amount: bigint } }
-  | { InsufficientOwed: { owed: bigint } };
+  | { InsufficientOwed: { owed: bigint } }
+  | { Unauthorized: string }
+  | { LedgerNotSet: null }
+  | { LedgerError: string };
 
 export type Result<T> = { Ok: T } | { Err: PaymentError };
 export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: PaymentError });
