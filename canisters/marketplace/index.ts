@@ -1,8 +1,210 @@
-import { Skeleton } from '../shared/skeleton';
+// The marketplace canister: candid glue around the offer book and matching (offers.ts, matching.ts).
+// Jobs, reservations and payment come in a later step.
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
-// The marketplace canister, a skeleton until its domain lands.
-export default class extends Skeleton {
-  constructor() {
-    super('marketplace');
+import { requireSignedCaller } from '../shared/caller';
+import { versionOf } from '../shared/version';
+import { checkConfig, MarketConfig } from './config';
+import { providerKey, type MatchContext } from './eligibility';
+import { fetchStanding } from './identity_peer';
+import { decodeInitArg, initialSettings } from './init_arg';
+import { JobRequest } from './job_types';
+import { match } from './matching';
+import { MatchOutcome, type ProviderStanding } from './match_types';
+import { Offer, OfferId, OfferResult, OfferTerms } from './offer_types';
+import { OfferBook } from './offers';
+import { stableOffers, stableSettings, stableStandings } from './storage';
+import { AdminResult, InitArg, MAX_PAGE, OfferFilter, OfferPage, Page, Peers, QuoteResult, RefreshError, type Settings } from './types';
+
+/** A provider's standing as the admin sets it. */
+const Standing = IDL.Record({ certified: IDL.Bool, stake: IDL.Nat, reputation_bps: IDL.Nat16 });
+
+export default class {
+  // Built in init and postUpgrade from stable memory; the offer index and the standings map are heap caches.
+  book!: OfferBook;
+  standings!: Map<string, ProviderStanding>;
+
+  // Manual: an install with no argument at all must work too (see init_arg.ts).
+  @init([IDL.Opt(InitArg)], { manual: true })
+  init(): void {
+    stableSettings.put(initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    this.load();
+  }
+
+  // Azle requires init's parameters here too. The argument is ignored: settings survive upgrades.
+  @postUpgrade([IDL.Opt(InitArg)], { manual: true })
+  postUpgrade(): void {
+    this.load();
+  }
+
+  private load(): void {
+    this.book = new OfferBook(stableOffers);
+    this.standings = new Map(stableStandings.items());
+  }
+
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('marketplace');
+  }
+
+  // Offers: the owner changes them, anonymous callers are refused with a trap before anything is read.
+
+  @update([OfferTerms], OfferResult(Offer))
+  create_offer(terms: OfferTerms): OfferResult<Offer> {
+    requireSignedCaller();
+    return this.book.create(msgCaller(), time(), terms);
+  }
+
+  @update([OfferId, OfferTerms], OfferResult(Offer))
+  update_offer(id: bigint, terms: OfferTerms): OfferResult<Offer> {
+    requireSignedCaller();
+    return this.book.update(msgCaller(), time(), id, terms);
+  }
+
+  @update([OfferId], OfferResult(Offer))
+  pause_offer(id: bigint): OfferResult<Offer> {
+    requireSignedCaller();
+    return this.book.pause(msgCaller(), time(), id);
+  }
+
+  @update([OfferId], OfferResult(Offer))
+  resume_offer(id: bigint): OfferResult<Offer> {
+    requireSignedCaller();
+    return this.book.resume(msgCaller(), time(), id);
+  }
+
+  @update([OfferId], OfferResult(Offer))
+  retire_offer(id: bigint): OfferResult<Offer> {
+    requireSignedCaller();
+    return this.book.retire(msgCaller(), time(), id);
+  }
+
+  @query([OfferId], OfferResult(Offer))
+  get_offer(id: bigint): OfferResult<Offer> {
+    const offer = this.book.get(id);
+    return offer === undefined ? { Err: { NotFound: null } } : { Ok: offer };
+  }
+
+  /**
+   * Offers in id order, `limit` at most 100: all of them (a key range), one provider's (a scan, fine while offers
+   * number in the thousands; a per-provider index is the next step), or the live (active or paused) ones of a model.
+   */
+  @query([OfferFilter, Page], OfferResult(OfferPage))
+  list_offers(filter: OfferFilter, page: Page): OfferResult<OfferPage> {
+    if (page.limit > MAX_PAGE) return { Err: { InvalidInput: `limit: at most ${MAX_PAGE}` } };
+    const [provider, model] = [filter.provider[0], filter.model[0]];
+    if (provider === undefined && model === undefined) {
+      return { Ok: { offers: stableOffers.range(page.offset, page.limit), total: stableOffers.count() } };
+    }
+    let ids: bigint[];
+    if (model !== undefined) {
+      ids = [...(this.book.index.model(model)?.live ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    } else {
+      ids = [];
+      for (const offer of this.allOffers()) if (offer.provider.compareTo(provider!) === 'eq') ids.push(offer.id);
+    }
+    let offers = ids.map((id) => this.book.get(id) as Offer);
+    if (model !== undefined && provider !== undefined) offers = offers.filter((o) => o.provider.compareTo(provider) === 'eq');
+    const start = Number(page.offset);
+    return { Ok: { offers: offers.slice(start, start + page.limit), total: BigInt(offers.length) } };
+  }
+
+  private *allOffers(): Generator<Offer> {
+    const count = stableOffers.count();
+    for (let id = 0n; id < count; id++) yield this.book.get(id)!;
+  }
+
+  // Matching: the same pure `match` the job flow will use, with no state change.
+
+  @query([JobRequest], MatchOutcome)
+  explain_match(request: JobRequest): MatchOutcome {
+    return match(this.book, request, this.context());
+  }
+
+  /** The same as explain_match, run as an update so it is charged (benchmarks read the cycles). */
+  @update([JobRequest], MatchOutcome)
+  explain_match_update(request: JobRequest): MatchOutcome {
+    requireSignedCaller();
+    return match(this.book, request, this.context());
+  }
+
+  @query([JobRequest], QuoteResult)
+  quote(request: JobRequest): QuoteResult {
+    const outcome = match(this.book, request, this.context());
+    if ('NoMatch' in outcome) return { Err: outcome.NoMatch };
+    const { chosen, multiplier_bps } = outcome.Matched;
+    return { Ok: { chosen, multiplier_bps, total: chosen.reduce((sum, c) => sum + c.quote, 0n) } };
+  }
+
+  private context(): MatchContext {
+    return { config: stableSettings.get().config, providers: this.standings };
+  }
+
+  // Provider standing. Matching reads only the standings kept here (a provider missing is uncertified with no stake).
+  // refresh_standing copies one from the identity canister on request; set_provider_standing is the admin's
+  // STAND-IN for tests, benchmarks and networks without identity, until identity pushes changes (or jobs refresh
+  // the standings they use) and this method can go.
+
+  @update([IDL.Principal, Standing], AdminResult(IDL.Null))
+  set_provider_standing(provider: Principal, standing: ProviderStanding): AdminResult<null> {
+    requireSignedCaller();
+    const denied = this.denyNonAdmin();
+    if (denied !== undefined) return denied;
+    if (standing.reputation_bps > 10_000) return { Err: { InvalidInput: 'reputation_bps: at most 10000' } };
+    stableStandings.put(providerKey(provider), standing);
+    this.standings.set(providerKey(provider), standing);
+    return { Ok: null };
+  }
+
+  /**
+   * Reads the provider's standing from the identity canister named at init and keeps it for matching. Any signed
+   * caller may ask: it only copies what identity says. Read, await, commit: nothing read before the await is used
+   * after it, and the reply overwrites the entry whole.
+   */
+  @update([IDL.Principal], IDL.Variant({ Ok: Standing, Err: RefreshError }))
+  async refresh_standing(provider: Principal): Promise<{ Ok: ProviderStanding } | { Err: RefreshError }> {
+    requireSignedCaller();
+    const identity = stableSettings.get().peers.identity[0];
+    if (identity === undefined) return { Err: { NoIdentityPeer: null } };
+    const fetched = await fetchStanding(identity, provider);
+    if ('Err' in fetched) return { Err: { CallFailed: fetched.Err } };
+    stableStandings.put(providerKey(provider), fetched.Ok);
+    this.standings.set(providerKey(provider), fetched.Ok);
+    return fetched;
+  }
+
+  @query([IDL.Principal], IDL.Opt(Standing))
+  provider_standing(provider: Principal): [] | [ProviderStanding] {
+    const standing = this.standings.get(providerKey(provider));
+    return standing === undefined ? [] : [standing];
+  }
+
+  // Configuration, admin only.
+
+  @query([], MarketConfig)
+  get_config(): MarketConfig {
+    return stableSettings.get().config;
+  }
+
+  @update([MarketConfig], AdminResult(MarketConfig))
+  set_config(config: MarketConfig): AdminResult<MarketConfig> {
+    requireSignedCaller();
+    const denied = this.denyNonAdmin();
+    if (denied !== undefined) return denied;
+    const problem = checkConfig(config);
+    if (problem !== undefined) return { Err: { InvalidInput: problem } };
+    stableSettings.put({ ...stableSettings.get(), config });
+    return { Ok: config };
+  }
+
+  @query([], IDL.Record({ admin: IDL.Principal, peers: Peers }))
+  settings(): Omit<Settings, 'config'> {
+    const { admin, peers } = stableSettings.get();
+    return { admin, peers };
+  }
+
+  private denyNonAdmin(): AdminResult<never> | undefined {
+    if (stableSettings.get().admin.compareTo(msgCaller()) !== 'eq') return { Err: { Unauthorized: 'only the admin may do this' } };
+    return undefined;
   }
 }

@@ -7,7 +7,9 @@ import type { Principal } from '@dfinity/principal';
 
 import { LedgerInit } from '../../canisters/ledger/types.js';
 import { InitArg as IdentityInit } from '../../canisters/identity/types.js';
+import { InitArg as PaymentInit } from '../../canisters/payment/settings.js';
 import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js';
+import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -40,6 +42,25 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
       });
     case 'model_registry':
       return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [] });
+    case 'marketplace':
+      return encodeOpt(MarketplaceInit, {
+        admin: [deployer],
+        identity: peer('identity'),
+        payment: peer('payment'),
+        model_registry: peer('model_registry'),
+        config: [],
+      });
+    case 'payment':
+      // No bridge yet: until one is named, the admin may settle and refund (the privileged test path).
+      return encodeOpt(PaymentInit, {
+        admin: [deployer],
+        ledger: peer('ledger'),
+        marketplace: peer('marketplace'),
+        bridge: [],
+        split: [],
+        treasury: [],
+        min_escrow: [],
+      });
     default:
       return undefined;
   }

@@ -1,0 +1,214 @@
+// Matching inside the marketplace canister on the local network: 1,000 and 10,000 offers created by plain
+// create_offer calls (one per offer, from 1 provider per 10 offers, standings set by the admin), then the
+// instructions of one explain_match (a query: the IC does not charge queries), the instructions and cycles of the
+// same match run as an update (explain_match_update), the no-match explanation, and the upgrade that rebuilds the
+// index. Figures are network.getCounters deltas. Budget (DESIGN.md): far below 5 B instructions per query and
+// 40 B per update; cost sublinear in the number of offers.
+import { Principal } from '@dfinity/principal';
+import { existsSync } from 'node:fs';
+
+import type { JobRequest } from '../canisters/marketplace/job_types';
+import type { OfferTerms } from '../canisters/marketplace/offer_types';
+import { IDL } from '@dfinity/candid';
+
+import { JobRequest as JobRequestIdl } from '../canisters/marketplace/job_types';
+import { INSTRUCTION_LIMITS } from '../src/localnet/cycles.js';
+import { LocalNetwork } from '../src/localnet/index.js';
+import { MARKETPLACE_WASM, setupMarketplace } from '../tests/integration/marketplace/client';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const MODELS = 50;
+const BATCH = Number(process.env.BENCH_BATCH ?? 200);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south', 'ap-east'];
+const GPUS: [string, number, number][] = [
+  ['T4', 16, 75],
+  ['A10', 24, 86],
+  ['RTX 4090', 24, 89],
+  ['L40S', 48, 89],
+  ['A100', 80, 80],
+  ['H100', 80, 90],
+];
+
+if (!existsSync(MARKETPLACE_WASM)) {
+  console.error(`${MARKETPLACE_WASM} is missing: run npm run build -- marketplace first`);
+  process.exit(1);
+}
+
+// mulberry32, seeded so every run builds the same market.
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function principal(n: number): Principal {
+  const bytes = new Uint8Array(29);
+  new DataView(bytes.buffer).setUint32(0, n + 1);
+  bytes[28] = 0x02; // opaque-looking, never the anonymous principal
+  return Principal.fromUint8Array(bytes);
+}
+
+function offerTerms(rand: () => number, i: number): OfferTerms {
+  const [gpu, vram, cc] = GPUS[Math.floor(rand() * GPUS.length)];
+  return {
+    nodes: [principal(1_000_000 + i)],
+    models: [BigInt(i % MODELS)],
+    hardware: {
+      gpu_model: gpu,
+      vram_gib: vram,
+      compute_capability_x10: cc,
+      cpu_cores: 4 + Math.floor(rand() * 60),
+      ram_gib: 16 + Math.floor(rand() * 500),
+    },
+    region: REGIONS[Math.floor(rand() * REGIONS.length)],
+    price:
+      rand() < 0.3
+        ? { unit: { per_request: null }, amount: BigInt(100 + Math.floor(rand() * 5_000)) }
+        : { unit: { per_1k_tokens: null }, amount: BigInt(50 + Math.floor(rand() * 2_000)) },
+    reservation_price_per_slot_hour: 0n,
+    capacity: 1 + Math.floor(rand() * 8),
+    sla: { p95_latency_ms: 200 + Math.floor(rand() * 5_000), uptime_bps: 9_900 },
+  };
+}
+
+const request = (maxPrice: bigint, redundancy = 2): JobRequest => ({
+  model: 7n,
+  input_hash: new Uint8Array(32),
+  input_bytes: 1_000n,
+  max_tokens: 2_000,
+  max_price: maxPrice,
+  redundancy,
+  lane: { standard: null },
+  region: ['eu-west'],
+  hardware: { min_vram_gib: 20, min_compute_capability_x10: 80, min_cpu_cores: 8, min_ram_gib: 32 },
+});
+
+const fmt = (n: bigint | number) => Number(n).toLocaleString('en-US');
+
+const network = await LocalNetwork.create();
+const deployer = principal(9_999_999);
+type Row = Record<string, string>;
+const rows: Row[] = [];
+
+for (const size of SIZES) {
+  const rand = random(size);
+  const { actor, canisterId } = await setupMarketplace(network, deployer);
+  const providerCount = Math.max(10, size / 10);
+
+  const loadStart = performance.now();
+  actor.setPrincipal(deployer);
+  for (let p = 0; p < providerCount; p += BATCH) {
+    const batch = [];
+    for (let q = p; q < Math.min(providerCount, p + BATCH); q++) {
+      batch.push(
+        actor.set_provider_standing(principal(q), {
+          certified: rand() < 0.9,
+          stake: BigInt(Math.floor(rand() * 2_000)),
+          reputation_bps: Math.floor(rand() * 10_001),
+        }),
+      );
+    }
+    await Promise.all(batch);
+  }
+  const before = network.getCounters(canisterId);
+  for (let i = 0; i < size; i += BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(size, i + BATCH); j++) {
+      const owner = principal(Math.floor(rand() * providerCount));
+      const terms = offerTerms(rand, j);
+      batch.push({ owner, terms });
+    }
+    // Calls from different owners: set the principal, then send; the actor records the sender at call time.
+    const sent = batch.map(({ owner, terms }) => {
+      actor.setPrincipal(owner);
+      return actor.create_offer(terms);
+    });
+    for (const r of await Promise.all(sent)) if (!('Ok' in r)) throw new Error(JSON.stringify(r.Err));
+  }
+  const created = network.getCounters(canisterId);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const createInstructions = (created.instructions - before.instructions) / BigInt(size);
+  const createCycles = (created.cyclesSpent - before.cyclesSpent) / BigInt(size);
+
+  actor.setPrincipal(deployer);
+  const measure = async (call: () => Promise<unknown>) => {
+    const instructions: bigint[] = [];
+    let cycles = 0n;
+    let ms = 0;
+    for (let r = 0; r < REPEATS; r++) {
+      const c0 = network.getCounters(canisterId);
+      const t0 = performance.now();
+      await call();
+      ms = performance.now() - t0;
+      const c1 = network.getCounters(canisterId);
+      instructions.push(c1.instructions - c0.instructions);
+      cycles = c1.cyclesSpent - c0.cyclesSpent;
+    }
+    instructions.sort((a, b) => (a < b ? -1 : 1));
+    return { instructions: instructions[Math.floor(instructions.length / 2)], cycles, ms };
+  };
+  const matchOutcome = await actor.explain_match(request(10_000n));
+  const matched = 'Matched' in matchOutcome;
+  // Queries leave no counters (nothing is charged), so the query runs here on the canister directly, as the
+  // scheduler runs it, to read its instruction count.
+  const canister = network.scheduler.canister(canisterId)!;
+  const queryInstructions = (job: JobRequest): bigint => {
+    const outcome = canister.run(
+      {
+        kind: 'NRQ',
+        method: 'explain_match',
+        arg: new Uint8Array(IDL.encode([JobRequestIdl], [job])),
+        caller: deployer.toUint8Array(),
+        time: network.scheduler.time,
+        cyclesAvailable: 0n,
+        canReply: true,
+      },
+      (i) => i.export('canister_query explain_match')!(),
+      INSTRUCTION_LIMITS.query,
+    );
+    canister.rollback();
+    if (!outcome.ok) throw outcome.trap;
+    return outcome.instructions;
+  };
+  const t1 = performance.now();
+  await actor.explain_match(request(10_000n));
+  const queryMs = performance.now() - t1;
+  const query = { instructions: queryInstructions(request(10_000n)), ms: queryMs };
+  const upd = await measure(() => actor.explain_match_update(request(10_000n)));
+  // No match: 60 replicas cannot be found, so every live offer of the model is explained.
+  const noMatch = { instructions: queryInstructions(request(10_000n, 60)) };
+  const u0 = network.getCounters(canisterId);
+  const t0 = performance.now();
+  await network.upgradeCanister({ canisterId, wasm: MARKETPLACE_WASM, sender: deployer });
+  const upgradeMs = performance.now() - t0;
+  const u1 = network.getCounters(canisterId);
+  const after = await actor.explain_match(request(10_000n));
+  if (
+    JSON.stringify(after, (_, v) => (typeof v === 'bigint' ? `${v}` : v)) !==
+    JSON.stringify(matchOutcome, (_, v) => (typeof v === 'bigint' ? `${v}` : v))
+  ) {
+    throw new Error('the match changed across the upgrade');
+  }
+  rows.push({
+    offers: fmt(size),
+    'load s': loadSeconds.toFixed(1),
+    'create_offer instr': fmt(createInstructions),
+    'create_offer cycles': fmt(createCycles),
+    matched: String(matched),
+    'explain_match (query) instr': fmt(query.instructions),
+    'query ms': query.ms.toFixed(1),
+    'as update instr': fmt(upd.instructions),
+    'as update cycles': fmt(upd.cycles),
+    'no-match explain instr': fmt(noMatch.instructions),
+    'upgrade instr': fmt(u1.instructions - u0.instructions),
+    'upgrade ms': upgradeMs.toFixed(0),
+  });
+}
+network.stop();
+
+console.log('Matching inside the marketplace canister (local network; instructions and cycles are getCounters deltas)');
+console.table(rows);

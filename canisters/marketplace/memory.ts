@@ -1,0 +1,8 @@
+// Stable memory ids of the marketplace. Never reuse or renumber one: an upgrade would read the old data as new.
+export const MEMORY = {
+  offers: 0,
+  // Admin, peers and the market configuration, under one key.
+  settings: 1,
+  // Provider standings set by the admin (the stand-in until the identity canister is called), by principal hex.
+  standings: 2,
+} as const;

@@ -1,0 +1,73 @@
+// The marketplace's state in stable memory, behind the interfaces the pure rules use.
+import { StableBTreeMap } from 'azle';
+
+import type { ProviderStanding } from './match_types';
+import { MEMORY } from './memory';
+import { decodeOffer, encodeOffer } from './offer_codec';
+import type { Offer, OfferId } from './offer_types';
+import type { OfferStore } from './offers';
+import type { Settings } from './types';
+
+// Keys sort by their bytes, so ids are stored big-endian to keep the map in creation order.
+const idKey = {
+  toBytes(id: OfferId): Uint8Array {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigUint64(0, id);
+    return bytes;
+  },
+  fromBytes(bytes: Uint8Array): OfferId {
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0);
+  },
+};
+
+// Offers in their compact form (offer_codec.ts); the small settings and standings use azle's JSON.
+const offers = new StableBTreeMap<OfferId, Offer>(MEMORY.offers, idKey, { toBytes: encodeOffer, fromBytes: decodeOffer });
+const settings = new StableBTreeMap<'settings', Settings>(MEMORY.settings);
+const standings = new StableBTreeMap<string, ProviderStanding>(MEMORY.standings);
+
+// Matching reads dozens of offers per call, and decoding one from stable memory costs millions of instructions,
+// so every offer is also kept on the heap: written through on put, filled from stable memory by values() when the
+// book is built in init and postUpgrade.
+const heapOffers = new Map<OfferId, Offer>();
+
+export const stableOffers: OfferStore & { range(offset: bigint, limit: number): Offer[] } = {
+  get: (id) => heapOffers.get(id),
+  put(offer: Offer): void {
+    offers.insert(offer.id, offer);
+    heapOffers.set(offer.id, offer);
+  },
+  count: () => BigInt(heapOffers.size),
+  values(): Iterable<Offer> {
+    heapOffers.clear();
+    for (const offer of offers.values()) heapOffers.set(offer.id, offer);
+    return heapOffers.values();
+  },
+  // Ids are dense from 0, so a page of all offers is a range of ids.
+  range(offset: bigint, limit: number): Offer[] {
+    const page: Offer[] = [];
+    for (let id = offset; id < offset + BigInt(limit) && id < BigInt(heapOffers.size); id++) page.push(heapOffers.get(id)!);
+    return page;
+  },
+};
+
+// Read on every match, so cached on the heap after the first read (the cache starts empty after an upgrade).
+let heapSettings: Settings | undefined;
+
+export const stableSettings = {
+  get(): Settings {
+    if (heapSettings !== undefined) return heapSettings;
+    const value = settings.get('settings');
+    // init writes the settings before any method runs, so their absence means the canister is broken.
+    if (value === undefined) throw new Error('marketplace: settings missing from stable memory');
+    return (heapSettings = value);
+  },
+  put(value: Settings): void {
+    settings.insert('settings', value);
+    heapSettings = value;
+  },
+};
+
+export const stableStandings = {
+  put: (key: string, standing: ProviderStanding): void => void standings.insert(key, standing),
+  items: (): [string, ProviderStanding][] => standings.items(),
+};

@@ -1,0 +1,58 @@
+// The glue's own candid types: init argument, settings, paging and the admin results. IDL value and TS type
+// under one name; the domain's types live in *_types.ts and config.ts.
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+
+import { ModelId } from '../shared/models';
+import { MarketConfig } from './config';
+import { Candidate, NoMatch } from './match_types';
+import { Offer } from './offer_types';
+
+export const InitArg = IDL.Record({
+  admin: IDL.Opt(IDL.Principal),
+  identity: IDL.Opt(IDL.Principal),
+  payment: IDL.Opt(IDL.Principal),
+  model_registry: IDL.Opt(IDL.Principal),
+  config: IDL.Opt(MarketConfig),
+});
+export type InitArg = {
+  admin: [] | [Principal];
+  identity: [] | [Principal];
+  payment: [] | [Principal];
+  model_registry: [] | [Principal];
+  config: [] | [MarketConfig];
+};
+
+export const Peers = IDL.Record({
+  identity: IDL.Opt(IDL.Principal),
+  payment: IDL.Opt(IDL.Principal),
+  model_registry: IDL.Opt(IDL.Principal),
+});
+export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal] };
+
+export type Settings = { admin: Principal; peers: Peers; config: MarketConfig };
+
+export const AdminError = IDL.Variant({ Unauthorized: IDL.Text, InvalidInput: IDL.Text });
+export type AdminError = { Unauthorized: string } | { InvalidInput: string };
+export type AdminResult<T> = { Ok: T } | { Err: AdminError };
+export const AdminResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: AdminError });
+
+/** Which offers to list: all, one provider's, or the live offers of one model. */
+export const OfferFilter = IDL.Record({ provider: IDL.Opt(IDL.Principal), model: IDL.Opt(ModelId) });
+export type OfferFilter = { provider: [] | [Principal]; model: [] | [bigint] };
+
+export const Page = IDL.Record({ offset: IDL.Nat64, limit: IDL.Nat32 });
+export type Page = { offset: bigint; limit: number };
+export const MAX_PAGE = 100;
+
+export const OfferPage = IDL.Record({ offers: IDL.Vec(Offer), total: IDL.Nat64 });
+export type OfferPage = { offers: Offer[]; total: bigint };
+
+/** What a job would cost now: the quote of each chosen replica and their sum. */
+export const Quote = IDL.Record({ chosen: IDL.Vec(Candidate), total: IDL.Nat, multiplier_bps: IDL.Nat32 });
+export type Quote = { chosen: Candidate[]; total: bigint; multiplier_bps: number };
+export const QuoteResult = IDL.Variant({ Ok: Quote, Err: NoMatch });
+export type QuoteResult = { Ok: Quote } | { Err: NoMatch };
+
+export const RefreshError = IDL.Variant({ NoIdentityPeer: IDL.Null, CallFailed: IDL.Text });
+export type RefreshError = { NoIdentityPeer: null } | { CallFailed: string };
