@@ -1,9 +1,7 @@
 // Matching benchmark in pure TypeScript: time one match against 1,000 / 10,000 / 100,000 offers spread over 50
 // models, with the ratio to the 1,000-offer figure, beside a naive full scan of every offer measured in the same
 // run and the no-match explanation (which reads every live offer of the model by design). Budget (DESIGN.md):
-// cost grows sublinearly with the number of offers. Time and cycles inside the canister come when its glue exists.
-import { Principal } from '@dfinity/principal';
-
+// cost grows sublinearly with the number of offers. bench/matching_canister.ts measures the same market inside the canister.
 import { DEFAULT_CONFIG } from '../canisters/marketplace/config';
 import { exclusionsOf, providerKey, type MatchContext } from '../canisters/marketplace/eligibility';
 import type { JobRequest } from '../canisters/marketplace/job_types';
@@ -13,35 +11,10 @@ import type { Offer, OfferId } from '../canisters/marketplace/offer_types';
 import { OfferBook } from '../canisters/marketplace/offers';
 import { laneBps, quote } from '../canisters/marketplace/pricing';
 import { score } from '../canisters/marketplace/scoring';
+import { MODELS, offerTerms, principal, random } from './market_fixture';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
-const MODELS = 50;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 101);
-const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south', 'ap-east'];
-const GPUS: [string, number, number][] = [
-  ['T4', 16, 75],
-  ['A10', 24, 86],
-  ['RTX 4090', 24, 89],
-  ['L40S', 48, 89],
-  ['A100', 80, 80],
-  ['H100', 80, 90],
-];
-
-// mulberry32, seeded so every run builds the same market.
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function principal(n: number): Principal {
-  const bytes = new Uint8Array(29);
-  new DataView(bytes.buffer).setUint32(0, n + 1);
-  return Principal.fromUint8Array(bytes);
-}
 
 function market(size: number) {
   const rand = random(size);
@@ -62,26 +35,7 @@ function market(size: number) {
     });
   }
   for (let i = 0; i < size; i++) {
-    const [gpu, vram, cc] = GPUS[Math.floor(rand() * GPUS.length)];
-    const offer = book.create(principal(Math.floor(rand() * providerCount)), 0n, {
-      nodes: [principal(1_000_000 + i)],
-      models: [BigInt(i % MODELS)],
-      hardware: {
-        gpu_model: gpu,
-        vram_gib: vram,
-        compute_capability_x10: cc,
-        cpu_cores: 4 + Math.floor(rand() * 60),
-        ram_gib: 16 + Math.floor(rand() * 500),
-      },
-      region: REGIONS[Math.floor(rand() * REGIONS.length)],
-      price:
-        rand() < 0.3
-          ? { unit: { per_request: null }, amount: BigInt(100 + Math.floor(rand() * 5_000)) }
-          : { unit: { per_1k_tokens: null }, amount: BigInt(50 + Math.floor(rand() * 2_000)) },
-      reservation_price_per_slot_hour: 0n,
-      capacity: 1 + Math.floor(rand() * 8),
-      sla: { p95_latency_ms: 200 + Math.floor(rand() * 5_000), uptime_bps: 9_900 },
-    });
+    const offer = book.create(principal(Math.floor(rand() * providerCount)), 0n, offerTerms(rand, i));
     if (!('Ok' in offer)) throw new Error(JSON.stringify(offer.Err));
     if (rand() < 0.1) book.pause(offer.Ok.provider, 0n, offer.Ok.id);
     else if (rand() < 0.3) book.acquire(offer.Ok.id);
@@ -171,6 +125,4 @@ for (const row of rows) {
 }
 console.log("Indexed: the model's price ladders, cheapest first, stopping after candidate_pool eligible offers or at the maximum price.");
 console.log('Full scan: every offer checked and scored. No-match explanation: every live offer of the model (offers / models).');
-console.log(
-  'Not yet measured: time and cycles per match inside the marketplace canister on src/localnet; that comes with the canister glue.',
-);
+console.log('Inside the marketplace canister on src/localnet (instructions and cycles per match): npm run bench:matching-canister.');
