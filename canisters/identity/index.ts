@@ -7,7 +7,8 @@ import { versionOf } from '../shared/version';
 import { formatCode } from './claims';
 import { Identity, type Lease } from './identity';
 import { decodeInitArg } from './init_arg';
-import { fee, payOut, pullStake, stakeAccount } from './ledger';
+import { ledgerFee as fee } from '../shared/icrc_ledger';
+import { payOut, pullStake, stakeAccount } from './ledger';
 import { initialSettings } from './settings';
 import { stableTables } from './storage';
 import {

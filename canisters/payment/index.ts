@@ -6,7 +6,7 @@ import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 import { decodeInitArg } from './init_arg';
-import { ledgerFee, transfer, transferFrom } from './ledger';
+import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { Payment } from './payment';
 import {
   InitArg,

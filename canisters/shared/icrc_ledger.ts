@@ -1,4 +1,5 @@
-// The ledger calls the payment canister makes. Glue: imports azle.
+// Calls to an ICRC-1/ICRC-2 ledger from a canister (the payment and identity canisters use it).
+// Glue: imports azle.
 import { call, IDL, Principal } from 'azle';
 
 import { TransferArgs, TransferFromArgs, TransferFromResult, TransferResult } from '../ledger/types';
