@@ -15,15 +15,8 @@ const GPUS: [string, number, number][] = [
   ['H100', 80, 90],
 ];
 
-/** mulberry32, seeded so every run builds the same market. */
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so every run builds the same market.
+export { random } from '../tests/support/random';
 
 /** A distinct, never anonymous principal for provider or node number n. */
 export function principal(n: number): Principal {

@@ -10,16 +10,7 @@ import { transfer } from '../../../canisters/ledger/transfer';
 import { transferFrom } from '../../../canisters/ledger/transfer_from';
 import type { Account, Transaction } from '../../../canisters/ledger/types';
 import { account, approveArgs, MINTER, newState, NOW, sumOfBalances, transferArgs, transferFromArgs, user } from './state';
-
-// mulberry32: a small seeded generator, so a failing sequence can be replayed from its seed.
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../support/random';
 
 const ACCOUNTS: Account[] = [account(user(1)), account(user(1), 1), account(user(2)), account(user(3)), account(user(4), 9)];
 

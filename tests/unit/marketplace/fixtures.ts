@@ -8,15 +8,7 @@ import type { ProviderStanding } from '../../../canisters/marketplace/match_type
 import type { Offer, OfferId, OfferTerms } from '../../../canisters/marketplace/offer_types';
 import { OfferBook, type OfferStore } from '../../../canisters/marketplace/offers';
 
-// mulberry32: a small seeded generator, so a failing case can be replayed from its seed.
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from '../../support/random';
 
 /** A distinct, stable principal per number. */
 export function user(n: number): Principal {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Account } from '../../../canisters/ledger/types';
 import { defaultConfig } from '../../../canisters/payment/config';
 import { Payment } from '../../../canisters/payment/payment';
+import { random } from '../../support/random';
 
 export const PAYMENT_CANISTER = Principal.fromText('aaaaa-aa');
 
@@ -26,16 +27,9 @@ export function setup(config = defaultConfig(PAYMENT_CANISTER)) {
   return { payment: new Payment(stores, config, PAYMENT_CANISTER), stores, config };
 }
 
-/** mulberry32: a small seeded generator, so a failing property case can be replayed from its seed. */
+/** Seeded draws, so a failing property case can be replayed from its seed. */
 export function seeded(seed: number): { int(below: number): number; big(below: bigint): bigint } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = random(seed);
   return {
     int: (below) => Math.floor(next() * below),
     // Two draws give 64 bits, enough for any amount these tests use.
