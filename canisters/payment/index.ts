@@ -24,7 +24,7 @@ import {
 import type { Settlement as SettlementPlan } from './split';
 import { counters, pendingTransfers, settingsTable, stableStores } from './storage';
 import { escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
-import { Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
+import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
 
 const SETTINGS = 'settings';
 
@@ -144,9 +144,12 @@ export default class {
     return this.payment.escrowed(jobId, time());
   }
 
-  /** Splits a held escrow among the providers, the model's creator and the treasury, and sweeps it to the pool. */
-  @update([JobId, IDL.Vec(Account), Account], Result(Settlement))
-  async settle(jobId: JobId, providers: Account[], creator: Account): Promise<Result<Settlement>> {
+  /**
+   * Splits a held escrow among the providers, the model's creator (the royalty the model asks, up to the split's
+   * creator share) and the treasury, and sweeps it to the pool.
+   */
+  @update([JobId, IDL.Vec(Account), Creator], Result(Settlement))
+  async settle(jobId: JobId, providers: Account[], creator: Creator): Promise<Result<Settlement>> {
     requireSignedCaller();
     const current = settings();
     const refused = maySettle(current, msgCaller());
@@ -163,8 +166,8 @@ export default class {
   }
 
   /** Refunds a held escrow as `reason` says; a partial refund settles the rest among the providers and creator. */
-  @update([JobId, RefundReason, IDL.Vec(Account), IDL.Opt(Account)], Result(Refund))
-  async refund(jobId: JobId, reason: RefundReason, providers: Account[], creator: [] | [Account]): Promise<Result<Refund>> {
+  @update([JobId, RefundReason, IDL.Vec(Account), IDL.Opt(Creator)], Result(Refund))
+  async refund(jobId: JobId, reason: RefundReason, providers: Account[], creator: [] | [Creator]): Promise<Result<Refund>> {
     requireSignedCaller();
     const current = settings();
     const refused = maySettle(current, msgCaller());
@@ -175,7 +178,10 @@ export default class {
     if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
     const escrow = this.payment.escrows.get(jobId);
     const now = time();
-    const planned = this.payment.refund(jobId, reason, fee.Ok, providers, creator[0] ?? settings().config.treasury, now);
+    // With no creator named, the creator's share goes to the treasury.
+    const { config } = settings();
+    const payee = creator[0] ?? { account: config.treasury, royalty_bps: config.split.creator_bps };
+    const planned = this.payment.refund(jobId, reason, fee.Ok, providers, payee, now);
     if ('Err' in planned) return planned;
     const plan = planned.Ok;
     const refundLeg = escrow === undefined ? undefined : refundTransfer(escrow, plan, now);

@@ -6,14 +6,14 @@ import type { Principal } from '@dfinity/principal';
 import { validSubaccount } from '../ledger/accounts';
 import type { Account } from '../ledger/types';
 import { AllowanceLocks } from './allowance_locks';
-import { checkConfig } from './config';
+import { checkBps, checkConfig } from './config';
 import { Escrows } from './escrows';
 import { History } from './history';
 import { Owed, type Withdrawal } from './owed';
 import { refund, refundShare, type RefundPlan } from './refunds';
-import { settle, type Settlement } from './split';
+import { settle, withRoyalty, type Settlement } from './split';
 import type { Store } from './store';
-import type { Escrow, HistoryEntry, JobId, PaymentConfig, RefundReason, Result } from './types';
+import type { Creator, Escrow, HistoryEntry, JobId, PaymentConfig, RefundReason, Result } from './types';
 
 export type PaymentStores = {
   escrows: Store<JobId, Escrow>;
@@ -86,10 +86,13 @@ export class Payment {
   }
 
   /** Settles a held escrow: credits the providers, the creator and the treasury; the glue then sweeps it. */
-  settle(jobId: JobId, fee: bigint, providers: Account[], creator: Account, now: bigint): Result<Settlement> {
+  settle(jobId: JobId, fee: bigint, providers: Account[], creator: Creator, now: bigint): Result<Settlement> {
+    const badRoyalty = checkBps('royalty_bps', creator.royalty_bps);
+    if (badRoyalty) return { Err: { InvalidInput: badRoyalty } };
     const checked = this.escrows.check(jobId, 'settled');
     if ('Err' in checked) return checked;
-    const plan = settle(checked.Ok.amount, fee, this.config.split, { providers, creator, treasury: this.config.treasury });
+    const split = withRoyalty(this.config.split, creator.royalty_bps);
+    const plan = settle(checked.Ok.amount, fee, split, { providers, creator: creator.account, treasury: this.config.treasury });
     if ('Err' in plan) return plan;
     this.escrows.advance(jobId, 'settled', now);
     this.credit(jobId, plan.Ok, now);
@@ -97,12 +100,14 @@ export class Payment {
   }
 
   /** Refunds a held escrow as `reason` says and settles what is not refunded; the glue then moves both legs. */
-  refund(jobId: JobId, reason: RefundReason, fee: bigint, providers: Account[], creator: Account, now: bigint): Result<RefundPlan> {
+  refund(jobId: JobId, reason: RefundReason, fee: bigint, providers: Account[], creator: Creator, now: bigint): Result<RefundPlan> {
+    const badRoyalty = checkBps('royalty_bps', creator.royalty_bps);
+    if (badRoyalty) return { Err: { InvalidInput: badRoyalty } };
     const checked = this.escrows.check(jobId, 'refunded');
     if ('Err' in checked) return checked;
     const escrow = checked.Ok;
-    const payees = { providers, creator, treasury: this.config.treasury };
-    const plan = refund(escrow.amount, fee, refundShare(reason), this.config.split, payees);
+    const payees = { providers, creator: creator.account, treasury: this.config.treasury };
+    const plan = refund(escrow.amount, fee, refundShare(reason), withRoyalty(this.config.split, creator.royalty_bps), payees);
     if ('Err' in plan) return plan;
     this.escrows.advance(jobId, 'refunded', now);
     if (plan.Ok.refund > 0n) {

@@ -15,6 +15,15 @@ export type Settlement = { sweep: bigint; fee: bigint; credits: Credit[] };
 
 export type Payees = { providers: Account[]; creator: Account; treasury: Account };
 
+/**
+ * The split of one job: its model's creator gets the royalty the model asks, up to the split's creator share,
+ * and whatever the model leaves unclaimed goes to the providers. The treasury's share never changes.
+ */
+export function withRoyalty(split: Split, royaltyBps: number): Split {
+  const creator = Math.min(split.creator_bps, royaltyBps);
+  return { ...split, provider_bps: split.provider_bps + split.creator_bps - creator, creator_bps: creator };
+}
+
 export function share(amount: bigint, bps: number): bigint {
   return (amount * BigInt(bps)) / BigInt(BPS_WHOLE);
 }

@@ -25,6 +25,10 @@ export type Escrow = { job_id: JobId; consumer: Account; amount: bigint; state: 
 export const Split = IDL.Record({ provider_bps: IDL.Nat16, treasury_bps: IDL.Nat16, creator_bps: IDL.Nat16 });
 export type Split = { provider_bps: number; treasury_bps: number; creator_bps: number };
 
+/** Who created the job's model and the royalty the model asks, in bps (see split.ts withRoyalty). */
+export const Creator = IDL.Record({ account: Account, royalty_bps: IDL.Nat16 });
+export type Creator = { account: Account; royalty_bps: number };
+
 export const PaymentConfig = IDL.Record({ split: Split, treasury: Account, min_escrow: IDL.Nat });
 export type PaymentConfig = { split: Split; treasury: Account; min_escrow: bigint };
 

@@ -6,7 +6,8 @@ import type { Principal } from '@dfinity/principal';
 import { Account, TransferArgs } from '../../../canisters/ledger/types';
 import { InitArg, PeersUpdate, Refund, Settings, Settlement, WithdrawReceipt } from '../../../canisters/payment/settings';
 import type { Opt } from '../../../canisters/payment/settings';
-import { Escrow, HistoryPage, JobId, Page, PaymentConfig, RefundReason, Result } from '../../../canisters/payment/types';
+import { DEFAULT_SPLIT } from '../../../canisters/payment/config';
+import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, RefundReason, Result } from '../../../canisters/payment/types';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 
 export const PAYMENT_WASM = '.azle/payment/payment.wasm';
@@ -21,8 +22,8 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     escrow_of: IDL.Func([JobId], [IDL.Opt(Escrow)], ['query']),
     pending_transfers: IDL.Func([], [IDL.Vec(TransferArgs)], ['query']),
     escrow: IDL.Func([JobId, Account, IDL.Nat], [Result(Escrow)], []),
-    settle: IDL.Func([JobId, IDL.Vec(Account), Account], [Result(Settlement)], []),
-    refund: IDL.Func([JobId, RefundReason, IDL.Vec(Account), IDL.Opt(Account)], [Result(Refund)], []),
+    settle: IDL.Func([JobId, IDL.Vec(Account), Creator], [Result(Settlement)], []),
+    refund: IDL.Func([JobId, RefundReason, IDL.Vec(Account), IDL.Opt(Creator)], [Result(Refund)], []),
     withdraw: IDL.Func([IDL.Nat, Account], [Result(WithdrawReceipt)], []),
     retry_pending: IDL.Func([], [Result(IDL.Nat32)], []),
     set_peers: IDL.Func([PeersUpdate], [Result(Settings)], []),
@@ -40,13 +41,18 @@ export type PaymentService = {
   escrow_of(jobId: bigint): Promise<Opt<Escrow>>;
   pending_transfers(): Promise<TransferArgs[]>;
   escrow(jobId: bigint, consumer: Account, amount: bigint): Promise<R<Escrow>>;
-  settle(jobId: bigint, providers: Account[], creator: Account): Promise<R<Settlement>>;
-  refund(jobId: bigint, reason: RefundReason, providers: Account[], creator: Opt<Account>): Promise<R<Refund>>;
+  settle(jobId: bigint, providers: Account[], creator: Creator): Promise<R<Settlement>>;
+  refund(jobId: bigint, reason: RefundReason, providers: Account[], creator: Opt<Creator>): Promise<R<Refund>>;
   withdraw(amount: bigint, to: Account): Promise<R<WithdrawReceipt>>;
   retry_pending(): Promise<R<number>>;
   set_peers(update: PeersUpdate): Promise<R<Settings>>;
   withdraw_treasury(amount: bigint, to: Account): Promise<R<WithdrawReceipt>>;
 };
+
+/** The creator of a job's model, on its default account, asking the whole creator share unless told otherwise. */
+export function creatorOf(owner: Principal, royalty_bps = DEFAULT_SPLIT.creator_bps): Creator {
+  return { account: { owner, subaccount: [] }, royalty_bps };
+}
 
 export const NO_ARG: InitArg = { admin: [], ledger: [], marketplace: [], bridge: [], split: [], treasury: [], min_escrow: [] };
 

@@ -10,7 +10,7 @@ import { escrowSubaccount, POOL_SUBACCOUNT, TREASURY_SUBACCOUNT } from '../../..
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { FEE, account, approveArgs, expectConsistent, setupLedger } from '../ledger/fixture';
 import { randomUser, rejection } from '../localnet/probe';
-import { PAYMENT_WASM, setupPayment } from './client';
+import { creatorOf, PAYMENT_WASM, setupPayment } from './client';
 
 const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x));
 
@@ -163,7 +163,7 @@ describe('payment', () => {
 
     // The admin completes the job (the privileged test path while no bridge is set).
     s.payment.actor.setPrincipal(deployer);
-    const settled = ok(await s.payment.actor.settle(9n, [account(p1), account(p2), account(p3)], account(creator)));
+    const settled = ok(await s.payment.actor.settle(9n, [account(p1), account(p2), account(p3)], creatorOf(creator)));
     // distributable 990,003: providers 792,002 / 3 = 264,000 each; creator 49,500; treasury the rest, 148,503.
     const treasury = (await s.payment.actor.get_config()).config.treasury;
     expect(settled.sweep).toBe(amount);
@@ -178,7 +178,7 @@ describe('payment', () => {
     expect(await s.ledger.actor.icrc1_balance_of(account(s.self, POOL_SUBACCOUNT))).toBe(amount - FEE);
     expect((await s.payment.actor.escrow_of(9n))[0]?.state).toEqual({ settled: null });
     // Settling twice is refused.
-    expect(err(await s.payment.actor.settle(9n, [account(p1)], account(creator)))).toBe('InvalidTransition');
+    expect(err(await s.payment.actor.settle(9n, [account(p1)], creatorOf(creator)))).toBe('InvalidTransition');
 
     // A provider withdraws everything: the ledger pays owed - fee.
     s.payment.actor.setPrincipal(p1);
@@ -241,7 +241,7 @@ describe('payment', () => {
     await escrow(s, consumer, 8n, 1_000_000n);
     const before = await s.ledger.actor.icrc1_balance_of(account(consumer));
     s.payment.actor.setPrincipal(marketplace);
-    const plan = ok(await s.payment.actor.refund(8n, { sla_missed: { refund_bps: 2_500 } }, [account(provider)], [account(creator)]));
+    const plan = ok(await s.payment.actor.refund(8n, { sla_missed: { refund_bps: 2_500 } }, [account(provider)], [creatorOf(creator)]));
     // 250,000 back (less its fee); 750,000 settled: distributable 740,000 -> 592,000 / 37,000 / 111,000.
     expect(plan.refund).toBe(250_000n);
     expect((await s.ledger.actor.icrc1_balance_of(account(consumer))) - before).toBe(250_000n - FEE);
@@ -266,7 +266,7 @@ describe('payment', () => {
     }
     for (const caller of [stranger, consumer]) {
       actor.setPrincipal(caller);
-      expect(err(await actor.settle(5n, [account(caller)], account(caller)))).toBe('Unauthorized');
+      expect(err(await actor.settle(5n, [account(caller)], creatorOf(caller)))).toBe('Unauthorized');
       expect(err(await actor.refund(5n, { failed: null }, [], []))).toBe('Unauthorized');
       expect(err(await actor.retry_pending())).toBe('Unauthorized');
     }
@@ -279,7 +279,7 @@ describe('payment', () => {
     actor.setPrincipal(Principal.anonymous());
     for (const call of [
       () => actor.escrow(6n, account(consumer), 100_000n),
-      () => actor.settle(5n, [account(stranger)], account(stranger)),
+      () => actor.settle(5n, [account(stranger)], creatorOf(stranger)),
       () => actor.refund(5n, { failed: null }, [], []),
       () => actor.withdraw(100_000n, account(stranger)),
       () => actor.set_config(config),
@@ -306,16 +306,16 @@ describe('payment', () => {
     const b = await suite([consumer], true);
     await escrow(b, consumer, 1n, 1_000_000n);
     b.payment.actor.setPrincipal(deployer);
-    expect(err(await b.payment.actor.settle(1n, [account(stranger)], account(stranger)))).toBe('Unauthorized');
+    expect(err(await b.payment.actor.settle(1n, [account(stranger)], creatorOf(stranger)))).toBe('Unauthorized');
     b.payment.actor.setPrincipal(bridge);
-    ok(await b.payment.actor.settle(1n, [account(stranger)], account(stranger)));
+    ok(await b.payment.actor.settle(1n, [account(stranger)], creatorOf(stranger)));
 
     // The admin names a bridge later: that closes the admin's path on the first canister too.
     actor.setPrincipal(deployer);
     expect(ok(await actor.set_peers({ marketplace: [], bridge: [bridge] })).bridge).toEqual([bridge]);
-    expect(err(await actor.settle(5n, [account(stranger)], account(stranger)))).toBe('Unauthorized');
+    expect(err(await actor.settle(5n, [account(stranger)], creatorOf(stranger)))).toBe('Unauthorized');
     actor.setPrincipal(bridge);
-    ok(await actor.settle(5n, [account(stranger)], account(stranger)));
+    ok(await actor.settle(5n, [account(stranger)], creatorOf(stranger)));
   });
 
   it('keeps all state across an upgrade between escrow and settle', async () => {
@@ -325,7 +325,7 @@ describe('payment', () => {
     await escrow(s, consumer, 11n, 1_000_000n);
     await escrow(s, consumer, 12n, 3_000_000n);
     s.payment.actor.setPrincipal(deployer);
-    ok(await s.payment.actor.settle(12n, [account(provider)], account(creator)));
+    ok(await s.payment.actor.settle(12n, [account(provider)], creatorOf(creator)));
     const settingsBefore = await s.payment.actor.get_config();
     const historyBefore = await s.payment.actor.history(account(consumer), { offset: 0, limit: 10 });
 
@@ -337,7 +337,7 @@ describe('payment', () => {
     expect(await s.payment.actor.owed_of(account(provider))).toBe(((3_000_000n - FEE) * 8_000n) / 10_000n);
 
     s.payment.actor.setPrincipal(marketplace);
-    ok(await s.payment.actor.settle(11n, [account(provider)], account(creator)));
+    ok(await s.payment.actor.settle(11n, [account(provider)], creatorOf(creator)));
     // distributable 990,000: 792,000 + 2,392,000 from job 12.
     expect(await s.payment.actor.owed_of(account(provider))).toBe(792_000n + 2_392_000n);
     s.payment.actor.setPrincipal(provider);

@@ -3,7 +3,8 @@ import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 
 import type { Account } from '../../../canisters/ledger/types';
-import { defaultConfig } from '../../../canisters/payment/config';
+import type { Creator } from '../../../canisters/payment/types';
+import { DEFAULT_SPLIT, defaultConfig } from '../../../canisters/payment/config';
 import { Payment } from '../../../canisters/payment/payment';
 import { random } from '../../support/random';
 
@@ -15,6 +16,11 @@ export function randomUser(): Principal {
 
 export function account(owner: Principal = randomUser(), subaccount?: Uint8Array): Account {
   return { owner, subaccount: subaccount ? [subaccount] : [] };
+}
+
+/** A model creator asking the whole creator share unless told otherwise. */
+export function royalty(account: Account, royalty_bps = DEFAULT_SPLIT.creator_bps): Creator {
+  return { account, royalty_bps };
 }
 
 export function ok<T>(result: { Ok: T } | { Err: unknown }): T {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Account } from '../../../canisters/ledger/types';
-import { account, ok, seeded, setup } from './fixtures';
+import { account, ok, royalty, seeded, setup } from './fixtures';
 
 const fee = 10n;
 
@@ -15,7 +15,7 @@ describe('payment flows', () => {
     const { payment, config } = setup();
     const [consumer, provider, creator] = [account(), account(), account()];
     held(payment, consumer, 1n, 1_010n);
-    const plan = ok(payment.settle(1n, fee, [provider], creator, 3n));
+    const plan = ok(payment.settle(1n, fee, [provider], royalty(creator), 3n));
     expect(plan.sweep).toBe(1_010n);
     expect(payment.owed.owed(provider)).toBe(800n);
     expect(payment.owed.owed(creator)).toBe(50n);
@@ -33,7 +33,7 @@ describe('payment flows', () => {
     const { payment } = setup();
     const [consumer, provider, creator] = [account(), account(), account()];
     held(payment, consumer, 1n, 10_000n);
-    const plan = ok(payment.refund(1n, { sla_missed: { refund_bps: 2_500 } }, fee, [provider], creator, 3n));
+    const plan = ok(payment.refund(1n, { sla_missed: { refund_bps: 2_500 } }, fee, [provider], royalty(creator), 3n));
     expect(plan.refund).toBe(2_500n);
     expect(payment.owed.owed(provider)).toBe(5_992n);
     expect(payment.escrows.get(1n)?.state).toEqual({ refunded: null });
@@ -46,26 +46,26 @@ describe('payment flows', () => {
     const { payment, stores } = setup();
     const [consumer, provider, creator] = [account(), account(), account()];
     ok(payment.reserve(consumer, 1n, 1_000n, fee, 0n));
-    expect(payment.settle(1n, fee, [provider], creator, 1n)).toEqual({
+    expect(payment.settle(1n, fee, [provider], royalty(creator), 1n)).toEqual({
       Err: { InvalidTransition: { from: { locked: null }, to: { settled: null } } },
     });
     ok(payment.escrowed(1n, 1n));
-    ok(payment.settle(1n, fee, [provider], creator, 2n));
-    expect(payment.refund(1n, { failed: null }, fee, [provider], creator, 3n)).toEqual({
+    ok(payment.settle(1n, fee, [provider], royalty(creator), 2n));
+    expect(payment.refund(1n, { failed: null }, fee, [provider], royalty(creator), 3n)).toEqual({
       Err: { InvalidTransition: { from: { settled: null }, to: { refunded: null } } },
     });
-    expect(payment.settle(1n, fee, [provider], creator, 3n)).toEqual({
+    expect(payment.settle(1n, fee, [provider], royalty(creator), 3n)).toEqual({
       Err: { InvalidTransition: { from: { settled: null }, to: { settled: null } } },
     });
     expect(payment.owed.owed(provider)).toBe(792n);
     expect(stores.historyEntries.size).toBe(4);
-    expect(payment.settle(9n, fee, [provider], creator, 3n)).toEqual({ Err: { NotFound: null } });
+    expect(payment.settle(9n, fee, [provider], royalty(creator), 3n)).toEqual({ Err: { NotFound: null } });
   });
 
   it('leaves a held escrow held when the fee has grown past it', () => {
     const { payment } = setup();
     held(payment, account(), 1n, 100n);
-    expect(payment.settle(1n, 100n, [account()], account(), 3n)).toEqual({ Err: { FeeTooHigh: { fee: 100n, amount: 100n } } });
+    expect(payment.settle(1n, 100n, [account()], royalty(account()), 3n)).toEqual({ Err: { FeeTooHigh: { fee: 100n, amount: 100n } } });
     expect(payment.escrows.get(1n)?.state).toEqual({ held: null });
   });
 
@@ -87,7 +87,7 @@ describe('payment flows', () => {
     const { payment } = setup();
     const [provider, wallet] = [account(), account()];
     held(payment, account(), 1n, 1_010n);
-    ok(payment.settle(1n, fee, [provider], account(), 3n));
+    ok(payment.settle(1n, fee, [provider], royalty(account()), 3n));
     const failed = ok(payment.beginWithdrawal(provider, wallet, 800n, fee));
     payment.withdrawalFailed(failed);
     expect(payment.owed.owed(provider)).toBe(800n);
@@ -114,9 +114,9 @@ describe('payment flows', () => {
       const providers = Array.from({ length: 1 + random.int(3) }, () => people[random.int(6)]);
       const creator = people[random.int(6)];
       if (random.int(2) === 0) {
-        fees += ok(payment.settle(job, fee, providers, creator, 3n)).fee;
+        fees += ok(payment.settle(job, fee, providers, royalty(creator), 3n)).fee;
       } else {
-        const plan = ok(payment.refund(job, { sla_missed: { refund_bps: random.int(10_001) } }, fee, providers, creator, 3n));
+        const plan = ok(payment.refund(job, { sla_missed: { refund_bps: random.int(10_001) } }, fee, providers, royalty(creator), 3n));
         refunded += plan.refund;
         fees += plan.settlement?.fee ?? 0n;
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_SPLIT } from '../../../canisters/payment/config';
-import { settle, type Settlement } from '../../../canisters/payment/split';
+import { settle, withRoyalty, type Settlement } from '../../../canisters/payment/split';
 import type { Split } from '../../../canisters/payment/types';
 import { account, ok, seeded } from './fixtures';
 
@@ -24,6 +24,16 @@ describe('settlement split', () => {
       { account: creator, role: { creator: null }, amount: 50_000n },
       { account: treasury, role: { treasury: null }, amount: 150_000n },
     ]);
+  });
+
+  it('pays the royalty a model asks, up to the creator share, and gives what it leaves unclaimed to the providers', () => {
+    expect(withRoyalty(DEFAULT_SPLIT, 200)).toEqual({ provider_bps: 8_300, treasury_bps: 1_500, creator_bps: 200 });
+    expect(withRoyalty(DEFAULT_SPLIT, 0)).toEqual({ provider_bps: 8_500, treasury_bps: 1_500, creator_bps: 0 });
+    expect(withRoyalty(DEFAULT_SPLIT, 1_000)).toEqual(DEFAULT_SPLIT);
+    const plan = ok(settle(10_010n, 10n, withRoyalty(DEFAULT_SPLIT, 200), { providers: [p1], creator, treasury }));
+    expect(amountOf(plan, p1)).toBe(8_300n);
+    expect(amountOf(plan, creator, 'creator')).toBe(200n);
+    expect(total(plan)).toBe(10_010n);
   });
 
   it('shares the provider part equally among agreeing providers, the remainder to the treasury', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { escrowSubaccount, POOL_SUBACCOUNT } from '../../../canisters/payment/subaccounts';
 import { escrowTransferFrom, memo, refundTransfer, sweepTransfer, withdrawalTransfer } from '../../../canisters/payment/transfers';
-import { account, ok, PAYMENT_CANISTER, setup } from './fixtures';
+import { account, ok, PAYMENT_CANISTER, royalty, setup } from './fixtures';
 
 const fee = 10n;
 
@@ -27,7 +27,7 @@ describe('ledger arguments for each leg', () => {
     const consumer = account();
     ok(payment.reserve(consumer, 7n, 10_000n, fee, 0n));
     const escrow = ok(payment.escrowed(7n, 1n));
-    const plan = ok(payment.refund(7n, { sla_missed: { refund_bps: 2_500 } }, fee, [account()], account(), 5n));
+    const plan = ok(payment.refund(7n, { sla_missed: { refund_bps: 2_500 } }, fee, [account()], royalty(account()), 5n));
     expect(refundTransfer(escrow, plan, 5n)).toEqual({
       from_subaccount: [escrowSubaccount(7n)],
       to: consumer,
