@@ -2,7 +2,7 @@
 // Storage comes in through two small interfaces so the canister backs them with stable memory and tests with maps.
 import type { Principal } from '@dfinity/principal';
 
-import type { Access, Model, ModelId } from '../shared/models';
+import { mayUse, type Access, type Model, type ModelId } from '../shared/models';
 import { Catalog, entryOf, type Entry } from './catalog';
 import type { ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from './types';
 import { checkAccess, checkFilter, checkPage, checkPublishRequest, checkRoyaltyCap, normalizeAccess } from './validation';
@@ -103,10 +103,7 @@ export class Registry {
   /** Whether `user` may run the model in jobs: anyone for a public model, else the creator and the allow list. */
   canUse(id: ModelId, user: Principal): boolean {
     const model = this.models.get(id);
-    if (model === undefined) return false;
-    if ('public' in model.access) return true;
-    const text = user.toText();
-    return model.creator.toText() === text || model.access.allow_list.some((p) => p.toText() === text);
+    return model !== undefined && mayUse(model, user);
   }
 
   search(filter: SearchFilter, page: Page): Result<ModelPage> {

@@ -60,3 +60,10 @@ export type Model = {
   /** Nanoseconds since the epoch. */
   published_at: bigint;
 };
+
+/** Whether `user` may run jobs on the model: anyone for a public model, else its creator and its allow list. */
+export function mayUse(model: Model, user: Principal): boolean {
+  if ('public' in model.access) return true;
+  const text = user.toText();
+  return model.creator.toText() === text || model.access.allow_list.some((p) => p.toText() === text);
+}
