@@ -30,6 +30,7 @@ export const MarketConfig = IDL.Record({
   latency_reference_ms: IDL.Nat32,
   candidate_pool: IDL.Nat32,
   max_reservation_ns: IDL.Nat64,
+  job_timeout_ns: IDL.Nat64,
 });
 export type MarketConfig = {
   /** Added to the price of a priority-lane job: 2,500 makes it cost 125%. */
@@ -49,9 +50,15 @@ export type MarketConfig = {
   /** How many eligible offers, cheapest first, are scored per match: bounds the cost of a match. */
   candidate_pool: number;
   max_reservation_ns: bigint;
+  /** A matched or dispatched job older than this fails and is refunded (timed_out) by the sweep. */
+  job_timeout_ns: bigint;
 };
 
 export const HOUR_NS = 3_600_000_000_000n;
+
+/** How often the marketplace sweeps for timed-out jobs and retries settlements and refunds that did not land. */
+export const SWEEP_INTERVAL_S = 60;
+export const SWEEP_INTERVAL_NS = BigInt(SWEEP_INTERVAL_S) * 1_000_000_000n;
 
 export const DEFAULT_CONFIG: MarketConfig = {
   priority_surcharge_bps: 2_500,
@@ -70,6 +77,7 @@ export const DEFAULT_CONFIG: MarketConfig = {
   latency_reference_ms: 5_000,
   candidate_pool: 64,
   max_reservation_ns: 30n * 24n * HOUR_NS,
+  job_timeout_ns: HOUR_NS / 4n,
 };
 
 /** The first problem with a configuration, or undefined when it is consistent. */
@@ -91,4 +99,5 @@ export function checkConfig(config: MarketConfig): string | undefined {
   if (config.latency_reference_ms === 0) return 'latency_reference_ms: must be more than zero';
   if (config.candidate_pool < 1) return 'candidate_pool: at least 1';
   if (config.max_reservation_ns === 0n) return 'max_reservation_ns: must be more than zero';
+  if (config.job_timeout_ns < SWEEP_INTERVAL_NS) return `job_timeout_ns: at least the sweep interval, ${SWEEP_INTERVAL_NS} ns`;
 }

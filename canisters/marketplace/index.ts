@@ -1,28 +1,48 @@
-// The marketplace canister: candid glue around the offer book and matching (offers.ts, matching.ts).
-// Jobs, reservations and payment come in a later step.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
+// The marketplace canister: candid glue around the offer book and matching (offers.ts, matching.ts) and the
+// job flows (job_desk.ts), whose timer sweeps timed-out jobs and retries payments that did not land.
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, setTimerInterval, time, update } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
-import { checkConfig, MarketConfig } from './config';
+import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';
 import { providerKey, type MatchContext } from './eligibility';
 import { fetchStanding } from './identity_peer';
 import { decodeInitArg, initialSettings } from './init_arg';
-import { JobRequest } from './job_types';
-import { match } from './matching';
+import { JobDesk } from './job_desk';
+import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from './job_types';
+import { JobBook } from './jobs';
+import { match, modelMultiplier } from './matching';
 import { MatchOutcome, type ProviderStanding } from './match_types';
 import { Offer, OfferId, OfferResult, OfferTerms } from './offer_types';
 import { OfferBook } from './offers';
-import { stableOffers, stableSettings, stableStandings } from './storage';
-import { AdminResult, InitArg, MAX_PAGE, OfferFilter, OfferPage, Page, Peers, QuoteResult, RefreshError, type Settings } from './types';
+import { utilizationBps } from './pricing';
+import { Reservation, ReservationRequest, ReservationResult } from './reservation_types';
+import { Reservations } from './reservations';
+import { nextId, stableJobs, stableOffers, stableReservations, stableSettings, stableStandings } from './storage';
+import {
+  AdminResult,
+  InitArg,
+  MAX_PAGE,
+  OfferFilter,
+  OfferPage,
+  Page,
+  Peers,
+  QuoteResult,
+  RefreshError,
+  withPeers,
+  type Settings,
+} from './types';
 
 /** A provider's standing as the admin sets it. */
 const Standing = IDL.Record({ certified: IDL.Bool, stake: IDL.Nat, reputation_bps: IDL.Nat16 });
 
 export default class {
-  // Built in init and postUpgrade from stable memory; the offer index and the standings map are heap caches.
+  // Built in init and postUpgrade from stable memory; the indexes and the standings map are heap caches.
   book!: OfferBook;
   standings!: Map<string, ProviderStanding>;
+  jobs!: JobBook;
+  reservations!: Reservations;
+  desk!: JobDesk;
 
   // Manual: an install with no argument at all must work too (see init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
@@ -40,6 +60,21 @@ export default class {
   private load(): void {
     this.book = new OfferBook(stableOffers);
     this.standings = new Map(stableStandings.items());
+    this.jobs = new JobBook(stableJobs);
+    this.reservations = new Reservations(stableReservations.values());
+    for (const job of this.jobs.occupying()) if (job.request.reservation.length === 1) this.reservations.use(job.request.reservation[0], 1);
+    this.desk = new JobDesk({
+      book: this.book,
+      jobs: this.jobs,
+      reservations: this.reservations,
+      storeReservation: (reservation, removed) =>
+        removed ? stableReservations.remove(reservation.id) : stableReservations.put(reservation),
+      settings: () => stableSettings.get(),
+      context: () => this.context(),
+      nextId,
+    });
+    // Timers do not survive an upgrade, so postUpgrade arms the sweep again through here.
+    setTimerInterval(SWEEP_INTERVAL_S, async () => void (await this.desk.sweep()));
   }
 
   @query([], IDL.Text)
@@ -137,7 +172,92 @@ export default class {
   }
 
   private context(): MatchContext {
-    return { config: stableSettings.get().config, providers: this.standings };
+    return { config: stableSettings.get().config, providers: this.standings, reserved: this.reservations.reservedNow(time()) };
+  }
+
+  // Jobs. The consumer submits and cancels; the bridge (until one is named, the admin) reports outcomes.
+
+  /**
+   * Checks the model with the registry, matches, takes the running replicas' slots and has payment escrow their
+   * quotes from the caller's ICRC-2 allowance (approve the payment canister for the quoted total plus the fee).
+   */
+  @update([JobRequest], JobResult(Job))
+  async submit_job(request: JobRequest): Promise<JobResult<Job>> {
+    requireSignedCaller();
+    return this.desk.submit(msgCaller(), request);
+  }
+
+  /** The consumer, the providers of its offers, the admin and the bridge may read a job. */
+  @query([JobId], JobResult(Job))
+  get_job(id: bigint): JobResult<Job> {
+    const job = this.jobs.get(id);
+    if (job === undefined) return { Err: { NotFound: null } };
+    const caller = msgCaller();
+    const { admin, peers } = stableSettings.get();
+    const readers = [job.consumer, admin, ...peers.bridge, ...job.offers.map((offer) => this.book.get(offer)!.provider)];
+    if (!readers.some((reader) => reader.compareTo(caller) === 'eq'))
+      return { Err: { Unauthorized: 'only the consumer and the job’s providers may read it' } };
+    return { Ok: job };
+  }
+
+  /** The caller's own jobs, newest first, `limit` at most 100. */
+  @query([Page], JobResult(JobPage))
+  list_jobs(page: Page): JobResult<JobPage> {
+    if (page.limit > MAX_PAGE) return { Err: { InvalidInput: `limit: at most ${MAX_PAGE}` } };
+    return { Ok: this.jobs.page(msgCaller(), Number(page.offset), page.limit) };
+  }
+
+  @update([JobId], JobResult(Job))
+  async cancel_job(id: bigint): Promise<JobResult<Job>> {
+    requireSignedCaller();
+    return this.desk.cancel(msgCaller(), id);
+  }
+
+  /** The job's result hash is in: the job completes and payment settles it. Bridge only (admin until one is named). */
+  @update([JobId, IDL.Vec(IDL.Nat8)], JobResult(Job))
+  async complete_job(id: bigint, resultHash: Uint8Array): Promise<JobResult<Job>> {
+    requireSignedCaller();
+    return this.desk.complete(msgCaller(), id, resultHash);
+  }
+
+  /** The job could not be delivered: it fails and payment refunds it. Bridge only (admin until one is named). */
+  @update([JobId, IDL.Text], JobResult(Job))
+  async fail_job(id: bigint, reason: string): Promise<JobResult<Job>> {
+    requireSignedCaller();
+    return this.desk.fail(msgCaller(), id, reason);
+  }
+
+  /**
+   * Reserves slots of an offer for a window and pays up front: payment escrows the price from the caller's
+   * allowance and settles it to the provider. Jobs naming the reservation then run in those slots at no charge.
+   */
+  @update([ReservationRequest], ReservationResult(Reservation))
+  async reserve(request: ReservationRequest): Promise<ReservationResult<Reservation>> {
+    requireSignedCaller();
+    return this.desk.reserve(msgCaller(), request);
+  }
+
+  /** The caller's reservations that have not ended, or ended and not yet paid. */
+  @query([], IDL.Vec(Reservation))
+  list_reservations(): Reservation[] {
+    const caller = msgCaller();
+    return stableReservations.values().filter((r) => r.consumer.compareTo(caller) === 'eq');
+  }
+
+  /** The published dynamic price of a model: utilization of its active offers, the multiplier it sets, the lane surcharge. */
+  @query([IDL.Nat64], ModelRates)
+  model_rates(model: bigint): ModelRates {
+    const { config } = stableSettings.get();
+    const entry = this.book.index.model(model);
+    const [capacity, load] = [entry?.capacity ?? 0, entry?.load ?? 0];
+    return {
+      model,
+      capacity,
+      load,
+      utilization_bps: utilizationBps(load, capacity),
+      multiplier_bps: modelMultiplier(entry, config),
+      priority_surcharge_bps: config.priority_surcharge_bps,
+    };
   }
 
   // Provider standing. Matching reads only the standings kept here (a provider missing is uncertified with no stake).
@@ -195,6 +315,18 @@ export default class {
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
     stableSettings.put({ ...stableSettings.get(), config });
     return { Ok: config };
+  }
+
+  /** Names peers (an empty opt keeps the current one); naming the bridge closes the admin's outcome path. Admin only. */
+  @update([Peers], AdminResult(Peers))
+  set_peers(update: Peers): AdminResult<Peers> {
+    requireSignedCaller();
+    const denied = this.denyNonAdmin();
+    if (denied !== undefined) return denied;
+    const current = stableSettings.get();
+    const peers = withPeers(current.peers, update);
+    stableSettings.put({ ...current, peers });
+    return { Ok: peers };
   }
 
   @query([], IDL.Record({ admin: IDL.Principal, peers: Peers }))

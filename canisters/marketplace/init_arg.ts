@@ -17,7 +17,12 @@ export function initialSettings(arg: InitArg | undefined, installer: Principal):
   if (problem !== undefined) throw new Error(`marketplace init: ${problem}`);
   return {
     admin: arg?.admin[0] ?? installer,
-    peers: { identity: arg?.identity ?? [], payment: arg?.payment ?? [], model_registry: arg?.model_registry ?? [] },
+    peers: {
+      identity: arg?.identity ?? [],
+      payment: arg?.payment ?? [],
+      model_registry: arg?.model_registry ?? [],
+      bridge: arg?.bridge ?? [],
+    },
     config,
   };
 }

@@ -1,9 +1,10 @@
-// The job state machine: submitted → matched → dispatched → completed → settled, with any unfinished state able
-// to fail and a failed job refunded. Every other transition is refused, so a settled job cannot be refunded
-// and a refunded one cannot be settled.
+// The job state machine: submitted → matched → dispatched → completed → settled. A submitted job whose escrow
+// cannot be taken is rejected (it never held money); a matched or dispatched job can fail, and a failed job is
+// refunded. Every other transition is refused, so a settled job cannot be refunded and a refunded one cannot be
+// settled.
 import type { Principal } from '@dfinity/principal';
 
-import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState } from './job_types';
+import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState, ModelTerms } from './job_types';
 
 export const MAX_REDUNDANCY = 3;
 const HASH_BYTES = 32;
@@ -13,7 +14,8 @@ export type EventName = keyof { [K in JobEvent as keyof K & string]: null } & st
 
 /** For each state, the events it accepts and the state each leads to. */
 export const TRANSITIONS: Record<StateName, Partial<Record<EventName, StateName>>> = {
-  submitted: { Matched: 'matched', Failed: 'failed' },
+  submitted: { Matched: 'matched', Rejected: 'rejected' },
+  rejected: {},
   matched: { Dispatched: 'dispatched', Failed: 'failed' },
   dispatched: { Completed: 'completed', Failed: 'failed' },
   completed: { Settled: 'settled' },
@@ -31,9 +33,13 @@ export function checkJobRequest(request: JobRequest): string | undefined {
   if (request.input_hash.length !== HASH_BYTES) return `input_hash: must be ${HASH_BYTES} bytes, got ${request.input_hash.length}`;
   if (request.input_bytes === 0n) return 'input_bytes: must be more than zero';
   if (request.max_tokens === 0) return 'max_tokens: must be more than zero';
+  if (request.reservation.length === 1 && request.redundancy !== 1) return 'redundancy: a job in a reservation runs once';
 }
 
-export function newJob(id: JobId, consumer: Principal, request: JobRequest, now: bigint): JobResult<Job> {
+/** States after which nothing more happens to a job. */
+export const isFinal = (state: JobState): boolean => Object.keys(TRANSITIONS[stateName(state)]).length === 0;
+
+export function newJob(id: JobId, consumer: Principal, request: JobRequest, model: ModelTerms, now: bigint): JobResult<Job> {
   const problem = checkJobRequest(request);
   if (problem !== undefined) return { Err: { InvalidInput: problem } };
   return {
@@ -44,6 +50,9 @@ export function newJob(id: JobId, consumer: Principal, request: JobRequest, now:
       state: { submitted: null },
       offers: [],
       quotes: [],
+      price: 0n,
+      creator: model.creator,
+      royalty_bps: model.royalty_bps,
       result_hash: [],
       failure: [],
       created_at: now,
@@ -64,9 +73,11 @@ export function transition(job: Job, event: JobEvent, now: bigint): JobResult<Jo
     if (offers.length < job.request.redundancy)
       return { Err: { InvalidInput: `matched: needs at least ${job.request.redundancy} offers` } };
     if (quotes.length !== offers.length) return { Err: { InvalidInput: 'matched: one quote per offer' } };
-    return { Ok: { ...next, offers, quotes } };
+    const price = quotes.slice(0, job.request.redundancy).reduce((sum, quote) => sum + quote, 0n);
+    return { Ok: { ...next, offers, quotes, price } };
   }
   if ('Completed' in event) return { Ok: { ...next, result_hash: [event.Completed.result_hash] } };
   if ('Failed' in event) return { Ok: { ...next, failure: [event.Failed] } };
+  if ('Rejected' in event) return { Ok: { ...next, failure: [event.Rejected] } };
   return { Ok: next };
 }

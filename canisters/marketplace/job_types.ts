@@ -3,6 +3,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { ModelId } from '../shared/models';
+import { NoMatch } from './match_types';
 import { OfferId } from './offer_types';
 
 export const JobId = IDL.Nat64;
@@ -32,6 +33,8 @@ export const JobRequest = IDL.Record({
   lane: Lane,
   region: IDL.Opt(IDL.Text),
   hardware: HardwareRequirements,
+  /** Run in the caller's reservation, already paid: no matching and no escrow; redundancy must be 1. */
+  reservation: IDL.Opt(IDL.Nat64),
 });
 export type JobRequest = {
   model: ModelId;
@@ -43,10 +46,14 @@ export type JobRequest = {
   lane: Lane;
   region: [] | [string];
   hardware: HardwareRequirements;
+  reservation: [] | [bigint];
 };
 
+// submitted: matched, its price being escrowed; matched: escrowed, waiting for dispatch; rejected: the escrow
+// could not be taken, so the job never held money; failed: escrowed but not delivered, its refund pending.
 export const JobState = IDL.Variant({
   submitted: IDL.Null,
+  rejected: IDL.Null,
   matched: IDL.Null,
   dispatched: IDL.Null,
   completed: IDL.Null,
@@ -56,6 +63,7 @@ export const JobState = IDL.Variant({
 });
 export type JobState =
   | { submitted: null }
+  | { rejected: null }
   | { matched: null }
   | { dispatched: null }
   | { completed: null }
@@ -72,6 +80,11 @@ export const Job = IDL.Record({
   offers: IDL.Vec(OfferId),
   /** What each chosen offer charges, in the order of `offers`. */
   quotes: IDL.Vec(IDL.Nat),
+  /** What the consumer pays: the quotes of the first `redundancy` offers, held in escrow by payment. */
+  price: IDL.Nat,
+  /** The model's creator and the royalty the model asks, as the registry said at submission. */
+  creator: IDL.Principal,
+  royalty_bps: IDL.Nat16,
   result_hash: IDL.Opt(IDL.Vec(IDL.Nat8)),
   failure: IDL.Opt(IDL.Text),
   created_at: IDL.Nat64,
@@ -84,6 +97,9 @@ export type Job = {
   state: JobState;
   offers: OfferId[];
   quotes: bigint[];
+  price: bigint;
+  creator: Principal;
+  royalty_bps: number;
   result_hash: [] | [Uint8Array];
   failure: [] | [string];
   created_at: bigint;
@@ -92,6 +108,7 @@ export type Job = {
 
 export const JobEvent = IDL.Variant({
   Matched: IDL.Record({ offers: IDL.Vec(OfferId), quotes: IDL.Vec(IDL.Nat) }),
+  Rejected: IDL.Text,
   Dispatched: IDL.Null,
   Completed: IDL.Record({ result_hash: IDL.Vec(IDL.Nat8) }),
   Failed: IDL.Text,
@@ -100,6 +117,7 @@ export const JobEvent = IDL.Variant({
 });
 export type JobEvent =
   | { Matched: { offers: OfferId[]; quotes: bigint[] } }
+  | { Rejected: string }
   | { Dispatched: null }
   | { Completed: { result_hash: Uint8Array } }
   | { Failed: string }
@@ -109,8 +127,56 @@ export type JobEvent =
 export const JobError = IDL.Variant({
   InvalidInput: IDL.Text,
   InvalidTransition: IDL.Record({ from: JobState, event: IDL.Text }),
+  NotFound: IDL.Null,
+  Unauthorized: IDL.Text,
+  /** A peer canister this needs (payment, model registry) is not named in the settings. */
+  NotConfigured: IDL.Text,
+  /** The model registry could not be reached; why, in words. */
+  RegistryUnavailable: IDL.Text,
+  UnknownModel: IDL.Record({ model: ModelId }),
+  ModelNotAllowed: IDL.Record({ model: ModelId }),
+  NoMatch: NoMatch,
+  /** The payment canister refused or could not be reached; its error in words. */
+  PaymentFailed: IDL.Text,
+  /** Another call is settling or refunding this job right now. */
+  Busy: IDL.Null,
 });
-export type JobError = { InvalidInput: string } | { InvalidTransition: { from: JobState; event: string } };
+export type JobError =
+  | { InvalidInput: string }
+  | { InvalidTransition: { from: JobState; event: string } }
+  | { NotFound: null }
+  | { Unauthorized: string }
+  | { NotConfigured: string }
+  | { RegistryUnavailable: string }
+  | { UnknownModel: { model: ModelId } }
+  | { ModelNotAllowed: { model: ModelId } }
+  | { NoMatch: NoMatch }
+  | { PaymentFailed: string }
+  | { Busy: null };
 
 export type JobResult<T> = { Ok: T } | { Err: JobError };
 export const JobResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: JobError });
+
+/** What the registry says about a job's model: who is paid the royalty, and how much the model asks. */
+export type ModelTerms = { creator: Principal; royalty_bps: number };
+
+export const JobPage = IDL.Record({ jobs: IDL.Vec(Job), total: IDL.Nat64 });
+export type JobPage = { jobs: Job[]; total: bigint };
+
+/** The published price factors of one model now: its live capacity, its load and what they make the multiplier. */
+export const ModelRates = IDL.Record({
+  model: ModelId,
+  capacity: IDL.Nat32,
+  load: IDL.Nat32,
+  utilization_bps: IDL.Nat32,
+  multiplier_bps: IDL.Nat32,
+  priority_surcharge_bps: IDL.Nat32,
+});
+export type ModelRates = {
+  model: ModelId;
+  capacity: number;
+  load: number;
+  utilization_bps: number;
+  multiplier_bps: number;
+  priority_surcharge_bps: number;
+};

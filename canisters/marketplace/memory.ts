@@ -5,4 +5,10 @@ export const MEMORY = {
   settings: 1,
   // Provider standings set by the admin (the stand-in until the identity canister is called), by principal hex.
   standings: 2,
+  // Jobs by id (big-endian, so in submission order).
+  jobs: 3,
+  // Reservations by id, until their window ends.
+  reservations: 4,
+  // The next id of the sequence jobs and reservations share (each is one payment escrow).
+  counters: 5,
 } as const;

@@ -16,8 +16,19 @@ export const Reservation = IDL.Record({
   start: IDL.Nat64,
   end: IDL.Nat64,
   price: IDL.Nat,
+  /** Settled to the provider; until then the price sits in escrow and the sweep retries the settlement. */
+  paid: IDL.Bool,
 });
-export type Reservation = { id: bigint; consumer: Principal; offer: OfferId; slots: number; start: bigint; end: bigint; price: bigint };
+export type Reservation = {
+  id: bigint;
+  consumer: Principal;
+  offer: OfferId;
+  slots: number;
+  start: bigint;
+  end: bigint;
+  price: bigint;
+  paid: boolean;
+};
 
 export const ReservationError = IDL.Variant({
   InvalidInput: IDL.Text,
@@ -25,9 +36,17 @@ export const ReservationError = IDL.Variant({
   OfferUnavailable: IDL.Text,
   /** The most slots still free at some instant of the window. */
   InsufficientCapacity: IDL.Record({ free: IDL.Nat32 }),
+  NotConfigured: IDL.Text,
+  /** The payment canister refused or could not be reached; its error in words. Nothing was reserved. */
+  PaymentFailed: IDL.Text,
 });
 export type ReservationError =
-  { InvalidInput: string } | { Unauthorized: string } | { OfferUnavailable: string } | { InsufficientCapacity: { free: number } };
+  | { InvalidInput: string }
+  | { Unauthorized: string }
+  | { OfferUnavailable: string }
+  | { InsufficientCapacity: { free: number } }
+  | { NotConfigured: string }
+  | { PaymentFailed: string };
 
 export type ReservationResult<T> = { Ok: T } | { Err: ReservationError };
 export const ReservationResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: ReservationError });

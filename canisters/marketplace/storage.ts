@@ -1,21 +1,24 @@
 // The marketplace's state in stable memory, behind the interfaces the pure rules use.
 import { StableBTreeMap } from 'azle';
 
+import type { Job, JobId } from './job_types';
+import type { JobStore } from './jobs';
 import type { ProviderStanding } from './match_types';
 import { MEMORY } from './memory';
 import { decodeOffer, encodeOffer } from './offer_codec';
 import type { Offer, OfferId } from './offer_types';
 import type { OfferStore } from './offers';
+import type { Reservation } from './reservation_types';
 import type { Settings } from './types';
 
 // Keys sort by their bytes, so ids are stored big-endian to keep the map in creation order.
 const idKey = {
-  toBytes(id: OfferId): Uint8Array {
+  toBytes(id: bigint): Uint8Array {
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setBigUint64(0, id);
     return bytes;
   },
-  fromBytes(bytes: Uint8Array): OfferId {
+  fromBytes(bytes: Uint8Array): bigint {
     return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0);
   },
 };
@@ -71,3 +74,37 @@ export const stableStandings = {
   put: (key: string, standing: ProviderStanding): void => void standings.insert(key, standing),
   items: (): [string, ProviderStanding][] => standings.items(),
 };
+
+// Jobs use azle's JSON, with every job also on the heap like offers (the consumer index needs them all at load).
+const jobs = new StableBTreeMap<JobId, Job>(MEMORY.jobs, idKey);
+const heapJobs = new Map<JobId, Job>();
+
+export const stableJobs: JobStore = {
+  get: (id) => heapJobs.get(id),
+  put(job: Job): void {
+    jobs.insert(job.id, job);
+    heapJobs.set(job.id, job);
+  },
+  values(): Iterable<Job> {
+    heapJobs.clear();
+    for (const job of jobs.values()) heapJobs.set(job.id, job);
+    return heapJobs.values();
+  },
+};
+
+const reservations = new StableBTreeMap<bigint, Reservation>(MEMORY.reservations, idKey);
+
+export const stableReservations = {
+  put: (reservation: Reservation): void => void reservations.insert(reservation.id, reservation),
+  remove: (id: bigint): void => void reservations.remove(id),
+  values: (): Reservation[] => reservations.values(),
+};
+
+const counters = new StableBTreeMap<'next_id', bigint>(MEMORY.counters);
+
+/** Takes the next id of the sequence jobs and reservations share. */
+export function nextId(): bigint {
+  const id = counters.get('next_id') ?? 0n;
+  counters.insert('next_id', id + 1n);
+  return id;
+}

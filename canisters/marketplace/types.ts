@@ -13,6 +13,7 @@ export const InitArg = IDL.Record({
   identity: IDL.Opt(IDL.Principal),
   payment: IDL.Opt(IDL.Principal),
   model_registry: IDL.Opt(IDL.Principal),
+  bridge: IDL.Opt(IDL.Principal),
   config: IDL.Opt(MarketConfig),
 });
 export type InitArg = {
@@ -20,17 +21,36 @@ export type InitArg = {
   identity: [] | [Principal];
   payment: [] | [Principal];
   model_registry: [] | [Principal];
+  bridge: [] | [Principal];
   config: [] | [MarketConfig];
 };
 
+/** The canisters the marketplace calls or trusts. Once a bridge is named, only it reports job outcomes. */
 export const Peers = IDL.Record({
   identity: IDL.Opt(IDL.Principal),
   payment: IDL.Opt(IDL.Principal),
   model_registry: IDL.Opt(IDL.Principal),
+  bridge: IDL.Opt(IDL.Principal),
 });
-export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal] };
+export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal]; bridge: [] | [Principal] };
 
 export type Settings = { admin: Principal; peers: Peers; config: MarketConfig };
+
+/** Peers named in `update` replace the current ones; an empty opt keeps what is there. */
+export function withPeers(peers: Peers, update: Peers): Peers {
+  const pick = (name: keyof Peers): [] | [Principal] => (update[name].length === 1 ? update[name] : peers[name]);
+  return { identity: pick('identity'), payment: pick('payment'), model_registry: pick('model_registry'), bridge: pick('bridge') };
+}
+
+/**
+ * Who may report a job's outcome (completed or failed): the bridge once one is named; until then the admin, the
+ * stand-in that lets settlement be driven before the bridge exists.
+ */
+export function mayReportOutcome(settings: Settings, caller: Principal): string | undefined {
+  const bridge = settings.peers.bridge[0];
+  if (bridge !== undefined) return bridge.compareTo(caller) === 'eq' ? undefined : 'only the bridge may report job outcomes';
+  return settings.admin.compareTo(caller) === 'eq' ? undefined : 'only the admin may report job outcomes until a bridge is named';
+}
 
 export const AdminError = IDL.Variant({ Unauthorized: IDL.Text, InvalidInput: IDL.Text });
 export type AdminError = { Unauthorized: string } | { InvalidInput: string };

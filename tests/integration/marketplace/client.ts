@@ -4,7 +4,19 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { MarketConfig } from '../../../canisters/marketplace/config';
-import { JobRequest } from '../../../canisters/marketplace/job_types';
+import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from '../../../canisters/marketplace/job_types';
+import type {
+  JobResult as JobResultT,
+  JobPage as JobPageT,
+  ModelRates as ModelRatesT,
+  Job as JobT,
+} from '../../../canisters/marketplace/job_types';
+import { Reservation, ReservationRequest, ReservationResult } from '../../../canisters/marketplace/reservation_types';
+import type {
+  Reservation as ReservationT,
+  ReservationRequest as ReservationRequestT,
+  ReservationResult as ReservationResultT,
+} from '../../../canisters/marketplace/reservation_types';
 import { MatchOutcome, type ProviderStanding } from '../../../canisters/marketplace/match_types';
 import { Offer, OfferId, OfferResult, OfferTerms } from '../../../canisters/marketplace/offer_types';
 import { AdminResult, InitArg, RefreshError, OfferFilter, OfferPage, Page, Peers, QuoteResult } from '../../../canisters/marketplace/types';
@@ -42,6 +54,16 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     get_config: IDL.Func([], [MarketConfig], ['query']),
     set_config: IDL.Func([MarketConfig], [AdminResult(MarketConfig)], []),
     settings: IDL.Func([], [IDL.Record({ admin: IDL.Principal, peers: Peers })], ['query']),
+    set_peers: IDL.Func([Peers], [AdminResult(Peers)], []),
+    submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
+    get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
+    list_jobs: IDL.Func([Page], [JobResult(JobPage)], ['query']),
+    cancel_job: IDL.Func([JobId], [JobResult(Job)], []),
+    complete_job: IDL.Func([JobId, IDL.Vec(IDL.Nat8)], [JobResult(Job)], []),
+    fail_job: IDL.Func([JobId, IDL.Text], [JobResult(Job)], []),
+    model_rates: IDL.Func([IDL.Nat64], [ModelRates], ['query']),
+    reserve: IDL.Func([ReservationRequest], [ReservationResult(Reservation)], []),
+    list_reservations: IDL.Func([], [IDL.Vec(Reservation)], ['query']),
   });
 
 type R = OfferResult<Offer>;
@@ -63,6 +85,16 @@ export type MarketplaceService = {
   get_config(): Promise<MarketConfig>;
   set_config(config: MarketConfig): Promise<AdminResultT<MarketConfig>>;
   settings(): Promise<{ admin: Principal; peers: PeersT }>;
+  set_peers(peers: PeersT): Promise<AdminResultT<PeersT>>;
+  submit_job(request: JobRequest): Promise<JobResultT<JobT>>;
+  get_job(id: bigint): Promise<JobResultT<JobT>>;
+  list_jobs(page: PageT): Promise<JobResultT<JobPageT>>;
+  cancel_job(id: bigint): Promise<JobResultT<JobT>>;
+  complete_job(id: bigint, resultHash: Uint8Array): Promise<JobResultT<JobT>>;
+  fail_job(id: bigint, reason: string): Promise<JobResultT<JobT>>;
+  model_rates(model: bigint): Promise<ModelRatesT>;
+  reserve(request: ReservationRequestT): Promise<ReservationResultT<ReservationT>>;
+  list_reservations(): Promise<ReservationT[]>;
 };
 
 /** Installs the marketplace as `deployer`, who controls it and, unless `arg` names another, becomes its admin. */

@@ -24,6 +24,7 @@ describe('marketplace standings from identity', () => {
       identity: [identity.canisterId],
       payment: [],
       model_registry: [],
+      bridge: [],
       config: [],
     });
     expect((await actor.settings()).peers.identity).toEqual([identity.canisterId]);

@@ -20,6 +20,7 @@ describe('the market configuration', () => {
     [{ weights: { ...DEFAULT_CONFIG.weights, price: 0 } }, 'weights: must sum to 10000 bps'],
     [{ candidate_pool: 0 }, 'candidate_pool: at least 1'],
     [{ spares: 11 }, 'spares: at most 10'],
+    [{ job_timeout_ns: 59_000_000_000n }, 'job_timeout_ns: at least the sweep interval, 60000000000 ns'],
   ] as [Partial<MarketConfig>, string][])('refuses an inconsistent one %#', (override, reason) => {
     expect(checkConfig({ ...DEFAULT_CONFIG, ...override })).toBe(reason);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { eventName, newJob, stateName, transition, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
+import { eventName, isFinal, newJob, stateName, transition, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
 import type { Job, JobEvent, JobState } from '../../../canisters/marketplace/job_types';
 import { job as request, ok, user } from './fixtures';
 
@@ -11,19 +11,24 @@ const EVENTS: JobEvent[] = [
   { Failed: 'worker timed out' },
   { Settled: null },
   { Refunded: null },
+  { Rejected: 'escrow refused' },
 ];
+const MODEL = { creator: user(9), royalty_bps: 300 };
 const STATES = Object.keys(TRANSITIONS) as StateName[];
 
 function jobIn(state: StateName): Job {
-  return { ...ok(newJob(1n, user(1), request(), 0n)), state: { [state]: null } as JobState };
+  return { ...ok(newJob(1n, user(1), request(), MODEL, 0n)), state: { [state]: null } as JobState };
 }
 
 describe('the job state machine', () => {
   it('starts submitted with nothing chosen', () => {
-    expect(ok(newJob(7n, user(1), request(), 3n))).toMatchObject({
+    expect(ok(newJob(7n, user(1), request(), MODEL, 3n))).toMatchObject({
       id: 7n,
       state: { submitted: null },
       offers: [],
+      price: 0n,
+      creator: user(9),
+      royalty_bps: 300,
       created_at: 3n,
       updated_at: 3n,
     });
@@ -36,24 +41,38 @@ describe('the job state machine', () => {
     [{ input_bytes: 0n }, 'input_bytes: must be more than zero'],
     [{ max_tokens: 0 }, 'max_tokens: must be more than zero'],
   ])('refuses an invalid request %#', (override, reason) => {
-    expect(newJob(0n, user(1), request(override), 0n)).toEqual({ Err: { InvalidInput: reason } });
+    expect(newJob(0n, user(1), request(override), MODEL, 0n)).toEqual({ Err: { InvalidInput: reason } });
   });
 
   it('runs the happy path to settled, recording the choice and the result', () => {
-    let current = ok(newJob(1n, user(1), request({ redundancy: 2 }), 0n));
+    let current = ok(newJob(1n, user(1), request({ redundancy: 2 }), MODEL, 0n));
     for (const [i, event] of [EVENTS[0], EVENTS[1], EVENTS[2], EVENTS[4]].entries())
       current = ok(transition(current, event, BigInt(i + 1)));
     expect(current).toMatchObject({
       state: { settled: null },
       offers: [4n, 5n],
       quotes: [10n, 11n],
+      price: 21n,
       result_hash: [new Uint8Array(32).fill(9)],
       updated_at: 4n,
     });
   });
 
-  it('fails from every unfinished state and refunds only a failed job', () => {
-    for (const state of ['submitted', 'matched', 'dispatched'] as const) {
+  it('charges the quotes of the replicas that run, not of the spares', () => {
+    const job = { ...jobIn('submitted'), request: request({ redundancy: 1 }) };
+    expect(ok(transition(job, { Matched: { offers: [4n, 5n, 6n], quotes: [10n, 11n, 12n] } }, 1n)).price).toBe(10n);
+  });
+
+  it('rejects a submitted job whose escrow failed, and nothing follows', () => {
+    const rejected = ok(transition(jobIn('submitted'), EVENTS[6], 1n));
+    expect(rejected).toMatchObject({ state: { rejected: null }, failure: ['escrow refused'], price: 0n });
+    expect(isFinal(rejected.state)).toBe(true);
+    for (const event of EVENTS) expect(transition(rejected, event, 2n)).toHaveProperty('Err');
+  });
+
+  it('fails from every escrowed unfinished state and refunds only a failed job', () => {
+    expect(transition(jobIn('submitted'), EVENTS[3], 1n)).toHaveProperty('Err');
+    for (const state of ['matched', 'dispatched'] as const) {
       const failed = ok(transition(jobIn(state), EVENTS[3], 1n));
       expect(failed).toMatchObject({ state: { failed: null }, failure: ['worker timed out'] });
       expect(ok(transition(failed, { Refunded: null }, 2n)).state).toEqual({ refunded: null });
@@ -71,8 +90,8 @@ describe('the job state machine', () => {
     expect(before).toEqual(snapshot);
   });
 
-  it('refuses every transition out of settled and refunded', () => {
-    for (const state of ['settled', 'refunded'] as const)
+  it('refuses every transition out of settled, refunded and rejected', () => {
+    for (const state of ['settled', 'refunded', 'rejected'] as const)
       for (const event of EVENTS) expect(transition(jobIn(state), event, 1n)).toHaveProperty('Err');
   });
 

@@ -1,0 +1,220 @@
+// The flows that cross canisters: submit a job (registry, match, take slots, escrow), complete it (settle), fail
+// or cancel it (refund), reserve capacity (escrow, then settle to the provider up front), and the sweep that times
+// jobs out, retries settlements and refunds that did not land, and expires ended reservations.
+// Glue: it awaits peers and follows read, check, lock, await, commit; the rules live in the pure modules.
+import { Principal, time } from 'azle';
+
+import { mayUse } from '../shared/models';
+import type { MatchContext } from './eligibility';
+import { checkJobRequest, stateName } from './job_machine';
+import type { Job, JobError, JobId, JobRequest, JobResult, ModelTerms } from './job_types';
+import type { JobBook } from './jobs';
+import { match } from './matching';
+import type { Offer } from './offer_types';
+import type { OfferBook } from './offers';
+import type { Reservation, ReservationError, ReservationRequest, ReservationResult } from './reservation_types';
+import type { Reservations } from './reservations';
+import { alreadyIn, creatorOf, escrow, refund, settle } from './payment_peer';
+import { fetchModel } from './registry_peer';
+import { mayReportOutcome, type Settings } from './types';
+
+export type DeskDeps = {
+  book: OfferBook;
+  jobs: JobBook;
+  reservations: Reservations;
+  /** Writes a reservation through to stable memory, or removes it when `removed`. */
+  storeReservation(reservation: Reservation, removed?: boolean): void;
+  settings(): Settings;
+  context(): MatchContext;
+  nextId(): bigint;
+};
+
+const err = (error: JobError): { Err: JobError } => ({ Err: error });
+
+export class JobDesk {
+  // Jobs with a settle or refund call in flight: a second report or the sweep waits for it.
+  private readonly busy = new Set<JobId>();
+
+  constructor(private readonly deps: DeskDeps) {}
+
+  async submit(consumer: Principal, request: JobRequest): Promise<JobResult<Job>> {
+    const problem = checkJobRequest(request);
+    if (problem !== undefined) return err({ InvalidInput: problem });
+    const { payment, model_registry } = this.deps.settings().peers;
+    if (payment[0] === undefined) return err({ NotConfigured: 'no payment canister is named' });
+    if (model_registry[0] === undefined) return err({ NotConfigured: 'no model registry is named' });
+    const model = await fetchModel(model_registry[0], request.model);
+    if ('Err' in model) return err({ RegistryUnavailable: model.Err });
+    if (model.Ok === undefined) return err({ UnknownModel: { model: request.model } });
+    if (!mayUse(model.Ok, consumer)) return err({ ModelNotAllowed: { model: request.model } });
+
+    const reservation = request.reservation[0];
+    if (reservation !== undefined) return this.submitReserved(consumer, request, reservation, model.Ok);
+
+    // Matched after the await, on the offers as they are now.
+    const outcome = match(this.deps.book, request, this.deps.context());
+    if ('NoMatch' in outcome) return err({ NoMatch: outcome.NoMatch });
+    const { chosen, spares } = outcome.Matched;
+    // Lock: the replicas that run take their slots and the job is recorded before the escrow is awaited.
+    for (const candidate of chosen) this.deps.book.acquire(candidate.offer);
+    const id = this.deps.nextId();
+    const created = this.deps.jobs.create(id, consumer, request, model.Ok, time());
+    if ('Err' in created) return created;
+    const price = chosen.reduce((sum, candidate) => sum + candidate.quote, 0n);
+
+    const escrowed = await escrow(payment[0], id, consumer, price);
+    if ('Err' in escrowed) {
+      for (const candidate of chosen) this.deps.book.release(candidate.offer);
+      this.deps.jobs.apply(id, [{ Rejected: `escrow: ${escrowed.Err}` }], time());
+      return err({ PaymentFailed: escrowed.Err });
+    }
+    const offers = [...chosen, ...spares];
+    const matched = { offers: offers.map((c) => c.offer), quotes: offers.map((c) => c.quote) };
+    return this.deps.jobs.apply(id, [{ Matched: matched }], time());
+  }
+
+  /** A job in the caller's reservation: it runs on the reserved offer, already paid, so nothing is escrowed. */
+  private submitReserved(consumer: Principal, request: JobRequest, id: bigint, model: ModelTerms): JobResult<Job> {
+    const reservation = this.deps.reservations.get(id);
+    if (reservation === undefined) return err({ InvalidInput: `reservation: no reservation ${id}` });
+    const refused = this.deps.reservations.checkUse(reservation, consumer, time());
+    if (refused !== undefined) return err({ InvalidInput: refused });
+    const offer = this.deps.book.get(reservation.offer)!;
+    if (!offer.terms.models.includes(request.model)) return err({ InvalidInput: 'reservation: its offer does not serve this model' });
+    if ('Err' in this.deps.book.acquire(offer.id)) return err({ InvalidInput: 'reservation: its offer is not active' });
+    this.deps.reservations.use(id, 1);
+    const created = this.deps.jobs.create(this.deps.nextId(), consumer, request, model, time());
+    if ('Err' in created) return created;
+    return this.deps.jobs.apply(created.Ok.id, [{ Matched: { offers: [offer.id], quotes: [0n] } }], time());
+  }
+
+  /** Reserves slots of an offer and pays for them up front: escrow from the caller, then settle to the provider. */
+  async reserve(consumer: Principal, request: ReservationRequest): Promise<ReservationResult<Reservation>> {
+    const payment = this.deps.settings().peers.payment[0];
+    if (payment === undefined) return { Err: { NotConfigured: 'no payment canister is named' } };
+    const offer = this.deps.book.get(request.offer);
+    if (offer === undefined) return { Err: { OfferUnavailable: `no offer ${request.offer}` } };
+    // Lock: the slots are held before the escrow is awaited, and let go if it fails.
+    const held = this.deps.reservations.reserve(this.deps.nextId(), consumer, time(), offer, request, this.deps.settings().config);
+    if ('Err' in held) return held;
+    this.deps.storeReservation(held.Ok);
+    const escrowed = await escrow(payment, held.Ok.id, consumer, held.Ok.price);
+    if ('Err' in escrowed) {
+      this.deps.reservations.remove(held.Ok.id);
+      this.deps.storeReservation(held.Ok, true);
+      const failed: ReservationError = { PaymentFailed: escrowed.Err };
+      return { Err: failed };
+    }
+    return { Ok: await this.payReservation(held.Ok, offer) };
+  }
+
+  // The provider is paid the whole price at once (no model, so no royalty). A failed settlement leaves the price
+  // in escrow and the reservation unpaid; the sweep retries it.
+  private async payReservation(reservation: Reservation, offer: Offer): Promise<Reservation> {
+    const payment = this.deps.settings().peers.payment[0]!;
+    const settled = await settle(payment, reservation.id, [offer.provider], creatorOf(offer.provider, 0));
+    if ('Err' in settled && !alreadyIn(settled, 'settled')) return reservation;
+    const paid = this.deps.reservations.markPaid(reservation.id) ?? { ...reservation, paid: true };
+    this.deps.storeReservation(paid);
+    return paid;
+  }
+
+  /** The job's result is in: it completes, its slots free up and payment settles it. Retries a settlement that failed. */
+  async complete(caller: Principal, id: JobId, resultHash: Uint8Array): Promise<JobResult<Job>> {
+    const denied = mayReportOutcome(this.deps.settings(), caller);
+    if (denied !== undefined) return err({ Unauthorized: denied });
+    if (resultHash.length !== 32) return err({ InvalidInput: `result_hash: must be 32 bytes, got ${resultHash.length}` });
+    const job = this.deps.jobs.get(id);
+    if (job === undefined) return err({ NotFound: null });
+    if (this.busy.has(id)) return err({ Busy: null });
+    const state = stateName(job.state);
+    if (state === 'completed') return this.settleJob(job);
+    const events =
+      state === 'matched'
+        ? [{ Dispatched: null }, { Completed: { result_hash: resultHash } }]
+        : [{ Completed: { result_hash: resultHash } }];
+    const completed = this.deps.jobs.apply(id, events, time());
+    if ('Err' in completed) return completed;
+    this.releaseSlots(completed.Ok);
+    return this.settleJob(completed.Ok);
+  }
+
+  /** The job could not be delivered: it fails, its slots free up and payment refunds it. Retries a refund that failed. */
+  async fail(caller: Principal, id: JobId, reason: string): Promise<JobResult<Job>> {
+    const denied = mayReportOutcome(this.deps.settings(), caller);
+    if (denied !== undefined) return err({ Unauthorized: denied });
+    return this.failAndRefund(id, reason, { failed: null });
+  }
+
+  /** The consumer withdraws a job no worker has started: it fails and is refunded in full (less the ledger fee). */
+  async cancel(caller: Principal, id: JobId): Promise<JobResult<Job>> {
+    const job = this.deps.jobs.get(id);
+    if (job === undefined) return err({ NotFound: null });
+    if (job.consumer.compareTo(caller) !== 'eq') return err({ Unauthorized: 'only the consumer may cancel a job' });
+    if (!('matched' in job.state)) return err({ InvalidTransition: { from: job.state, event: 'Cancelled' } });
+    return this.failAndRefund(id, 'cancelled by the consumer', { failed: null });
+  }
+
+  /**
+   * Fails jobs past the timeout, retries settlements and refunds that did not land, pays unpaid reservations and
+   * drops ended ones; returns how many jobs it moved.
+   */
+  async sweep(): Promise<number> {
+    for (const ended of this.deps.reservations.expire(time())) this.deps.storeReservation(ended, true);
+    for (const reservation of this.deps.reservations.unpaid())
+      await this.payReservation(reservation, this.deps.book.get(reservation.offer)!);
+    let moved = 0;
+    for (const job of this.deps.jobs.stuck(time(), this.deps.settings().config.job_timeout_ns)) {
+      if (this.busy.has(job.id)) continue;
+      const state = stateName(job.state);
+      const done =
+        state === 'completed'
+          ? await this.settleJob(job)
+          : state === 'failed'
+            ? await this.refundJob(job, { failed: null })
+            : await this.failAndRefund(job.id, 'timed out', { timed_out: null });
+      if ('Ok' in done) moved++;
+    }
+    return moved;
+  }
+
+  private async failAndRefund(id: JobId, reason: string, why: { failed: null } | { timed_out: null }): Promise<JobResult<Job>> {
+    const job = this.deps.jobs.get(id);
+    if (job === undefined) return err({ NotFound: null });
+    if (this.busy.has(id)) return err({ Busy: null });
+    if ('failed' in job.state) return this.refundJob(job, why);
+    const failed = this.deps.jobs.apply(id, [{ Failed: reason }], time());
+    if ('Err' in failed) return failed;
+    this.releaseSlots(failed.Ok);
+    return this.refundJob(failed.Ok, why);
+  }
+
+  private async settleJob(job: Job): Promise<JobResult<Job>> {
+    // A job in a reservation was paid with the reservation: there is nothing to settle.
+    if (job.price === 0n) return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
+    const payment = this.deps.settings().peers.payment[0]!;
+    const providers = job.offers.slice(0, job.request.redundancy).map((offer) => this.deps.book.get(offer)!.provider);
+    this.busy.add(job.id);
+    const settled = await settle(payment, job.id, providers, creatorOf(job.creator, job.royalty_bps));
+    this.busy.delete(job.id);
+    if ('Err' in settled && !alreadyIn(settled, 'settled')) return err({ PaymentFailed: settled.Err });
+    return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
+  }
+
+  private async refundJob(job: Job, why: { failed: null } | { timed_out: null }): Promise<JobResult<Job>> {
+    if (job.price === 0n) return this.deps.jobs.apply(job.id, [{ Refunded: null }], time());
+    const payment = this.deps.settings().peers.payment[0]!;
+    this.busy.add(job.id);
+    const refunded = await refund(payment, job.id, why);
+    this.busy.delete(job.id);
+    if ('Err' in refunded && !alreadyIn(refunded, 'refunded')) return err({ PaymentFailed: refunded.Err });
+    return this.deps.jobs.apply(job.id, [{ Refunded: null }], time());
+  }
+
+  // The replicas that ran (the first `redundancy` offers) give their slots back; spares never took one.
+  private releaseSlots(job: Job): void {
+    for (const offer of job.offers.slice(0, job.request.redundancy)) this.deps.book.release(offer);
+    const reservation = job.request.reservation[0];
+    if (reservation !== undefined) this.deps.reservations.use(reservation, -1);
+  }
+}
