@@ -1,0 +1,169 @@
+// The five economy canisters (ledger, identity, model registry, marketplace, payment) deployed on one local
+// network exactly as `npm start` wires them (src/deploy/init_args.ts), with the steps the economy tests and the
+// job benchmark share: minting, approving, a published model, and a certified and staked provider with a claimed
+// node and an offer. No vitest here, so benchmarks can import it; suite.ts adds the checks.
+import type { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
+
+import type { Offer, OfferTerms } from '../../../canisters/marketplace/offer_types';
+import type { JobRequest } from '../../../canisters/marketplace/job_types';
+import type { Account } from '../../../canisters/ledger/types';
+import type { Access, Model } from '../../../canisters/shared/models';
+import { initArg } from '../../../src/deploy/init_args.js';
+import type { LocalNetwork } from '../../../src/localnet/index.js';
+import { idlFactory as identityIdl, IDENTITY_WASM, type IdentityService } from '../identity/client';
+import { FEE, LEDGER_WASM, account, approveArgs, idlFactory as ledgerIdl, transferArgs, type LedgerService } from '../ledger/client';
+import { idlFactory as marketplaceIdl, MARKETPLACE_WASM, type MarketplaceService } from '../marketplace/client';
+import { idlFactory as registryIdl, REGISTRY_WASM, type RegistryService } from '../model_registry/client';
+import { idlFactory as paymentIdl, PAYMENT_WASM, type PaymentService } from '../payment/client';
+import { randomUser } from '../localnet/probe';
+
+export { FEE, account };
+
+const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x));
+
+export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+  if (!('Ok' in result)) throw new Error(`expected Ok, got ${show(result.Err)}`);
+  return result.Ok;
+}
+
+/** The name of the error variant, failing the test on Ok. */
+export function errName(result: { Ok: unknown } | { Err: object }): string {
+  if (!('Err' in result)) throw new Error(`expected Err, got Ok ${show(result.Ok)}`);
+  return Object.keys(result.Err)[0];
+}
+
+export const WASM = {
+  ledger: LEDGER_WASM,
+  identity: IDENTITY_WASM,
+  model_registry: REGISTRY_WASM,
+  marketplace: MARKETPLACE_WASM,
+  payment: PAYMENT_WASM,
+} as const;
+export type CanisterName = keyof typeof WASM;
+export const NAMES = Object.keys(WASM) as CanisterName[];
+
+export type Economy = Awaited<ReturnType<typeof deployEconomy>>;
+
+/** Creates the five canisters first (so each init learns its peers' ids), then installs each as `deployer`. */
+export async function deployEconomy(network: LocalNetwork, deployer: Principal) {
+  const ids = {} as Record<CanisterName, Principal>;
+  for (const name of NAMES) ids[name] = await network.createCanister({ sender: deployer, controllers: [deployer] });
+  for (const name of NAMES) {
+    await network.installCode({ canisterId: ids[name], wasm: WASM[name], arg: initArg(name, { deployer, ids }), sender: deployer });
+  }
+  await network.tick();
+  const economy = {
+    network,
+    deployer,
+    ids,
+    ledger: network.createActor<LedgerService>(ledgerIdl, ids.ledger),
+    identity: network.createActor<IdentityService>(identityIdl, ids.identity),
+    registry: network.createActor<RegistryService>(registryIdl, ids.model_registry),
+    marketplace: network.createActor<MarketplaceService>(marketplaceIdl, ids.marketplace),
+    payment: network.createActor<PaymentService>(paymentIdl, ids.payment),
+  };
+  return economy;
+}
+
+/** The deployer is the local token's minting account: a transfer from it mints. */
+export async function mint(e: Economy, to: Principal, amount: bigint): Promise<void> {
+  e.ledger.setPrincipal(e.deployer);
+  ok(await e.ledger.icrc1_transfer(transferArgs(account(to), amount)));
+}
+
+export async function approve(e: Economy, owner: Principal, spender: Principal, amount: bigint): Promise<void> {
+  e.ledger.setPrincipal(owner);
+  ok(await e.ledger.icrc2_approve(approveArgs(account(spender), amount)));
+}
+
+export const balance = (e: Economy, owner: Principal | Account): Promise<bigint> =>
+  e.ledger.icrc1_balance_of('owner' in owner ? owner : account(owner));
+
+export async function publishModel(
+  e: Economy,
+  creator: Principal,
+  name: string,
+  royalty_bps: number,
+  access: Access = { public: null },
+): Promise<Model> {
+  e.registry.setPrincipal(creator);
+  return ok(
+    await e.registry.publish({
+      name,
+      version: '1.0.0',
+      task: { text_generation: null },
+      format: { gguf: null },
+      sha256: createHash('sha256').update(name).digest(),
+      size_bytes: 1_000_000n,
+      license: 'apache-2.0',
+      royalty_bps,
+      access,
+    }),
+  );
+}
+
+export const STAKE = 100_000_000n;
+
+/**
+ * A provider as the design's step 1 has it: registered, certified by the deployer, staked through ICRC-2, with a
+ * worker node registered and claimed by code, and one offer for `models` naming that node. The marketplace copies
+ * its standing from identity.
+ */
+export async function onboardProvider(
+  e: Economy,
+  models: bigint[],
+  terms: Partial<OfferTerms> = {},
+): Promise<{ provider: Principal; node: Principal; offer: Offer }> {
+  const [provider, node] = [randomUser(), randomUser()];
+  e.identity.setPrincipal(provider);
+  ok(await e.identity.register({ roles: [{ provider: null }], profile: [{ name: 'rig', region: 'eu-west', contact: 'ops@rig.test' }] }));
+  e.identity.setPrincipal(e.deployer);
+  ok(await e.identity.set_certification(provider, { certified: null }, 'passed the checks'));
+  // The approve and the transfer_from each pay one fee.
+  await mint(e, provider, STAKE + 2n * FEE);
+  await approve(e, provider, e.ids.identity, STAKE + FEE);
+  e.identity.setPrincipal(provider);
+  ok(await e.identity.stake(STAKE));
+
+  e.identity.setPrincipal(node);
+  const ticket = ok(
+    await e.identity.register_node({ gpu_model: ['RTX 4090'], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' }),
+  );
+  e.identity.setPrincipal(provider);
+  ok(await e.identity.claim_node(ticket.code));
+
+  e.marketplace.setPrincipal(provider);
+  const offer = ok(
+    await e.marketplace.create_offer({
+      nodes: [node],
+      models,
+      hardware: { gpu_model: 'RTX 4090', vram_gib: 24, compute_capability_x10: 89, cpu_cores: 16, ram_gib: 64 },
+      region: 'eu-west',
+      price: { unit: { per_request: null }, amount: 1_000_000n },
+      reservation_price_per_slot_hour: 3_000_000n,
+      capacity: 2,
+      sla: { p95_latency_ms: 2_000, uptime_bps: 9_900 },
+      ...terms,
+    }),
+  );
+  const standing = ok(await e.marketplace.refresh_standing(provider));
+  if (!standing.certified || standing.stake !== STAKE) throw new Error('the marketplace did not see the provider certified and staked');
+  return { provider, node, offer };
+}
+
+export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): JobRequest {
+  return {
+    model,
+    input_hash: createHash('sha256').update('Why is the sky blue?').digest(),
+    input_bytes: 20n,
+    max_tokens: 256,
+    max_price: 10_000_000n,
+    redundancy: 1,
+    lane: { standard: null },
+    region: ['eu-west'],
+    hardware: { min_vram_gib: 16, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
+    reservation: [],
+    ...overrides,
+  };
+}
