@@ -1,6 +1,7 @@
 // The identity canister: candid glue around the rules in identity.ts, and the ledger calls between their steps.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
+import { query, update } from '../shared/methods';
 import { Account } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';

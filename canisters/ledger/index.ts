@@ -1,5 +1,6 @@
-import { IDL, init, msgArgData, msgCaller, query, StableBTreeMap, time, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, StableBTreeMap, time } from 'azle';
 
+import { query, update } from '../shared/methods';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { versionOf } from '../shared/version';
 import { validSubaccount } from './accounts';
@@ -11,7 +12,7 @@ import { page } from './log';
 import { transactionCodec } from './log_codec';
 import { MemoryId } from './memory';
 import { metadata, SUPPORTED_STANDARDS } from './metadata';
-import { asciiText, decimal } from './serializers';
+import { asciiText, decimal } from '../shared/stable_codecs';
 import type { AllowanceEntry, LedgerConfig, LedgerState } from './state';
 import { transfer } from './transfer';
 import { transferFrom } from './transfer_from';

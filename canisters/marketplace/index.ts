@@ -1,7 +1,8 @@
 // The marketplace canister: candid glue around the offer book and matching (offers.ts, matching.ts) and the
 // job flows (job_desk.ts), whose timer sweeps timed-out jobs and retries payments that did not land.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, setTimerInterval, time, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
+import { query, update } from '../shared/methods';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';

@@ -12,7 +12,12 @@ type PaymentReply<T> = { Ok: T } | { Err: PaymentError };
 /** Payment's answer: Ok, or why not in words, with payment's own error when it refused (not when the call failed). */
 export type PaymentOutcome<T> = { Ok: T } | { Err: string; refusal?: PaymentError };
 
-const reply = (ok: IDL.Type) => IDL.Variant({ Ok: ok, Err: PaymentError });
+// Built once: candid_cache.ts keys its cached type tables by these objects.
+const EscrowReply = IDL.Variant({ Ok: Escrow, Err: PaymentError });
+const SettleReply = IDL.Variant({ Ok: Settlement, Err: PaymentError });
+const RefundReply = IDL.Variant({ Ok: Refund, Err: PaymentError });
+const Accounts = IDL.Vec(Account);
+const OptCreator = IDL.Opt(Creator);
 
 function unwrap<T>(outcome: CallOutcome<PaymentReply<T>>): PaymentOutcome<T> {
   if ('Err' in outcome) return outcome;
@@ -28,7 +33,7 @@ export function alreadyIn(outcome: PaymentOutcome<unknown>, state: 'settled' | '
 const own = (owner: Principal): Account => ({ owner, subaccount: [] });
 
 export async function escrow(payment: Principal, id: bigint, consumer: Principal, amount: bigint): Promise<PaymentOutcome<Escrow>> {
-  return unwrap(await callPeer('payment', payment, 'escrow', [IDL.Nat64, Account, IDL.Nat], reply(Escrow), [id, own(consumer), amount]));
+  return unwrap(await callPeer('payment', payment, 'escrow', [IDL.Nat64, Account, IDL.Nat], EscrowReply, [id, own(consumer), amount]));
 }
 
 export async function settle(
@@ -38,14 +43,12 @@ export async function settle(
   creator: Creator,
 ): Promise<PaymentOutcome<Settlement>> {
   const args = [id, providers.map(own), creator];
-  return unwrap(await callPeer('payment', payment, 'settle', [IDL.Nat64, IDL.Vec(Account), Creator], reply(Settlement), args));
+  return unwrap(await callPeer('payment', payment, 'settle', [IDL.Nat64, Accounts, Creator], SettleReply, args));
 }
 
 export async function refund(payment: Principal, id: bigint, reason: RefundReason): Promise<PaymentOutcome<Refund>> {
   const args = [id, reason, [], []];
-  return unwrap(
-    await callPeer('payment', payment, 'refund', [IDL.Nat64, RefundReason, IDL.Vec(Account), IDL.Opt(Creator)], reply(Refund), args),
-  );
+  return unwrap(await callPeer('payment', payment, 'refund', [IDL.Nat64, RefundReason, Accounts, OptCreator], RefundReply, args));
 }
 
 export const creatorOf = (creator: Principal, royalty_bps: number): Creator => ({ account: own(creator), royalty_bps });

@@ -1,6 +1,7 @@
 // The model_registry canister: candid glue around the rules in registry.ts.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
+import { query, update } from '../shared/methods';
 import { requireSignedCaller } from '../shared/caller';
 import { Access, Model, ModelId } from '../shared/models';
 import { versionOf } from '../shared/version';

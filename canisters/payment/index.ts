@@ -1,7 +1,8 @@
 // The payment canister: candid glue around the rules in payment.ts and the ledger calls between their steps.
 // Every flow reads, checks, locks (commits its step), awaits the ledger, then commits the outcome.
-import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
+import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
+import { query, update } from '../shared/methods';
 import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
@@ -22,17 +23,11 @@ import {
   WithdrawReceipt,
 } from './settings';
 import type { Settlement as SettlementPlan } from './split';
-import { counters, pendingTransfers, settingsTable, stableStores } from './storage';
+import { counters, pendingTransfers, stableSettings, stableStores } from './storage';
 import { escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
 import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
 
-const SETTINGS = 'settings';
-
-function settings(): Settings {
-  const value = settingsTable.get(SETTINGS);
-  if (value === undefined) throw new Error('payment: settings missing');
-  return value;
-}
+const settings = (): Settings => stableSettings.get();
 
 function unauthorized(why: string): { Err: PaymentError } {
   return { Err: { Unauthorized: why } };
@@ -54,7 +49,7 @@ export default class {
   // Manual: an install with no argument at all must work too (see shared/init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
-    settingsTable.insert(SETTINGS, initialSettings(decodeInitArg(msgArgData()), msgCaller(), canisterSelf()));
+    stableSettings.put(initialSettings(decodeInitArg(msgArgData()), msgCaller(), canisterSelf()));
   }
 
   // The argument is ignored on upgrade: settings survive and change only through set_config.
@@ -79,7 +74,7 @@ export default class {
     if (refused) return unauthorized(refused);
     const set = this.payment.setConfig(config);
     if ('Err' in set) return set;
-    settingsTable.insert(SETTINGS, { ...current, config });
+    stableSettings.put({ ...current, config });
     return { Ok: config };
   }
 
@@ -91,7 +86,7 @@ export default class {
     const refused = mayAdminister(current, msgCaller());
     if (refused) return unauthorized(refused);
     const next = withPeers(current, update);
-    settingsTable.insert(SETTINGS, next);
+    stableSettings.put(next);
     return { Ok: next };
   }
 

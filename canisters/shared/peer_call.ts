@@ -1,6 +1,9 @@
 // One call to another canister whose failure is an expected outcome: a reject or a failed call comes back as
-// words for the caller to act on, never as a trap. Glue: imports azle.
+// words for the caller to act on, never as a trap. The call is raw, with Candid handled by candid_cache.ts, which
+// builds and parses each signature's type table once. Glue: imports azle.
 import { call, IDL, Principal } from 'azle';
+
+import { decodeCandid, encodeCandid } from './candid_cache';
 
 export type CallOutcome<T> = { Ok: T } | { Err: string };
 
@@ -13,7 +16,8 @@ export async function callPeer<T>(
   args: unknown[],
 ): Promise<CallOutcome<T>> {
   try {
-    return { Ok: await call<unknown[], T>(canister, method, { paramIdlTypes, returnIdlType, args }) };
+    const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encodeCandid(paramIdlTypes, args) });
+    return { Ok: decodeCandid([returnIdlType], reply)[0] as T };
   } catch (error) {
     const e = error as { type?: string; rejectMessage?: string };
     return { Err: `${peer} call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}` };

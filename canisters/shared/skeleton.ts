@@ -1,5 +1,6 @@
-import { IDL, init, query, update } from 'azle';
+import { IDL, init } from 'azle';
 
+import { query, update } from './methods';
 import { requireSignedCaller } from './caller';
 import { versionOf } from './version';
 

@@ -1,0 +1,129 @@
+// Candid with the type table handled once per signature. A Candid message is a header (magic bytes, the type
+// table, the argument types) followed by the values, and the header depends only on the types. Building it walks
+// and hashes every field of every type, and parsing one rebuilds every type, which in the canister's JS engine
+// costs far more than the values: a small Err of a large result variant took 30 M instructions to encode, a job
+// request 11 M to decode. So encoding reuses the header, and decoding, when a message carries exactly the header
+// these types produce (as every peer built from the same declarations sends), skips the table and reads the
+// values against the types as the wire would describe them; any other header goes through IDL.decode.
+// Pure: no 'azle' import.
+import { IDL, PipeArrayBuffer } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+// wire: null when these types cannot be mirrored (then decoding always goes through IDL.decode).
+type Signature = { header: Uint8Array | undefined; wire: IDL.Type[] | null | undefined };
+
+// Signatures by their types, one WeakMap level per argument: a type built on the fly (which callers should
+// avoid: it rebuilds the header each time) is forgotten with it instead of piling up.
+type Node = { signature?: Signature; next: WeakMap<IDL.Type, Node> };
+const root: Node = { next: new WeakMap() };
+
+function signature(types: IDL.Type[]): Signature {
+  let node = root;
+  for (const type of types) {
+    let next = node.next.get(type);
+    if (next === undefined) node.next.set(type, (next = { next: new WeakMap() }));
+    node = next;
+  }
+  return (node.signature ??= { header: undefined, wire: undefined });
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function valuesOf(types: IDL.Type[], values: unknown[]): Uint8Array {
+  if (types.length !== values.length) throw new Error(`candid: ${types.length} types for ${values.length} values`);
+  return concat(types.map((type, i) => new Uint8Array(type.encodeValue(values[i]))));
+}
+
+// The values come last in IDL.encode's output, so what precedes their bytes is the header.
+function headerOf(types: IDL.Type[], values: unknown[], body: Uint8Array): Uint8Array {
+  const full = new Uint8Array(IDL.encode(types, values));
+  return full.slice(0, full.length - body.length);
+}
+
+/** The same bytes as IDL.encode(types, values), with the header taken from the cache after the first call. */
+export function encodeCandid(types: IDL.Type[], values: unknown[]): Uint8Array {
+  const body = valuesOf(types, values);
+  const sig = signature(types);
+  sig.header ??= headerOf(types, values, body);
+  return concat([sig.header, body]);
+}
+
+/**
+ * Builds the signature's header and wire types now. A query's state changes are discarded, so a cache filled
+ * during one is lost: query methods prepare theirs when the canister's code loads (in init and postUpgrade).
+ */
+export function prepareCandid(types: IDL.Type[]): void {
+  const sig = signature(types);
+  if (sig.wire !== undefined) return;
+  try {
+    const defaults = types.map(anyValue);
+    sig.header ??= headerOf(types, defaults, valuesOf(types, defaults));
+    sig.wire = types.map(asOnTheWire);
+  } catch {
+    sig.wire = null;
+  }
+}
+
+/** The same values as IDL.decode(types, bytes). */
+export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
+  const sig = signature(types);
+  if (sig.wire === undefined) prepareCandid(types);
+  const [header, wire] = [sig.header, sig.wire];
+  if (wire === null || wire === undefined || header === undefined || !startsWith(bytes, header)) return IDL.decode(types, bytes);
+  const pipe = new PipeArrayBuffer(bytes.slice(header.length));
+  const values = types.map((type, i) => type.decodeValue(pipe, wire[i]));
+  if (pipe.byteLength > 0) throw new Error('decode: Left-over bytes');
+  return values;
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+// TupleClass keeps its components protected; RecordClass's fields are public.
+const componentsOf = (tuple: IDL.Type): IDL.Type[] => (tuple as unknown as { _components: IDL.Type[] })._components;
+
+/** The type as IDL.decode builds it from a table: every constructed type behind a Rec. */
+function asOnTheWire(type: IDL.Type): IDL.Type {
+  const behindRec = (inner: IDL.ConstructType): IDL.Type => {
+    const rec = IDL.Rec();
+    rec.fill(inner);
+    return rec;
+  };
+  const fields = (list: [string, IDL.Type][]) => Object.fromEntries(list.map(([name, t]) => [name, asOnTheWire(t)]));
+  if (type instanceof IDL.RecClass) return asOnTheWire(type.getType()!);
+  if (type instanceof IDL.TupleClass) return behindRec(IDL.Tuple(...componentsOf(type).map(asOnTheWire)));
+  if (type instanceof IDL.RecordClass) return behindRec(IDL.Record(fields(type._fields)));
+  if (type instanceof IDL.VariantClass) return behindRec(IDL.Variant(fields(type._fields)));
+  if (type instanceof IDL.VecClass) return behindRec(IDL.Vec(asOnTheWire(type._type)));
+  if (type instanceof IDL.OptClass) return behindRec(IDL.Opt(asOnTheWire(type._type)));
+  if (type instanceof IDL.FuncClass || type instanceof IDL.ServiceClass) throw new Error(`candid cache: ${type.name} is not supported`);
+  return type;
+}
+
+/** Some value of the type, only to have IDL.encode produce the header. */
+function anyValue(type: IDL.Type): unknown {
+  if (type instanceof IDL.RecClass) return anyValue(type.getType()!);
+  if (type instanceof IDL.TupleClass) return componentsOf(type).map(anyValue);
+  if (type instanceof IDL.RecordClass) return Object.fromEntries(type._fields.map(([name, t]) => [name, anyValue(t)]));
+  if (type instanceof IDL.VariantClass) return { [type._fields[0][0]]: anyValue(type._fields[0][1]) };
+  if (type instanceof IDL.VecClass || type instanceof IDL.OptClass) return [];
+  if (type instanceof IDL.NatClass || type instanceof IDL.IntClass) return 0n;
+  if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass) return type._bits > 32 ? 0n : 0;
+  if (type instanceof IDL.FloatClass) return 0;
+  if (type instanceof IDL.BoolClass) return false;
+  if (type instanceof IDL.TextClass) return '';
+  if (type instanceof IDL.PrincipalClass) return Principal.anonymous();
+  if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass) return null;
+  throw new Error(`candid cache: no value of ${type.name}`);
+}
