@@ -4,7 +4,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { toHex } from './accounts';
-import { asciiText } from './serializers';
+import { asciiText } from '../shared/stable_codecs';
 import type { Account, Opt, Transaction } from './types';
 
 // Every field a kind may have; absent ones are left out. Accounts are "owner" or "owner.subaccount" in hex.

@@ -1,30 +1,21 @@
 // The marketplace's state in stable memory, behind the interfaces the pure rules use.
 import { StableBTreeMap } from 'azle';
 
-import type { Job, JobId } from './job_types';
+import { stableCell } from '../shared/stable_cell';
+import { candidValue, u64Key } from '../shared/stable_codecs';
+import { Job, type JobId } from './job_types';
 import type { JobStore } from './jobs';
 import type { ProviderStanding } from './match_types';
 import { MEMORY } from './memory';
 import { decodeOffer, encodeOffer } from './offer_codec';
 import type { Offer, OfferId } from './offer_types';
 import type { OfferStore } from './offers';
-import type { Reservation } from './reservation_types';
+import { Reservation } from './reservation_types';
 import type { Settings } from './types';
 
-// Keys sort by their bytes, so ids are stored big-endian to keep the map in creation order.
-const idKey = {
-  toBytes(id: bigint): Uint8Array {
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setBigUint64(0, id);
-    return bytes;
-  },
-  fromBytes(bytes: Uint8Array): bigint {
-    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0);
-  },
-};
-
+// Ids are u64Key (big-endian), so the maps keep offers and jobs in creation order.
 // Offers in their compact form (offer_codec.ts); the small settings and standings use azle's JSON.
-const offers = new StableBTreeMap<OfferId, Offer>(MEMORY.offers, idKey, { toBytes: encodeOffer, fromBytes: decodeOffer });
+const offers = new StableBTreeMap<OfferId, Offer>(MEMORY.offers, u64Key, { toBytes: encodeOffer, fromBytes: decodeOffer });
 const settings = new StableBTreeMap<'settings', Settings>(MEMORY.settings);
 const standings = new StableBTreeMap<string, ProviderStanding>(MEMORY.standings);
 
@@ -53,30 +44,24 @@ export const stableOffers: OfferStore & { range(offset: bigint, limit: number): 
   },
 };
 
-// Read on every match, so cached on the heap after the first read (the cache starts empty after an upgrade).
-let heapSettings: Settings | undefined;
-
-export const stableSettings = {
-  get(): Settings {
-    if (heapSettings !== undefined) return heapSettings;
-    const value = settings.get('settings');
-    // init writes the settings before any method runs, so their absence means the canister is broken.
-    if (value === undefined) throw new Error('marketplace: settings missing from stable memory');
-    return (heapSettings = value);
-  },
-  put(value: Settings): void {
-    settings.insert('settings', value);
-    heapSettings = value;
-  },
-};
+export const stableSettings = stableCell<'settings', Settings>(settings, 'settings', 'marketplace');
 
 export const stableStandings = {
   put: (key: string, standing: ProviderStanding): void => void standings.insert(key, standing),
   items: (): [string, ProviderStanding][] => standings.items(),
 };
 
-// Jobs use azle's JSON, with every job also on the heap like offers (the consumer index needs them all at load).
-const jobs = new StableBTreeMap<JobId, Job>(MEMORY.jobs, idKey);
+// Jobs are Candid, written on every step of a job (azle's JSON cost 16 to 34 M instructions per write), and also
+// kept on the heap like offers (the consumer index needs them all at load).
+const jobCodec = candidValue<Job>(Job);
+const jobs = new StableBTreeMap<JobId, Job>(MEMORY.jobs, u64Key, {
+  toBytes: jobCodec.toBytes,
+  // Candid decodes a vec nat64 as a BigUint64Array, whose map() cannot hold anything but bigints: make it an array.
+  fromBytes: (bytes) => {
+    const job = jobCodec.fromBytes(bytes);
+    return { ...job, offers: Array.from(job.offers) };
+  },
+});
 const heapJobs = new Map<JobId, Job>();
 
 export const stableJobs: JobStore = {
@@ -92,7 +77,7 @@ export const stableJobs: JobStore = {
   },
 };
 
-const reservations = new StableBTreeMap<bigint, Reservation>(MEMORY.reservations, idKey);
+const reservations = new StableBTreeMap<bigint, Reservation>(MEMORY.reservations, u64Key, candidValue<Reservation>(Reservation));
 
 export const stableReservations = {
   put: (reservation: Reservation): void => void reservations.insert(reservation.id, reservation),
