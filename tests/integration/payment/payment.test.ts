@@ -4,13 +4,13 @@
 import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { accountKey } from '../../../canisters/ledger/accounts';
 import type { Account } from '../../../canisters/ledger/types';
 import { escrowSubaccount, POOL_SUBACCOUNT, TREASURY_SUBACCOUNT } from '../../../canisters/payment/subaccounts';
 import { LocalNetwork } from '../../../src/localnet/index.js';
-import { FEE, account, approveArgs, expectConsistent, setupLedger } from '../ledger/fixture';
+import { FEE, account, approveArgs, setupLedger } from '../ledger/fixture';
 import { randomUser, rejection } from '../localnet/probe';
 import { creatorOf, PAYMENT_WASM, setupPayment } from './client';
+import { expectPaymentInvariant } from './invariant';
 
 const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x));
 
@@ -63,39 +63,9 @@ describe('payment', () => {
     return ok(await s.payment.actor.escrow(jobId, account(consumer), amount));
   }
 
-  /** Every account of the payment canister that the ledger log mentions, with its balance. */
-  async function canisterHoldings(s: Suite): Promise<bigint> {
-    const seen = new Map<string, Account>();
-    const note = (a: Account) => {
-      if (a.owner.toText() === s.self.toText()) seen.set(accountKey(a), a);
-    };
-    const { log_length } = await s.ledger.actor.get_transactions({ start: 0n, length: 0n });
-    const { transactions } = await s.ledger.actor.get_transactions({ start: 0n, length: log_length });
-    for (const tx of transactions) {
-      for (const m of tx.mint) note(m.to);
-      for (const t of tx.transfer) {
-        note(t.from);
-        note(t.to);
-      }
-    }
-    let sum = 0n;
-    for (const a of seen.values()) sum += await s.ledger.actor.icrc1_balance_of(a);
-    return sum;
-  }
-
-  /** Ledger holdings of the canister == open escrows + owed balances (+ legs still pending). */
-  async function expectInvariant(s: Suite, jobs: bigint[], owedAccounts: Account[]) {
-    let open = 0n;
-    for (const job of jobs) {
-      const [e] = await s.payment.actor.escrow_of(job);
-      if (e && ('held' in e.state || 'locked' in e.state)) open += e.amount;
-    }
-    let owed = 0n;
-    for (const a of owedAccounts) owed += await s.payment.actor.owed_of(a);
-    expect(await s.payment.actor.pending_transfers()).toEqual([]);
-    expect(await canisterHoldings(s)).toBe(open + owed);
-    await expectConsistent(s.ledger.actor);
-  }
+  /** Ledger holdings of the canister == open escrows + owed balances, nothing pending. */
+  const expectInvariant = (s: Suite, jobs: bigint[], owedAccounts: Account[]) =>
+    expectPaymentInvariant(s.ledger.actor, s.payment.actor, s.self, jobs, owedAccounts);
 
   it('installs without an argument, with the installer as admin and the default split', async () => {
     const { actor, canisterId } = await setupPayment(network, deployer);
