@@ -151,6 +151,26 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
+  it('publishes a multiplier that rises with utilization, and charges the priority lane its surcharge on top', async () => {
+    const consumer = await consumerWith(100_000_000n);
+    const running: Job[] = [];
+    // 3 of the 4 slots taken: 75% utilization, between the curve's points (50%, 1.0) and (80%, 1.25).
+    for (let i = 0; i < 3; i++) running.push(await submitPaid(consumer));
+    const rates = await e.marketplace.model_rates(model);
+    expect(rates).toMatchObject({ capacity: 4, load: 3, utilization_bps: 7_500, multiplier_bps: 12_083, priority_surcharge_bps: 2_500 });
+    e.marketplace.setPrincipal(consumer);
+    const priority = ok(await e.marketplace.quote(jobRequest(model, { lane: { priority: null } })));
+    const offer = ok(await e.marketplace.get_offer(priority.chosen[0].offer));
+    const expected = (offer.terms.price.amount * 12_083n * 12_500n + 99_999_999n) / 100_000_000n;
+    expect(priority).toMatchObject({ multiplier_bps: 12_083, total: expected });
+    const job = await submitPaid(consumer, jobRequest(model, { lane: { priority: null } }));
+    expect(job.price).toBe(expected);
+    e.marketplace.setPrincipal(deployer);
+    for (const done of [...running, job]) ok(await e.marketplace.complete_job(done.id, RESULT));
+    expect(await e.marketplace.model_rates(model)).toMatchObject({ load: 0, multiplier_bps: 10_000 });
+    await expectMoneyInvariant(e, escrowIds, owedAccounts());
+  });
+
   it('explains a no-match offer by offer and moves no money', async () => {
     const consumer = await consumerWith(50_000_000n);
     await approve(e, consumer, e.ids.payment, 10_000_000n);
