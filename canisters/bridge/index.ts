@@ -1,8 +1,144 @@
-import { Skeleton } from '../shared/skeleton';
+// The bridge canister: worker endpoints, and the dispatch of jobs to workers by HTTPS outcall. A node registers its
+// own endpoint once identity says a provider claimed it. The marketplace hands a job over; a timer posts it to the
+// nodes in order until one answers acceptably (answers.ts), stores the output for the consumer and reports the
+// outcome to the marketplace, which settles or refunds.
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimer, time } from 'azle';
+import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
-// The bridge canister, a skeleton until its domain lands.
-export default class extends Skeleton {
-  constructor() {
-    super('bridge');
+import { requireSignedCaller } from '../shared/caller';
+import { decodeOptionalArg } from '../shared/init_arg';
+import { query, update } from '../shared/methods';
+import { versionOf } from '../shared/version';
+import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer } from './answers';
+import { postJson } from './outcall';
+import { claimedBy, reportCompleted, reportFailed } from './peers';
+import { endpoints, outputs, pending, stableSettings } from './storage';
+import { DispatchRequest, Endpoint, InitArg, JobOutput, Result, Settings } from './types';
+
+const MAX_NODES = 10;
+const MAX_INPUT_BYTES = 32 * 1024;
+
+const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
+
+export default class {
+  @init([IDL.Opt(InitArg)], { manual: true })
+  init(): void {
+    const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
+    stableSettings.put({ admin: arg?.admin[0] ?? msgCaller(), identity: arg?.identity ?? [], marketplace: arg?.marketplace ?? [] });
+  }
+
+  // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
+  @postUpgrade([IDL.Opt(InitArg)], { manual: true })
+  postUpgrade(): void {
+    for (const jobId of pending.keys()) this.schedule(jobId);
+  }
+
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('bridge');
+  }
+
+  @query([], Settings)
+  settings(): Settings {
+    return stableSettings.get();
+  }
+
+  /** The caller, a worker node claimed by a provider in identity, names the URL the bridge reaches it at. */
+  @update([IDL.Text], Result(Endpoint))
+  async register_endpoint(url: string): Promise<Result<Endpoint>> {
+    requireSignedCaller();
+    const node = msgCaller();
+    const problem = checkEndpointUrl(url);
+    if (problem !== undefined) return { Err: { InvalidInput: problem } };
+    const identity = stableSettings.get().identity[0];
+    if (identity === undefined) return { Err: { NotConfigured: 'no identity canister is named' } };
+    const provider = await claimedBy(identity, node);
+    if ('Err' in provider) return unauthorized(provider.Err);
+    const endpoint: Endpoint = { node, provider: provider.Ok, url: url.replace(/\/+$/, ''), registered_at: time() };
+    endpoints.insert(node.toHex(), endpoint);
+    return { Ok: endpoint };
+  }
+
+  @query([IDL.Principal], IDL.Opt(Endpoint))
+  endpoint_of(node: Principal): [] | [Endpoint] {
+    const endpoint = endpoints.get(node.toHex());
+    return endpoint === undefined ? [] : [endpoint];
+  }
+
+  /** The marketplace hands a paid job over; the bridge answers at once and dispatches from a timer. */
+  @update([DispatchRequest], Result(IDL.Null))
+  dispatch(request: DispatchRequest): Result<null> {
+    requireSignedCaller();
+    const marketplace = stableSettings.get().marketplace[0];
+    if (marketplace === undefined || marketplace.compareTo(msgCaller()) !== 'eq')
+      return unauthorized('only the marketplace hands jobs over');
+    if (request.nodes.length === 0 || request.nodes.length > MAX_NODES) return { Err: { InvalidInput: `nodes: 1 to ${MAX_NODES}` } };
+    if (request.input.length > MAX_INPUT_BYTES) return { Err: { InvalidInput: `input: at most ${MAX_INPUT_BYTES} characters` } };
+    if (request.max_tokens < 1) return { Err: { InvalidInput: 'max_tokens: at least 1' } };
+    if (pending.containsKey(request.job_id) || outputs.containsKey(request.job_id))
+      return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
+    pending.insert(request.job_id, request);
+    this.schedule(request.job_id);
+    return { Ok: null };
+  }
+
+  /** A job's output: for its consumer, and for the admin and the marketplace. */
+  @query([IDL.Nat64], Result(JobOutput))
+  get_output(jobId: bigint): Result<JobOutput> {
+    const output = outputs.get(jobId);
+    if (output === undefined) return { Err: { NotFound: null } };
+    const caller = msgCaller();
+    const { admin, marketplace } = stableSettings.get();
+    const readers = [admin, ...marketplace, output.consumer];
+    if (!readers.some((reader) => reader.compareTo(caller) === 'eq')) return unauthorized('only the job’s consumer may read its output');
+    return { Ok: output };
+  }
+
+  // Replicas must agree on the response: keep the status and the body, drop the headers.
+  @query([http_transform_args], http_request_result)
+  transform(args: http_transform_args): http_request_result {
+    return { status: args.response.status, body: args.response.body, headers: [] };
+  }
+
+  private schedule(jobId: bigint): void {
+    setTimer(0, () => this.run(jobId));
+  }
+
+  // Tries the nodes in order; the first acceptable answer completes the job, and when none answers, it fails.
+  private async run(jobId: bigint): Promise<void> {
+    const request = pending.get(jobId);
+    if (request === undefined) return;
+    const failures: string[] = [];
+    for (const node of request.nodes) {
+      const endpoint = endpoints.get(node.toHex());
+      if (endpoint === undefined) {
+        failures.push(`${node.toText()}: no endpoint`);
+        continue;
+      }
+      const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
+      const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+      if ('Err' in answer) {
+        failures.push(`${node.toText()}: ${answer.Err}`);
+        continue;
+      }
+      const { output_sha256, tokens, text, vector, runtime } = answer.Ok;
+      const output: JobOutput = {
+        job_id: jobId,
+        consumer: request.consumer,
+        node,
+        output_sha256,
+        tokens,
+        text: text === undefined ? [] : [text],
+        vector,
+        runtime,
+        completed_at: time(),
+      };
+      outputs.insert(jobId, output);
+      pending.remove(jobId);
+      await reportCompleted(stableSettings.get().marketplace[0]!, jobId, output_sha256);
+      return;
+    }
+    pending.remove(jobId);
+    await reportFailed(stableSettings.get().marketplace[0]!, jobId, failures.join('; '));
   }
 }

@@ -4,7 +4,9 @@
 // Glue: it awaits peers and follows read, check, lock, await, commit; the rules live in the pure modules.
 import { Principal, time } from 'azle';
 
-import { mayUse } from '../shared/models';
+import type { JobKind } from '../bridge/types';
+import { mayUse, type Model } from '../shared/models';
+import { dispatch } from './bridge_peer';
 import type { MatchContext } from './eligibility';
 import { checkJobRequest, stateName } from './job_machine';
 import type { Job, JobError, JobId, JobRequest, JobResult, ModelTerms } from './job_types';
@@ -47,6 +49,12 @@ export class JobDesk {
     if ('Err' in model) return err({ RegistryUnavailable: model.Err });
     if (model.Ok === undefined) return err({ UnknownModel: { model: request.model } });
     if (!mayUse(model.Ok, consumer)) return err({ ModelNotAllowed: { model: request.model } });
+    const bridge = this.deps.settings().peers.bridge[0];
+    const kind = jobKindOf(model.Ok);
+    if (bridge !== undefined && request.input[0] === undefined)
+      return err({ InvalidInput: 'input: the bridge needs the input to send it to a worker' });
+    if (bridge !== undefined && kind === undefined)
+      return err({ InvalidInput: `the bridge cannot dispatch ${Object.keys(model.Ok.task)[0]} jobs yet` });
 
     const reservation = request.reservation[0];
     if (reservation !== undefined) return this.submitReserved(consumer, request, reservation, model.Ok);
@@ -69,8 +77,34 @@ export class JobDesk {
       return err({ PaymentFailed: escrowed.Err });
     }
     const offers = [...chosen, ...spares];
-    const matched = { offers: offers.map((c) => c.offer), quotes: offers.map((c) => c.quote) };
-    return this.deps.jobs.apply(id, [{ Matched: matched }], time());
+    const matched = this.deps.jobs.apply(
+      id,
+      [{ Matched: { offers: offers.map((c) => c.offer), quotes: offers.map((c) => c.quote) } }],
+      time(),
+    );
+    if (bridge === undefined || 'Err' in matched) return matched;
+    return this.handOver(bridge, matched.Ok, model.Ok.sha256, kind!);
+  }
+
+  // The bridge takes the job (it dispatches from a timer) and the job is dispatched; if it cannot, the job fails
+  // and is refunded at once rather than waiting for the timeout.
+  private async handOver(bridge: Principal, job: Job, modelSha256: Uint8Array, kind: JobKind): Promise<JobResult<Job>> {
+    const nodes = job.offers.map((offer) => this.deps.book.get(offer)!.terms.nodes[0]).filter((node) => node !== undefined);
+    const request = {
+      job_id: job.id,
+      consumer: job.consumer,
+      kind,
+      model_sha256: modelSha256,
+      input: job.request.input[0]!,
+      max_tokens: job.request.max_tokens,
+      nodes,
+    };
+    const handed = await dispatch(bridge, request);
+    if ('Err' in handed) return this.failAndRefund(job.id, `dispatch: ${handed.Err}`, { failed: null });
+    const current = this.deps.jobs.get(job.id)!;
+    // The bridge may already have reported (its timer can run before this reply arrives).
+    if (!('matched' in current.state)) return { Ok: current };
+    return this.deps.jobs.apply(job.id, [{ Dispatched: null }], time());
   }
 
   /** A job in the caller's reservation: it runs on the reserved offer, already paid, so nothing is escrowed. */
@@ -217,4 +251,11 @@ export class JobDesk {
     const reservation = job.request.reservation[0];
     if (reservation !== undefined) this.deps.reservations.use(reservation, -1);
   }
+}
+
+/** The kind of job the bridge dispatches for a model's task, or undefined when it cannot dispatch it. */
+function jobKindOf(model: Model): JobKind | undefined {
+  if ('text_generation' in model.task) return { text_generation: null };
+  if ('embedding' in model.task) return { embedding: null };
+  return undefined;
 }

@@ -3,6 +3,7 @@
 // refunded. Every other transition is refused, so a settled job cannot be refunded and a refunded one cannot be
 // settled.
 import type { Principal } from '@dfinity/principal';
+import { sha256 } from '@noble/hashes/sha2';
 
 import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState, ModelTerms } from './job_types';
 
@@ -34,6 +35,13 @@ export function checkJobRequest(request: JobRequest): string | undefined {
   if (request.input_bytes === 0n) return 'input_bytes: must be more than zero';
   if (request.max_tokens === 0) return 'max_tokens: must be more than zero';
   if (request.reservation.length === 1 && request.redundancy !== 1) return 'redundancy: a job in a reservation runs once';
+  const input = request.input[0];
+  if (input !== undefined) {
+    const bytes = new TextEncoder().encode(input);
+    if (BigInt(bytes.length) !== request.input_bytes) return `input: ${bytes.length} bytes, but input_bytes says ${request.input_bytes}`;
+    const hash = sha256(bytes);
+    if (!hash.every((byte, i) => byte === request.input_hash[i])) return 'input: its sha256 is not input_hash';
+  }
 }
 
 /** States after which nothing more happens to a job. */

@@ -35,6 +35,8 @@ export const JobRequest = IDL.Record({
   hardware: HardwareRequirements,
   /** Run in the caller's reservation, already paid: no matching and no escrow; redundancy must be 1. */
   reservation: IDL.Opt(IDL.Nat64),
+  /** The input itself, which the bridge sends to the worker: its UTF-8 must be input_bytes long and hash to input_hash. */
+  input: IDL.Opt(IDL.Text),
 });
 export type JobRequest = {
   model: ModelId;
@@ -47,6 +49,7 @@ export type JobRequest = {
   region: [] | [string];
   hardware: HardwareRequirements;
   reservation: [] | [bigint];
+  input: [] | [string];
 };
 
 // submitted: matched, its price being escrowed; matched: escrowed, waiting for dispatch; rejected: the escrow

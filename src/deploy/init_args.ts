@@ -10,6 +10,7 @@ import { InitArg as IdentityInit } from '../../canisters/identity/types.js';
 import { InitArg as PaymentInit } from '../../canisters/payment/settings.js';
 import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js';
 import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js';
+import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -48,21 +49,23 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         identity: peer('identity'),
         payment: peer('payment'),
         model_registry: peer('model_registry'),
-        // No bridge yet: until one is named, the admin reports job outcomes (the privileged test path).
-        bridge: [],
+        // With a bridge, jobs are dispatched to workers and only the bridge reports their outcomes; without one
+        // (a network of the economy canisters alone), the admin does.
+        bridge: peer('bridge'),
         config: [],
       });
     case 'payment':
-      // No bridge yet: until one is named, the admin may settle and refund (the privileged test path).
       return encodeOpt(PaymentInit, {
         admin: [deployer],
         ledger: peer('ledger'),
         marketplace: peer('marketplace'),
-        bridge: [],
+        bridge: peer('bridge'),
         split: [],
         treasury: [],
         min_escrow: [],
       });
+    case 'bridge':
+      return encodeOpt(BridgeInit, { admin: [deployer], identity: peer('identity'), marketplace: peer('marketplace') });
     default:
       return undefined;
   }

@@ -11,6 +11,7 @@ import type { Account } from '../../../canisters/ledger/types';
 import type { Access, Model } from '../../../canisters/shared/models';
 import { initArg } from '../../../src/deploy/init_args.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
+import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
 import { idlFactory as identityIdl, IDENTITY_WASM, type IdentityService } from '../identity/client';
 import { FEE, LEDGER_WASM, account, approveArgs, idlFactory as ledgerIdl, transferArgs, type LedgerService } from '../ledger/client';
 import { idlFactory as marketplaceIdl, MARKETPLACE_WASM, type MarketplaceService } from '../marketplace/client';
@@ -39,17 +40,19 @@ export const WASM = {
   model_registry: REGISTRY_WASM,
   marketplace: MARKETPLACE_WASM,
   payment: PAYMENT_WASM,
+  bridge: BRIDGE_WASM,
 } as const;
 export type CanisterName = keyof typeof WASM;
-export const NAMES = Object.keys(WASM) as CanisterName[];
+/** The economy alone: without a bridge, the admin reports job outcomes (the test path). */
+export const NAMES: CanisterName[] = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment'];
 
 export type Economy = Awaited<ReturnType<typeof deployEconomy>>;
 
-/** Creates the five canisters first (so each init learns its peers' ids), then installs each as `deployer`. */
-export async function deployEconomy(network: LocalNetwork, deployer: Principal) {
+/** Creates the canisters first (so each init learns its peers' ids), then installs each as `deployer`. */
+export async function deployEconomy(network: LocalNetwork, deployer: Principal, names: CanisterName[] = NAMES) {
   const ids = {} as Record<CanisterName, Principal>;
-  for (const name of NAMES) ids[name] = await network.createCanister({ sender: deployer, controllers: [deployer] });
-  for (const name of NAMES) {
+  for (const name of names) ids[name] = await network.createCanister({ sender: deployer, controllers: [deployer] });
+  for (const name of names) {
     await network.installCode({ canisterId: ids[name], wasm: WASM[name], arg: initArg(name, { deployer, ids }), sender: deployer });
   }
   await network.tick();
@@ -62,6 +65,7 @@ export async function deployEconomy(network: LocalNetwork, deployer: Principal) 
     registry: network.createActor<RegistryService>(registryIdl, ids.model_registry),
     marketplace: network.createActor<MarketplaceService>(marketplaceIdl, ids.marketplace),
     payment: network.createActor<PaymentService>(paymentIdl, ids.payment),
+    bridge: names.includes('bridge') ? network.createActor<BridgeService>(bridgeIdl, ids.bridge) : undefined,
   };
   return economy;
 }
@@ -86,6 +90,7 @@ export async function publishModel(
   name: string,
   royalty_bps: number,
   access: Access = { public: null },
+  sha256: Uint8Array = createHash('sha256').update(name).digest(),
 ): Promise<Model> {
   e.registry.setPrincipal(creator);
   return ok(
@@ -94,7 +99,7 @@ export async function publishModel(
       version: '1.0.0',
       task: { text_generation: null },
       format: { gguf: null },
-      sha256: createHash('sha256').update(name).digest(),
+      sha256,
       size_bytes: 1_000_000n,
       license: 'apache-2.0',
       royalty_bps,
@@ -152,11 +157,15 @@ export async function onboardProvider(
   return { provider, node, offer };
 }
 
+export const PROMPT = 'Why is the sky blue?';
+
+/** A job for `model` carrying PROMPT as its input (hash and size to match), 256 tokens, one replica. */
 export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): JobRequest {
+  const input = Buffer.from(PROMPT, 'utf8');
   return {
     model,
-    input_hash: createHash('sha256').update('Why is the sky blue?').digest(),
-    input_bytes: 20n,
+    input_hash: createHash('sha256').update(input).digest(),
+    input_bytes: BigInt(input.length),
     max_tokens: 256,
     max_price: 10_000_000n,
     redundancy: 1,
@@ -164,6 +173,7 @@ export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): 
     region: ['eu-west'],
     hardware: { min_vram_gib: 16, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
     reservation: [],
+    input: [PROMPT],
     ...overrides,
   };
 }

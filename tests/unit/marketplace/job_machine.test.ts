@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { eventName, isFinal, newJob, stateName, transition, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
@@ -40,8 +41,15 @@ describe('the job state machine', () => {
     [{ input_hash: new Uint8Array(31) }, 'input_hash: must be 32 bytes, got 31'],
     [{ input_bytes: 0n }, 'input_bytes: must be more than zero'],
     [{ max_tokens: 0 }, 'max_tokens: must be more than zero'],
+    [{ input: ['héllo'] as [string], input_bytes: 5n }, 'input: 6 bytes, but input_bytes says 5'],
+    [{ input: ['hello'] as [string], input_bytes: 5n }, 'input: its sha256 is not input_hash'],
   ])('refuses an invalid request %#', (override, reason) => {
     expect(newJob(0n, user(1), request(override), MODEL, 0n)).toEqual({ Err: { InvalidInput: reason } });
+  });
+
+  it('accepts an input that matches its declared size and hash', () => {
+    const input_hash = new Uint8Array(createHash('sha256').update('héllo').digest());
+    expect(newJob(0n, user(1), request({ input: ['héllo'], input_bytes: 6n, input_hash }), MODEL, 0n)).toHaveProperty('Ok');
   });
 
   it('runs the happy path to settled, recording the choice and the result', () => {

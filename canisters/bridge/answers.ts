@@ -1,0 +1,64 @@
+// What the bridge accepts from a worker, and what it sends: pure rules, no 'azle' import. An answer must be for
+// the job asked, of its kind, and its output must hash to the sha256 it claims (the hash the job settles on).
+import { sha256 } from '@noble/hashes/sha2';
+
+import type { DispatchRequest, JobKind } from './types';
+
+export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
+
+const kindName = (kind: JobKind): string => Object.keys(kind)[0];
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The JSON body POSTed to the worker's /jobs. */
+export function jobBody(request: DispatchRequest): string {
+  return JSON.stringify({
+    job_id: request.job_id.toString(),
+    kind: kindName(request.kind),
+    model_sha256: hex(request.model_sha256),
+    input: request.input,
+    max_tokens: request.max_tokens,
+  });
+}
+
+/** The most bytes a worker's answer to this job may take: the tokens or the vector as JSON, the text, and room. */
+export function maxResponseBytes(request: DispatchRequest): bigint {
+  const output = 'embedding' in request.kind ? 512 * 24 : request.max_tokens * 8 + request.max_tokens * 64;
+  return BigInt(2_048 + output);
+}
+
+/** The worker's answer, checked against the job, or why it is not acceptable. */
+export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint8Array): { Ok: WorkerAnswer } | { Err: string } {
+  const text = new TextDecoder().decode(body);
+  if (status !== 200n) return { Err: `the worker answered ${status}: ${text.slice(0, 200)}` };
+  let answer: Record<string, unknown>;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return { Err: 'the worker answered something that is not JSON' };
+  }
+  if (answer.job_id !== request.job_id.toString()) return { Err: `the answer is for job ${String(answer.job_id)}` };
+  if (answer.kind !== kindName(request.kind)) return { Err: `the answer is of kind ${String(answer.kind)}` };
+  const output = 'embedding' in request.kind ? answer.vector : answer.tokens;
+  if (!Array.isArray(output) || !output.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    return { Err: 'the answer has no output' };
+  const claimed = String(answer.output_sha256 ?? '');
+  if (hex(sha256(new TextEncoder().encode(JSON.stringify(output)))) !== claimed)
+    return { Err: 'the output does not hash to the sha256 the worker claims' };
+  return {
+    Ok: {
+      output_sha256: Uint8Array.from(claimed.match(/../g)!.map((h) => parseInt(h, 16))),
+      tokens: 'embedding' in request.kind ? [] : (output as number[]),
+      text: typeof answer.text === 'string' ? answer.text : undefined,
+      vector: 'embedding' in request.kind ? (output as number[]) : [],
+      runtime: String(answer.runtime ?? ''),
+    },
+  };
+}
+
+/** The first problem with an endpoint URL, or undefined: http(s), a host, no credentials, no spaces. */
+export function checkEndpointUrl(url: string): string | undefined {
+  if (url.length > 512) return 'url: at most 512 characters';
+  const match = /^(https?):\/\/([^/?#\s]+)([/?#]\S*)?$/.exec(url);
+  if (match === null) return 'url: http:// or https:// and a host (mainnet outcalls need https)';
+  if (match[2].includes('@')) return 'url: no credentials in the URL';
+}

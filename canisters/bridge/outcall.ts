@@ -1,0 +1,35 @@
+// The HTTPS outcall to a worker. Glue: imports azle. Replicas must agree on the response, so the transform keeps
+// the status and the body (the worker's answers carry no times or ids) and drops the headers (dates differ).
+import { call, canisterSelf } from 'azle';
+import { http_request_args, http_request_result } from 'azle/canisters/management/idl';
+
+// Enough for one outcall of a few kilobytes on a 34-node subnet; what is not used is refunded.
+const OUTCALL_CYCLES = 3_000_000_000n;
+
+export async function postJson(
+  url: string,
+  body: string,
+  maxResponseBytes: bigint,
+): Promise<{ Ok: http_request_result } | { Err: string }> {
+  try {
+    const response = await call<[http_request_args], http_request_result>('aaaaa-aa', 'http_request', {
+      paramIdlTypes: [http_request_args],
+      returnIdlType: http_request_result,
+      args: [
+        {
+          url,
+          method: { post: null },
+          headers: [{ name: 'content-type', value: 'application/json' }],
+          body: [new TextEncoder().encode(body)],
+          max_response_bytes: [maxResponseBytes],
+          transform: [{ function: [canisterSelf(), 'transform'], context: new Uint8Array() }],
+        },
+      ],
+      cycles: OUTCALL_CYCLES,
+    });
+    return { Ok: response };
+  } catch (error) {
+    const e = error as { rejectMessage?: string };
+    return { Err: `outcall to ${url} failed: ${e.rejectMessage ?? String(error)}` };
+  }
+}

@@ -1,0 +1,15 @@
+// The bridge's state in stable memory. Never reuse or renumber a memory id.
+import { StableBTreeMap } from 'azle';
+
+import { stableCell } from '../shared/stable_cell';
+import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
+import { DispatchRequest, Endpoint, JobOutput, type Settings } from './types';
+
+const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3 } as const;
+
+export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
+/** Endpoints by the node's principal (hex). */
+export const endpoints = new StableBTreeMap<string, Endpoint>(MEMORY.endpoints, asciiText, candidValue<Endpoint>(Endpoint));
+/** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
+export const pending = new StableBTreeMap<bigint, DispatchRequest>(MEMORY.pending, u64Key, candidValue<DispatchRequest>(DispatchRequest));
+export const outputs = new StableBTreeMap<bigint, JobOutput>(MEMORY.outputs, u64Key, candidValue<JobOutput>(JobOutput));

@@ -1,0 +1,78 @@
+// The bridge's interface types, each an IDL value and a TS type under one name.
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+
+type Opt<T> = [] | [T];
+
+export const InitArg = IDL.Record({
+  admin: IDL.Opt(IDL.Principal),
+  identity: IDL.Opt(IDL.Principal),
+  marketplace: IDL.Opt(IDL.Principal),
+});
+export type InitArg = { admin: Opt<Principal>; identity: Opt<Principal>; marketplace: Opt<Principal> };
+
+export type Settings = { admin: Principal; identity: Opt<Principal>; marketplace: Opt<Principal> };
+export const Settings = IDL.Record({ admin: IDL.Principal, identity: IDL.Opt(IDL.Principal), marketplace: IDL.Opt(IDL.Principal) });
+
+export const Endpoint = IDL.Record({ node: IDL.Principal, provider: IDL.Principal, url: IDL.Text, registered_at: IDL.Nat64 });
+export type Endpoint = { node: Principal; provider: Principal; url: string; registered_at: bigint };
+
+export const JobKind = IDL.Variant({ text_generation: IDL.Null, embedding: IDL.Null });
+export type JobKind = { text_generation: null } | { embedding: null };
+
+/** What the marketplace hands over: the job, and the nodes to try in order (the runners first, then spares). */
+export const DispatchRequest = IDL.Record({
+  job_id: IDL.Nat64,
+  consumer: IDL.Principal,
+  kind: JobKind,
+  model_sha256: IDL.Vec(IDL.Nat8),
+  input: IDL.Text,
+  max_tokens: IDL.Nat32,
+  nodes: IDL.Vec(IDL.Principal),
+});
+export type DispatchRequest = {
+  job_id: bigint;
+  consumer: Principal;
+  kind: JobKind;
+  model_sha256: Uint8Array;
+  input: string;
+  max_tokens: number;
+  nodes: Principal[];
+};
+
+/** A job's result as a worker answered it; the consumer reads it here, the marketplace settles on its hash. */
+export const JobOutput = IDL.Record({
+  job_id: IDL.Nat64,
+  consumer: IDL.Principal,
+  node: IDL.Principal,
+  output_sha256: IDL.Vec(IDL.Nat8),
+  tokens: IDL.Vec(IDL.Nat32),
+  text: IDL.Opt(IDL.Text),
+  vector: IDL.Vec(IDL.Float32),
+  runtime: IDL.Text,
+  completed_at: IDL.Nat64,
+});
+export type JobOutput = {
+  job_id: bigint;
+  consumer: Principal;
+  node: Principal;
+  output_sha256: Uint8Array;
+  tokens: number[];
+  text: Opt<string>;
+  vector: number[];
+  runtime: string;
+  completed_at: bigint;
+};
+
+export const BridgeError = IDL.Variant({
+  Unauthorized: IDL.Text,
+  InvalidInput: IDL.Text,
+  NotConfigured: IDL.Text,
+  NotFound: IDL.Null,
+  CallFailed: IDL.Text,
+});
+export type BridgeError =
+  { Unauthorized: string } | { InvalidInput: string } | { NotConfigured: string } | { NotFound: null } | { CallFailed: string };
+
+export type Result<T> = { Ok: T } | { Err: BridgeError };
+export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: BridgeError });
