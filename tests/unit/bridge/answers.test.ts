@@ -1,0 +1,76 @@
+import { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+
+import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer } from '../../../canisters/bridge/answers';
+import type { DispatchRequest } from '../../../canisters/bridge/types';
+
+const request: DispatchRequest = {
+  job_id: 7n,
+  consumer: Principal.anonymous(),
+  kind: { text_generation: null },
+  model_sha256: new Uint8Array(32).fill(0xab),
+  input: 'Why is the sky blue?',
+  max_tokens: 16,
+  nodes: [],
+};
+const tokens = [5, 6, 7];
+const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+const answer = (over: Record<string, unknown> = {}) =>
+  new TextEncoder().encode(
+    JSON.stringify({ job_id: '7', kind: 'text_generation', output_sha256: sha(tokens), tokens, text: 'x', runtime: 'rt', ...over }),
+  );
+
+describe('what the bridge sends to workers and accepts from them', () => {
+  it('sends the job as the worker’s JSON: decimal id, kind name, model hash in hex', () => {
+    expect(JSON.parse(jobBody(request))).toEqual({
+      job_id: '7',
+      kind: 'text_generation',
+      model_sha256: 'ab'.repeat(32),
+      input: 'Why is the sky blue?',
+      max_tokens: 16,
+    });
+    expect(maxResponseBytes(request)).toBe(2_048n + 16n * 72n);
+    expect(maxResponseBytes({ ...request, kind: { embedding: null } })).toBe(2_048n + 512n * 24n);
+  });
+
+  it('accepts an answer for this job whose output hashes to the sha256 it claims', () => {
+    const parsed = parseAnswer(request, 200n, answer());
+    expect(parsed).toEqual({
+      Ok: {
+        output_sha256: new Uint8Array(createHash('sha256').update(JSON.stringify(tokens)).digest()),
+        tokens,
+        text: 'x',
+        vector: [],
+        runtime: 'rt',
+      },
+    });
+  });
+
+  it.each([
+    ['another status', 500n, answer(), /answered 500/],
+    ['not JSON', 200n, new TextEncoder().encode('<html>'), /not JSON/],
+    ['another job', 200n, answer({ job_id: '8' }), /for job 8/],
+    ['another kind', 200n, answer({ kind: 'embedding' }), /of kind embedding/],
+    ['no output', 200n, answer({ tokens: 'many' }), /no output/],
+    ['a hash that does not match', 200n, answer({ output_sha256: sha([1]) }), /does not hash/],
+  ])('refuses %s', (_name, status, body, reason) => {
+    const parsed = parseAnswer(request, status, body);
+    if (!('Err' in parsed)) throw new Error('expected a refusal');
+    expect(parsed.Err).toMatch(reason);
+  });
+
+  it.each([
+    ['https://worker.example.com', undefined],
+    ['http://127.0.0.1:8080/', undefined],
+    ['ftp://worker.example.com', /http/],
+    ['https://', /http/],
+    ['https://user:pw@worker.example.com', /credentials/],
+    ['https://worker.example.com/a b', /http/],
+    [`https://${'a'.repeat(600)}.com`, /512/],
+  ])('checks endpoint %s', (url, problem) => {
+    const found = checkEndpointUrl(url);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toMatch(problem);
+  });
+});
