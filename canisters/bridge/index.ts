@@ -12,8 +12,8 @@ import { versionOf } from '../shared/version';
 import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer } from './answers';
 import { postJson } from './outcall';
 import { claimedBy, reportCompleted, reportFailed } from './peers';
-import { endpoints, outputs, pending, stableSettings } from './storage';
-import { DispatchRequest, Endpoint, InitArg, JobOutput, Result, Settings } from './types';
+import { endpoints, health, outputs, pending, stableSettings } from './storage';
+import { DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
 
 const MAX_NODES = 10;
 const MAX_INPUT_BYTES = 32 * 1024;
@@ -63,6 +63,25 @@ export default class {
   endpoint_of(node: Principal): [] | [Endpoint] {
     const endpoint = endpoints.get(node.toHex());
     return endpoint === undefined ? [] : [endpoint];
+  }
+
+  /** A node with an endpoint says it is alive, with its queue and generation speed. */
+  @update([Heartbeat], Result(Health))
+  heartbeat(beat: Heartbeat): Result<Health> {
+    requireSignedCaller();
+    const node = msgCaller();
+    if (!endpoints.containsKey(node.toHex())) return unauthorized('only a node with an endpoint sends heartbeats');
+    if (!Number.isFinite(beat.tokens_per_second) || beat.tokens_per_second < 0)
+      return { Err: { InvalidInput: 'tokens_per_second: a finite number >= 0' } };
+    const record: Health = { node, at: time(), ...beat };
+    health.insert(node.toHex(), record);
+    return { Ok: record };
+  }
+
+  @query([IDL.Principal], IDL.Opt(Health))
+  health_of(node: Principal): [] | [Health] {
+    const record = health.get(node.toHex());
+    return record === undefined ? [] : [record];
   }
 
   /** The marketplace hands a paid job over; the bridge answers at once and dispatches from a timer. */

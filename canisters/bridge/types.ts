@@ -76,3 +76,9 @@ export type BridgeError =
 
 export type Result<T> = { Ok: T } | { Err: BridgeError };
 export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: BridgeError });
+
+/** What a worker last said about itself: sent with each heartbeat. */
+export const Heartbeat = IDL.Record({ queue: IDL.Nat32, tokens_per_second: IDL.Float64 });
+export type Heartbeat = { queue: number; tokens_per_second: number };
+export const Health = IDL.Record({ node: IDL.Principal, at: IDL.Nat64, queue: IDL.Nat32, tokens_per_second: IDL.Float64 });
+export type Health = { node: Principal; at: bigint; queue: number; tokens_per_second: number };

@@ -1,34 +1,4 @@
-// The bridge canister as the integration tests call it: an idlFactory built from the canister's own type
-// declarations (the build checks those against candid/bridge.did) and its TS shape.
-import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
-
-import { DispatchRequest, Endpoint, JobOutput, Result, Settings } from '../../../canisters/bridge/types';
-import type {
-  Result as ResultT,
-  Endpoint as EndpointT,
-  JobOutput as JobOutputT,
-  DispatchRequest as DispatchRequestT,
-  Settings as SettingsT,
-} from '../../../canisters/bridge/types';
+// The bridge canister for the integration tests: where its Wasm is, and its interface from src/sdk.
+export { idlFactory, type BridgeService } from '../../../src/sdk/bridge';
 
 export const BRIDGE_WASM = '.azle/bridge/bridge.wasm';
-
-export const idlFactory: IDL.InterfaceFactory = () =>
-  IDL.Service({
-    version: IDL.Func([], [IDL.Text], ['query']),
-    settings: IDL.Func([], [Settings], ['query']),
-    register_endpoint: IDL.Func([IDL.Text], [Result(Endpoint)], []),
-    endpoint_of: IDL.Func([IDL.Principal], [IDL.Opt(Endpoint)], ['query']),
-    dispatch: IDL.Func([DispatchRequest], [Result(IDL.Null)], []),
-    get_output: IDL.Func([IDL.Nat64], [Result(JobOutput)], ['query']),
-  });
-
-export type BridgeService = {
-  version(): Promise<string>;
-  settings(): Promise<SettingsT>;
-  register_endpoint(url: string): Promise<ResultT<EndpointT>>;
-  endpoint_of(node: Principal): Promise<[] | [EndpointT]>;
-  dispatch(request: DispatchRequestT): Promise<ResultT<null>>;
-  get_output(jobId: bigint): Promise<ResultT<JobOutputT>>;
-};

@@ -119,8 +119,10 @@ export async function onboardProvider(
   e: Economy,
   models: bigint[],
   terms: Partial<OfferTerms> = {},
+  /** A claim code a worker printed: claim that node instead of registering a new one. */
+  claimCode?: string,
 ): Promise<{ provider: Principal; node: Principal; offer: Offer }> {
-  const [provider, node] = [randomUser(), randomUser()];
+  const provider = randomUser();
   e.identity.setPrincipal(provider);
   ok(await e.identity.register({ roles: [{ provider: null }], profile: [{ name: 'rig', region: 'eu-west', contact: 'ops@rig.test' }] }));
   e.identity.setPrincipal(e.deployer);
@@ -131,12 +133,14 @@ export async function onboardProvider(
   e.identity.setPrincipal(provider);
   ok(await e.identity.stake(STAKE));
 
-  e.identity.setPrincipal(node);
-  const ticket = ok(
-    await e.identity.register_node({ gpu_model: ['RTX 4090'], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' }),
-  );
+  let code = claimCode;
+  if (code === undefined) {
+    e.identity.setPrincipal(randomUser());
+    const hardware = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
+    code = ok(await e.identity.register_node(hardware)).code;
+  }
   e.identity.setPrincipal(provider);
-  ok(await e.identity.claim_node(ticket.code));
+  const node = ok(await e.identity.claim_node(code)).id;
 
   e.marketplace.setPrincipal(provider);
   const offer = ok(

@@ -1,40 +1,14 @@
-// The model_registry canister as the integration tests call it: an idlFactory built from the canister's own
-// type declarations (the build checks those against candid/model_registry.did) and its TS shape.
+// The model registry for the integration tests: where its Wasm is, its setup, and its interface from src/sdk.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-import { Access, Model, ModelId } from '../../../canisters/shared/models';
-import { InitArg, ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from '../../../canisters/model_registry/types';
+import { InitArg } from '../../../canisters/model_registry/types';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
+import { idlFactory, type RegistryService } from '../../../src/sdk/model_registry';
+
+export { idlFactory, type RegistryService };
 
 export const REGISTRY_WASM = '.azle/model_registry/model_registry.wasm';
-
-export const idlFactory: IDL.InterfaceFactory = () =>
-  IDL.Service({
-    version: IDL.Func([], [IDL.Text], ['query']),
-    publish: IDL.Func([PublishRequest], [Result(Model)], []),
-    set_access: IDL.Func([ModelId, Access], [Result(Model)], []),
-    set_royalty_cap: IDL.Func([IDL.Nat16], [Result(Settings)], []),
-    settings: IDL.Func([], [Settings], ['query']),
-    get: IDL.Func([ModelId], [Result(Model)], ['query']),
-    latest: IDL.Func([IDL.Text], [Result(Model)], ['query']),
-    can_use: IDL.Func([ModelId, IDL.Principal], [IDL.Bool], ['query']),
-    list: IDL.Func([Page], [Result(ModelPage)], ['query']),
-    search: IDL.Func([SearchFilter, Page], [Result(ModelPage)], ['query']),
-  });
-
-export type RegistryService = {
-  version(): Promise<string>;
-  publish(request: PublishRequest): Promise<Result<Model>>;
-  set_access(id: ModelId, access: Access): Promise<Result<Model>>;
-  set_royalty_cap(capBps: number): Promise<Result<Settings>>;
-  settings(): Promise<Settings>;
-  get(id: ModelId): Promise<Result<Model>>;
-  latest(name: string): Promise<Result<Model>>;
-  can_use(id: ModelId, user: Principal): Promise<boolean>;
-  list(page: Page): Promise<Result<ModelPage>>;
-  search(filter: SearchFilter, page: Page): Promise<Result<ModelPage>>;
-};
 
 /** Installs the registry as `deployer`, who controls it and, unless `arg` names another, becomes its admin. */
 export async function setupRegistry(network: LocalNetwork, deployer: Principal, arg?: InitArg) {

@@ -1,0 +1,40 @@
+// The bridge canister's interface for agents: an idlFactory built from the canister's own type declarations
+// (the build checks those against candid/bridge.did) and its TS shape. Used by the worker and the tests.
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+
+import { DispatchRequest, Endpoint, Health, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
+import type {
+  Health as HealthT,
+  Heartbeat as HeartbeatT,
+  Result as ResultT,
+  Endpoint as EndpointT,
+  JobOutput as JobOutputT,
+  DispatchRequest as DispatchRequestT,
+  Settings as SettingsT,
+} from '../../canisters/bridge/types';
+
+export const BRIDGE_WASM = '.azle/bridge/bridge.wasm';
+
+export const idlFactory: IDL.InterfaceFactory = () =>
+  IDL.Service({
+    version: IDL.Func([], [IDL.Text], ['query']),
+    settings: IDL.Func([], [Settings], ['query']),
+    register_endpoint: IDL.Func([IDL.Text], [Result(Endpoint)], []),
+    endpoint_of: IDL.Func([IDL.Principal], [IDL.Opt(Endpoint)], ['query']),
+    dispatch: IDL.Func([DispatchRequest], [Result(IDL.Null)], []),
+    get_output: IDL.Func([IDL.Nat64], [Result(JobOutput)], ['query']),
+    heartbeat: IDL.Func([Heartbeat], [Result(Health)], []),
+    health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
+  });
+
+export type BridgeService = {
+  version(): Promise<string>;
+  settings(): Promise<SettingsT>;
+  register_endpoint(url: string): Promise<ResultT<EndpointT>>;
+  endpoint_of(node: Principal): Promise<[] | [EndpointT]>;
+  dispatch(request: DispatchRequestT): Promise<ResultT<null>>;
+  get_output(jobId: bigint): Promise<ResultT<JobOutputT>>;
+  heartbeat(beat: HeartbeatT): Promise<ResultT<HealthT>>;
+  health_of(node: Principal): Promise<[] | [HealthT]>;
+};
