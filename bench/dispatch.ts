@@ -1,0 +1,128 @@
+// A job end to end through the marketplace versus calling the worker directly, on the same model and input: the
+// economy canisters and the bridge on the local network, one worker (in this process) running the generated tiny
+// llama. Per job: submit_job until the job is settled (match, escrow, hand-over, the bridge's replicated outcall,
+// settlement), against one direct POST to the worker of the same request. The difference is the marketplace's
+// overhead, which the design budgets at p50 <= 50 ms and p99 <= 100 ms. Also messages and cycles per job.
+//   npm run bench:dispatch [-- --jobs 50 --tokens 32]
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { LocalNetwork } from '../src/localnet/index.js';
+import { TextGenerator } from '../src/worker/runtime/text_generation';
+import { createWorkerServer, JobRunner } from '../src/worker/server';
+import { tinyLlamaGguf } from '../src/worker/test_model/tiny_llama';
+import {
+  approve,
+  deployEconomy,
+  jobRequest,
+  mint,
+  NAMES,
+  ok,
+  onboardProvider,
+  PROMPT,
+  publishModel,
+} from '../tests/integration/economy/deploy';
+import { randomUser } from '../tests/integration/localnet/probe';
+
+const { values } = parseArgs({ options: { jobs: { type: 'string', default: '50' }, tokens: { type: 'string', default: '32' } } });
+const [JOBS, TOKENS] = [Number(values.jobs), Number(values.tokens)];
+const fmt = (n: number | bigint, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-dispatch-'));
+const gguf = tinyLlamaGguf(42);
+writeFileSync(join(dir, 'tiny.gguf'), gguf);
+const sha = createHash('sha256').update(gguf).digest();
+const generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { threads: 1, contextSize: 512 });
+
+const network = await LocalNetwork.create();
+const deployer = randomUser();
+const names = [...NAMES, 'bridge' as const];
+const e = await deployEconomy(network, deployer, names);
+const model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
+const { node } = await onboardProvider(e, [model], { capacity: 1_000 });
+const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator } });
+const server = createWorkerServer(runner);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+e.bridge!.setPrincipal(node);
+ok(await e.bridge!.register_endpoint(url));
+const consumer = randomUser();
+await mint(e, consumer, 1_000_000_000_000n);
+await approve(e, consumer, e.ids.payment, 1_000_000_000_000n);
+const request = jobRequest(model, { max_tokens: TOKENS });
+
+async function throughMarketplace(): Promise<number> {
+  const t0 = performance.now();
+  e.marketplace.setPrincipal(consumer);
+  const { id } = ok(await e.marketplace.submit_job(request));
+  for (;;) {
+    await network.tick();
+    const { state } = ok(await e.marketplace.get_job(id));
+    if ('settled' in state) return performance.now() - t0;
+    if ('refunded' in state) throw new Error(`job ${id} was refunded`);
+  }
+}
+
+let directId = 1_000_000;
+async function direct(): Promise<number> {
+  const body = JSON.stringify({
+    job_id: String(directId++),
+    kind: 'text_generation',
+    model_sha256: sha.toString('hex'),
+    input: PROMPT,
+    max_tokens: TOKENS,
+  });
+  const t0 = performance.now();
+  await (await fetch(`${url}/jobs`, { method: 'POST', body })).arrayBuffer();
+  return performance.now() - t0;
+}
+
+await throughMarketplace();
+await direct();
+const before = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
+const [endToEnd, directMs, overhead]: number[][] = [[], [], []];
+for (let i = 0; i < JOBS; i++) {
+  const [a, b] = [await throughMarketplace(), await direct()];
+  endToEnd.push(a);
+  directMs.push(b);
+  overhead.push(a - b);
+}
+const after = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
+server.close();
+await network.stop();
+await generator.dispose();
+
+for (const list of [endToEnd, directMs, overhead]) list.sort((x, y) => x - y);
+console.log(
+  `A job of ${TOKENS} tokens through the marketplace versus the worker directly: ${JOBS} jobs one at a time (${generator.runtime})`,
+);
+console.table(
+  (
+    [
+      ['worker directly (baseline)', directMs],
+      ['through the marketplace', endToEnd],
+      ['overhead', overhead],
+    ] as const
+  ).map(([path, list]) => ({ path, 'p50 ms': fmt(percentile(list, 50), 1), 'p99 ms': fmt(percentile(list, 99), 1) })),
+);
+console.log(
+  `overhead budget: p50 <= 50 ms, p99 <= 100 ms; end to end / direct at p50: ${fmt(percentile(endToEnd, 50) / percentile(directMs, 50), 1)}x`,
+);
+console.log('Per job, by canister (messages executed, instructions, cycles charged, outcalls):');
+console.table(
+  names.map((name) => {
+    const [b, a] = [before[name], after[name]];
+    return {
+      canister: name,
+      messages: fmt((a.messages - b.messages) / JOBS, 1),
+      instructions: fmt((a.instructions - b.instructions) / BigInt(JOBS)),
+      cycles: fmt((a.cyclesSpent - b.cyclesSpent) / BigInt(JOBS)),
+      outcalls: fmt((a.outcalls - b.outcalls) / JOBS, 1),
+    };
+  }),
+);
