@@ -66,7 +66,7 @@ for (let i = 0; i < JOBS; i++) {
   let id = 0n;
   const submit = await timed(async () => (id = ok(await e.marketplace.submit_job(jobRequest(model))).id));
   e.marketplace.setPrincipal(deployer);
-  const complete = await timed(async () => ok(await e.marketplace.complete_job(id, RESULT)));
+  const complete = await timed(async () => ok(await e.marketplace.complete_job(id, RESULT, [])));
   submits.push(submit);
   completes.push(complete);
   totals.push(submit + complete);

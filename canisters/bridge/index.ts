@@ -9,9 +9,9 @@ import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
-import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer } from './answers';
+import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson } from './outcall';
-import { claimedBy, reportCompleted, reportFailed } from './peers';
+import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
 import { endpoints, health, outputs, pending, stableSettings } from './storage';
 import { DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
 
@@ -24,7 +24,12 @@ export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
     const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
-    stableSettings.put({ admin: arg?.admin[0] ?? msgCaller(), identity: arg?.identity ?? [], marketplace: arg?.marketplace ?? [] });
+    stableSettings.put({
+      admin: arg?.admin[0] ?? msgCaller(),
+      identity: arg?.identity ?? [],
+      marketplace: arg?.marketplace ?? [],
+      verification: arg?.verification ?? [],
+    });
   }
 
   // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
@@ -94,6 +99,7 @@ export default class {
     if (request.nodes.length === 0 || request.nodes.length > MAX_NODES) return { Err: { InvalidInput: `nodes: 1 to ${MAX_NODES}` } };
     if (request.input.length > MAX_INPUT_BYTES) return { Err: { InvalidInput: `input: at most ${MAX_INPUT_BYTES} characters` } };
     if (request.max_tokens < 1) return { Err: { InvalidInput: 'max_tokens: at least 1' } };
+    if (request.redundancy < 1 || request.redundancy > 3) return { Err: { InvalidInput: 'redundancy: 1 to 3' } };
     if (pending.containsKey(request.job_id) || outputs.containsKey(request.job_id))
       return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
     pending.insert(request.job_id, request);
@@ -123,12 +129,17 @@ export default class {
     setTimer(0, () => this.run(jobId));
   }
 
-  // Tries the nodes in order; the first acceptable answer completes the job, and when none answers, it fails.
+  // Asks the nodes in order until `redundancy` of them answered acceptably. One answer completes the job; several
+  // go to verification, and the majority's completes it, paying only the nodes that agreed. Too few answers, or no
+  // majority, fail the job (the marketplace refunds it).
   private async run(jobId: bigint): Promise<void> {
     const request = pending.get(jobId);
     if (request === undefined) return;
+    const { marketplace, verification } = stableSettings.get();
     const failures: string[] = [];
+    const answers: { endpoint: Endpoint; answer: WorkerAnswer }[] = [];
     for (const node of request.nodes) {
+      if (answers.length === request.redundancy) break;
       const endpoint = endpoints.get(node.toHex());
       if (endpoint === undefined) {
         failures.push(`${node.toText()}: no endpoint`);
@@ -136,28 +147,53 @@ export default class {
       }
       const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
       const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
-      if ('Err' in answer) {
-        failures.push(`${node.toText()}: ${answer.Err}`);
-        continue;
-      }
-      const { output_sha256, tokens, text, vector, runtime } = answer.Ok;
-      const output: JobOutput = {
-        job_id: jobId,
-        consumer: request.consumer,
-        node,
-        output_sha256,
-        tokens,
-        text: text === undefined ? [] : [text],
-        vector,
-        runtime,
-        completed_at: time(),
-      };
-      outputs.insert(jobId, output);
-      pending.remove(jobId);
-      await reportCompleted(stableSettings.get().marketplace[0]!, jobId, output_sha256);
-      return;
+      if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
+      else answers.push({ endpoint, answer: answer.Ok });
     }
     pending.remove(jobId);
-    await reportFailed(stableSettings.get().marketplace[0]!, jobId, failures.join('; '));
+    if (answers.length < request.redundancy) {
+      failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
+      await reportFailed(marketplace[0]!, jobId, failures.join('; '));
+      return;
+    }
+    let accepted = answers;
+    if (answers.length > 1) {
+      if (verification[0] === undefined) return void (await reportFailed(marketplace[0]!, jobId, 'no verification canister is named'));
+      const verdict = await verify(verification[0], {
+        job_id: jobId,
+        embedding: 'embedding' in request.kind,
+        answers: answers.map(({ endpoint, answer }) => ({
+          node: endpoint.node,
+          provider: endpoint.provider,
+          output_sha256: answer.output_sha256,
+          vector: answer.vector,
+        })),
+      });
+      if ('Err' in verdict) return void (await reportFailed(marketplace[0]!, jobId, `verification: ${verdict.Err}`));
+      if (verdict.Ok.output_sha256.length === 0)
+        return void (await reportFailed(marketplace[0]!, jobId, 'no majority among the answers: flagged for audit'));
+      const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
+      accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
+    }
+    const [{ endpoint, answer }] = accepted;
+    const { output_sha256, tokens, text, vector, runtime } = answer;
+    const output: JobOutput = {
+      job_id: jobId,
+      consumer: request.consumer,
+      node: endpoint.node,
+      output_sha256,
+      tokens,
+      text: text === undefined ? [] : [text],
+      vector,
+      runtime,
+      completed_at: time(),
+    };
+    outputs.insert(jobId, output);
+    await reportCompleted(
+      marketplace[0]!,
+      jobId,
+      output_sha256,
+      accepted.map(({ endpoint: e }) => e.node),
+    );
   }
 }

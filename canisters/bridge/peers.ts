@@ -3,10 +3,13 @@ import { IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
 import { Job, JobResult } from '../marketplace/job_types';
+import { Result as VerificationResult, Verdict, VerifyRequest } from '../verification/types';
 import { callPeer, describe, type CallOutcome } from '../shared/peer_call';
 
 const OptNode = IDL.Opt(Node);
 const JobReply = JobResult(Job);
+const VerifyReply = VerificationResult(Verdict);
+const Nodes = IDL.Vec(IDL.Principal);
 
 /** The provider that claimed `node`, or why there is none. */
 export async function claimedBy(identity: Principal, node: Principal): Promise<CallOutcome<Principal>> {
@@ -19,10 +22,23 @@ export async function claimedBy(identity: Principal, node: Principal): Promise<C
   return { Ok: found.provider[0] };
 }
 
-export async function reportCompleted(marketplace: Principal, jobId: bigint, outputSha256: Uint8Array): Promise<CallOutcome<null>> {
-  return outcome(
-    await callPeer('marketplace', marketplace, 'complete_job', [IDL.Nat64, IDL.Vec(IDL.Nat8)], JobReply, [jobId, outputSha256]),
-  );
+/** The job's output is in; the providers of `paidNodes` (empty: every replica that ran) are paid. */
+export async function reportCompleted(
+  marketplace: Principal,
+  jobId: bigint,
+  outputSha256: Uint8Array,
+  paidNodes: Principal[],
+): Promise<CallOutcome<null>> {
+  const args = [jobId, outputSha256, paidNodes];
+  return outcome(await callPeer('marketplace', marketplace, 'complete_job', [IDL.Nat64, IDL.Vec(IDL.Nat8), Nodes], JobReply, args));
+}
+
+export async function verify(verification: Principal, request: VerifyRequest): Promise<CallOutcome<Verdict>> {
+  const reply = await callPeer<{ Ok: Verdict } | { Err: object }>('verification', verification, 'verify', [VerifyRequest], VerifyReply, [
+    request,
+  ]);
+  if ('Err' in reply) return reply;
+  return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
 }
 
 export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<CallOutcome<null>> {

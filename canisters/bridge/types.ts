@@ -8,11 +8,17 @@ export const InitArg = IDL.Record({
   admin: IDL.Opt(IDL.Principal),
   identity: IDL.Opt(IDL.Principal),
   marketplace: IDL.Opt(IDL.Principal),
+  verification: IDL.Opt(IDL.Principal),
 });
-export type InitArg = { admin: Opt<Principal>; identity: Opt<Principal>; marketplace: Opt<Principal> };
+export type InitArg = { admin: Opt<Principal>; identity: Opt<Principal>; marketplace: Opt<Principal>; verification: Opt<Principal> };
 
-export type Settings = { admin: Principal; identity: Opt<Principal>; marketplace: Opt<Principal> };
-export const Settings = IDL.Record({ admin: IDL.Principal, identity: IDL.Opt(IDL.Principal), marketplace: IDL.Opt(IDL.Principal) });
+export type Settings = { admin: Principal; identity: Opt<Principal>; marketplace: Opt<Principal>; verification: Opt<Principal> };
+export const Settings = IDL.Record({
+  admin: IDL.Principal,
+  identity: IDL.Opt(IDL.Principal),
+  marketplace: IDL.Opt(IDL.Principal),
+  verification: IDL.Opt(IDL.Principal),
+});
 
 export const Endpoint = IDL.Record({ node: IDL.Principal, provider: IDL.Principal, url: IDL.Text, registered_at: IDL.Nat64 });
 export type Endpoint = { node: Principal; provider: Principal; url: string; registered_at: bigint };
@@ -28,6 +34,8 @@ export const DispatchRequest = IDL.Record({
   model_sha256: IDL.Vec(IDL.Nat8),
   input: IDL.Text,
   max_tokens: IDL.Nat32,
+  /** How many nodes must answer (1 to 3); with more than one, verification compares the answers. */
+  redundancy: IDL.Nat8,
   nodes: IDL.Vec(IDL.Principal),
 });
 export type DispatchRequest = {
@@ -37,6 +45,7 @@ export type DispatchRequest = {
   model_sha256: Uint8Array;
   input: string;
   max_tokens: number;
+  redundancy: number;
   nodes: Principal[];
 };
 

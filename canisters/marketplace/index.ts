@@ -214,11 +214,14 @@ export default class {
     return this.desk.cancel(msgCaller(), id);
   }
 
-  /** The job's result hash is in: the job completes and payment settles it. Bridge only (admin until one is named). */
-  @update([JobId, IDL.Vec(IDL.Nat8)], JobResult(Job))
-  async complete_job(id: bigint, resultHash: Uint8Array): Promise<JobResult<Job>> {
+  /**
+   * The job's result hash is in: the job completes and payment settles it among the providers of `paid_nodes` (the
+   * majority, when the answers were verified; empty: every replica that ran). Bridge only (admin until one is named).
+   */
+  @update([JobId, IDL.Vec(IDL.Nat8), IDL.Vec(IDL.Principal)], JobResult(Job))
+  async complete_job(id: bigint, resultHash: Uint8Array, paidNodes: Principal[]): Promise<JobResult<Job>> {
     requireSignedCaller();
-    return this.desk.complete(msgCaller(), id, resultHash);
+    return this.desk.complete(msgCaller(), id, resultHash, paidNodes);
   }
 
   /** The job could not be delivered: it fails and payment refunds it. Bridge only (admin until one is named). */

@@ -97,6 +97,7 @@ export class JobDesk {
       model_sha256: modelSha256,
       input: job.request.input[0]!,
       max_tokens: job.request.max_tokens,
+      redundancy: job.request.redundancy,
       nodes,
     };
     const handed = await dispatch(bridge, request);
@@ -154,7 +155,7 @@ export class JobDesk {
   }
 
   /** The job's result is in: it completes, its slots free up and payment settles it. Retries a settlement that failed. */
-  async complete(caller: Principal, id: JobId, resultHash: Uint8Array): Promise<JobResult<Job>> {
+  async complete(caller: Principal, id: JobId, resultHash: Uint8Array, paidNodes: Principal[]): Promise<JobResult<Job>> {
     const denied = mayReportOutcome(this.deps.settings(), caller);
     if (denied !== undefined) return err({ Unauthorized: denied });
     if (resultHash.length !== 32) return err({ InvalidInput: `result_hash: must be 32 bytes, got ${resultHash.length}` });
@@ -165,8 +166,8 @@ export class JobDesk {
     if (state === 'completed') return this.settleJob(job);
     const events =
       state === 'matched'
-        ? [{ Dispatched: null }, { Completed: { result_hash: resultHash } }]
-        : [{ Completed: { result_hash: resultHash } }];
+        ? [{ Dispatched: null }, { Completed: { result_hash: resultHash, paid_nodes: paidNodes } }]
+        : [{ Completed: { result_hash: resultHash, paid_nodes: paidNodes } }];
     const completed = this.deps.jobs.apply(id, events, time());
     if ('Err' in completed) return completed;
     this.releaseSlots(completed.Ok);
@@ -227,7 +228,8 @@ export class JobDesk {
     // A job in a reservation was paid with the reservation: there is nothing to settle.
     if (job.price === 0n) return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
     const payment = this.deps.settings().peers.payment[0]!;
-    const providers = job.offers.slice(0, job.request.redundancy).map((offer) => this.deps.book.get(offer)!.provider);
+    const providers = this.paidProviders(job);
+    if (providers.length === 0) return err({ InvalidInput: 'paid_nodes: none of them ran this job' });
     this.busy.add(job.id);
     const settled = await settle(payment, job.id, providers, creatorOf(job.creator, job.royalty_bps));
     this.busy.delete(job.id);
@@ -243,6 +245,18 @@ export class JobDesk {
     this.busy.delete(job.id);
     if ('Err' in refunded && !alreadyIn(refunded, 'refunded')) return err({ PaymentFailed: refunded.Err });
     return this.deps.jobs.apply(job.id, [{ Refunded: null }], time());
+  }
+
+  // The providers paid: those of the accepted nodes when named (a node is on one of the job's offers), else those
+  // of the offers that ran.
+  private paidProviders(job: Job): Principal[] {
+    const offers = job.offers.map((offer) => this.deps.book.get(offer)!);
+    if (job.paid_nodes.length === 0) return offers.slice(0, job.request.redundancy).map((offer) => offer.provider);
+    const runs = (node: Principal) => offers.find((offer) => offer.terms.nodes.some((n) => n.compareTo(node) === 'eq'));
+    return job.paid_nodes
+      .map(runs)
+      .filter((offer) => offer !== undefined)
+      .map((offer) => offer.provider);
   }
 
   // The replicas that ran (the first `redundancy` offers) give their slots back; spares never took one.

@@ -62,6 +62,7 @@ export function newJob(id: JobId, consumer: Principal, request: JobRequest, mode
       creator: model.creator,
       royalty_bps: model.royalty_bps,
       result_hash: [],
+      paid_nodes: [],
       failure: [],
       created_at: now,
       updated_at: now,
@@ -84,7 +85,7 @@ export function transition(job: Job, event: JobEvent, now: bigint): JobResult<Jo
     const price = quotes.slice(0, job.request.redundancy).reduce((sum, quote) => sum + quote, 0n);
     return { Ok: { ...next, offers, quotes, price } };
   }
-  if ('Completed' in event) return { Ok: { ...next, result_hash: [event.Completed.result_hash] } };
+  if ('Completed' in event) return { Ok: { ...next, result_hash: [event.Completed.result_hash], paid_nodes: event.Completed.paid_nodes } };
   if ('Failed' in event) return { Ok: { ...next, failure: [event.Failed] } };
   if ('Rejected' in event) return { Ok: { ...next, failure: [event.Rejected] } };
   return { Ok: next };

@@ -89,6 +89,8 @@ export const Job = IDL.Record({
   creator: IDL.Principal,
   royalty_bps: IDL.Nat16,
   result_hash: IDL.Opt(IDL.Vec(IDL.Nat8)),
+  /** The nodes whose answers were accepted (the majority, when verified); empty means every replica that ran. */
+  paid_nodes: IDL.Vec(IDL.Principal),
   failure: IDL.Opt(IDL.Text),
   created_at: IDL.Nat64,
   updated_at: IDL.Nat64,
@@ -104,6 +106,7 @@ export type Job = {
   creator: Principal;
   royalty_bps: number;
   result_hash: [] | [Uint8Array];
+  paid_nodes: Principal[];
   failure: [] | [string];
   created_at: bigint;
   updated_at: bigint;
@@ -113,7 +116,7 @@ export const JobEvent = IDL.Variant({
   Matched: IDL.Record({ offers: IDL.Vec(OfferId), quotes: IDL.Vec(IDL.Nat) }),
   Rejected: IDL.Text,
   Dispatched: IDL.Null,
-  Completed: IDL.Record({ result_hash: IDL.Vec(IDL.Nat8) }),
+  Completed: IDL.Record({ result_hash: IDL.Vec(IDL.Nat8), paid_nodes: IDL.Vec(IDL.Principal) }),
   Failed: IDL.Text,
   Settled: IDL.Null,
   Refunded: IDL.Null,
@@ -122,7 +125,7 @@ export type JobEvent =
   | { Matched: { offers: OfferId[]; quotes: bigint[] } }
   | { Rejected: string }
   | { Dispatched: null }
-  | { Completed: { result_hash: Uint8Array } }
+  | { Completed: { result_hash: Uint8Array; paid_nodes: Principal[] } }
   | { Failed: string }
   | { Settled: null }
   | { Refunded: null };

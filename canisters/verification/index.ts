@@ -1,8 +1,112 @@
-import { Skeleton } from '../shared/skeleton';
+// The verification canister: the bridge submits the answers of a job run on several nodes; verification finds the
+// majority (consensus.ts), has identity slash and lower the reputation of every provider whose node disagreed, and
+// keeps the verdict. Audits, disputes and SLA checks come next.
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMap, time } from 'azle';
 
-// The verification canister, a skeleton until its domain lands.
-export default class extends Skeleton {
-  constructor() {
-    super('verification');
+import { requireSignedCaller } from '../shared/caller';
+import { decodeOptionalArg } from '../shared/init_arg';
+import { query, update } from '../shared/methods';
+import { stableCell } from '../shared/stable_cell';
+import { candidValue, u64Key } from '../shared/stable_codecs';
+import { versionOf } from '../shared/version';
+import { slashAmount, verdictOf } from './consensus';
+import { bondedStake, lowerReputation, slash } from './peers';
+import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerifyRequest } from './types';
+
+const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');
+const verdicts = new StableBTreeMap<bigint, Verdict>(1, u64Key, candidValue<Verdict>(Verdict));
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export default class {
+  @init([IDL.Opt(InitArg)], { manual: true })
+  init(): void {
+    const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
+    settings.put({
+      admin: arg?.admin[0] ?? msgCaller(),
+      identity: arg?.identity ?? [],
+      bridge: arg?.bridge ?? [],
+      config: arg?.config[0] ?? DEFAULT_CONFIG,
+    });
+  }
+
+  @postUpgrade([IDL.Opt(InitArg)], { manual: true })
+  postUpgrade(): void {}
+
+  @query([], IDL.Text)
+  version(): string {
+    return versionOf('verification');
+  }
+
+  @query([], Settings)
+  settings(): Settings {
+    return settings.get();
+  }
+
+  /** The bridge's answers of one job run on several nodes: the verdict, with every dissenter penalized. */
+  @update([VerifyRequest], Result(Verdict))
+  async verify(request: VerifyRequest): Promise<Result<Verdict>> {
+    requireSignedCaller();
+    const { bridge, identity, config } = settings.get();
+    if (bridge[0] === undefined || bridge[0].compareTo(msgCaller()) !== 'eq')
+      return { Err: { Unauthorized: 'only the bridge submits answers' } };
+    if (identity[0] === undefined) return { Err: { NotConfigured: 'no identity canister is named' } };
+    if (request.answers.length < 2 || request.answers.length > 3) return { Err: { InvalidInput: 'answers: 2 or 3' } };
+    if (verdicts.containsKey(request.job_id)) return { Err: { InvalidInput: `job ${request.job_id} was verified before` } };
+    const byNode = new Map(request.answers.map((a) => [a.node.toText(), a]));
+    if (byNode.size !== request.answers.length) return { Err: { InvalidInput: 'answers: one per node' } };
+
+    const verdict = verdictOf(
+      request.answers.map((a) => ({
+        node: a.node.toText(),
+        output_sha256: hex(a.output_sha256),
+        vector: request.embedding ? a.vector : undefined,
+      })),
+      request.embedding ? config.embedding_tolerance : undefined,
+    );
+    const agreed = 'agreed' in verdict ? verdict.agreed : undefined;
+    const record: Verdict = {
+      job_id: request.job_id,
+      output_sha256: agreed ? [byNode.get(agreed.agreeing[0])!.output_sha256] : [],
+      agreeing: (agreed?.agreeing ?? []).map((node) => Principal.fromText(node)),
+      dissenting: (agreed?.dissenting ?? []).map((node) => Principal.fromText(node)),
+      penalties: [],
+      at: time(),
+    };
+    // Committed before the awaits below, so a second submission of the job is refused while they run.
+    verdicts.insert(request.job_id, record);
+    for (const node of record.dissenting) {
+      const { provider } = byNode.get(node.toText())!;
+      record.penalties.push(await this.penalize(identity[0], provider, node, request.job_id, config));
+    }
+    verdicts.insert(request.job_id, record);
+    return { Ok: record };
+  }
+
+  @query([IDL.Nat64], IDL.Opt(Verdict))
+  verdict_of(jobId: bigint): [] | [Verdict] {
+    const verdict = verdicts.get(jobId);
+    return verdict === undefined ? [] : [verdict];
+  }
+
+  // Slashes slash_bps of the provider's bonded stake and lowers its reputation; failures are recorded, not thrown.
+  private async penalize(
+    identity: Principal,
+    provider: Principal,
+    node: Principal,
+    jobId: bigint,
+    config: typeof DEFAULT_CONFIG,
+  ): Promise<Penalty> {
+    const reason = `job ${jobId}: node ${node.toText()} disagreed with the majority`;
+    const bonded = await bondedStake(identity, provider);
+    const amount = 'Ok' in bonded ? slashAmount(bonded.Ok, config.slash_bps) : 0n;
+    const slashed =
+      amount > 0n ? await slash(identity, provider, amount, reason) : { Err: 'Err' in bonded ? bonded.Err : 'nothing bonded to slash' };
+    const lowered = await lowerReputation(identity, provider, config.reputation_penalty_bps, reason);
+    const outcome = [
+      'Err' in slashed ? `slash: ${slashed.Err}` : 'slashed',
+      'Err' in lowered ? `reputation: ${lowered.Err}` : 'reputation lowered',
+    ].join('; ');
+    return { provider, node, slashed: 'Ok' in slashed ? slashed.Ok : 0n, outcome };
   }
 }

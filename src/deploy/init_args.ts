@@ -11,6 +11,7 @@ import { InitArg as PaymentInit } from '../../canisters/payment/settings.js';
 import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js';
 import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js';
 import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
+import { InitArg as VerificationInit } from '../../canisters/verification/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -65,7 +66,14 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         min_escrow: [],
       });
     case 'bridge':
-      return encodeOpt(BridgeInit, { admin: [deployer], identity: peer('identity'), marketplace: peer('marketplace') });
+      return encodeOpt(BridgeInit, {
+        admin: [deployer],
+        identity: peer('identity'),
+        marketplace: peer('marketplace'),
+        verification: peer('verification'),
+      });
+    case 'verification':
+      return encodeOpt(VerificationInit, { admin: [deployer], identity: peer('identity'), bridge: peer('bridge'), config: [] });
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import type { Access, Model } from '../../../canisters/shared/models';
 import { initArg } from '../../../src/deploy/init_args.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
+import { idlFactory as verificationIdl, type VerificationService } from '../../../src/sdk/verification';
 import { idlFactory as identityIdl, IDENTITY_WASM, type IdentityService } from '../identity/client';
 import { FEE, LEDGER_WASM, account, approveArgs, idlFactory as ledgerIdl, transferArgs, type LedgerService } from '../ledger/client';
 import { idlFactory as marketplaceIdl, MARKETPLACE_WASM, type MarketplaceService } from '../marketplace/client';
@@ -41,6 +42,7 @@ export const WASM = {
   marketplace: MARKETPLACE_WASM,
   payment: PAYMENT_WASM,
   bridge: BRIDGE_WASM,
+  verification: '.azle/verification/verification.wasm',
 } as const;
 export type CanisterName = keyof typeof WASM;
 /** The economy alone: without a bridge, the admin reports job outcomes (the test path). */
@@ -66,6 +68,7 @@ export async function deployEconomy(network: LocalNetwork, deployer: Principal, 
     marketplace: network.createActor<MarketplaceService>(marketplaceIdl, ids.marketplace),
     payment: network.createActor<PaymentService>(paymentIdl, ids.payment),
     bridge: names.includes('bridge') ? network.createActor<BridgeService>(bridgeIdl, ids.bridge) : undefined,
+    verification: names.includes('verification') ? network.createActor<VerificationService>(verificationIdl, ids.verification) : undefined,
   };
   return economy;
 }

@@ -177,6 +177,7 @@ describe('jobs dispatched by the bridge to real workers', () => {
       model_sha256: modelSha,
       input: 'x',
       max_tokens: 1,
+      redundancy: 1,
       nodes: [workers[0].node],
     };
     for (const caller of [randomUser(), deployer]) {
@@ -184,7 +185,7 @@ describe('jobs dispatched by the bridge to real workers', () => {
       expect(errName(await e.bridge!.dispatch(request))).toBe('Unauthorized');
     }
     e.marketplace.setPrincipal(deployer);
-    expect(errName(await e.marketplace.complete_job(0n, new Uint8Array(32)))).toBe('Unauthorized');
+    expect(errName(await e.marketplace.complete_job(0n, new Uint8Array(32), []))).toBe('Unauthorized');
     // A job without its input cannot be dispatched, so it is refused before any money moves.
     e.marketplace.setPrincipal(randomUser());
     expect(errName(await e.marketplace.submit_job(jobRequest(model, { input: [] })))).toBe('InvalidInput');

@@ -107,7 +107,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     const owedBefore = await Promise.all([provider, creator].map((p) => e.payment.owed_of(account(p))));
     const treasuryBefore = await e.payment.owed_of(treasury);
     e.marketplace.setPrincipal(deployer);
-    const settled = ok(await e.marketplace.complete_job(job.id, RESULT));
+    const settled = ok(await e.marketplace.complete_job(job.id, RESULT, []));
     expect(settled).toMatchObject({ state: { settled: null }, result_hash: [new Uint8Array(RESULT)] });
     expect(await loadOf(job.offers[0])).toBe(0);
 
@@ -144,7 +144,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     const provider = providerOf(job);
     const before = await Promise.all([provider, embedderCreator].map((p) => e.payment.owed_of(account(p))));
     e.marketplace.setPrincipal(deployer);
-    ok(await e.marketplace.complete_job(job.id, RESULT));
+    ok(await e.marketplace.complete_job(job.id, RESULT, []));
     const distributable = job.price - FEE;
     expect((await e.payment.owed_of(account(provider))) - before[0]).toBe(bps(distributable, 8_300));
     expect((await e.payment.owed_of(account(embedderCreator))) - before[1]).toBe(bps(distributable, 200));
@@ -166,7 +166,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     const job = await submitPaid(consumer, jobRequest(model, { lane: { priority: null } }));
     expect(job.price).toBe(expected);
     e.marketplace.setPrincipal(deployer);
-    for (const done of [...running, job]) ok(await e.marketplace.complete_job(done.id, RESULT));
+    for (const done of [...running, job]) ok(await e.marketplace.complete_job(done.id, RESULT, []));
     expect(await e.marketplace.model_rates(model)).toMatchObject({ load: 0, multiplier_bps: 10_000 });
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
@@ -232,7 +232,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect(after.reduce((x, y) => x + y, 0)).toBe(loads.reduce((x, y) => x + y, 0) + 1);
 
     e.marketplace.setPrincipal(deployer);
-    ok(await e.marketplace.complete_job(winner.id, RESULT));
+    ok(await e.marketplace.complete_job(winner.id, RESULT, []));
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
@@ -246,7 +246,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect((await balance(e, consumer)) - afterEscrow).toBe(failing.price - FEE);
     expect(await loadOf(failing.offers[0])).toBe(0);
     expect(errName(await e.marketplace.fail_job(failing.id, 'again'))).toBe('InvalidTransition');
-    expect(errName(await e.marketplace.complete_job(failing.id, RESULT))).toBe('InvalidTransition');
+    expect(errName(await e.marketplace.complete_job(failing.id, RESULT, []))).toBe('InvalidTransition');
 
     const cancelling = await submitPaid(consumer);
     const beforeCancel = await balance(e, consumer);
@@ -316,7 +316,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect([...job.offers]).toEqual([offer.id]);
     expect(errName(await e.marketplace.submit_job(jobRequest(model, { reservation: [reservation.id] })))).toBe('InvalidInput');
     e.marketplace.setPrincipal(deployer);
-    expect(ok(await e.marketplace.complete_job(job.id, RESULT)).state).toEqual({ settled: null });
+    expect(ok(await e.marketplace.complete_job(job.id, RESULT, [])).state).toEqual({ settled: null });
     expect(await balance(e, holder)).toBe(beforeJob);
     e.marketplace.setPrincipal(randomUser());
     expect(errName(await e.marketplace.submit_job(jobRequest(model, { reservation: [reservation.id] })))).toBe('InvalidInput');
@@ -331,7 +331,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     const config = await e.marketplace.get_config();
     const paymentConfig = (await e.payment.get_config()).config;
     const calls: [string, () => Promise<unknown>][] = [
-      ['marketplace.complete_job', () => e.marketplace.complete_job(job.id, RESULT)],
+      ['marketplace.complete_job', () => e.marketplace.complete_job(job.id, RESULT, [])],
       ['marketplace.fail_job', () => e.marketplace.fail_job(job.id, 'no')],
       ['marketplace.set_config', () => e.marketplace.set_config(config)],
       ['marketplace.set_peers', () => e.marketplace.set_peers({ identity: [], payment: [stranger], model_registry: [], bridge: [] })],
@@ -368,7 +368,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect((await e.payment.escrow_of(job.id))[0]?.state).toEqual({ held: null });
     expect((await e.identity.standing(providerOf(job))).certified).toBe(true);
     e.marketplace.setPrincipal(deployer);
-    ok(await e.marketplace.complete_job(job.id, RESULT));
+    ok(await e.marketplace.complete_job(job.id, RESULT, []));
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
@@ -397,7 +397,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
 
     const treasuryBefore = await e.payment.owed_of(treasury);
     e.marketplace.setPrincipal(deployer);
-    ok(await e.marketplace.complete_job(job.id, RESULT));
+    ok(await e.marketplace.complete_job(job.id, RESULT, []));
     const distributable = job.price - FEE;
     expect((await e.payment.owed_of(treasury)) - treasuryBefore).toBe(distributable - bps(distributable, 8_000) - bps(distributable, 500));
 
@@ -418,11 +418,11 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect(ok(await e.marketplace.set_peers({ identity: [], payment: [], model_registry: [], bridge: [bridge] })).bridge).toEqual([bridge]);
     e.payment.setPrincipal(deployer);
     ok(await e.payment.set_peers({ marketplace: [], bridge: [bridge] }));
-    expect(errName(await e.marketplace.complete_job(job.id, RESULT))).toBe('Unauthorized');
+    expect(errName(await e.marketplace.complete_job(job.id, RESULT, []))).toBe('Unauthorized');
     e.marketplace.setPrincipal(bridge);
-    expect(errName(await e.marketplace.complete_job(job.id, new Uint8Array(31)))).toBe('InvalidInput');
+    expect(errName(await e.marketplace.complete_job(job.id, new Uint8Array(31), []))).toBe('InvalidInput');
     expect(ok(await e.marketplace.get_job(job.id)).state).toEqual({ matched: null });
-    expect(ok(await e.marketplace.complete_job(job.id, RESULT)).state).toEqual({ settled: null });
+    expect(ok(await e.marketplace.complete_job(job.id, RESULT, [])).state).toEqual({ settled: null });
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 });

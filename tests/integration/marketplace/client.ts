@@ -59,7 +59,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
     list_jobs: IDL.Func([Page], [JobResult(JobPage)], ['query']),
     cancel_job: IDL.Func([JobId], [JobResult(Job)], []),
-    complete_job: IDL.Func([JobId, IDL.Vec(IDL.Nat8)], [JobResult(Job)], []),
+    complete_job: IDL.Func([JobId, IDL.Vec(IDL.Nat8), IDL.Vec(IDL.Principal)], [JobResult(Job)], []),
     fail_job: IDL.Func([JobId, IDL.Text], [JobResult(Job)], []),
     model_rates: IDL.Func([IDL.Nat64], [ModelRates], ['query']),
     reserve: IDL.Func([ReservationRequest], [ReservationResult(Reservation)], []),
@@ -90,7 +90,7 @@ export type MarketplaceService = {
   get_job(id: bigint): Promise<JobResultT<JobT>>;
   list_jobs(page: PageT): Promise<JobResultT<JobPageT>>;
   cancel_job(id: bigint): Promise<JobResultT<JobT>>;
-  complete_job(id: bigint, resultHash: Uint8Array): Promise<JobResultT<JobT>>;
+  complete_job(id: bigint, resultHash: Uint8Array, paidNodes: Principal[]): Promise<JobResultT<JobT>>;
   fail_job(id: bigint, reason: string): Promise<JobResultT<JobT>>;
   model_rates(model: bigint): Promise<ModelRatesT>;
   reserve(request: ReservationRequestT): Promise<ReservationResultT<ReservationT>>;

@@ -12,6 +12,7 @@ const request: DispatchRequest = {
   model_sha256: new Uint8Array(32).fill(0xab),
   input: 'Why is the sky blue?',
   max_tokens: 16,
+  redundancy: 1,
   nodes: [],
 };
 const tokens = [5, 6, 7];

@@ -22,6 +22,7 @@ const job: Job = {
   creator: user(2),
   royalty_bps: 250,
   result_hash: [new Uint8Array(32).fill(5)],
+  paid_nodes: [user(5)],
   failure: ['the worker crashed — “quotes” and ünïcode'],
   created_at: 1n,
   updated_at: 2n,

@@ -1,0 +1,148 @@
+// Redundant execution with a lying worker: the economy canisters, the bridge and verification on the local network,
+// three workers running the tiny llama, one of which alters its tokens (and hashes them consistently, so only a
+// comparison can catch it). With redundancy 3 the majority's output is delivered, the liar is slashed and loses
+// reputation, and only the honest providers are paid; with redundancy 2 and one liar there is no majority, and
+// the job is refunded.
+import type { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Job } from '../../../canisters/marketplace/job_types';
+import { LocalNetwork } from '../../../src/localnet/index.js';
+import { TextGenerator } from '../../../src/worker/runtime/text_generation';
+import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
+import { randomUser } from '../localnet/probe';
+import {
+  FEE,
+  NAMES,
+  PROMPT,
+  STAKE,
+  account,
+  approve,
+  balance,
+  deployEconomy,
+  jobRequest,
+  mint,
+  ok,
+  onboardProvider,
+  publishModel,
+  type Economy,
+} from './suite';
+
+type Worker = { node: Principal; provider: Principal; server: Server; liar: boolean };
+
+describe('redundant jobs checked by verification', () => {
+  let network: LocalNetwork;
+  let e: Economy;
+  const deployer = randomUser();
+  const dir = mkdtempSync(join(tmpdir(), 'verify-'));
+  const gguf = tinyLlamaGguf(42);
+  const sha = createHash('sha256').update(gguf).digest();
+  let generator: TextGenerator;
+  let model: bigint;
+  const workers: Worker[] = [];
+
+  // A worker that runs the model and then changes every token, hashing its altered output consistently.
+  function lying(real: TextGenerator): TextGenerator {
+    return {
+      runtime: real.runtime,
+      generate: async (...args: Parameters<TextGenerator['generate']>) => {
+        const generation = await real.generate(...args);
+        return { ...generation, tokens: generation.tokens.map((t) => (t + 1) % 300) };
+      },
+    } as TextGenerator;
+  }
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'tiny.gguf'), gguf);
+    generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 512 });
+    network = await LocalNetwork.create();
+    e = await deployEconomy(network, deployer, [...NAMES, 'bridge', 'verification']);
+    model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
+    // The liar is the cheapest, so it is always among the chosen.
+    for (const [price, liar] of [
+      [900_000n, true],
+      [1_000_000n, false],
+      [1_100_000n, false],
+    ] as const) {
+      const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
+      const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator: liar ? lying(generator) : generator } });
+      const server = createWorkerServer(runner);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      e.bridge!.setPrincipal(node);
+      ok(await e.bridge!.register_endpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      workers.push({ node, provider, server, liar });
+    }
+  });
+  afterAll(async () => {
+    for (const w of workers) w.server.close();
+    await network?.stop();
+    await generator?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(redundancy: number): Promise<{ job: Job; done: Job; consumer: Principal }> {
+    const consumer = randomUser();
+    await mint(e, consumer, 50_000_000n);
+    const request = jobRequest(model, { redundancy, max_tokens: 32 });
+    e.marketplace.setPrincipal(consumer);
+    const quote = ok(await e.marketplace.quote(request));
+    await approve(e, consumer, e.ids.payment, quote.total + FEE);
+    e.marketplace.setPrincipal(consumer);
+    const job = ok(await e.marketplace.submit_job(request));
+    for (let i = 0; i < 50; i++) {
+      await network.tick();
+      const done = ok(await e.marketplace.get_job(job.id));
+      if ('settled' in done.state || 'refunded' in done.state) return { job, done, consumer };
+    }
+    throw new Error(`job ${job.id} did not finish`);
+  }
+
+  it('delivers the majority’s tokens, slashes and demotes the liar, and pays only the honest providers', async () => {
+    const liar = workers.find((w) => w.liar)!;
+    const honest = workers.filter((w) => !w.liar);
+    const owedBefore = await Promise.all(workers.map((w) => e.payment.owed_of(account(w.provider))));
+    const reputationBefore = (await e.identity.get_reputation(liar.provider)).bps;
+
+    const { job, done, consumer } = await run(3);
+    expect(done.state).toEqual({ settled: null });
+    e.bridge!.setPrincipal(consumer);
+    const output = ok(await e.bridge!.get_output(job.id));
+    expect(Array.from(output.tokens)).toEqual((await generator.generate(PROMPT, 32)).tokens);
+
+    const [verdict] = await e.verification!.verdict_of(job.id);
+    expect(verdict?.dissenting.map((p) => p.toText())).toEqual([liar.node.toText()]);
+    expect(verdict?.agreeing.map((p) => p.toText()).sort()).toEqual(honest.map((w) => w.node.toText()).sort());
+    expect(verdict?.penalties).toEqual([
+      { provider: liar.provider, node: liar.node, slashed: STAKE / 10n, outcome: 'slashed; reputation lowered' },
+    ]);
+    expect((await e.identity.get_stake(liar.provider)).bonded).toBe(STAKE - STAKE / 10n);
+    expect((await e.identity.get_reputation(liar.provider)).bps).toBe(reputationBefore - 1_000);
+
+    // The escrow holds three quotes; after the sweep fee, 80% is shared by the two that agreed.
+    const each = ((job.price - FEE) * 8_000n) / 10_000n / 2n;
+    const owedAfter = await Promise.all(workers.map((w) => e.payment.owed_of(account(w.provider))));
+    workers.forEach((w, i) => expect(owedAfter[i] - owedBefore[i], w.liar ? 'liar' : 'honest').toBe(w.liar ? 0n : each));
+  });
+
+  it('refunds a job whose two answers disagree: no majority, flagged for audit', async () => {
+    const { job, done, consumer } = await run(2);
+    expect(done.state).toEqual({ refunded: null });
+    expect(done.failure[0]).toMatch(/no majority/);
+    expect((await e.verification!.verdict_of(job.id))[0]?.output_sha256).toEqual([]);
+    // Minted, less the approve fee, the escrow's fee and the refund's fee: nothing else is kept.
+    expect(await balance(e, consumer)).toBe(50_000_000n - 3n * FEE);
+  });
+
+  it('takes answers only from the bridge', async () => {
+    e.verification!.setPrincipal(randomUser());
+    const refused = await e.verification!.verify({ job_id: 1n, embedding: false, answers: [] });
+    expect('Err' in refused && 'Unauthorized' in refused.Err).toBe(true);
+  });
+});
