@@ -1,0 +1,238 @@
+// The command line's commands, one function each; main.ts parses the arguments and picks one.
+import { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+
+import type { Job, JobRequest } from '../../canisters/marketplace/job_types';
+import { settle, withRoyalty } from '../../canisters/payment/split';
+import type { Task } from '../../canisters/shared/models';
+import { formatAmount, parseAmount } from './amounts';
+import type { Connection } from './connect';
+
+type Reply<T> = { Ok: T } | { Err: unknown };
+const show = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+/** The Ok value, or an error saying what the canister refused and why. */
+export function ok<T>(what: string, reply: Reply<T>): T {
+  if ('Ok' in reply) return reply.Ok;
+  throw new Error(`${what} refused: ${show(reply.Err)}`);
+}
+
+const own = (owner: Principal) => ({ owner, subaccount: [] as [] });
+
+async function token(c: Connection): Promise<{ decimals: number; symbol: string; fee: bigint }> {
+  const [decimals, symbol, fee] = await Promise.all([c.ledger.icrc1_decimals(), c.ledger.icrc1_symbol(), c.ledger.icrc1_fee()]);
+  return { decimals, symbol, fee };
+}
+
+const transferArgs = (to: Principal, amount: bigint) => ({
+  from_subaccount: [] as [],
+  to: own(to),
+  amount,
+  fee: [] as [],
+  memo: [] as [],
+  created_at_time: [] as [],
+});
+const approveArgs = (spender: Principal, amount: bigint) => ({
+  from_subaccount: [] as [],
+  spender: own(spender),
+  amount,
+  expected_allowance: [] as [],
+  expires_at: [] as [],
+  fee: [] as [],
+  memo: [] as [],
+  created_at_time: [] as [],
+});
+
+function principalOrCanister(c: Connection, text: string): Principal {
+  try {
+    return Principal.fromText(text);
+  } catch {
+    return c.canister(text);
+  }
+}
+
+export async function balance(c: Connection, who?: string): Promise<void> {
+  const t = await token(c);
+  const owner = who === undefined ? c.me : principalOrCanister(c, who);
+  console.log(`${formatAmount(await c.ledger.icrc1_balance_of(own(owner)), t.decimals)} ${t.symbol}`);
+}
+
+export async function transfer(c: Connection, to: string, amount: string): Promise<void> {
+  const t = await token(c);
+  const block = ok('transfer', await c.ledger.icrc1_transfer(transferArgs(principalOrCanister(c, to), parseAmount(amount, t.decimals))));
+  console.log(`sent ${amount} ${t.symbol} (block ${block}, fee ${formatAmount(t.fee, t.decimals)})`);
+}
+
+export async function approve(c: Connection, spender: string, amount: string): Promise<void> {
+  const t = await token(c);
+  ok('approve', await c.ledger.icrc2_approve(approveArgs(principalOrCanister(c, spender), parseAmount(amount, t.decimals))));
+  console.log(`approved ${spender} to spend ${amount} ${t.symbol}`);
+}
+
+export async function registerProvider(c: Connection, name: string, region: string, contact: string): Promise<void> {
+  ok('register', await c.identity.register({ roles: [{ provider: null }], profile: [{ name, region, contact }] }));
+  console.log(`registered ${c.me.toText()} as provider ${name} (${region}); a certifier must certify you before you are matched`);
+}
+
+export async function claimNode(c: Connection, code: string): Promise<void> {
+  const node = ok('claim', await c.identity.claim_node(code));
+  console.log(`claimed node ${node.id.toText()}`);
+}
+
+export async function stake(c: Connection, amount: string): Promise<void> {
+  const t = await token(c);
+  const units = parseAmount(amount, t.decimals);
+  // The stake moves by transfer_from, which pays one fee out of the allowance.
+  ok('approve', await c.ledger.icrc2_approve(approveArgs(c.canister('identity'), units + t.fee)));
+  const staked = ok('stake', await c.identity.stake(units));
+  console.log(`bonded ${formatAmount(staked.bonded, t.decimals)} ${t.symbol}`);
+}
+
+export async function publishOffer(
+  c: Connection,
+  model: string,
+  price: string,
+  options: { capacity: number; region: string },
+): Promise<void> {
+  const t = await token(c);
+  const nodes = (await c.identity.nodes_of(c.me)).filter((n) => 'claimed' in n.status);
+  if (nodes.length === 0) throw new Error('you have no claimed node: start a worker and claim it with provider claim <code>');
+  const { hardware } = nodes[0];
+  const offer = ok(
+    'create_offer',
+    await c.marketplace.create_offer({
+      nodes: nodes.map((n) => n.id),
+      models: [BigInt(model)],
+      hardware: {
+        gpu_model: hardware.gpu_model[0] ?? 'cpu',
+        vram_gib: Math.floor(hardware.vram_mib / 1024),
+        compute_capability_x10: 0,
+        cpu_cores: hardware.cpu_cores,
+        ram_gib: Math.floor(hardware.ram_mib / 1024),
+      },
+      region: options.region,
+      price: { unit: { per_request: null }, amount: parseAmount(price, t.decimals) },
+      reservation_price_per_slot_hour: 0n,
+      capacity: options.capacity,
+      sla: { p95_latency_ms: 5_000, uptime_bps: 9_500 },
+    }),
+  );
+  const standing = ok('refresh_standing', await c.marketplace.refresh_standing(c.me));
+  console.log(`offer ${offer.id} for model ${model} at ${price} ${t.symbol} per request, ${options.capacity} at a time`);
+  if (!standing.certified) console.log('note: you are not certified yet, so the offer is not matched');
+}
+
+export async function publishModel(
+  c: Connection,
+  path: string,
+  options: { name: string; version: string; task: string; royalty: number; license: string },
+): Promise<void> {
+  const bytes = readFileSync(path);
+  const task = { [options.task]: null } as Task;
+  const model = ok(
+    'publish',
+    await c.registry.publish({
+      name: options.name,
+      version: options.version,
+      task,
+      format: path.endsWith('.onnx') ? { onnx: null } : { gguf: null },
+      sha256: createHash('sha256').update(bytes).digest(),
+      size_bytes: BigInt(statSync(path).size),
+      license: options.license,
+      royalty_bps: options.royalty,
+      access: { public: null },
+    }),
+  );
+  console.log(`model ${model.id}: ${model.name} ${model.version}, sha256 ${Buffer.from(model.sha256).toString('hex')}`);
+}
+
+export function jobRequest(
+  model: string,
+  prompt: string,
+  options: { maxTokens: number; redundancy: number; priority: boolean; maxPrice: bigint },
+): JobRequest {
+  const input = Buffer.from(prompt, 'utf8');
+  return {
+    model: BigInt(model),
+    input_hash: createHash('sha256').update(input).digest(),
+    input_bytes: BigInt(input.length),
+    max_tokens: options.maxTokens,
+    max_price: options.maxPrice,
+    redundancy: options.redundancy,
+    lane: options.priority ? { priority: null } : { standard: null },
+    region: [],
+    hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
+    reservation: [],
+    input: [prompt],
+  };
+}
+
+export async function submitJob(c: Connection, request: JobRequest): Promise<void> {
+  const t = await token(c);
+  const quote = ok('quote', await c.marketplace.quote(request));
+  ok('approve', await c.ledger.icrc2_approve(approveArgs(c.canister('payment'), quote.total + t.fee)));
+  const job = ok('submit_job', await c.marketplace.submit_job(request));
+  console.log(`job ${job.id}: ${Object.keys(job.state)[0]}, ${formatAmount(job.price, t.decimals)} ${t.symbol} in escrow`);
+}
+
+const FINAL = ['settled', 'refunded', 'rejected'];
+
+/** Polls until the job is final, showing each state it passes through. */
+export async function waitJob(c: Connection, id: string, timeoutSeconds: number): Promise<void> {
+  const started = Date.now();
+  let last = '';
+  for (;;) {
+    const job = ok('get_job', await c.marketplace.get_job(BigInt(id)));
+    const state = Object.keys(job.state)[0];
+    if (state !== last) {
+      if (last !== '') process.stdout.write('\n');
+      process.stdout.write(`job ${id}: ${state}`);
+      last = state;
+    } else process.stdout.write('.');
+    if (FINAL.includes(state)) break;
+    if (Date.now() - started > timeoutSeconds * 1000) throw new Error(`\njob ${id} is still ${state} after ${timeoutSeconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  process.stdout.write('\n');
+  await showJob(c, id);
+}
+
+export async function showJob(c: Connection, id: string): Promise<void> {
+  const t = await token(c);
+  const job: Job = ok('get_job', await c.marketplace.get_job(BigInt(id)));
+  const amount = (units: bigint) => `${formatAmount(units, t.decimals)} ${t.symbol}`;
+  console.log(`state: ${Object.keys(job.state)[0]}${job.failure[0] ? ` (${job.failure[0]})` : ''}`);
+  console.log(`price: ${amount(job.price)}, ${job.request.redundancy} replica(s), lane ${Object.keys(job.request.lane)[0]}`);
+  for (const [i, offer] of job.offers.entries()) {
+    const found = await c.marketplace.get_offer(offer);
+    const provider = 'Ok' in found ? found.Ok.provider.toText() : '?';
+    console.log(`${i < job.request.redundancy ? 'provider' : 'spare   '}: ${provider} (offer ${offer}, quote ${amount(job.quotes[i])})`);
+  }
+  if ('settled' in job.state) {
+    const { config } = await c.payment.get_config();
+    const paid = job.paid_nodes.length > 0 ? job.paid_nodes.length : job.request.redundancy;
+    const payees = {
+      providers: Array.from({ length: paid }, (_, i) => own(Principal.fromUint8Array(new Uint8Array([i])))),
+      creator: own(job.creator),
+      treasury: config.treasury,
+    };
+    const split = settle(job.price, t.fee, withRoyalty(config.split, job.royalty_bps), payees);
+    if ('Ok' in split) {
+      const by = (role: string) =>
+        split.Ok.credits.filter((credit) => role in credit.role).reduce((sum, credit) => sum + credit.amount, 0n);
+      console.log(
+        `split: providers ${amount(by('provider'))}, model creator ${amount(by('creator'))}, treasury ${amount(by('treasury'))}, ledger fee ${amount(split.Ok.fee)}`,
+      );
+    }
+    const output = await c.bridge.get_output(BigInt(id));
+    if ('Ok' in output) {
+      console.log(
+        `output: ${output.Ok.text[0] !== undefined ? JSON.stringify(output.Ok.text[0]) : `${output.Ok.vector.length}-dimensional vector`}`,
+      );
+      console.log(
+        `tokens: ${output.Ok.tokens.length}, sha256 ${Buffer.from(output.Ok.output_sha256).toString('hex')}, ${output.Ok.runtime}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// What every command needs: an agent for the network with the identity in use, and the canisters' actors, their
+// ids read from canister_ids.json as dfx (and npm start) write it.
+import { Actor, HttpAgent, type SignIdentity } from '@dfinity/agent';
+import type { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { existsSync, readFileSync } from 'node:fs';
+
+import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
+import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
+import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
+import { idlFactory as marketplaceIdl, type MarketplaceService } from '../sdk/marketplace';
+import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
+import { idlFactory as paymentIdl, type PaymentService } from '../sdk/payment';
+
+export type Options = { network: string; ids: string };
+
+export async function connect(identity: SignIdentity, options: Options) {
+  if (!existsSync(options.ids)) throw new Error(`no ${options.ids}: start the network with npm start, or pass --ids <canister_ids.json>`);
+  const ids = JSON.parse(readFileSync(options.ids, 'utf8')) as Record<string, { local?: string; ic?: string }>;
+  const canister = (name: string): Principal => {
+    const id = ids[name]?.local ?? ids[name]?.ic;
+    if (id === undefined) throw new Error(`${options.ids} names no ${name} canister`);
+    return Principal.fromText(id);
+  };
+  const agent = await HttpAgent.create({
+    host: options.network,
+    shouldFetchRootKey: !options.network.startsWith('https://icp'),
+    identity,
+  }).catch((error: Error) => {
+    throw new Error(`cannot reach ${options.network} (${error.message.split('\n')[0]}): is npm start running?`);
+  });
+  const actor = <T>(idl: IDL.InterfaceFactory, name: string) => Actor.createActor<T>(idl, { agent, canisterId: canister(name) });
+  return {
+    me: identity.getPrincipal(),
+    canister,
+    ledger: actor<LedgerService>(ledgerIdl, 'ledger'),
+    identity: actor<IdentityService>(identityIdl, 'identity'),
+    registry: actor<RegistryService>(registryIdl, 'model_registry'),
+    marketplace: actor<MarketplaceService>(marketplaceIdl, 'marketplace'),
+    payment: actor<PaymentService>(paymentIdl, 'payment'),
+    bridge: actor<BridgeService>(bridgeIdl, 'bridge'),
+  };
+}
+
+export type Connection = Awaited<ReturnType<typeof connect>>;

@@ -1,0 +1,125 @@
+// The command line for the whole flow, against the local network (npm start) or any network URL.
+//   npm run cli -- <group> <command> [arguments] [--network <url>] [--identity <name>] [--ids <canister_ids.json>]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { parseAmount } from './amounts';
+import * as commands from './commands';
+import { connect } from './connect';
+import { createIdentity, currentName, importIdentity, listIdentities, loadIdentity, useIdentity } from './identities';
+
+const USAGE = `usage: npm run cli -- <group> <command> [arguments] [options]
+
+identity new <name>                   create a key (the first one becomes the one in use)
+identity import <name> <file.pem>     import a dfx PEM (secp256k1 or Ed25519)
+identity use <name> | list | whoami
+ledger balance [principal|canister]   the token balance (yours by default)
+ledger transfer <to> <amount>         amounts in tokens, like 1.5
+ledger approve <spender> <amount>
+provider register <name> <region> [--contact <text>]
+provider claim <code>                 claim the node a worker printed this code for
+provider stake <amount>               approve and bond stake in the identity canister
+provider offer <model-id> <price>     offer your claimed nodes for a model, price per request [--capacity 4] [--region local]
+model publish <file> --name <n> --version <v> [--task text_generation|embedding] [--royalty-bps 500] [--license <l>]
+job submit <model-id> <prompt>        quote, approve payment, submit [--max-tokens 64] [--redundancy 1] [--priority] [--max-price 10]
+job wait <id>                         follow a job until it is final, then show it [--timeout 120]
+job show <id>                         state, chosen providers, cost split and output
+
+options: --network http://127.0.0.1:4943  --identity <name>  --ids .dfx/local/canister_ids.json`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    network: { type: 'string', default: 'http://127.0.0.1:4943' },
+    identity: { type: 'string' },
+    ids: { type: 'string', default: '.dfx/local/canister_ids.json' },
+    contact: { type: 'string', default: '' },
+    capacity: { type: 'string', default: '4' },
+    region: { type: 'string', default: 'local' },
+    name: { type: 'string' },
+    version: { type: 'string' },
+    task: { type: 'string', default: 'text_generation' },
+    'royalty-bps': { type: 'string', default: '500' },
+    license: { type: 'string', default: 'unknown' },
+    'max-tokens': { type: 'string', default: '64' },
+    redundancy: { type: 'string', default: '1' },
+    priority: { type: 'boolean', default: false },
+    'max-price': { type: 'string', default: '10' },
+    timeout: { type: 'string', default: '120' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const [group, command, ...rest] = positionals;
+
+function need(count: number): string[] {
+  if (rest.length < count) throw new Error(`${group} ${command} needs ${count} argument(s)\n\n${USAGE}`);
+  return rest;
+}
+
+async function run(): Promise<void> {
+  if (values.help || group === undefined) return console.log(USAGE);
+  if (group === 'identity') {
+    if (command === 'new') return console.log(`created ${need(1)[0]}: ${createIdentity(rest[0]).getPrincipal().toText()}`);
+    if (command === 'import')
+      return console.log(`imported ${need(2)[0]}: ${importIdentity(rest[0], readFileSync(rest[1], 'utf8')).getPrincipal().toText()}`);
+    if (command === 'use') {
+      useIdentity(need(1)[0]);
+      return console.log(`using ${rest[0]}`);
+    }
+    if (command === 'list')
+      return console.log(
+        listIdentities()
+          .map((n) => `${n === currentName() ? '*' : ' '} ${n}`)
+          .join('\n'),
+      );
+    if (command === 'whoami') return console.log(loadIdentity(values.identity).getPrincipal().toText());
+  }
+  const c = await connect(loadIdentity(values.identity), { network: values.network, ids: values.ids });
+  const key = `${group} ${command}`;
+  switch (key) {
+    case 'ledger balance':
+      return commands.balance(c, rest[0]);
+    case 'ledger transfer':
+      return commands.transfer(c, need(2)[0], rest[1]);
+    case 'ledger approve':
+      return commands.approve(c, need(2)[0], rest[1]);
+    case 'provider register':
+      return commands.registerProvider(c, need(2)[0], rest[1], values.contact);
+    case 'provider claim':
+      return commands.claimNode(c, need(1)[0]);
+    case 'provider stake':
+      return commands.stake(c, need(1)[0]);
+    case 'provider offer':
+      return commands.publishOffer(c, need(2)[0], rest[1], { capacity: Number(values.capacity), region: values.region });
+    case 'model publish':
+      if (!values.name || !values.version) throw new Error('model publish needs --name and --version');
+      return commands.publishModel(c, need(1)[0], {
+        name: values.name,
+        version: values.version,
+        task: values.task,
+        royalty: Number(values['royalty-bps']),
+        license: values.license,
+      });
+    case 'job submit': {
+      const decimals = await c.ledger.icrc1_decimals();
+      const request = commands.jobRequest(need(2)[0], rest[1], {
+        maxTokens: Number(values['max-tokens']),
+        redundancy: Number(values.redundancy),
+        priority: values.priority,
+        maxPrice: parseAmount(values['max-price'], decimals),
+      });
+      return commands.submitJob(c, request);
+    }
+    case 'job wait':
+      return commands.waitJob(c, need(1)[0], Number(values.timeout));
+    case 'job show':
+      return commands.showJob(c, need(1)[0]);
+  }
+  throw new Error(`unknown command: ${key}\n\n${USAGE}`);
+}
+
+run().catch((error: Error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+// The command line as people use it: separate processes talking to the local network over the IC's HTTP interface,
+// for the whole flow. A creator publishes a model file, a provider registers, stakes, claims a worker's node and
+// publishes an offer, a consumer submits a job, follows it to settlement and reads its output and cost split.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Principal } from '@dfinity/principal';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TextGenerator } from '../../../src/worker/runtime/text_generation';
+import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
+import { NAMES, deployEconomy, mint, ok, type Economy } from '../economy/deploy';
+import { serve, type Served } from '../gateway/fixture';
+import { randomUser } from '../localnet/probe';
+
+describe('the command line', () => {
+  let served: Served;
+  let e: Economy;
+  let generator: TextGenerator;
+  let server: Server;
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  const deployer = randomUser();
+  const gguf = tinyLlamaGguf(42);
+
+  function cli(...args: string[]): Promise<{ code: number; out: string }> {
+    return new Promise((resolve) => {
+      const options = { env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') }, timeout: 120_000 };
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', ...args, '--network', served.url, '--ids', join(dir, 'ids.json')],
+        options,
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      );
+    });
+  }
+  async function must(...args: string[]): Promise<string> {
+    const { code, out } = await cli(...args);
+    if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${out}`);
+    return out;
+  }
+
+  beforeAll(async () => {
+    served = await serve();
+    e = await deployEconomy(served.network, deployer, [...NAMES, 'bridge', 'verification']);
+    writeFileSync(
+      join(dir, 'ids.json'),
+      JSON.stringify(Object.fromEntries(Object.entries(e.ids).map(([name, id]) => [name, { local: id.toText() }]))),
+    );
+    writeFileSync(join(dir, 'tiny.gguf'), gguf);
+    generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 256 });
+  }, 60_000);
+  afterAll(async () => {
+    server?.close();
+    await served?.close();
+    await generator?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a model, a provider and a consumer through a job to its output and cost split', async () => {
+    const principals: Record<string, Principal> = {};
+    for (const name of ['creator', 'provider', 'consumer']) {
+      expect(await must('identity', 'new', name)).toMatch(new RegExp(`created ${name}: `));
+      principals[name] = Principal.fromText((await must('identity', 'whoami', '--identity', name)).trim().split('\n').pop()!);
+    }
+    expect(await must('identity', 'list')).toMatch(/\* creator\n {2}provider\n {2}consumer|\* creator/);
+    for (const who of ['provider', 'consumer']) await mint(e, principals[who], 500_000_000n);
+    expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^5 LIT$/m);
+
+    const published = await must(
+      'model',
+      'publish',
+      join(dir, 'tiny.gguf'),
+      '--name',
+      'tiny-llama',
+      '--version',
+      '1',
+      '--identity',
+      'creator',
+    );
+    const model = published.match(/model (\d+):/)![1];
+    expect(published).toContain(createHash('sha256').update(gguf).digest('hex'));
+
+    await must('provider', 'register', 'acme', 'eu-west', '--identity', 'provider');
+    e.identity.setPrincipal(deployer);
+    ok(await e.identity.set_certification(principals.provider, { certified: null }, 'checked'));
+    expect(await must('provider', 'stake', '1', '--identity', 'provider')).toMatch(/bonded 1 LIT/);
+
+    // A worker (in this process) registers as a node; the provider claims it with the code it got.
+    const node = randomUser();
+    e.identity.setPrincipal(node);
+    const ticket = ok(
+      await e.identity.register_node({ gpu_model: [], vram_mib: 0, cpu_cores: 2, ram_mib: 4_096, description: 'test worker' }),
+    );
+    expect(await must('provider', 'claim', ticket.code, '--identity', 'provider')).toContain(`claimed node ${node.toText()}`);
+    server = createWorkerServer(new JobRunner({ text: { sha256: createHash('sha256').update(gguf).digest('hex'), generator } }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    e.bridge!.setPrincipal(node);
+    ok(await e.bridge!.register_endpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    expect(await must('provider', 'offer', model, '0.01', '--capacity', '2', '--identity', 'provider')).toMatch(/offer \d+ for model/);
+
+    const submitted = await must('job', 'submit', model, 'Why is the sky blue?', '--max-tokens', '16', '--identity', 'consumer');
+    const [, id] = submitted.match(/job (\d+): (?:matched|dispatched), 0.01 LIT in escrow/)!;
+    const shown = await must('job', 'wait', id, '--identity', 'consumer');
+    expect(shown).toMatch(/job \d+: settled/);
+    expect(shown).toContain(`provider: ${principals.provider.toText()}`);
+    // 0.01 LIT less the 0.0001 fee, split 80 / 5 / 15.
+    expect(shown).toContain('split: providers 0.00792 LIT, model creator 0.000495 LIT, treasury 0.001485 LIT, ledger fee 0.0001 LIT');
+    const direct = await generator.generate('Why is the sky blue?', 16);
+    expect(shown).toContain(`output: ${JSON.stringify(direct.text)}`);
+    // 5 LIT less 0.01 escrowed and two fees (the approve, the transfer_from).
+    expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9898 LIT$/m);
+  }, 240_000);
+
+  it('explains what went wrong instead of crashing', async () => {
+    const { code, out } = await cli('job', 'show', '999', '--identity', 'consumer');
+    expect(code).toBe(1);
+    expect(out).toMatch(/error: get_job refused: \{"NotFound":null\}/);
+    expect((await cli('ledger', 'transfer', 'aaaaa-aa', '1.123456789', '--identity', 'consumer')).out).toMatch(/more than 8 decimals/);
+    expect((await cli('nonsense', 'command', '--identity', 'consumer')).out).toMatch(/unknown command/);
+    expect((await cli('identity', 'new', 'bad name!')).out).toMatch(/identity names/);
+  }, 60_000);
+});
