@@ -9,6 +9,15 @@ export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: 
 const kindName = (kind: JobKind): string => Object.keys(kind)[0];
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
+/**
+ * Jobs that may outlast an outcall (about 30 s on mainnet; 384 tokens at 20 tokens/s on a slow node) are long: the
+ * worker acknowledges them at once and posts the result later with a signed update call (submit_result). Only a
+ * single replica runs that way; redundant jobs are compared as their answers arrive in the outcalls.
+ */
+export const LONG_JOB_TOKENS = 384;
+export const isLongJob = (request: DispatchRequest): boolean =>
+  'text_generation' in request.kind && request.redundancy === 1 && request.max_tokens >= LONG_JOB_TOKENS;
+
 /** The JSON body POSTed to the worker's /jobs. */
 export function jobBody(request: DispatchRequest): string {
   return JSON.stringify({
@@ -17,11 +26,26 @@ export function jobBody(request: DispatchRequest): string {
     model_sha256: hex(request.model_sha256),
     input: request.input,
     max_tokens: request.max_tokens,
+    ...(isLongJob(request) ? { mode: 'async' } : {}),
   });
+}
+
+/** Whether the worker acknowledged a long job: `{ job_id, status: 'accepted' }` for this job. */
+export function parseAcceptance(request: DispatchRequest, status: bigint, body: Uint8Array): { Ok: null } | { Err: string } {
+  const text = new TextDecoder().decode(body);
+  if (status !== 200n) return { Err: `the worker answered ${status}: ${text.slice(0, 200)}` };
+  try {
+    const answer = JSON.parse(text) as { job_id?: unknown; status?: unknown };
+    if (answer.job_id === request.job_id.toString() && answer.status === 'accepted') return { Ok: null };
+  } catch {
+    return { Err: 'the worker answered something that is not JSON' };
+  }
+  return { Err: 'the worker did not accept the job' };
 }
 
 /** The most bytes a worker's answer to this job may take: the tokens or the vector as JSON, the text, and room. */
 export function maxResponseBytes(request: DispatchRequest): bigint {
+  if (isLongJob(request)) return 1_024n;
   const output = 'embedding' in request.kind ? 512 * 24 : request.max_tokens * 8 + request.max_tokens * 64;
   return BigInt(2_048 + output);
 }

@@ -9,10 +9,10 @@ import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
-import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer, type WorkerAnswer } from './answers';
+import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson } from './outcall';
 import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
-import { endpoints, health, outputs, pending, stableSettings } from './storage';
+import { awaiting, endpoints, health, outputs, pending, stableSettings } from './storage';
 import { DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
 
 const MAX_NODES = 10;
@@ -100,11 +100,29 @@ export default class {
     if (request.input.length > MAX_INPUT_BYTES) return { Err: { InvalidInput: `input: at most ${MAX_INPUT_BYTES} characters` } };
     if (request.max_tokens < 1) return { Err: { InvalidInput: 'max_tokens: at least 1' } };
     if (request.redundancy < 1 || request.redundancy > 3) return { Err: { InvalidInput: 'redundancy: 1 to 3' } };
-    if (pending.containsKey(request.job_id) || outputs.containsKey(request.job_id))
+    if (pending.containsKey(request.job_id) || awaiting.containsKey(request.job_id) || outputs.containsKey(request.job_id))
       return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
     pending.insert(request.job_id, request);
     this.schedule(request.job_id);
     return { Ok: null };
+  }
+
+  /**
+   * A worker posts the result of a long job it acknowledged: the same JSON it would have answered in the outcall,
+   * checked the same way. Only the node the job was given to may post it; a second or late post finds nothing.
+   */
+  @update([IDL.Nat64, IDL.Vec(IDL.Nat8)], Result(JobOutput))
+  async submit_result(jobId: bigint, answer: Uint8Array): Promise<Result<JobOutput>> {
+    requireSignedCaller();
+    const waiting = awaiting.get(jobId);
+    if (waiting === undefined) return { Err: { NotFound: null } };
+    if (waiting.node.compareTo(msgCaller()) !== 'eq') return unauthorized('only the worker the job was given to may post its result');
+    const parsed = parseAnswer(waiting.request, 200n, answer);
+    if ('Err' in parsed) return { Err: { InvalidInput: parsed.Err } };
+    awaiting.remove(jobId);
+    const output = this.store(waiting.request, waiting.node, parsed.Ok);
+    await reportCompleted(stableSettings.get().marketplace[0]!, jobId, output.output_sha256, [waiting.node]);
+    return { Ok: output };
   }
 
   /** A job's output: for its consumer, and for the admin and the marketplace. */
@@ -146,6 +164,16 @@ export default class {
         continue;
       }
       const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
+      if (isLongJob(request)) {
+        const accepted = 'Ok' in response ? parseAcceptance(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+        if ('Err' in accepted) {
+          failures.push(`${node.toText()}: ${accepted.Err}`);
+          continue;
+        }
+        pending.remove(jobId);
+        awaiting.insert(jobId, { request, node, accepted_at: time() });
+        return;
+      }
       const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
       if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
       else answers.push({ endpoint, answer: answer.Ok });
@@ -176,11 +204,21 @@ export default class {
       accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
     }
     const [{ endpoint, answer }] = accepted;
+    const output = this.store(request, endpoint.node, answer);
+    await reportCompleted(
+      marketplace[0]!,
+      jobId,
+      output.output_sha256,
+      accepted.map(({ endpoint: e }) => e.node),
+    );
+  }
+
+  private store(request: DispatchRequest, node: Principal, answer: WorkerAnswer): JobOutput {
     const { output_sha256, tokens, text, vector, runtime } = answer;
     const output: JobOutput = {
-      job_id: jobId,
+      job_id: request.job_id,
       consumer: request.consumer,
-      node: endpoint.node,
+      node,
       output_sha256,
       tokens,
       text: text === undefined ? [] : [text],
@@ -188,12 +226,7 @@ export default class {
       runtime,
       completed_at: time(),
     };
-    outputs.insert(jobId, output);
-    await reportCompleted(
-      marketplace[0]!,
-      jobId,
-      output_sha256,
-      accepted.map(({ endpoint: e }) => e.node),
-    );
+    outputs.insert(request.job_id, output);
+    return output;
   }
 }

@@ -3,9 +3,9 @@ import { StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
-import { DispatchRequest, Endpoint, Health, JobOutput, type Settings } from './types';
+import { Awaiting, DispatchRequest, Endpoint, Health, JobOutput, type Settings } from './types';
 
-const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4 } as const;
+const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4, awaiting: 5 } as const;
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
 /** Endpoints by the node's principal (hex). */
@@ -15,3 +15,5 @@ export const pending = new StableBTreeMap<bigint, DispatchRequest>(MEMORY.pendin
 export const outputs = new StableBTreeMap<bigint, JobOutput>(MEMORY.outputs, u64Key, candidValue<JobOutput>(JobOutput));
 /** The last heartbeat of each node with an endpoint, by the node's principal (hex). */
 export const health = new StableBTreeMap<string, Health>(MEMORY.health, asciiText, candidValue<Health>(Health));
+/** Long jobs acknowledged by a worker, until it posts the result. */
+export const awaiting = new StableBTreeMap<bigint, Awaiting>(MEMORY.awaiting, u64Key, candidValue<Awaiting>(Awaiting));

@@ -91,3 +91,7 @@ export const Heartbeat = IDL.Record({ queue: IDL.Nat32, tokens_per_second: IDL.F
 export type Heartbeat = { queue: number; tokens_per_second: number };
 export const Health = IDL.Record({ node: IDL.Principal, at: IDL.Nat64, queue: IDL.Nat32, tokens_per_second: IDL.Float64 });
 export type Health = { node: Principal; at: bigint; queue: number; tokens_per_second: number };
+
+/** A long job a worker acknowledged: only that node may post its result. */
+export const Awaiting = IDL.Record({ request: DispatchRequest, node: IDL.Principal, accepted_at: IDL.Nat64 });
+export type Awaiting = { request: DispatchRequest; node: Principal; accepted_at: bigint };

@@ -25,6 +25,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     dispatch: IDL.Func([DispatchRequest], [Result(IDL.Null)], []),
     get_output: IDL.Func([IDL.Nat64], [Result(JobOutput)], ['query']),
     heartbeat: IDL.Func([Heartbeat], [Result(Health)], []),
+    submit_result: IDL.Func([IDL.Nat64, IDL.Vec(IDL.Nat8)], [Result(JobOutput)], []),
     health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
   });
 
@@ -36,5 +37,6 @@ export type BridgeService = {
   dispatch(request: DispatchRequestT): Promise<ResultT<null>>;
   get_output(jobId: bigint): Promise<ResultT<JobOutputT>>;
   heartbeat(beat: HeartbeatT): Promise<ResultT<HealthT>>;
+  submit_result(jobId: bigint, answer: Uint8Array): Promise<ResultT<JobOutputT>>;
   health_of(node: Principal): Promise<[] | [HealthT]>;
 };

@@ -64,7 +64,17 @@ await verifyModelFile(values.model, entry.Ok.sha256).catch((error: Error) => fai
 const generator = await TextGenerator.load(values.model, { gpu: 'auto', threads: Number(values.threads) });
 console.log(`worker: serving ${entry.Ok.name} ${entry.Ok.version} on ${generator.runtime}`);
 
-const runner = new JobRunner({ text: { sha256: Buffer.from(entry.Ok.sha256).toString('hex'), generator } });
+// Long jobs are acknowledged in the outcall and their results posted here, signed by this node; a post the network
+// does not take is tried again a few times before it is given up (the job then times out and is refunded).
+const postResult = async (jobId: bigint, answer: Uint8Array): Promise<void> => {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const posted = await bridge.submit_result(jobId, answer).catch((error: Error) => ({ Err: { CallFailed: error.message } }));
+    if ('Ok' in posted || !('CallFailed' in posted.Err)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+  }
+  console.error(`worker: could not post the result of job ${jobId}`);
+};
+const runner = new JobRunner({ text: { sha256: Buffer.from(entry.Ok.sha256).toString('hex'), generator } }, postResult);
 const server = createWorkerServer(runner);
 await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const address = server.address() as { port: number };

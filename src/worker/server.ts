@@ -18,6 +18,8 @@ export type JobBody = {
   input: string;
   max_tokens?: number;
   sampling?: Sampling;
+  /** async: answer `{ job_id, status: 'accepted' }` at once and post the result later (a long job). */
+  mode?: 'sync' | 'async';
 };
 
 export type JobAnswer = {
@@ -31,6 +33,9 @@ export type JobAnswer = {
   runtime: string;
   sampling?: Sampling;
 };
+
+/** Posts a long job's answer (the JSON bytes a sync request would get) to the bridge, signed by the worker. */
+export type ResultPoster = (jobId: bigint, answer: Uint8Array) => Promise<void>;
 
 export type WorkerModels = {
   text?: { sha256: string; generator: TextGenerator };
@@ -58,10 +63,36 @@ export class JobRunner {
   private executed = 0;
   private generated = { tokens: 0, seconds: 0 };
 
-  constructor(private readonly models: WorkerModels) {}
+  constructor(
+    private readonly models: WorkerModels,
+    private readonly post?: ResultPoster,
+  ) {}
 
-  /** The answer to `body`, from memory when this job id was asked before with the same request. */
+  /**
+   * The answer to `body`, from memory when this job id was asked before with the same request. A long (async) job
+   * is checked, acknowledged at once (the same bytes for every replica), run once, and its answer posted.
+   */
   run(body: JobBody): Promise<Uint8Array> {
+    if (body.mode !== 'async') return this.answer(body);
+    try {
+      if (this.post === undefined) throw new JobError(501, 'this worker cannot post results: it takes short jobs only');
+      this.checkServes(body);
+      const known = this.answers.get(body.job_id);
+      if (known !== undefined && known.body !== JSON.stringify(body))
+        throw new JobError(409, `job ${body.job_id} was asked before with a different request`);
+      if (known === undefined) {
+        const post = this.post;
+        void this.answer(body)
+          .then((bytes) => post(BigInt(body.job_id), bytes))
+          .catch((error: Error) => console.error(`worker: job ${body.job_id} failed: ${error.message}`));
+      }
+      return Promise.resolve(new TextEncoder().encode(JSON.stringify({ job_id: body.job_id, status: 'accepted' })));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private answer(body: JobBody): Promise<Uint8Array> {
     const key = JSON.stringify(body);
     const known = this.answers.get(body.job_id);
     if (known !== undefined) {
@@ -82,7 +113,15 @@ export class JobRunner {
     return { queue: this.running, executed: this.executed, remembered: this.answers.size, tokens_per_second: Math.round(rate * 10) / 10 };
   }
 
+  /** Throws 404 unless this worker serves the model the job names. */
+  private checkServes(body: JobBody): void {
+    const served = body.kind === 'text_generation' ? this.models.text : this.models.embedding;
+    if (served === undefined || served.sha256 !== body.model_sha256)
+      throw new JobError(404, `this worker does not serve model ${body.model_sha256}`);
+  }
+
   private async execute(body: JobBody): Promise<JobAnswer> {
+    this.checkServes(body);
     this.running++;
     this.executed++;
     try {
@@ -116,6 +155,7 @@ export function checkJobBody(value: unknown): string | undefined {
   if (typeof body.model_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.model_sha256)) return 'model_sha256: 64 lowercase hex digits';
   if (typeof body.input !== 'string') return 'input: a string';
   if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1)) return 'max_tokens: a positive integer';
+  if (body.mode !== undefined && body.mode !== 'sync' && body.mode !== 'async') return 'mode: sync or async';
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -82,6 +82,8 @@ describe('the worker’s HTTP interface', () => {
       [job('3', { model_sha256: 'a'.repeat(64) }), 404, /does not serve model/],
       [job('1', { input: 'a different prompt' }), 409, /different request/],
       [JSON.stringify({ ...job('4'), input: 'x'.repeat(70_000) }), 413, /exceeds/],
+      [job('5', { mode: 'async' }), 501, /short jobs only/],
+      [{ ...job('6'), mode: 'later' }, 400, /mode/],
     ];
     for (const [body, status, message] of cases) {
       const response = await post(body);
