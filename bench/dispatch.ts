@@ -6,14 +6,14 @@
 //   npm run bench:dispatch [-- --jobs 50 --tokens 32]
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { LocalNetwork } from '../src/localnet/index.js';
+import { fmt, percentile, perJob } from './report';
 import { TextGenerator } from '../src/worker/runtime/text_generation';
-import { createWorkerServer, JobRunner } from '../src/worker/server';
+import { JobRunner } from '../src/worker/server';
 import { tinyLlamaGguf } from '../src/worker/test_model/tiny_llama';
 import {
   approve,
@@ -25,13 +25,12 @@ import {
   onboardProvider,
   PROMPT,
   publishModel,
+  serveWorker,
 } from '../tests/integration/economy/deploy';
 import { randomUser } from '../tests/integration/localnet/probe';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '50' }, tokens: { type: 'string', default: '32' } } });
 const [JOBS, TOKENS] = [Number(values.jobs), Number(values.tokens)];
-const fmt = (n: number | bigint, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-dispatch-'));
 const gguf = tinyLlamaGguf(42);
@@ -46,11 +45,7 @@ const e = await deployEconomy(network, deployer, names);
 const model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
 const { node } = await onboardProvider(e, [model], { capacity: 1_000 });
 const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator } });
-const server = createWorkerServer(runner);
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-e.bridge!.setPrincipal(node);
-ok(await e.bridge!.register_endpoint(url));
+const { server, url } = await serveWorker(e, node, runner);
 const consumer = randomUser();
 await mint(e, consumer, 1_000_000_000_000n);
 await approve(e, consumer, e.ids.payment, 1_000_000_000_000n);
@@ -114,15 +109,4 @@ console.log(
   `overhead budget: p50 <= 50 ms, p99 <= 100 ms; end to end / direct at p50: ${fmt(percentile(endToEnd, 50) / percentile(directMs, 50), 1)}x`,
 );
 console.log('Per job, by canister (messages executed, instructions, cycles charged, outcalls):');
-console.table(
-  names.map((name) => {
-    const [b, a] = [before[name], after[name]];
-    return {
-      canister: name,
-      messages: fmt((a.messages - b.messages) / JOBS, 1),
-      instructions: fmt((a.instructions - b.instructions) / BigInt(JOBS)),
-      cycles: fmt((a.cyclesSpent - b.cyclesSpent) / BigInt(JOBS)),
-      outcalls: fmt((a.outcalls - b.outcalls) / JOBS, 1),
-    };
-  }),
-);
+console.table(perJob(names, before, after, JOBS));

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 
 import { LocalNetwork } from '../src/localnet/index.js';
+import { fmt, percentile, perJob } from './report';
 import {
   NAMES,
   WASM,
@@ -30,9 +31,6 @@ for (const wasm of Object.values(WASM)) {
     process.exit(1);
   }
 }
-
-const fmt = (n: bigint | number, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const network = await LocalNetwork.create();
 const deployer = randomUser();
@@ -92,18 +90,8 @@ console.table(
     'p50 / baseline': fmt(percentile(list, 50) / p50Base, 1),
   })),
 );
-console.log('Per job, by canister (messages executed, instructions, cycles charged):');
-console.table(
-  NAMES.map((name) => {
-    const [b, a] = [before[name], after[name]];
-    return {
-      canister: name,
-      messages: fmt((a.messages - b.messages) / JOBS, 1),
-      instructions: fmt((a.instructions - b.instructions) / BigInt(JOBS)),
-      cycles: fmt((a.cyclesSpent - b.cyclesSpent) / BigInt(JOBS)),
-    };
-  }),
-);
+console.log('Per job, by canister (messages executed, instructions, cycles charged, outcalls):');
+console.table(perJob(NAMES, before, after, JOBS));
 const total = NAMES.reduce((sum, name) => sum + (after[name].instructions - before[name].instructions), 0n) / BigInt(JOBS);
 console.log(
   `All canisters: ${fmt(total)} instructions per job, ${fmt(Number(total) / Number(transferInstructions), 1)}x one transfer (${fmt(transferInstructions)}).`,

@@ -5,16 +5,15 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
-import { NAMES, deployEconomy, mint, ok, type Economy } from '../economy/deploy';
+import { NAMES, deployEconomy, mint, ok, serveWorker, type Economy } from '../economy/deploy';
 import { serve, type Served } from '../gateway/fixture';
 import { randomUser } from '../localnet/probe';
 
@@ -97,10 +96,11 @@ describe('the command line', () => {
       await e.identity.register_node({ gpu_model: [], vram_mib: 0, cpu_cores: 2, ram_mib: 4_096, description: 'test worker' }),
     );
     expect(await must('provider', 'claim', ticket.code, '--identity', 'provider')).toContain(`claimed node ${node.toText()}`);
-    server = createWorkerServer(new JobRunner({ text: { sha256: createHash('sha256').update(gguf).digest('hex'), generator } }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    e.bridge!.setPrincipal(node);
-    ok(await e.bridge!.register_endpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    ({ server } = await serveWorker(
+      e,
+      node,
+      new JobRunner({ text: { sha256: createHash('sha256').update(gguf).digest('hex'), generator } }),
+    ));
     expect(await must('provider', 'offer', model, '0.01', '--capacity', '2', '--identity', 'provider')).toMatch(/offer \d+ for model/);
 
     const submitted = await must('job', 'submit', model, 'Why is the sky blue?', '--max-tokens', '16', '--identity', 'consumer');

@@ -4,6 +4,8 @@
 // node and an offer. No vitest here, so benchmarks can import it; suite.ts adds the checks.
 import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { Offer, OfferTerms } from '../../../canisters/marketplace/offer_types';
 import type { JobRequest } from '../../../canisters/marketplace/job_types';
@@ -11,6 +13,7 @@ import type { Account } from '../../../canisters/ledger/types';
 import type { Access, Model } from '../../../canisters/shared/models';
 import { initArg } from '../../../src/deploy/init_args.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
+import { createWorkerServer, type JobRunner } from '../../../src/worker/server';
 import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
 import { idlFactory as verificationIdl, type VerificationService } from '../../../src/sdk/verification';
 import { idlFactory as identityIdl, IDENTITY_WASM, type IdentityService } from '../identity/client';
@@ -183,4 +186,14 @@ export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): 
     input: [PROMPT],
     ...overrides,
   };
+}
+
+/** Serves `runner` on a free loopback port and registers that URL with the bridge as `node`'s endpoint. */
+export async function serveWorker(e: Economy, node: Principal, runner: JobRunner): Promise<{ server: Server; url: string }> {
+  const server = createWorkerServer(runner);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  e.bridge!.setPrincipal(node);
+  ok(await e.bridge!.register_endpoint(url));
+  return { server, url };
 }

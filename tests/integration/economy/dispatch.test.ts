@@ -6,7 +6,6 @@ import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import type { Job } from '../../../canisters/marketplace/job_types';
 import type { Account } from '../../../canisters/ledger/types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
 import {
@@ -33,6 +32,7 @@ import {
   ok,
   onboardProvider,
   publishModel,
+  serveWorker,
   type Economy,
 } from './suite';
 
@@ -53,11 +53,7 @@ describe('jobs dispatched by the bridge to real workers', () => {
 
   async function startWorker(node: Principal, provider: Principal, offer: bigint): Promise<Worker> {
     const runner = new JobRunner({ text: { sha256: modelSha.toString('hex'), generator } });
-    const server = createWorkerServer(runner);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    e.bridge!.setPrincipal(node);
-    ok(await e.bridge!.register_endpoint(url));
+    const { server, url } = await serveWorker(e, node, runner);
     return { node, provider, offer, runner, server, url };
   }
 

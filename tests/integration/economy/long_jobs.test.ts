@@ -5,7 +5,6 @@ import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import { Embedder, EMBEDDING_MODEL } from '../../../src/worker/runtime/embeddings';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
 import {
@@ -31,6 +30,7 @@ import {
   ok,
   onboardProvider,
   publishModel,
+  serveWorker,
   type Economy,
 } from './suite';
 
@@ -78,11 +78,7 @@ describe('long jobs posted back by their worker, and embeddings', () => {
       },
       async (jobId, answer) => void held.set(jobId, answer),
     );
-    const server = createWorkerServer(runner);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    e.bridge!.setPrincipal(node);
-    ok(await e.bridge!.register_endpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    servers.push((await serveWorker(e, node, runner)).server);
   });
   afterAll(async () => {
     for (const server of servers) server.close();

@@ -7,7 +7,6 @@ import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../canisters/marketplace/job_types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { createWorkerServer, JobRunner } from '../../../src/worker/server';
+import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
 import {
@@ -32,6 +31,7 @@ import {
   ok,
   onboardProvider,
   publishModel,
+  serveWorker,
   type Economy,
 } from './suite';
 
@@ -73,10 +73,7 @@ describe('redundant jobs checked by verification', () => {
     ] as const) {
       const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
       const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator: liar ? lying(generator) : generator } });
-      const server = createWorkerServer(runner);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      e.bridge!.setPrincipal(node);
-      ok(await e.bridge!.register_endpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      const { server } = await serveWorker(e, node, runner);
       workers.push({ node, provider, server, liar });
     }
   });
