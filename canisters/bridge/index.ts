@@ -12,8 +12,9 @@ import { versionOf } from '../shared/version';
 import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson } from './outcall';
 import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
-import { awaiting, endpoints, health, outputs, pending, stableSettings } from './storage';
-import { DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
+import { audits, awaiting, endpoints, health, outputs, pending, stableSettings } from './storage';
+import { isAudited } from '../verification/consensus';
+import { Audit, DEFAULT_AUDIT_RATE_BPS, DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
 
 const MAX_NODES = 10;
 const MAX_INPUT_BYTES = 32 * 1024;
@@ -29,6 +30,7 @@ export default class {
       identity: arg?.identity ?? [],
       marketplace: arg?.marketplace ?? [],
       verification: arg?.verification ?? [],
+      audit_rate_bps: arg?.audit_rate_bps[0] ?? DEFAULT_AUDIT_RATE_BPS,
     });
   }
 
@@ -125,6 +127,24 @@ export default class {
     return { Ok: output };
   }
 
+  /** Sets the share of settled jobs audited, in bps. Admin only (governance, once it exists). */
+  @update([IDL.Nat16], Result(Settings))
+  set_audit_rate(bps: number): Result<Settings> {
+    requireSignedCaller();
+    const current = stableSettings.get();
+    if (current.admin.compareTo(msgCaller()) !== 'eq') return unauthorized('only the admin sets the audit rate');
+    if (bps > 10_000) return { Err: { InvalidInput: 'audit_rate_bps: at most 10000' } };
+    const next = { ...current, audit_rate_bps: bps };
+    stableSettings.put(next);
+    return { Ok: next };
+  }
+
+  @query([IDL.Nat64], IDL.Opt(Audit))
+  audit_of(jobId: bigint): [] | [Audit] {
+    const audit = audits.get(jobId);
+    return audit === undefined ? [] : [audit];
+  }
+
   /** A job's output: for its consumer, and for the admin and the marketplace. */
   @query([IDL.Nat64], Result(JobOutput))
   get_output(jobId: bigint): Result<JobOutput> {
@@ -211,6 +231,48 @@ export default class {
       output.output_sha256,
       accepted.map(({ endpoint: e }) => e.node),
     );
+    const draw = crypto.getRandomValues(new Uint16Array(1))[0] % 10_000;
+    if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) await this.audit(request, answers[0]);
+  }
+
+  // Re-runs a settled job on two other nodes of the job (its spares) and has verification compare the three
+  // answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors are
+  // needed for a majority; with fewer the audit is recorded as not done.
+  private async audit(request: DispatchRequest, original: { endpoint: Endpoint; answer: WorkerAnswer }): Promise<void> {
+    const answers = [original];
+    const auditors: Principal[] = [];
+    for (const node of request.nodes) {
+      if (answers.length === 3) break;
+      const endpoint = endpoints.get(node.toHex());
+      if (endpoint === undefined || node.compareTo(original.endpoint.node) === 'eq') continue;
+      const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
+      const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+      if ('Ok' in answer) {
+        answers.push({ endpoint, answer: answer.Ok });
+        auditors.push(node);
+      }
+    }
+    let outcome = `only ${auditors.length} auditor(s) answered: not audited`;
+    const verification = stableSettings.get().verification[0];
+    if (answers.length === 3 && verification !== undefined) {
+      const verdict = await verify(verification, {
+        job_id: request.job_id,
+        embedding: 'embedding' in request.kind,
+        answers: answers.map(({ endpoint, answer }) => ({
+          node: endpoint.node,
+          provider: endpoint.provider,
+          output_sha256: answer.output_sha256,
+          vector: answer.vector,
+        })),
+      });
+      outcome =
+        'Err' in verdict
+          ? `verification: ${verdict.Err}`
+          : verdict.Ok.dissenting.length === 0
+            ? 'all agreed'
+            : `disagreed: ${verdict.Ok.dissenting.map((node) => node.toText()).join(', ')}`;
+    }
+    audits.insert(request.job_id, { job_id: request.job_id, auditors, outcome, at: time() });
   }
 
   private store(request: DispatchRequest, node: Principal, answer: WorkerAnswer): JobOutput {

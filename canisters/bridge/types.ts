@@ -9,15 +9,32 @@ export const InitArg = IDL.Record({
   identity: IDL.Opt(IDL.Principal),
   marketplace: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
+  audit_rate_bps: IDL.Opt(IDL.Nat16),
 });
-export type InitArg = { admin: Opt<Principal>; identity: Opt<Principal>; marketplace: Opt<Principal>; verification: Opt<Principal> };
+export type InitArg = {
+  admin: Opt<Principal>;
+  identity: Opt<Principal>;
+  marketplace: Opt<Principal>;
+  verification: Opt<Principal>;
+  audit_rate_bps: Opt<number>;
+};
 
-export type Settings = { admin: Principal; identity: Opt<Principal>; marketplace: Opt<Principal>; verification: Opt<Principal> };
+/** The share of settled single-replica jobs re-run on two other nodes and compared: 10% by default, as the seeds ask. */
+export const DEFAULT_AUDIT_RATE_BPS = 1_000;
+
+export type Settings = {
+  admin: Principal;
+  identity: Opt<Principal>;
+  marketplace: Opt<Principal>;
+  verification: Opt<Principal>;
+  audit_rate_bps: number;
+};
 export const Settings = IDL.Record({
   admin: IDL.Principal,
   identity: IDL.Opt(IDL.Principal),
   marketplace: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
+  audit_rate_bps: IDL.Nat16,
 });
 
 export const Endpoint = IDL.Record({ node: IDL.Principal, provider: IDL.Principal, url: IDL.Text, registered_at: IDL.Nat64 });
@@ -95,3 +112,7 @@ export type Health = { node: Principal; at: bigint; queue: number; tokens_per_se
 /** A long job a worker acknowledged: only that node may post its result. */
 export const Awaiting = IDL.Record({ request: DispatchRequest, node: IDL.Principal, accepted_at: IDL.Nat64 });
 export type Awaiting = { request: DispatchRequest; node: Principal; accepted_at: bigint };
+
+/** A random audit of a settled job: who re-ran it and what came of it. */
+export const Audit = IDL.Record({ job_id: IDL.Nat64, auditors: IDL.Vec(IDL.Principal), outcome: IDL.Text, at: IDL.Nat64 });
+export type Audit = { job_id: bigint; auditors: Principal[]; outcome: string; at: bigint };

@@ -71,6 +71,7 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         identity: peer('identity'),
         marketplace: peer('marketplace'),
         verification: peer('verification'),
+        audit_rate_bps: [],
       });
     case 'verification':
       return encodeOpt(VerificationInit, { admin: [deployer], identity: peer('identity'), bridge: peer('bridge'), config: [] });

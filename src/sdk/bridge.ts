@@ -3,8 +3,9 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-import { DispatchRequest, Endpoint, Health, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
+import { Audit, DispatchRequest, Endpoint, Health, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
 import type {
+  Audit as AuditT,
   Health as HealthT,
   Heartbeat as HeartbeatT,
   Result as ResultT,
@@ -26,6 +27,8 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     get_output: IDL.Func([IDL.Nat64], [Result(JobOutput)], ['query']),
     heartbeat: IDL.Func([Heartbeat], [Result(Health)], []),
     submit_result: IDL.Func([IDL.Nat64, IDL.Vec(IDL.Nat8)], [Result(JobOutput)], []),
+    set_audit_rate: IDL.Func([IDL.Nat16], [Result(Settings)], []),
+    audit_of: IDL.Func([IDL.Nat64], [IDL.Opt(Audit)], ['query']),
     health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
   });
 
@@ -38,5 +41,7 @@ export type BridgeService = {
   get_output(jobId: bigint): Promise<ResultT<JobOutputT>>;
   heartbeat(beat: HeartbeatT): Promise<ResultT<HealthT>>;
   submit_result(jobId: bigint, answer: Uint8Array): Promise<ResultT<JobOutputT>>;
+  set_audit_rate(bps: number): Promise<ResultT<SettingsT>>;
+  audit_of(jobId: bigint): Promise<[] | [AuditT]>;
   health_of(node: Principal): Promise<[] | [HealthT]>;
 };

@@ -78,6 +78,13 @@ const runner = new JobRunner({ text: { sha256: Buffer.from(entry.Ok.sha256).toSt
 const server = createWorkerServer(runner);
 await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const address = server.address() as { port: number };
+// Ctrl-C or a service manager's stop: finish serving and free the model, from here on.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    void generator.dispose().then(() => process.exit(0));
+  });
+}
 const publicUrl = values['public-url'] ?? `http://127.0.0.1:${address.port}`;
 console.log(`worker: listening on ${publicUrl}`);
 
@@ -105,18 +112,10 @@ while (known === undefined || !('claimed' in known.status)) {
 console.log(`worker: claimed by ${known.provider[0]?.toText()}`);
 const endpoint = await bridge.register_endpoint(publicUrl);
 if (!('Ok' in endpoint)) fail(`the bridge refused the endpoint: ${JSON.stringify(endpoint.Err)}`);
-console.log('worker: ready');
-
 const beat = async () => {
   const { queue, tokens_per_second } = runner.status();
   await bridge.heartbeat({ queue, tokens_per_second }).catch((error: Error) => console.error(`worker: heartbeat failed: ${error.message}`));
 };
 await beat();
 setInterval(beat, HEARTBEAT_MS);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.close();
-    void generator.dispose().then(() => process.exit(0));
-  });
-}
+console.log('worker: ready');

@@ -137,6 +137,34 @@ describe('redundant jobs checked by verification', () => {
     expect(await balance(e, consumer)).toBe(50_000_000n - 3n * FEE);
   });
 
+  it('audits a settled single-replica job on two other nodes and slashes the liar who ran it', async () => {
+    const liar = workers.find((w) => w.liar)!;
+    e.bridge!.setPrincipal(randomUser());
+    expect('Err' in (await e.bridge!.set_audit_rate(10_000))).toBe(true);
+    e.bridge!.setPrincipal(deployer);
+    ok(await e.bridge!.set_audit_rate(10_000));
+    const bonded = (await e.identity.get_stake(liar.provider)).bonded;
+
+    // The liar is the cheapest, so it alone runs the job and the consumer gets its (wrong) output.
+    const { job, done, consumer } = await run(1);
+    expect(done.state).toEqual({ settled: null });
+    e.bridge!.setPrincipal(consumer);
+    expect(ok(await e.bridge!.get_output(job.id)).node.toText()).toBe(liar.node.toText());
+    for (let i = 0; i < 20 && (await e.bridge!.audit_of(job.id)).length === 0; i++) await network.tick();
+
+    const [audit] = await e.bridge!.audit_of(job.id);
+    expect(audit?.auditors.map((n) => n.toText()).sort()).toEqual(
+      workers
+        .filter((w) => !w.liar)
+        .map((w) => w.node.toText())
+        .sort(),
+    );
+    expect(audit?.outcome).toBe(`disagreed: ${liar.node.toText()}`);
+    expect((await e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+    e.bridge!.setPrincipal(deployer);
+    ok(await e.bridge!.set_audit_rate(0));
+  });
+
   it('takes answers only from the bridge', async () => {
     e.verification!.setPrincipal(randomUser());
     const refused = await e.verification!.verify({ job_id: 1n, embedding: false, answers: [] });
