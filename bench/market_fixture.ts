@@ -46,6 +46,6 @@ export function offerTerms(rand: () => number, i: number): OfferTerms {
         : { unit: { per_1k_tokens: null }, amount: BigInt(50 + Math.floor(rand() * 2_000)) },
     reservation_price_per_slot_hour: 0n,
     capacity: 1 + Math.floor(rand() * 8),
-    sla: { p95_latency_ms: 200 + Math.floor(rand() * 5_000), uptime_bps: 9_900 },
+    sla: { p95_latency_ms: 200 + Math.floor(rand() * 5_000), uptime_bps: 9_900, late_refund_bps: 0 },
   };
 }

@@ -12,6 +12,7 @@ import { checkJobRequest, stateName } from './job_machine';
 import type { Job, JobError, JobId, JobRequest, JobResult, ModelTerms } from './job_types';
 import type { JobBook } from './jobs';
 import { match } from './matching';
+import { lateRefundBps } from './sla';
 import type { Offer } from './offer_types';
 import type { OfferBook } from './offers';
 import type { Reservation, ReservationError, ReservationRequest, ReservationResult } from './reservation_types';
@@ -164,10 +165,14 @@ export class JobDesk {
     if (this.busy.has(id)) return err({ Busy: null });
     const state = stateName(job.state);
     if (state === 'completed') return this.settleJob(job);
-    const events =
-      state === 'matched'
-        ? [{ Dispatched: null }, { Completed: { result_hash: resultHash, paid_nodes: paidNodes } }]
-        : [{ Completed: { result_hash: resultHash, paid_nodes: paidNodes } }];
+    // The SLA of the offer that delivered (the first paid node's, else the first runner's) judges the latency of a
+    // dispatched job; any other state either has no latency to judge or refuses the completion below.
+    const late =
+      state === 'dispatched'
+        ? lateRefundBps(job.updated_at, time(), this.deps.book.get(this.deliveringOffer(job, paidNodes))!.terms.sla)
+        : 0;
+    const done = { Completed: { result_hash: resultHash, paid_nodes: paidNodes, late_refund_bps: late } };
+    const events = state === 'matched' ? [{ Dispatched: null }, done] : [done];
     const completed = this.deps.jobs.apply(id, events, time());
     if ('Err' in completed) return completed;
     this.releaseSlots(completed.Ok);
@@ -224,16 +229,22 @@ export class JobDesk {
     return this.refundJob(failed.Ok, why);
   }
 
+  // Pays the providers, the creator and the treasury; a late result first refunds the share its SLA declares.
   private async settleJob(job: Job): Promise<JobResult<Job>> {
     // A job in a reservation was paid with the reservation: there is nothing to settle.
     if (job.price === 0n) return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
     const payment = this.deps.settings().peers.payment[0]!;
     const providers = this.paidProviders(job);
     if (providers.length === 0) return err({ InvalidInput: 'paid_nodes: none of them ran this job' });
+    const creator = creatorOf(job.creator, job.royalty_bps);
     this.busy.add(job.id);
-    const settled = await settle(payment, job.id, providers, creatorOf(job.creator, job.royalty_bps));
+    const settled =
+      job.late_refund_bps > 0
+        ? await refund(payment, job.id, { sla_missed: { refund_bps: job.late_refund_bps } }, providers, creator)
+        : await settle(payment, job.id, providers, creator);
     this.busy.delete(job.id);
-    if ('Err' in settled && !alreadyIn(settled, 'settled')) return err({ PaymentFailed: settled.Err });
+    if ('Err' in settled && !alreadyIn(settled, job.late_refund_bps > 0 ? 'refunded' : 'settled'))
+      return err({ PaymentFailed: settled.Err });
     return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
   }
 
@@ -245,6 +256,13 @@ export class JobDesk {
     this.busy.delete(job.id);
     if ('Err' in refunded && !alreadyIn(refunded, 'refunded')) return err({ PaymentFailed: refunded.Err });
     return this.deps.jobs.apply(job.id, [{ Refunded: null }], time());
+  }
+
+  // The offer that delivered: the one running the first paid node, else the first that ran.
+  private deliveringOffer(job: Job, paidNodes: Principal[]): bigint {
+    const first = paidNodes[0];
+    const offer = first && job.offers.find((id) => this.deps.book.get(id)!.terms.nodes.some((n) => n.compareTo(first) === 'eq'));
+    return offer ?? job.offers[0];
   }
 
   // The providers paid: those of the accepted nodes when named (a node is on one of the job's offers), else those

@@ -63,6 +63,7 @@ export function newJob(id: JobId, consumer: Principal, request: JobRequest, mode
       royalty_bps: model.royalty_bps,
       result_hash: [],
       paid_nodes: [],
+      late_refund_bps: 0,
       failure: [],
       created_at: now,
       updated_at: now,
@@ -85,7 +86,10 @@ export function transition(job: Job, event: JobEvent, now: bigint): JobResult<Jo
     const price = quotes.slice(0, job.request.redundancy).reduce((sum, quote) => sum + quote, 0n);
     return { Ok: { ...next, offers, quotes, price } };
   }
-  if ('Completed' in event) return { Ok: { ...next, result_hash: [event.Completed.result_hash], paid_nodes: event.Completed.paid_nodes } };
+  if ('Completed' in event) {
+    const { result_hash, paid_nodes, late_refund_bps } = event.Completed;
+    return { Ok: { ...next, result_hash: [result_hash], paid_nodes, late_refund_bps } };
+  }
   if ('Failed' in event) return { Ok: { ...next, failure: [event.Failed] } };
   if ('Rejected' in event) return { Ok: { ...next, failure: [event.Rejected] } };
   return { Ok: next };

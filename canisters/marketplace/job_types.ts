@@ -91,6 +91,8 @@ export const Job = IDL.Record({
   result_hash: IDL.Opt(IDL.Vec(IDL.Nat8)),
   /** The nodes whose answers were accepted (the majority, when verified); empty means every replica that ran. */
   paid_nodes: IDL.Vec(IDL.Principal),
+  /** The share of the price refunded because the result came later than the offer's SLA promised (0: on time). */
+  late_refund_bps: IDL.Nat16,
   failure: IDL.Opt(IDL.Text),
   created_at: IDL.Nat64,
   updated_at: IDL.Nat64,
@@ -107,6 +109,7 @@ export type Job = {
   royalty_bps: number;
   result_hash: [] | [Uint8Array];
   paid_nodes: Principal[];
+  late_refund_bps: number;
   failure: [] | [string];
   created_at: bigint;
   updated_at: bigint;
@@ -116,7 +119,7 @@ export const JobEvent = IDL.Variant({
   Matched: IDL.Record({ offers: IDL.Vec(OfferId), quotes: IDL.Vec(IDL.Nat) }),
   Rejected: IDL.Text,
   Dispatched: IDL.Null,
-  Completed: IDL.Record({ result_hash: IDL.Vec(IDL.Nat8), paid_nodes: IDL.Vec(IDL.Principal) }),
+  Completed: IDL.Record({ result_hash: IDL.Vec(IDL.Nat8), paid_nodes: IDL.Vec(IDL.Principal), late_refund_bps: IDL.Nat16 }),
   Failed: IDL.Text,
   Settled: IDL.Null,
   Refunded: IDL.Null,
@@ -125,7 +128,7 @@ export type JobEvent =
   | { Matched: { offers: OfferId[]; quotes: bigint[] } }
   | { Rejected: string }
   | { Dispatched: null }
-  | { Completed: { result_hash: Uint8Array; paid_nodes: Principal[] } }
+  | { Completed: { result_hash: Uint8Array; paid_nodes: Principal[]; late_refund_bps: number } }
   | { Failed: string }
   | { Settled: null }
   | { Refunded: null };

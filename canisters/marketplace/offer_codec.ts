@@ -6,7 +6,8 @@ import { Principal } from '@dfinity/principal';
 
 import type { Offer, OfferStatus } from './offer_types';
 
-const FORMAT = 1;
+// Format 2 added sla.late_refund_bps; offers stored in format 1 read it as 0 (no refund declared).
+const FORMAT = 2;
 const STATUSES: OfferStatus[] = [{ active: null }, { paused: null }, { retired: null }];
 
 class Writer {
@@ -44,8 +45,10 @@ class Writer {
 
 class Reader {
   private at = 1;
+  readonly format: number;
   constructor(private readonly bytes: Uint8Array) {
-    if (bytes[0] !== FORMAT) throw new Error(`offer codec: unknown format ${bytes[0]}`);
+    this.format = bytes[0];
+    if (this.format !== 1 && this.format !== FORMAT) throw new Error(`offer codec: unknown format ${bytes[0]}`);
   }
   nat(): bigint {
     let [value, shift] = [0n, 0n];
@@ -100,6 +103,7 @@ export function encodeOffer(offer: Offer): Uint8Array {
   w.small(t.capacity);
   w.small(t.sla.p95_latency_ms);
   w.small(t.sla.uptime_bps);
+  w.small(t.sla.late_refund_bps);
   w.small(offer.load);
   w.small(STATUSES.findIndex((s) => Object.keys(s)[0] === Object.keys(offer.status)[0]));
   w.nat(offer.created_at);
@@ -125,7 +129,8 @@ export function decodeOffer(bytes: Uint8Array): Offer {
   const price = { unit, amount: r.nat() };
   const reservation_price_per_slot_hour = r.nat();
   const capacity = r.small();
-  const sla = { p95_latency_ms: r.small(), uptime_bps: r.small() };
+  const sla = { p95_latency_ms: r.small(), uptime_bps: r.small(), late_refund_bps: 0 };
+  if (r.format >= 2) sla.late_refund_bps = r.small();
   const load = r.small();
   const status = STATUSES[r.small()];
   const created_at = r.nat();

@@ -24,8 +24,9 @@ export type PriceUnit = { per_1k_tokens: null } | { per_request: null };
 export const Price = IDL.Record({ unit: PriceUnit, amount: IDL.Nat });
 export type Price = { unit: PriceUnit; amount: bigint };
 
-export const Sla = IDL.Record({ p95_latency_ms: IDL.Nat32, uptime_bps: IDL.Nat16 });
-export type Sla = { p95_latency_ms: number; uptime_bps: number };
+/** The service an offer promises; a result later than p95_latency_ms refunds late_refund_bps of the job's price. */
+export const Sla = IDL.Record({ p95_latency_ms: IDL.Nat32, uptime_bps: IDL.Nat16, late_refund_bps: IDL.Nat16 });
+export type Sla = { p95_latency_ms: number; uptime_bps: number; late_refund_bps: number };
 
 export const OfferStatus = IDL.Variant({ active: IDL.Null, paused: IDL.Null, retired: IDL.Null });
 export type OfferStatus = { active: null } | { paused: null } | { retired: null };

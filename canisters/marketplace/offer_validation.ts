@@ -21,4 +21,5 @@ export function checkTerms(terms: OfferTerms): string | undefined {
   if (terms.capacity === 0 || terms.capacity > MAX_CAPACITY) return `capacity: 1 to ${MAX_CAPACITY}`;
   if (terms.sla.uptime_bps > 10_000) return 'sla.uptime_bps: at most 10000';
   if (terms.sla.p95_latency_ms === 0) return 'sla.p95_latency_ms: must be more than zero';
+  if (terms.sla.late_refund_bps > 10_000) return 'sla.late_refund_bps: at most 10000';
 }

@@ -46,8 +46,15 @@ export async function settle(
   return unwrap(await callPeer('payment', payment, 'settle', [IDL.Nat64, Accounts, Creator], SettleReply, args));
 }
 
-export async function refund(payment: Principal, id: bigint, reason: RefundReason): Promise<PaymentOutcome<Refund>> {
-  const args = [id, reason, [], []];
+/** Refunds as `reason` says; a partial refund (a missed SLA) settles the rest among `providers` and the creator. */
+export async function refund(
+  payment: Principal,
+  id: bigint,
+  reason: RefundReason,
+  providers: Principal[] = [],
+  creator?: Creator,
+): Promise<PaymentOutcome<Refund>> {
+  const args = [id, reason, providers.map(own), creator === undefined ? [] : [creator]];
   return unwrap(await callPeer('payment', payment, 'refund', [IDL.Nat64, RefundReason, Accounts, OptCreator], RefundReply, args));
 }
 

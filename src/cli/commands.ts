@@ -115,7 +115,7 @@ export async function publishOffer(
       price: { unit: { per_request: null }, amount: parseAmount(price, t.decimals) },
       reservation_price_per_slot_hour: 0n,
       capacity: options.capacity,
-      sla: { p95_latency_ms: 5_000, uptime_bps: 9_500 },
+      sla: { p95_latency_ms: 5_000, uptime_bps: 9_500, late_refund_bps: 0 },
     }),
   );
   const standing = ok('refresh_standing', await c.marketplace.refresh_standing(c.me));

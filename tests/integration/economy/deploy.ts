@@ -163,7 +163,7 @@ export async function onboardProvider(
       price: { unit: { per_request: null }, amount: 1_000_000n },
       reservation_price_per_slot_hour: 3_000_000n,
       capacity: 2,
-      sla: { p95_latency_ms: 2_000, uptime_bps: 9_900 },
+      sla: { p95_latency_ms: 2_000, uptime_bps: 9_900, late_refund_bps: 0 },
       ...terms,
     }),
   );

@@ -132,6 +132,34 @@ describe('jobs dispatched by the bridge to real workers', () => {
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
+  it('refunds the share the offer’s SLA declares when the result comes later than its p95 latency', async () => {
+    const consumer = randomUser();
+    await mint(e, consumer, 50_000_000n);
+    e.marketplace.setPrincipal(consumer);
+    const chosen = workerOf(ok(await e.marketplace.quote(jobRequest(model))).chosen[0].offer);
+    const offer = ok(await e.marketplace.get_offer(chosen.offer));
+    e.marketplace.setPrincipal(chosen.provider);
+    ok(
+      await e.marketplace.update_offer(chosen.offer, {
+        ...offer.terms,
+        sla: { p95_latency_ms: 2_000, uptime_bps: 9_900, late_refund_bps: 2_500 },
+      }),
+    );
+    const owedBefore = await e.payment.owed_of(account(chosen.provider));
+    const job = await submit(consumer);
+    const afterEscrow = await balance(e, consumer);
+    // Five seconds pass between the hand-over and the worker's answer: later than the 2 s promised.
+    await network.advanceTime(5_000);
+    const done = await finished(consumer, job.id);
+    expect(done).toMatchObject({ state: { settled: null }, late_refund_bps: 2_500 });
+    const back = (job.price * 2_500n) / 10_000n;
+    expect((await balance(e, consumer)) - afterEscrow).toBe(back - FEE);
+    expect((await e.payment.owed_of(account(chosen.provider))) - owedBefore).toBe(((job.price - back - FEE) * 8_000n) / 10_000n);
+    e.marketplace.setPrincipal(chosen.provider);
+    ok(await e.marketplace.update_offer(chosen.offer, offer.terms));
+    await expectMoneyInvariant(e, escrowIds, owedAccounts());
+  });
+
   it('fails over to the next node when the chosen worker is down', async () => {
     const consumer = randomUser();
     await mint(e, consumer, 50_000_000n);

@@ -37,7 +37,7 @@ export function terms(overrides: Partial<OfferTerms> = {}): OfferTerms {
     price: { unit: { per_1k_tokens: null }, amount: 100n },
     reservation_price_per_slot_hour: 1_000n,
     capacity: 4,
-    sla: { p95_latency_ms: 1_000, uptime_bps: 9_900 },
+    sla: { p95_latency_ms: 1_000, uptime_bps: 9_900, late_refund_bps: 0 },
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ import { job as request, ok, user } from './fixtures';
 const EVENTS: JobEvent[] = [
   { Matched: { offers: [4n, 5n], quotes: [10n, 11n] } },
   { Dispatched: null },
-  { Completed: { result_hash: new Uint8Array(32).fill(9), paid_nodes: [] } },
+  { Completed: { result_hash: new Uint8Array(32).fill(9), paid_nodes: [], late_refund_bps: 0 } },
   { Failed: 'worker timed out' },
   { Settled: null },
   { Refunded: null },

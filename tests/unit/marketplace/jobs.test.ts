@@ -29,9 +29,9 @@ describe('the job book', () => {
     const store = memoryJobs();
     const book = new JobBook(store);
     ok(book.create(0n, user(1), request(), MODEL, 0n));
-    expect(book.apply(0n, [MATCHED, { Completed: { result_hash: new Uint8Array(32), paid_nodes: [] } }], 1n)).toHaveProperty(
-      'Err.InvalidTransition',
-    );
+    expect(
+      book.apply(0n, [MATCHED, { Completed: { result_hash: new Uint8Array(32), paid_nodes: [], late_refund_bps: 0 } }], 1n),
+    ).toHaveProperty('Err.InvalidTransition');
     expect(store.map.get(0n)?.state).toEqual({ submitted: null });
     expect(ok(book.apply(0n, [MATCHED, { Dispatched: null }], 1n)).state).toEqual({ dispatched: null });
     expect(book.apply(9n, [MATCHED], 1n)).toEqual({ Err: { NotFound: null } });
@@ -42,7 +42,13 @@ describe('the job book', () => {
     const book = new JobBook(store);
     for (const id of [0n, 1n, 2n, 3n, 4n, 5n]) ok(book.create(id, user(1), request(), MODEL, 0n));
     ok(book.apply(1n, [MATCHED], 0n));
-    ok(book.apply(2n, [MATCHED, { Dispatched: null }, { Completed: { result_hash: new Uint8Array(32), paid_nodes: [] } }], 0n));
+    ok(
+      book.apply(
+        2n,
+        [MATCHED, { Dispatched: null }, { Completed: { result_hash: new Uint8Array(32), paid_nodes: [], late_refund_bps: 0 } }],
+        0n,
+      ),
+    );
     ok(book.apply(3n, [MATCHED, { Failed: 'crashed' }], 0n));
     ok(book.apply(4n, [MATCHED, { Failed: 'crashed' }, { Refunded: null }], 0n));
     ok(book.apply(5n, [{ Rejected: 'no allowance' }], 0n));

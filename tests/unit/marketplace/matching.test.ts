@@ -211,7 +211,7 @@ describe('matching against a full scan', () => {
               cpu_cores: 1 + Math.floor(rand() * 32),
               ram_gib: Math.floor(rand() * 256),
             },
-            sla: { p95_latency_ms: 1 + Math.floor(rand() * 6_000), uptime_bps: 9_000 },
+            sla: { p95_latency_ms: 1 + Math.floor(rand() * 6_000), uptime_bps: 9_000, late_refund_bps: 0 },
           }),
         ),
       );

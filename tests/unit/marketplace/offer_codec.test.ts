@@ -20,7 +20,7 @@ describe('offer codec', () => {
           reservation_price_per_slot_hour: 0n,
           capacity: 4_294_967_295,
           hardware: { gpu_model: '', vram_gib: 0, compute_capability_x10: 4_294_967_295, cpu_cores: 1, ram_gib: 128 },
-          sla: { p95_latency_ms: 0, uptime_bps: 10_000 },
+          sla: { p95_latency_ms: 0, uptime_bps: 10_000, late_refund_bps: 0 },
         }),
         load: 3,
         status: { retired: null },

@@ -42,7 +42,7 @@ describe('creating offers', () => {
     [{ region: 'EU West' }, 'region: a lowercase code such as "eu-west"'],
     [{ price: { unit: { per_request: null }, amount: 0n } }, 'price: must be more than zero'],
     [{ capacity: 0 }, 'capacity: 1 to 10000'],
-    [{ sla: { p95_latency_ms: 10, uptime_bps: 10_001 } }, 'sla.uptime_bps: at most 10000'],
+    [{ sla: { p95_latency_ms: 10, uptime_bps: 10_001, late_refund_bps: 0 } }, 'sla.uptime_bps: at most 10000'],
   ] as const)('refuses invalid terms %# and stores nothing', (override, reason) => {
     const { book, store } = setup();
     expect(book.create(alice, 0n, terms(override as never))).toEqual({ Err: { InvalidInput: reason } });

@@ -23,6 +23,7 @@ const job: Job = {
   royalty_bps: 250,
   result_hash: [new Uint8Array(32).fill(5)],
   paid_nodes: [user(5)],
+  late_refund_bps: 2_500,
   failure: ['the worker crashed — “quotes” and ünïcode'],
   created_at: 1n,
   updated_at: 2n,
