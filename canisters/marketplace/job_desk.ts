@@ -37,6 +37,8 @@ const err = (error: JobError): { Err: JobError } => ({ Err: error });
 export class JobDesk {
   // Jobs with a settle or refund call in flight: a second report or the sweep waits for it.
   private readonly busy = new Set<JobId>();
+  // Jobs being handed to the bridge: the consumer cannot cancel them (the bridge would run a refunded job).
+  private readonly handingOver = new Set<JobId>();
 
   constructor(private readonly deps: DeskDeps) {}
 
@@ -58,7 +60,11 @@ export class JobDesk {
       return err({ InvalidInput: `the bridge cannot dispatch ${Object.keys(model.Ok.task)[0]} jobs yet` });
 
     const reservation = request.reservation[0];
-    if (reservation !== undefined) return this.submitReserved(consumer, request, reservation, model.Ok);
+    if (reservation !== undefined) {
+      const reserved = this.submitReserved(consumer, request, reservation, model.Ok);
+      if (bridge === undefined || 'Err' in reserved) return reserved;
+      return this.handOver(bridge, reserved.Ok, model.Ok.sha256, kind!);
+    }
 
     // Matched after the await, on the offers as they are now.
     const outcome = match(this.deps.book, request, this.deps.context());
@@ -101,7 +107,9 @@ export class JobDesk {
       redundancy: job.request.redundancy,
       nodes,
     };
+    this.handingOver.add(job.id);
     const handed = await dispatch(bridge, request);
+    this.handingOver.delete(job.id);
     if ('Err' in handed) return this.failAndRefund(job.id, `dispatch: ${handed.Err}`, { failed: null });
     const current = this.deps.jobs.get(job.id)!;
     // The bridge may already have reported (its timer can run before this reply arrives).
@@ -171,6 +179,10 @@ export class JobDesk {
       state === 'dispatched'
         ? lateRefundBps(job.updated_at, time(), this.deps.book.get(this.deliveringOffer(job, paidNodes))!.terms.sla)
         : 0;
+    // Checked before anything is committed: a completed job can only be settled, so it must have someone to pay.
+    if (job.offers.length > 0 && this.paidProviders({ ...job, paid_nodes: paidNodes }).length === 0) {
+      return err({ InvalidInput: 'paid_nodes: none of them runs on this job’s offers' });
+    }
     const done = { Completed: { result_hash: resultHash, paid_nodes: paidNodes, late_refund_bps: late } };
     const events = state === 'matched' ? [{ Dispatched: null }, done] : [done];
     const completed = this.deps.jobs.apply(id, events, time());
@@ -191,6 +203,7 @@ export class JobDesk {
     const job = this.deps.jobs.get(id);
     if (job === undefined) return err({ NotFound: null });
     if (job.consumer.compareTo(caller) !== 'eq') return err({ Unauthorized: 'only the consumer may cancel a job' });
+    if (this.handingOver.has(id)) return err({ Busy: null });
     if (!('matched' in job.state)) return err({ InvalidTransition: { from: job.state, event: 'Cancelled' } });
     return this.failAndRefund(id, 'cancelled by the consumer', { failed: null });
   }

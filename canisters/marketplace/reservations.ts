@@ -91,6 +91,8 @@ export class Reservations {
   /** Why the holder cannot run one more job in the reservation now, or undefined when a slot is free. */
   checkUse(reservation: Reservation, caller: Principal, now: bigint): string | undefined {
     if (reservation.consumer.compareTo(caller) !== 'eq') return 'reservation: it belongs to another consumer';
+    // Until the price is settled to the provider the reservation may still fall through, so it runs nothing.
+    if (!reservation.paid) return 'reservation: not paid yet';
     if (now < reservation.start || now >= reservation.end) return 'reservation: outside its window';
     const used = this.running.get(reservation.id) ?? 0;
     if (used >= reservation.slots) return `reservation: all ${reservation.slots} slots are in use`;

@@ -39,6 +39,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function valuesOf(types: IDL.Type[], values: unknown[]): Uint8Array {
   if (types.length !== values.length) throw new Error(`candid: ${types.length} types for ${values.length} values`);
+  // As IDL.encode does: encodeValue alone would wrap a fixed-width number that does not fit instead of refusing it.
+  types.forEach((type, i) => {
+    if (!type.covariant(values[i])) throw new Error(`candid: invalid ${type.display()} value`);
+  });
   return concat(types.map((type, i) => new Uint8Array(type.encodeValue(values[i]))));
 }
 

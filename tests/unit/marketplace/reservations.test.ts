@@ -97,7 +97,9 @@ describe('reservations', () => {
   it('let the holder run jobs in the reserved slots, which then stop counting as idle', () => {
     const offer = offerWith(4);
     const book = new Reservations();
-    const r = ok(book.reserve(nextId(), consumer, 0n, offer, { offer: 0n, slots: 2, start: H, end: 2n * H }, DEFAULT_CONFIG));
+    const unpaid = ok(book.reserve(nextId(), consumer, 0n, offer, { offer: 0n, slots: 2, start: H, end: 2n * H }, DEFAULT_CONFIG));
+    expect(book.checkUse(unpaid, consumer, H)).toBe('reservation: not paid yet');
+    const r = book.markPaid(unpaid.id)!;
     expect(book.checkUse(r, consumer, 0n)).toBe('reservation: outside its window');
     expect(book.checkUse(r, user(51), H)).toBe('reservation: it belongs to another consumer');
     expect(book.checkUse(r, consumer, H)).toBeUndefined();
