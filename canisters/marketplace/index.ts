@@ -7,7 +7,7 @@ import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';
 import { providerKey, type MatchContext } from './eligibility';
-import { fetchStanding } from './identity_peer';
+import { claimedNodes, fetchStanding } from './identity_peer';
 import { decodeInitArg, initialSettings } from './init_arg';
 import { JobDesk } from './job_desk';
 import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from './job_types';
@@ -86,15 +86,31 @@ export default class {
   // Offers: the owner changes them, anonymous callers are refused with a trap before anything is read.
 
   @update([OfferTerms], OfferResult(Offer))
-  create_offer(terms: OfferTerms): OfferResult<Offer> {
+  async create_offer(terms: OfferTerms): Promise<OfferResult<Offer>> {
     requireSignedCaller();
-    return this.book.create(msgCaller(), time(), terms);
+    const caller = msgCaller();
+    const refused = await this.checkNodes(caller, terms);
+    return refused ?? this.book.create(caller, time(), terms);
   }
 
   @update([OfferId, OfferTerms], OfferResult(Offer))
-  update_offer(id: bigint, terms: OfferTerms): OfferResult<Offer> {
+  async update_offer(id: bigint, terms: OfferTerms): Promise<OfferResult<Offer>> {
     requireSignedCaller();
-    return this.book.update(msgCaller(), time(), id, terms);
+    const caller = msgCaller();
+    const refused = await this.checkNodes(caller, terms);
+    return refused ?? this.book.update(caller, time(), id, terms);
+  }
+
+  // Jobs go to the nodes an offer names and pay the offer's provider, so a provider may only name nodes identity
+  // says it has claimed. Without an identity peer (a marketplace tested alone) there is nothing to check against.
+  private async checkNodes(provider: Principal, terms: OfferTerms): Promise<OfferResult<never> | undefined> {
+    const identity = stableSettings.get().peers.identity[0];
+    if (identity === undefined) return undefined;
+    const claimed = await claimedNodes(identity, provider);
+    if ('Err' in claimed) return { Err: { InvalidInput: `cannot check the nodes with identity: ${claimed.Err}` } };
+    const foreign = terms.nodes.find((node) => !claimed.Ok.some((own) => own.compareTo(node) === 'eq'));
+    if (foreign !== undefined) return { Err: { Unauthorized: `node ${foreign.toText()} is not one you have claimed` } };
+    return undefined;
   }
 
   @update([OfferId], OfferResult(Offer))

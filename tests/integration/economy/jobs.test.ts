@@ -372,6 +372,23 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
+  it('lets a provider offer only nodes it has claimed', async () => {
+    const { provider, node, offer } = await onboardProvider(e, [model]);
+    providers.set(offer.id.toString(), provider);
+    const other = await onboardProvider(e, [model]);
+    providers.set(other.offer.id.toString(), other.provider);
+    e.marketplace.setPrincipal(provider);
+    // Another provider's node, or a node nobody claimed: refused, and nothing changes.
+    for (const nodes of [[other.node], [node, randomUser()]]) {
+      expect(errName(await e.marketplace.create_offer({ ...offer.terms, nodes }))).toBe('Unauthorized');
+      expect(errName(await e.marketplace.update_offer(offer.id, { ...offer.terms, nodes }))).toBe('Unauthorized');
+    }
+    expect(ok(await e.marketplace.get_offer(offer.id)).terms.nodes.map((n) => n.toText())).toEqual([node.toText()]);
+    ok(await e.marketplace.retire_offer(offer.id));
+    e.marketplace.setPrincipal(other.provider);
+    ok(await e.marketplace.retire_offer(other.offer.id));
+  });
+
   it('keeps every canister’s state through an upgrade of all five with a job in flight, then settles it exactly', async () => {
     const consumer = await consumerWith(50_000_000n);
     const job = await submitPaid(consumer);
