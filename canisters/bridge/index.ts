@@ -2,7 +2,7 @@
 // own endpoint once identity says a provider claimed it. The marketplace hands a job over; a timer posts it to the
 // nodes in order until one answers acceptably (answers.ts), stores the output for the consumer and reports the
 // outcome to the marketplace, which settles or refunds.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimer, time } from 'azle';
+import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimer, setTimerInterval, time } from 'azle';
 import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
 import { requireSignedCaller } from '../shared/caller';
@@ -10,13 +10,29 @@ import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
 import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
-import { postJson } from './outcall';
+import { postJson, probeStatus } from './outcall';
 import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
-import { audits, awaiting, endpoints, health, outputs, pending, stableSettings } from './storage';
+import { audits, awaiting, endpoints, health, outputs, pending, probes, stableSettings } from './storage';
 import { isAudited } from '../verification/consensus';
-import { Audit, DEFAULT_AUDIT_RATE_BPS, DispatchRequest, Endpoint, Health, Heartbeat, InitArg, JobOutput, Result, Settings } from './types';
+import {
+  Audit,
+  DEFAULT_AUDIT_RATE_BPS,
+  DispatchRequest,
+  Endpoint,
+  Health,
+  Heartbeat,
+  InitArg,
+  JobOutput,
+  Probes,
+  Result,
+  Settings,
+} from './types';
+import { lowerReputation } from '../shared/reputation';
 
 const MAX_NODES = 10;
+// Every node's /status is probed this often; a failed probe costs its provider this much reputation.
+const PROBE_INTERVAL_S = 300;
+const PROBE_PENALTY_BPS = 100;
 const MAX_INPUT_BYTES = 32 * 1024;
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
@@ -32,12 +48,14 @@ export default class {
       verification: arg?.verification ?? [],
       audit_rate_bps: arg?.audit_rate_bps[0] ?? DEFAULT_AUDIT_RATE_BPS,
     });
+    setTimerInterval(PROBE_INTERVAL_S, () => this.probeAll());
   }
 
   // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     for (const jobId of pending.keys()) this.schedule(jobId);
+    setTimerInterval(PROBE_INTERVAL_S, () => this.probeAll());
   }
 
   @query([], IDL.Text)
@@ -157,10 +175,42 @@ export default class {
     return { Ok: output };
   }
 
+  @query([IDL.Principal], IDL.Opt(Probes))
+  probes_of(node: Principal): [] | [Probes] {
+    const record = probes.get(node.toHex());
+    return record === undefined ? [] : [record];
+  }
+
+  // A status probe's body (queue, speed) differs between replicas: keep only the status.
+  @query([http_transform_args], http_request_result)
+  transform_status(args: http_transform_args): http_request_result {
+    return { status: args.response.status, body: new Uint8Array(), headers: [] };
+  }
+
   // Replicas must agree on the response: keep the status and the body, drop the headers.
   @query([http_transform_args], http_request_result)
   transform(args: http_transform_args): http_request_result {
     return { status: args.response.status, body: args.response.body, headers: [] };
+  }
+
+  // Probes every endpoint's /status; a node that does not answer 200 counts a failure and its provider loses
+  // reputation in identity. The counts give its uptime.
+  private async probeAll(): Promise<void> {
+    const identity = stableSettings.get().identity[0];
+    for (const endpoint of endpoints.values()) {
+      const response = await probeStatus(endpoint.url);
+      const ok = 'Ok' in response && response.Ok.status === 200n;
+      const before = probes.get(endpoint.node.toHex()) ?? { node: endpoint.node, probes: 0n, failures: 0n, last_ok: true, last_at: 0n };
+      probes.insert(endpoint.node.toHex(), {
+        node: endpoint.node,
+        probes: before.probes + 1n,
+        failures: before.failures + (ok ? 0n : 1n),
+        last_ok: ok,
+        last_at: time(),
+      });
+      if (!ok && identity !== undefined)
+        await lowerReputation(identity, endpoint.provider, PROBE_PENALTY_BPS, `health probe of node ${endpoint.node.toText()} failed`);
+    }
   }
 
   private schedule(jobId: bigint): void {

@@ -6,10 +6,12 @@ import { http_request_args, http_request_result } from 'azle/canisters/managemen
 // Enough for one outcall of a few kilobytes on a 34-node subnet; what is not used is refunded.
 const OUTCALL_CYCLES = 3_000_000_000n;
 
-export async function postJson(
+async function outcall(
   url: string,
-  body: string,
+  method: { get: null } | { post: null },
+  body: string | undefined,
   maxResponseBytes: bigint,
+  transform: string,
 ): Promise<{ Ok: http_request_result } | { Err: string }> {
   try {
     const response = await call<[http_request_args], http_request_result>('aaaaa-aa', 'http_request', {
@@ -18,11 +20,11 @@ export async function postJson(
       args: [
         {
           url,
-          method: { post: null },
-          headers: [{ name: 'content-type', value: 'application/json' }],
-          body: [new TextEncoder().encode(body)],
+          method,
+          headers: body === undefined ? [] : [{ name: 'content-type', value: 'application/json' }],
+          body: body === undefined ? [] : [new TextEncoder().encode(body)],
           max_response_bytes: [maxResponseBytes],
-          transform: [{ function: [canisterSelf(), 'transform'], context: new Uint8Array() }],
+          transform: [{ function: [canisterSelf(), transform], context: new Uint8Array() }],
         },
       ],
       cycles: OUTCALL_CYCLES,
@@ -33,3 +35,10 @@ export async function postJson(
     return { Err: `outcall to ${url} failed: ${e.rejectMessage ?? String(error)}` };
   }
 }
+
+/** POSTs a job to a worker; the transform keeps the status and the body. */
+export const postJson = (url: string, body: string, maxResponseBytes: bigint) =>
+  outcall(url, { post: null }, body, maxResponseBytes, 'transform');
+
+/** GETs a worker's /status; its body (queue, speed) differs between replicas, so that transform keeps the status only. */
+export const probeStatus = (url: string) => outcall(`${url}/status`, { get: null }, undefined, 1_024n, 'transform_status');

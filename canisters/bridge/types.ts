@@ -116,3 +116,7 @@ export type Awaiting = { request: DispatchRequest; node: Principal; accepted_at:
 /** A random audit of a settled job: who re-ran it and what came of it. */
 export const Audit = IDL.Record({ job_id: IDL.Nat64, auditors: IDL.Vec(IDL.Principal), outcome: IDL.Text, at: IDL.Nat64 });
 export type Audit = { job_id: bigint; auditors: Principal[]; outcome: string; at: bigint };
+
+/** Health probes of a node's /status: how many, how many failed, and the last one. */
+export const Probes = IDL.Record({ node: IDL.Principal, probes: IDL.Nat64, failures: IDL.Nat64, last_ok: IDL.Bool, last_at: IDL.Nat64 });
+export type Probes = { node: Principal; probes: bigint; failures: bigint; last_ok: boolean; last_at: bigint };

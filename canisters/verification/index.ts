@@ -10,7 +10,8 @@ import { stableCell } from '../shared/stable_cell';
 import { candidValue, u64Key } from '../shared/stable_codecs';
 import { versionOf } from '../shared/version';
 import { slashAmount, verdictOf } from './consensus';
-import { bondedStake, lowerReputation, slash } from './peers';
+import { lowerReputation } from '../shared/reputation';
+import { bondedStake, slash } from './peers';
 import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerifyRequest } from './types';
 
 const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');

@@ -3,9 +3,10 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-import { Audit, DispatchRequest, Endpoint, Health, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
+import { Audit, DispatchRequest, Endpoint, Health, Probes, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
 import type {
   Audit as AuditT,
+  Probes as ProbesT,
   Health as HealthT,
   Heartbeat as HeartbeatT,
   Result as ResultT,
@@ -29,6 +30,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     submit_result: IDL.Func([IDL.Nat64, IDL.Vec(IDL.Nat8)], [Result(JobOutput)], []),
     set_audit_rate: IDL.Func([IDL.Nat16], [Result(Settings)], []),
     audit_of: IDL.Func([IDL.Nat64], [IDL.Opt(Audit)], ['query']),
+    probes_of: IDL.Func([IDL.Principal], [IDL.Opt(Probes)], ['query']),
     health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
   });
 
@@ -43,5 +45,6 @@ export type BridgeService = {
   submit_result(jobId: bigint, answer: Uint8Array): Promise<ResultT<JobOutputT>>;
   set_audit_rate(bps: number): Promise<ResultT<SettingsT>>;
   audit_of(jobId: bigint): Promise<[] | [AuditT]>;
+  probes_of(node: Principal): Promise<[] | [ProbesT]>;
   health_of(node: Principal): Promise<[] | [HealthT]>;
 };

@@ -175,6 +175,23 @@ describe('jobs dispatched by the bridge to real workers', () => {
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
+  it('probes every node’s health and costs a node that does not answer some reputation', async () => {
+    // The failover test left one worker down; on its own, this test takes one down.
+    if (workers.every((w) => w.server.listening)) workers[0].server.close();
+    const [down, up] = [workers.find((w) => !w.server.listening)!, workers.find((w) => w.server.listening)!];
+    const before = await Promise.all([down, up].map(async (w) => (await e.identity.get_reputation(w.provider)).bps));
+    await network.advanceTime(301_000);
+    for (let i = 0; i < 5; i++) await network.tick();
+    const [probedDown] = await e.bridge!.probes_of(down.node);
+    const [probedUp] = await e.bridge!.probes_of(up.node);
+    expect(probedDown).toMatchObject({ last_ok: false });
+    expect(probedDown!.failures).toBe(probedDown!.probes);
+    expect(probedUp).toMatchObject({ last_ok: true, failures: 0n });
+    expect(probedUp!.probes).toBeGreaterThan(0n);
+    expect((await e.identity.get_reputation(down.provider)).bps).toBe(before[0] - 100 * Number(probedDown!.failures));
+    expect((await e.identity.get_reputation(up.provider)).bps).toBe(before[1]);
+  });
+
   it('has the job refunded when no node answers, with every node’s reason', async () => {
     for (const w of workers) w.server.close();
     const consumer = randomUser();
