@@ -12,7 +12,7 @@ import { versionOf } from '../shared/version';
 import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson, probeStatus } from './outcall';
 import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
-import { audits, awaiting, endpoints, health, outputs, pending, probes, stableSettings } from './storage';
+import { audits, awaiting, endpoints, health, outputs, pending, probes, stableSettings, unreported } from './storage';
 import { isAudited } from '../verification/consensus';
 import {
   Audit,
@@ -23,6 +23,7 @@ import {
   Heartbeat,
   InitArg,
   JobOutput,
+  Outcome,
   Probes,
   Result,
   Settings,
@@ -30,7 +31,8 @@ import {
 import { lowerReputation } from '../shared/reputation';
 
 const MAX_NODES = 10;
-// Every node's /status is probed this often; a failed probe costs its provider this much reputation.
+// Every node's /status is probed, and undelivered outcomes sent again, this often; a failed probe costs its provider
+// this much reputation.
 const PROBE_INTERVAL_S = 300;
 const PROBE_PENALTY_BPS = 100;
 const MAX_INPUT_BYTES = 32 * 1024;
@@ -48,14 +50,14 @@ export default class {
       verification: arg?.verification ?? [],
       audit_rate_bps: arg?.audit_rate_bps[0] ?? DEFAULT_AUDIT_RATE_BPS,
     });
-    setTimerInterval(PROBE_INTERVAL_S, () => this.probeAll());
+    setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
   // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     for (const jobId of pending.keys()) this.schedule(jobId);
-    setTimerInterval(PROBE_INTERVAL_S, () => this.probeAll());
+    setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
   @query([], IDL.Text)
@@ -141,7 +143,7 @@ export default class {
     if ('Err' in parsed) return { Err: { InvalidInput: parsed.Err } };
     awaiting.remove(jobId);
     const output = this.store(waiting.request, waiting.node, parsed.Ok);
-    await reportCompleted(stableSettings.get().marketplace[0]!, jobId, output.output_sha256, [waiting.node]);
+    await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: [waiting.node] } });
     return { Ok: output };
   }
 
@@ -193,6 +195,12 @@ export default class {
     return { status: args.response.status, body: args.response.body, headers: [] };
   }
 
+  // Every few minutes: outcomes the marketplace did not receive are sent again, and every node is probed.
+  private async housekeeping(): Promise<void> {
+    for (const [jobId, outcome] of unreported.items()) await this.report(jobId, outcome);
+    await this.probeAll();
+  }
+
   // Probes every endpoint's /status; a node that does not answer 200 counts a failure and its provider loses
   // reputation in identity. The counts give its uptime.
   private async probeAll(): Promise<void> {
@@ -213,6 +221,18 @@ export default class {
     }
   }
 
+  // Tells the marketplace a job's outcome; one it did not receive is kept and sent again by the timer, one it
+  // refused (the job timed out meanwhile, say) is final.
+  private async report(jobId: bigint, outcome: Outcome): Promise<void> {
+    const marketplace = stableSettings.get().marketplace[0]!;
+    const sent =
+      'completed' in outcome
+        ? await reportCompleted(marketplace, jobId, outcome.completed.output_sha256, outcome.completed.paid_nodes)
+        : await reportFailed(marketplace, jobId, outcome.failed);
+    if ('Err' in sent && sent.retry) unreported.insert(jobId, outcome);
+    else unreported.remove(jobId);
+  }
+
   private schedule(jobId: bigint): void {
     setTimer(0, () => this.run(jobId));
   }
@@ -223,7 +243,7 @@ export default class {
   private async run(jobId: bigint): Promise<void> {
     const request = pending.get(jobId);
     if (request === undefined) return;
-    const { marketplace, verification } = stableSettings.get();
+    const { verification } = stableSettings.get();
     const failures: string[] = [];
     const answers: { endpoint: Endpoint; answer: WorkerAnswer }[] = [];
     for (const node of request.nodes) {
@@ -251,12 +271,12 @@ export default class {
     pending.remove(jobId);
     if (answers.length < request.redundancy) {
       failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
-      await reportFailed(marketplace[0]!, jobId, failures.join('; '));
+      await this.report(jobId, { failed: failures.join('; ') });
       return;
     }
     let accepted = answers;
     if (answers.length > 1) {
-      if (verification[0] === undefined) return void (await reportFailed(marketplace[0]!, jobId, 'no verification canister is named'));
+      if (verification[0] === undefined) return void (await this.report(jobId, { failed: 'no verification canister is named' }));
       const verdict = await verify(verification[0], {
         job_id: jobId,
         embedding: 'embedding' in request.kind,
@@ -267,20 +287,15 @@ export default class {
           vector: answer.vector,
         })),
       });
-      if ('Err' in verdict) return void (await reportFailed(marketplace[0]!, jobId, `verification: ${verdict.Err}`));
+      if ('Err' in verdict) return void (await this.report(jobId, { failed: `verification: ${verdict.Err}` }));
       if (verdict.Ok.output_sha256.length === 0)
-        return void (await reportFailed(marketplace[0]!, jobId, 'no majority among the answers: flagged for audit'));
+        return void (await this.report(jobId, { failed: 'no majority among the answers: flagged for audit' }));
       const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
       accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
     }
     const [{ endpoint, answer }] = accepted;
     const output = this.store(request, endpoint.node, answer);
-    await reportCompleted(
-      marketplace[0]!,
-      jobId,
-      output.output_sha256,
-      accepted.map(({ endpoint: e }) => e.node),
-    );
+    await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: accepted.map(({ endpoint: e }) => e.node) } });
     const draw = crypto.getRandomValues(new Uint16Array(1))[0] % 10_000;
     if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) await this.audit(request, answers[0]);
   }

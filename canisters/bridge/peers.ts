@@ -28,7 +28,7 @@ export async function reportCompleted(
   jobId: bigint,
   outputSha256: Uint8Array,
   paidNodes: Principal[],
-): Promise<CallOutcome<null>> {
+): Promise<Reported> {
   const args = [jobId, outputSha256, paidNodes];
   return outcome(await callPeer('marketplace', marketplace, 'complete_job', [IDL.Nat64, IDL.Vec(IDL.Nat8), Nodes], JobReply, args));
 }
@@ -41,12 +41,15 @@ export async function verify(verification: Principal, request: VerifyRequest): P
   return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
 }
 
-export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<CallOutcome<null>> {
+export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<Reported> {
   return outcome(await callPeer('marketplace', marketplace, 'fail_job', [IDL.Nat64, IDL.Text], JobReply, [jobId, reason.slice(0, 1_000)]));
 }
 
-function outcome(reply: CallOutcome<{ Ok: unknown } | { Err: unknown }>): CallOutcome<null> {
-  if ('Err' in reply) return reply;
+/** A report's fate: taken, refused by the marketplace (final), or not delivered (worth sending again). */
+export type Reported = { Ok: null } | { Err: string; retry: boolean };
+
+function outcome(reply: CallOutcome<{ Ok: unknown } | { Err: unknown }>): Reported {
+  if ('Err' in reply) return { Err: reply.Err, retry: true };
   const result = reply.Ok as { Ok: unknown } | { Err: object };
-  return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err) };
+  return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), retry: false };
 }

@@ -3,9 +3,9 @@ import { StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
-import { Audit, Awaiting, DispatchRequest, Endpoint, Health, JobOutput, Probes, type Settings } from './types';
+import { Audit, Awaiting, DispatchRequest, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
 
-const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4, awaiting: 5, audits: 6, probes: 7 } as const;
+const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4, awaiting: 5, audits: 6, probes: 7, unreported: 8 } as const;
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
 /** Endpoints by the node's principal (hex). */
@@ -21,3 +21,5 @@ export const awaiting = new StableBTreeMap<bigint, Awaiting>(MEMORY.awaiting, u6
 export const audits = new StableBTreeMap<bigint, Audit>(MEMORY.audits, u64Key, candidValue<Audit>(Audit));
 /** Health probes by node (hex). */
 export const probes = new StableBTreeMap<string, Probes>(MEMORY.probes, asciiText, candidValue<Probes>(Probes));
+/** Outcomes the marketplace did not receive (stopped, upgrading, out of cycles): sent again by the timer. */
+export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported, u64Key, candidValue<Outcome>(Outcome));

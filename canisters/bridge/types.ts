@@ -120,3 +120,10 @@ export type Audit = { job_id: bigint; auditors: Principal[]; outcome: string; at
 /** Health probes of a node's /status: how many, how many failed, and the last one. */
 export const Probes = IDL.Record({ node: IDL.Principal, probes: IDL.Nat64, failures: IDL.Nat64, last_ok: IDL.Bool, last_at: IDL.Nat64 });
 export type Probes = { node: Principal; probes: bigint; failures: bigint; last_ok: boolean; last_at: bigint };
+
+/** A job's outcome for the marketplace, kept until it is delivered. */
+export const Outcome = IDL.Variant({
+  completed: IDL.Record({ output_sha256: IDL.Vec(IDL.Nat8), paid_nodes: IDL.Vec(IDL.Principal) }),
+  failed: IDL.Text,
+});
+export type Outcome = { completed: { output_sha256: Uint8Array; paid_nodes: Principal[] } } | { failed: string };

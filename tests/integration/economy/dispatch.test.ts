@@ -101,6 +101,10 @@ describe('jobs dispatched by the bridge to real workers', () => {
   }
 
   const workerOf = (offer: bigint) => workers.find((w) => w.offer === offer)!;
+  const stateOf = async (consumer: Principal, id: bigint) => {
+    e.marketplace.setPrincipal(consumer);
+    return Object.keys(ok(await e.marketplace.get_job(id)).state)[0];
+  };
 
   it('runs a job on the chosen worker once for 13 replicated outcalls and settles on its answer', async () => {
     const consumer = randomUser();
@@ -160,6 +164,22 @@ describe('jobs dispatched by the bridge to real workers', () => {
     await expectMoneyInvariant(e, escrowIds, owedAccounts());
   });
 
+  it('sends an outcome again when the marketplace could not take it (stopped for an upgrade)', async () => {
+    const consumer = randomUser();
+    await mint(e, consumer, 50_000_000n);
+    const job = await submit(consumer);
+    // The worker answers while the marketplace is stopped: the bridge's report is rejected and kept.
+    await network.stopCanister(e.ids.marketplace, deployer);
+    for (let i = 0; i < 3; i++) await network.tick();
+    await network.startCanister(e.ids.marketplace, deployer);
+    expect(await stateOf(consumer, job.id)).toBe('dispatched');
+    // The bridge's timer sends it again.
+    await network.advanceTime(301_000);
+    for (let i = 0; i < 5 && (await stateOf(consumer, job.id)) !== 'settled'; i++) await network.tick();
+    expect(await stateOf(consumer, job.id)).toBe('settled');
+    await expectMoneyInvariant(e, escrowIds, owedAccounts());
+  });
+
   it('fails over to the next node when the chosen worker is down', async () => {
     const consumer = randomUser();
     await mint(e, consumer, 50_000_000n);
@@ -180,15 +200,17 @@ describe('jobs dispatched by the bridge to real workers', () => {
     if (workers.every((w) => w.server.listening)) workers[0].server.close();
     const [down, up] = [workers.find((w) => !w.server.listening)!, workers.find((w) => w.server.listening)!];
     const before = await Promise.all([down, up].map(async (w) => (await e.identity.get_reputation(w.provider)).bps));
+    const counted = async (node: Principal) => (await e.bridge!.probes_of(node))[0] ?? { probes: 0n, failures: 0n, last_ok: true };
+    const [downBefore, upBefore] = [await counted(down.node), await counted(up.node)];
     await network.advanceTime(301_000);
     for (let i = 0; i < 5; i++) await network.tick();
-    const [probedDown] = await e.bridge!.probes_of(down.node);
-    const [probedUp] = await e.bridge!.probes_of(up.node);
-    expect(probedDown).toMatchObject({ last_ok: false });
-    expect(probedDown!.failures).toBe(probedDown!.probes);
-    expect(probedUp).toMatchObject({ last_ok: true, failures: 0n });
-    expect(probedUp!.probes).toBeGreaterThan(0n);
-    expect((await e.identity.get_reputation(down.provider)).bps).toBe(before[0] - 100 * Number(probedDown!.failures));
+    const [downAfter, upAfter] = [await counted(down.node), await counted(up.node)];
+    expect(downAfter.probes).toBeGreaterThan(downBefore.probes);
+    expect(downAfter.failures - downBefore.failures).toBe(downAfter.probes - downBefore.probes);
+    expect(downAfter.last_ok).toBe(false);
+    expect(upAfter.probes).toBeGreaterThan(upBefore.probes);
+    expect(upAfter).toMatchObject({ last_ok: true, failures: upBefore.failures });
+    expect((await e.identity.get_reputation(down.provider)).bps).toBe(before[0] - 100 * Number(downAfter.failures - downBefore.failures));
     expect((await e.identity.get_reputation(up.provider)).bps).toBe(before[1]);
   });
 
