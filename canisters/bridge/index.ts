@@ -39,6 +39,28 @@ const MAX_INPUT_BYTES = 32 * 1024;
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
 
+/** A node's acceptable answer to a job. */
+type Answered = { endpoint: Endpoint; answer: WorkerAnswer };
+
+/** The worker's answer checked against the job, or why the outcall or the answer failed. */
+function answerOf(request: DispatchRequest, response: Awaited<ReturnType<typeof postJson>>): { Ok: WorkerAnswer } | { Err: string } {
+  return 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+}
+
+/** Has verification compare the answers of several nodes to one job. */
+function compare(verification: Principal, request: DispatchRequest, answers: Answered[]) {
+  return verify(verification, {
+    job_id: request.job_id,
+    embedding: 'embedding' in request.kind,
+    answers: answers.map(({ endpoint, answer }) => ({
+      node: endpoint.node,
+      provider: endpoint.provider,
+      output_sha256: answer.output_sha256,
+      vector: answer.vector,
+    })),
+  });
+}
+
 export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
@@ -245,7 +267,7 @@ export default class {
     if (request === undefined) return;
     const { verification } = stableSettings.get();
     const failures: string[] = [];
-    const answers: { endpoint: Endpoint; answer: WorkerAnswer }[] = [];
+    const answers: Answered[] = [];
     for (const node of request.nodes) {
       if (answers.length === request.redundancy) break;
       const endpoint = endpoints.get(node.toHex());
@@ -264,7 +286,7 @@ export default class {
         awaiting.insert(jobId, { request, node, accepted_at: time() });
         return;
       }
-      const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+      const answer = answerOf(request, response);
       if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
       else answers.push({ endpoint, answer: answer.Ok });
     }
@@ -277,16 +299,7 @@ export default class {
     let accepted = answers;
     if (answers.length > 1) {
       if (verification[0] === undefined) return void (await this.report(jobId, { failed: 'no verification canister is named' }));
-      const verdict = await verify(verification[0], {
-        job_id: jobId,
-        embedding: 'embedding' in request.kind,
-        answers: answers.map(({ endpoint, answer }) => ({
-          node: endpoint.node,
-          provider: endpoint.provider,
-          output_sha256: answer.output_sha256,
-          vector: answer.vector,
-        })),
-      });
+      const verdict = await compare(verification[0], request, answers);
       if ('Err' in verdict) return void (await this.report(jobId, { failed: `verification: ${verdict.Err}` }));
       if (verdict.Ok.output_sha256.length === 0)
         return void (await this.report(jobId, { failed: 'no majority among the answers: flagged for audit' }));
@@ -303,15 +316,14 @@ export default class {
   // Re-runs a settled job on two other nodes of the job (its spares) and has verification compare the three
   // answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors are
   // needed for a majority; with fewer the audit is recorded as not done.
-  private async audit(request: DispatchRequest, original: { endpoint: Endpoint; answer: WorkerAnswer }): Promise<void> {
+  private async audit(request: DispatchRequest, original: Answered): Promise<void> {
     const answers = [original];
     const auditors: Principal[] = [];
     for (const node of request.nodes) {
       if (answers.length === 3) break;
       const endpoint = endpoints.get(node.toHex());
       if (endpoint === undefined || node.compareTo(original.endpoint.node) === 'eq') continue;
-      const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
-      const answer = 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
+      const answer = answerOf(request, await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request)));
       if ('Ok' in answer) {
         answers.push({ endpoint, answer: answer.Ok });
         auditors.push(node);
@@ -320,16 +332,7 @@ export default class {
     let outcome = `only ${auditors.length} auditor(s) answered: not audited`;
     const verification = stableSettings.get().verification[0];
     if (answers.length === 3 && verification !== undefined) {
-      const verdict = await verify(verification, {
-        job_id: request.job_id,
-        embedding: 'embedding' in request.kind,
-        answers: answers.map(({ endpoint, answer }) => ({
-          node: endpoint.node,
-          provider: endpoint.provider,
-          output_sha256: answer.output_sha256,
-          vector: answer.vector,
-        })),
-      });
+      const verdict = await compare(verification, request, answers);
       outcome =
         'Err' in verdict
           ? `verification: ${verdict.Err}`

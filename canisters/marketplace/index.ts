@@ -260,8 +260,7 @@ export default class {
   /** The caller's reservations that have not ended, or ended and not yet paid. */
   @query([], IDL.Vec(Reservation))
   list_reservations(): Reservation[] {
-    const caller = msgCaller();
-    return stableReservations.values().filter((r) => r.consumer.compareTo(caller) === 'eq');
+    return this.reservations.of(msgCaller());
   }
 
   /** The published dynamic price of a model: utilization of its active offers, the multiplier it sets, the lane surcharge. */

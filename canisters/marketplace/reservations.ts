@@ -83,6 +83,11 @@ export class Reservations {
     return paid;
   }
 
+  /** The consumer's reservations, in the order they were made. */
+  of(consumer: Principal): Reservation[] {
+    return [...this.byId.values()].filter((r) => r.consumer.compareTo(consumer) === 'eq').sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
   /** Reservations whose price is escrowed but not yet settled to the provider. */
   unpaid(): Reservation[] {
     return [...this.byId.values()].filter((r) => !r.paid);

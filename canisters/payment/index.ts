@@ -29,6 +29,14 @@ import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError,
 
 const settings = (): Settings => stableSettings.get();
 
+/** The ledger this canister pays through and its current fee, or why either cannot be had. */
+async function ledgerWithFee(current: Settings): Promise<{ Ok: { ledger: Principal; fee: bigint } } | { Err: PaymentError }> {
+  const ledger = current.ledger[0];
+  if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+  const fee = await ledgerFee(ledger);
+  return 'Err' in fee ? { Err: { LedgerError: fee.Err } } : { Ok: { ledger, fee: fee.Ok } };
+}
+
 function unauthorized(why: string): { Err: PaymentError } {
   return { Err: { Unauthorized: why } };
 }
@@ -119,12 +127,11 @@ export default class {
     const current = settings();
     const refused = mayEscrow(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const ledger = current.ledger[0];
-    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-    const fee = await ledgerFee(ledger);
-    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const paying = await ledgerWithFee(current);
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
     // Lock: the escrow is created in `locked` and the consumer's allowance taken before the next await.
-    const reserved = this.payment.reserve(consumer, jobId, amount, fee.Ok, time());
+    const reserved = this.payment.reserve(consumer, jobId, amount, fee, time());
     if ('Err' in reserved) return reserved;
     let pulled: { Ok: bigint } | { Err: string };
     try {
@@ -149,12 +156,11 @@ export default class {
     const current = settings();
     const refused = maySettle(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const ledger = current.ledger[0];
-    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-    const fee = await ledgerFee(ledger);
-    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const paying = await ledgerWithFee(current);
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
     const now = time();
-    const settled = this.payment.settle(jobId, fee.Ok, providers, creator, now);
+    const settled = this.payment.settle(jobId, fee, providers, creator, now);
     if ('Err' in settled) return settled;
     const block = await this.send(ledger, sweepTransfer(canisterSelf(), jobId, settled.Ok, now));
     return { Ok: { ...settled.Ok, block } };
@@ -167,16 +173,15 @@ export default class {
     const current = settings();
     const refused = maySettle(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const ledger = current.ledger[0];
-    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-    const fee = await ledgerFee(ledger);
-    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const paying = await ledgerWithFee(current);
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
     const escrow = this.payment.escrows.get(jobId);
     const now = time();
     // With no creator named, the creator's share goes to the treasury.
     const { config } = settings();
     const payee = creator[0] ?? { account: config.treasury, royalty_bps: config.split.creator_bps };
-    const planned = this.payment.refund(jobId, reason, fee.Ok, providers, payee, now);
+    const planned = this.payment.refund(jobId, reason, fee, providers, payee, now);
     if ('Err' in planned) return planned;
     const plan = planned.Ok;
     const refundLeg = escrow === undefined ? undefined : refundTransfer(escrow, plan, now);
@@ -212,12 +217,11 @@ export default class {
   }
 
   private async payOut(from: Account, amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {
-    const ledger = settings().ledger[0];
-    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-    const fee = await ledgerFee(ledger);
-    if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+    const paying = await ledgerWithFee(settings());
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
     // Lock: the balance is debited before the transfer is awaited and re-credited if it fails.
-    const begun = this.payment.beginWithdrawal(from, to, amount, fee.Ok);
+    const begun = this.payment.beginWithdrawal(from, to, amount, fee);
     if ('Err' in begun) return begun;
     const nonce = counters.get('withdrawal') ?? 0n;
     counters.insert('withdrawal', nonce + 1n);
@@ -227,7 +231,7 @@ export default class {
       return { Err: { LedgerError: paid.Err } };
     }
     this.payment.withdrawn(begun.Ok, paid.Ok, time());
-    return { Ok: { amount, fee: fee.Ok, block: paid.Ok } };
+    return { Ok: { amount, fee, block: paid.Ok } };
   }
 
   /** Sends the pending legs again (same created_at_time and memo, so a leg that did land is a Duplicate). */

@@ -12,7 +12,7 @@ import { versionOf } from '../shared/version';
 import { slashAmount, verdictOf } from './consensus';
 import { lowerReputation } from '../shared/reputation';
 import { bondedStake, slash } from './peers';
-import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerifyRequest } from './types';
+import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerificationConfig, VerifyRequest } from './types';
 
 const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');
 const verdicts = new StableBTreeMap<bigint, Verdict>(1, u64Key, candidValue<Verdict>(Verdict));
@@ -96,7 +96,7 @@ export default class {
     provider: Principal,
     node: Principal,
     jobId: bigint,
-    config: typeof DEFAULT_CONFIG,
+    config: VerificationConfig,
   ): Promise<Penalty> {
     const reason = `job ${jobId}: node ${node.toText()} disagreed with the majority`;
     const bonded = await bondedStake(identity, provider);
