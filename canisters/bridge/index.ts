@@ -11,13 +11,16 @@ import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
 import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson, probeStatus } from './outcall';
-import { claimedBy, reportCompleted, reportFailed, verify } from './peers';
-import { audits, awaiting, endpoints, health, outputs, pending, probes, stableSettings, unreported } from './storage';
+import { claimedBy, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
+import { audits, awaiting, disputes, endpoints, health, outputs, pending, probes, settled, stableSettings, unreported } from './storage';
+import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling } from './disputes';
 import { isAudited } from '../verification/consensus';
 import {
   Audit,
   DEFAULT_AUDIT_RATE_BPS,
+  DEFAULT_DISPUTE_DEPOSIT,
   DispatchRequest,
+  Dispute,
   Endpoint,
   Health,
   Heartbeat,
@@ -70,7 +73,9 @@ export default class {
       identity: arg?.identity ?? [],
       marketplace: arg?.marketplace ?? [],
       verification: arg?.verification ?? [],
+      payment: arg?.payment ?? [],
       audit_rate_bps: arg?.audit_rate_bps[0] ?? DEFAULT_AUDIT_RATE_BPS,
+      dispute_deposit: arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
@@ -187,6 +192,64 @@ export default class {
     return audit === undefined ? [] : [audit];
   }
 
+  /** Sets the deposit a dispute takes, in token base units. Admin only (governance, once it exists). */
+  @update([IDL.Nat], Result(Settings))
+  set_dispute_deposit(amount: bigint): Result<Settings> {
+    requireSignedCaller();
+    const current = stableSettings.get();
+    if (current.admin.compareTo(msgCaller()) !== 'eq') return unauthorized('only the admin sets the dispute deposit');
+    if (amount < 1n) return { Err: { InvalidInput: 'dispute_deposit: at least 1' } };
+    const next = { ...current, dispute_deposit: amount };
+    stableSettings.put(next);
+    return { Ok: next };
+  }
+
+  /**
+   * The consumer disputes a job's result within 24 hours, putting down the dispute deposit (approve payment for it
+   * plus the ledger fee first). An audit re-runs the job on two other nodes at once and decides: see Dispute.
+   */
+  @update([IDL.Nat64], Result(Dispute))
+  async dispute(jobId: bigint): Promise<Result<Dispute>> {
+    requireSignedCaller();
+    const consumer = msgCaller();
+    const { payment, dispute_deposit } = stableSettings.get();
+    const problem = disputeProblem({
+      caller: consumer,
+      output: outputs.get(jobId),
+      request: settled.get(jobId),
+      audit: audits.get(jobId),
+      dispute: disputes.get(jobId),
+      now: time(),
+    });
+    if (problem !== undefined) return { Err: problem };
+    if (payment[0] === undefined) return { Err: { NotConfigured: 'no payment canister is named' } };
+    // Committed before the deposit is awaited, so a second dispute of the job is refused meanwhile.
+    const opened: Dispute = {
+      job_id: jobId,
+      consumer,
+      deposit: dispute_deposit,
+      state: { open: null },
+      auditors: [],
+      outcome: '',
+      deposit_resolved: false,
+      opened_at: time(),
+      resolved_at: [],
+    };
+    disputes.insert(jobId, opened);
+    const held = await holdDeposit(payment[0], jobId, consumer, dispute_deposit);
+    if ('Err' in held) {
+      disputes.remove(jobId);
+      return { Err: { CallFailed: `the deposit could not be taken: ${held.Err}` } };
+    }
+    return { Ok: await this.decide(jobId) };
+  }
+
+  @query([IDL.Nat64], IDL.Opt(Dispute))
+  dispute_of(jobId: bigint): [] | [Dispute] {
+    const dispute = disputes.get(jobId);
+    return dispute === undefined ? [] : [dispute];
+  }
+
   /** A job's output: for its consumer, and for the admin and the marketplace. */
   @query([IDL.Nat64], Result(JobOutput))
   get_output(jobId: bigint): Result<JobOutput> {
@@ -217,9 +280,19 @@ export default class {
     return { status: args.response.status, body: args.response.body, headers: [] };
   }
 
-  // Every few minutes: outcomes the marketplace did not receive are sent again, and every node is probed.
+  // Every few minutes: outcomes the marketplace did not receive are sent again, disputes an upgrade interrupted are
+  // finished, jobs past the dispute window are forgotten, and every node is probed.
   private async housekeeping(): Promise<void> {
     for (const [jobId, outcome] of unreported.items()) await this.report(jobId, outcome);
+    for (const dispute of disputes.values()) {
+      if ('open' in dispute.state && time() - dispute.opened_at > BigInt(PROBE_INTERVAL_S) * 1_000_000_000n)
+        await this.decide(dispute.job_id);
+      else if (!dispute.deposit_resolved && !('open' in dispute.state)) await this.resolve(dispute);
+    }
+    for (const jobId of settled.keys()) {
+      const output = outputs.get(jobId);
+      if (output === undefined || time() > output.completed_at + DISPUTE_WINDOW_NS) settled.remove(jobId);
+    }
     await this.probeAll();
   }
 
@@ -308,15 +381,57 @@ export default class {
     }
     const [{ endpoint, answer }] = accepted;
     const output = this.store(request, endpoint.node, answer);
+    if (answers.length === 1) settled.insert(jobId, request);
     await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: accepted.map(({ endpoint: e }) => e.node) } });
     const draw = crypto.getRandomValues(new Uint16Array(1))[0] % 10_000;
-    if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) await this.audit(request, answers[0]);
+    if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) {
+      const { auditors, outcome } = await this.reRun(request, answers[0]);
+      audits.insert(jobId, { job_id: jobId, auditors, outcome, at: time() });
+    }
+  }
+
+  // Decides an open dispute by an audit, delivers the majority's output when the runner was wrong, then has
+  // payment return or forfeit the deposit.
+  private async decide(jobId: bigint): Promise<Dispute> {
+    const opened = disputes.get(jobId)!;
+    const request = settled.get(jobId);
+    const output = outputs.get(jobId)!;
+    const runner = endpoints.get(output.node.toHex());
+    let dispute: Dispute;
+    if (request === undefined || runner === undefined) {
+      dispute = { ...opened, state: { undecided: null }, outcome: 'the job or its runner is no longer known: not audited' };
+    } else {
+      const { output_sha256, tokens, text, vector, runtime } = output;
+      const original = { endpoint: runner, answer: { output_sha256, tokens, text: text[0], vector, runtime } };
+      const audit = await this.reRun(request, original);
+      const state = ruling(output.node, audit.dissenting);
+      if ('upheld' in state) {
+        const right = audit.answers.find(({ endpoint }) => !audit.dissenting!.some((node) => node.compareTo(endpoint.node) === 'eq'))!;
+        this.store(request, right.endpoint.node, right.answer);
+      }
+      dispute = { ...opened, state, auditors: audit.auditors, outcome: audit.outcome };
+    }
+    dispute.resolved_at = [time()];
+    disputes.insert(jobId, dispute);
+    return this.resolve(dispute);
+  }
+
+  private async resolve(dispute: Dispute): Promise<Dispute> {
+    const payment = stableSettings.get().payment[0]!;
+    const resolved = await resolveDeposit(payment, dispute.job_id, returnsDeposit(dispute.state));
+    if ('Err' in resolved) return dispute;
+    const done = { ...dispute, deposit_resolved: true };
+    disputes.insert(dispute.job_id, done);
+    return done;
   }
 
   // Re-runs a settled job on two other nodes of the job (its spares) and has verification compare the three
   // answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors are
-  // needed for a majority; with fewer the audit is recorded as not done.
-  private async audit(request: DispatchRequest, original: Answered): Promise<void> {
+  // needed for a majority; with fewer, or no majority, `dissenting` is undefined.
+  private async reRun(
+    request: DispatchRequest,
+    original: Answered,
+  ): Promise<{ auditors: Principal[]; answers: Answered[]; dissenting: Principal[] | undefined; outcome: string }> {
     const answers = [original];
     const auditors: Principal[] = [];
     for (const node of request.nodes) {
@@ -329,18 +444,15 @@ export default class {
         auditors.push(node);
       }
     }
-    let outcome = `only ${auditors.length} auditor(s) answered: not audited`;
     const verification = stableSettings.get().verification[0];
-    if (answers.length === 3 && verification !== undefined) {
-      const verdict = await compare(verification, request, answers);
-      outcome =
-        'Err' in verdict
-          ? `verification: ${verdict.Err}`
-          : verdict.Ok.dissenting.length === 0
-            ? 'all agreed'
-            : `disagreed: ${verdict.Ok.dissenting.map((node) => node.toText()).join(', ')}`;
-    }
-    audits.insert(request.job_id, { job_id: request.job_id, auditors, outcome, at: time() });
+    if (answers.length < 3 || verification === undefined)
+      return { auditors, answers, dissenting: undefined, outcome: `only ${auditors.length} auditor(s) answered: not audited` };
+    const verdict = await compare(verification, request, answers);
+    if ('Err' in verdict) return { auditors, answers, dissenting: undefined, outcome: `verification: ${verdict.Err}` };
+    const { dissenting, output_sha256 } = verdict.Ok;
+    if (output_sha256.length === 0) return { auditors, answers, dissenting: undefined, outcome: 'no majority among the three answers' };
+    const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
+    return { auditors, answers, dissenting, outcome };
   }
 
   private store(request: DispatchRequest, node: Principal, answer: WorkerAnswer): JobOutput {

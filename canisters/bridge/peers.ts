@@ -1,15 +1,19 @@
-// The calls the bridge makes to identity (who owns a node) and the marketplace (a job's outcome). Glue: imports azle.
+// The calls the bridge makes to identity (who owns a node), the marketplace (a job's outcome), verification and
+// payment (a dispute's deposit). Glue: imports azle.
 import { IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
 import { Job, JobResult } from '../marketplace/job_types';
 import { Result as VerificationResult, Verdict, VerifyRequest } from '../verification/types';
 import { callPeer, describe, type CallOutcome } from '../shared/peer_call';
+import { Account } from '../ledger/types';
+import { Escrow, Result as PaymentResult } from '../payment/types';
 
 const OptNode = IDL.Opt(Node);
 const JobReply = JobResult(Job);
 const VerifyReply = VerificationResult(Verdict);
 const Nodes = IDL.Vec(IDL.Principal);
+const DepositReply = PaymentResult(Escrow);
 
 /** The provider that claimed `node`, or why there is none. */
 export async function claimedBy(identity: Principal, node: Principal): Promise<CallOutcome<Principal>> {
@@ -39,6 +43,23 @@ export async function verify(verification: Principal, request: VerifyRequest): P
   ]);
   if ('Err' in reply) return reply;
   return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
+}
+
+/** Has payment take the consumer's dispute deposit (the consumer approved payment for it plus the fee). */
+export async function holdDeposit(payment: Principal, jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<null>> {
+  const args = [jobId, { owner: consumer, subaccount: [] }, amount];
+  return unwrap(await callPeer('payment', payment, 'hold_deposit', [IDL.Nat64, Account, IDL.Nat], DepositReply, args));
+}
+
+/** Has payment return (upheld) or forfeit a dispute's deposit; one resolved before counts as resolved. */
+export async function resolveDeposit(payment: Principal, jobId: bigint, upheld: boolean): Promise<CallOutcome<null>> {
+  const reply = unwrap(await callPeer('payment', payment, 'resolve_deposit', [IDL.Nat64, IDL.Bool], DepositReply, [jobId, upheld]));
+  return 'Err' in reply && reply.Err.includes('InvalidTransition') ? { Ok: null } : reply;
+}
+
+function unwrap(reply: CallOutcome<{ Ok: unknown } | { Err: object }>): CallOutcome<null> {
+  if ('Err' in reply) return reply;
+  return 'Ok' in reply.Ok ? { Ok: null } : { Err: describe(reply.Ok.Err) };
 }
 
 export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<Reported> {

@@ -3,9 +3,21 @@ import { StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
-import { Audit, Awaiting, DispatchRequest, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
+import { Audit, Awaiting, DispatchRequest, Dispute, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
 
-const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4, awaiting: 5, audits: 6, probes: 7, unreported: 8 } as const;
+const MEMORY = {
+  settings: 0,
+  endpoints: 1,
+  pending: 2,
+  outputs: 3,
+  health: 4,
+  awaiting: 5,
+  audits: 6,
+  probes: 7,
+  unreported: 8,
+  settled: 9,
+  disputes: 10,
+} as const;
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
 /** Endpoints by the node's principal (hex). */
@@ -23,3 +35,6 @@ export const audits = new StableBTreeMap<bigint, Audit>(MEMORY.audits, u64Key, c
 export const probes = new StableBTreeMap<string, Probes>(MEMORY.probes, asciiText, candidValue<Probes>(Probes));
 /** Outcomes the marketplace did not receive (stopped, upgrading, out of cycles): sent again by the timer. */
 export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported, u64Key, candidValue<Outcome>(Outcome));
+/** Settled single-replica jobs still open to dispute (see disputes.ts): what an audit re-runs. */
+export const settled = new StableBTreeMap<bigint, DispatchRequest>(MEMORY.settled, u64Key, candidValue<DispatchRequest>(DispatchRequest));
+export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));

@@ -9,32 +9,42 @@ export const InitArg = IDL.Record({
   identity: IDL.Opt(IDL.Principal),
   marketplace: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
+  payment: IDL.Opt(IDL.Principal),
   audit_rate_bps: IDL.Opt(IDL.Nat16),
+  dispute_deposit: IDL.Opt(IDL.Nat),
 });
 export type InitArg = {
   admin: Opt<Principal>;
   identity: Opt<Principal>;
   marketplace: Opt<Principal>;
   verification: Opt<Principal>;
+  payment: Opt<Principal>;
   audit_rate_bps: Opt<number>;
+  dispute_deposit: Opt<bigint>;
 };
 
 /** The share of settled single-replica jobs re-run on two other nodes and compared: 10% by default, as the seeds ask. */
 export const DEFAULT_AUDIT_RATE_BPS = 1_000;
+/** What a consumer puts down to dispute a result, in token base units: 0.01 of an 8-decimal token by default. */
+export const DEFAULT_DISPUTE_DEPOSIT = 1_000_000n;
 
 export type Settings = {
   admin: Principal;
   identity: Opt<Principal>;
   marketplace: Opt<Principal>;
   verification: Opt<Principal>;
+  payment: Opt<Principal>;
   audit_rate_bps: number;
+  dispute_deposit: bigint;
 };
 export const Settings = IDL.Record({
   admin: IDL.Principal,
   identity: IDL.Opt(IDL.Principal),
   marketplace: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
+  payment: IDL.Opt(IDL.Principal),
   audit_rate_bps: IDL.Nat16,
+  dispute_deposit: IDL.Nat,
 });
 
 export const Endpoint = IDL.Record({ node: IDL.Principal, provider: IDL.Principal, url: IDL.Text, registered_at: IDL.Nat64 });
@@ -96,9 +106,15 @@ export const BridgeError = IDL.Variant({
   NotConfigured: IDL.Text,
   NotFound: IDL.Null,
   CallFailed: IDL.Text,
+  NotDisputable: IDL.Text,
 });
 export type BridgeError =
-  { Unauthorized: string } | { InvalidInput: string } | { NotConfigured: string } | { NotFound: null } | { CallFailed: string };
+  | { Unauthorized: string }
+  | { InvalidInput: string }
+  | { NotConfigured: string }
+  | { NotFound: null }
+  | { CallFailed: string }
+  | { NotDisputable: string };
 
 export type Result<T> = { Ok: T } | { Err: BridgeError };
 export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: BridgeError });
@@ -127,3 +143,34 @@ export const Outcome = IDL.Variant({
   failed: IDL.Text,
 });
 export type Outcome = { completed: { output_sha256: Uint8Array; paid_nodes: Principal[] } } | { failed: string };
+
+/**
+ * A consumer's dispute of a job's result, decided by an audit: upheld (the runner disagreed with the auditors'
+ * majority: slashed, the deposit returned and the majority's output delivered), rejected (the result stands: the
+ * deposit is forfeited to the treasury) or undecided (too few auditors or no majority: the deposit is returned).
+ */
+export const DisputeState = IDL.Variant({ open: IDL.Null, upheld: IDL.Null, rejected: IDL.Null, undecided: IDL.Null });
+export type DisputeState = { open: null } | { upheld: null } | { rejected: null } | { undecided: null };
+export const Dispute = IDL.Record({
+  job_id: IDL.Nat64,
+  consumer: IDL.Principal,
+  deposit: IDL.Nat,
+  state: DisputeState,
+  auditors: IDL.Vec(IDL.Principal),
+  outcome: IDL.Text,
+  /** Whether payment has returned or forfeited the deposit; the timer retries until it has. */
+  deposit_resolved: IDL.Bool,
+  opened_at: IDL.Nat64,
+  resolved_at: IDL.Opt(IDL.Nat64),
+});
+export type Dispute = {
+  job_id: bigint;
+  consumer: Principal;
+  deposit: bigint;
+  state: DisputeState;
+  auditors: Principal[];
+  outcome: string;
+  deposit_resolved: boolean;
+  opened_at: bigint;
+  resolved_at: Opt<bigint>;
+};

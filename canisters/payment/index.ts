@@ -14,6 +14,7 @@ import {
   initialSettings,
   mayAdminister,
   mayEscrow,
+  mayHoldDeposits,
   maySettle,
   PeersUpdate,
   Refund,
@@ -24,7 +25,7 @@ import {
 } from './settings';
 import type { Settlement as SettlementPlan } from './split';
 import { counters, pendingTransfers, stableSettings, stableStores } from './storage';
-import { escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
+import { depositTransfer, escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
 import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
 
 const settings = (): Settings => stableSettings.get();
@@ -124,26 +125,39 @@ export default class {
   @update([JobId, Account, IDL.Nat], Result(Escrow))
   async escrow(jobId: JobId, consumer: Account, amount: bigint): Promise<Result<Escrow>> {
     requireSignedCaller();
+    const refused = mayEscrow(settings(), msgCaller());
+    if (refused) return unauthorized(refused);
+    return this.pull('escrow', jobId, consumer, amount);
+  }
+
+  /** Takes the deposit of the consumer's dispute about a job (approved like an escrow: amount + fee). Bridge only. */
+  @update([JobId, Account, IDL.Nat], Result(Escrow))
+  async hold_deposit(jobId: JobId, consumer: Account, amount: bigint): Promise<Result<Escrow>> {
+    requireSignedCaller();
+    const refused = mayHoldDeposits(settings(), msgCaller());
+    if (refused) return unauthorized(refused);
+    return this.pull('deposit', jobId, consumer, amount);
+  }
+
+  /** The audit decided a dispute: an upheld one returns the deposit, a rejected one forfeits it to the treasury. */
+  @update([JobId, IDL.Bool], Result(Escrow))
+  async resolve_deposit(jobId: JobId, upheld: boolean): Promise<Result<Escrow>> {
+    requireSignedCaller();
     const current = settings();
-    const refused = mayEscrow(current, msgCaller());
+    const refused = mayHoldDeposits(current, msgCaller());
     if (refused) return unauthorized(refused);
     const paying = await ledgerWithFee(current);
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
-    // Lock: the escrow is created in `locked` and the consumer's allowance taken before the next await.
-    const reserved = this.payment.reserve(consumer, jobId, amount, fee, time());
-    if ('Err' in reserved) return reserved;
-    let pulled: { Ok: bigint } | { Err: string };
-    try {
-      pulled = await transferFrom(ledger, escrowTransferFrom(canisterSelf(), reserved.Ok));
-    } catch (error) {
-      pulled = { Err: String(error) };
-    }
-    if ('Err' in pulled) {
-      this.payment.escrowFailed(jobId);
-      return { Err: { LedgerError: pulled.Err } };
-    }
-    return this.payment.escrowed(jobId, time());
+    const resolved = upheld ? this.payment.returnDeposit(jobId, fee, time()) : this.payment.forfeitDeposit(jobId, fee, time());
+    if ('Ok' in resolved) await this.send(ledger, depositTransfer(canisterSelf(), resolved.Ok, upheld, fee));
+    return resolved;
+  }
+
+  @query([JobId], IDL.Opt(Escrow))
+  deposit_of(jobId: JobId): [] | [Escrow] {
+    const deposit = this.payment.deposits.get(jobId);
+    return deposit === undefined ? [] : [deposit];
   }
 
   /**
@@ -214,6 +228,30 @@ export default class {
       return { Err: { InvalidInput: 'the treasury is an outside account: its owner withdraws with withdraw' } };
     }
     return this.payOut(treasury, amount, to);
+  }
+
+  // Pulls an escrow or a deposit from the consumer: locked before transfer_from is awaited, then held or dropped.
+  private async pull(kind: 'escrow' | 'deposit', jobId: JobId, consumer: Account, amount: bigint): Promise<Result<Escrow>> {
+    const paying = await ledgerWithFee(settings());
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
+    const escrow = kind === 'escrow';
+    const reserved = escrow
+      ? this.payment.reserve(consumer, jobId, amount, fee, time())
+      : this.payment.reserveDeposit(consumer, jobId, amount, fee, time());
+    if ('Err' in reserved) return reserved;
+    let pulled: { Ok: bigint } | { Err: string };
+    try {
+      pulled = await transferFrom(ledger, escrowTransferFrom(canisterSelf(), reserved.Ok, kind));
+    } catch (error) {
+      pulled = { Err: String(error) };
+    }
+    if ('Err' in pulled) {
+      if (escrow) this.payment.escrowFailed(jobId);
+      else this.payment.depositFailed(jobId);
+      return { Err: { LedgerError: pulled.Err } };
+    }
+    return escrow ? this.payment.escrowed(jobId, time()) : this.payment.depositHeld(jobId, time());
   }
 
   private async payOut(from: Account, amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {

@@ -7,4 +7,5 @@ export const MEMORY = {
   history_entries: 4,
   pending: 5,
   counters: 6,
+  deposits: 7,
 } as const;

@@ -1,6 +1,7 @@
 // The payment rules in one place for the glue: each method is one step of a flow (reserve, then escrowed or
-// escrowFailed after transfer_from; settle or refund; beginWithdrawal, then withdrawn or withdrawalFailed),
-// commits its state change before the glue's next await, and returns what the glue sends to the ledger.
+// escrowFailed after transfer_from; settle or refund; beginWithdrawal, then withdrawn or withdrawalFailed; a
+// dispute's deposit held like an escrow, then returned or forfeited), commits its state change before the glue's
+// next await, and returns what the glue sends to the ledger.
 import type { Principal } from '@dfinity/principal';
 
 import { validSubaccount } from '../ledger/accounts';
@@ -13,10 +14,11 @@ import { Owed, type Withdrawal } from './owed';
 import { refund, refundShare, type RefundPlan } from './refunds';
 import { settle, withRoyalty, type Settlement } from './split';
 import type { Store } from './store';
-import type { Creator, Escrow, HistoryEntry, JobId, PaymentConfig, RefundReason, Result } from './types';
+import type { Creator, Escrow, HistoryEntry, HistoryEvent, JobId, PaymentConfig, RefundReason, Result } from './types';
 
 export type PaymentStores = {
   escrows: Store<JobId, Escrow>;
+  deposits: Store<JobId, Escrow>;
   owed: Store<string, bigint>;
   historyCounts: Store<string, bigint>;
   historyEntries: Store<string, HistoryEntry>;
@@ -24,6 +26,8 @@ export type PaymentStores = {
 
 export class Payment {
   readonly escrows: Escrows;
+  /** Dispute deposits, one per disputed job: an escrow in its own subaccount, refunded or settled to the treasury. */
+  readonly deposits: Escrows;
   readonly locks = new AllowanceLocks();
   readonly owed: Owed;
   readonly history: History;
@@ -38,6 +42,7 @@ export class Payment {
     const problem = checkConfig(config);
     if (problem) throw new Error(`payment config: ${problem}`);
     this.escrows = new Escrows(stores.escrows);
+    this.deposits = new Escrows(stores.deposits);
     this.owed = new Owed(stores.owed);
     this.history = new History(stores.historyCounts, stores.historyEntries);
     this.spender = { owner: paymentCanister, subaccount: [] };
@@ -59,30 +64,52 @@ export class Payment {
    * transfer_from. The escrow must be able to pay one ledger fee later, so it must exceed the fee.
    */
   reserve(consumer: Account, jobId: JobId, amount: bigint, fee: bigint, now: bigint): Result<Escrow> {
-    if (!validSubaccount(consumer.subaccount)) return { Err: { InvalidInput: 'consumer: a subaccount must be 32 bytes' } };
     const minimum = this.config.min_escrow > fee ? this.config.min_escrow : fee + 1n;
-    if (amount < minimum) return { Err: { BelowMinimum: { minimum } } };
-    const existing = this.escrows.get(jobId);
-    if (existing) return { Err: { AlreadyEscrowed: { state: existing.state } } };
-    const locked = this.locks.take(consumer, this.spender, jobId);
-    if ('Err' in locked) return locked;
-    return this.escrows.lock(jobId, consumer, amount, now);
+    return this.open(this.escrows, consumer, jobId, amount, minimum, now);
   }
 
   /** transfer_from succeeded: the escrow is held and the allowance free again. */
   escrowed(jobId: JobId, now: bigint): Result<Escrow> {
-    const held = this.escrows.advance(jobId, 'held', now);
-    if ('Err' in held) return held;
-    this.locks.release(held.Ok.consumer, this.spender, jobId);
-    this.history.append(held.Ok.consumer, now, { escrowed: { job_id: jobId, amount: held.Ok.amount } });
-    return held;
+    return this.opened(this.escrows, jobId, now, (held) => ({ escrowed: { job_id: jobId, amount: held.amount } }));
   }
 
   /** transfer_from failed: the escrow is dropped and the allowance free again. */
   escrowFailed(jobId: JobId): Result<Escrow> {
-    const dropped = this.escrows.drop(jobId);
-    if ('Ok' in dropped) this.locks.release(dropped.Ok.consumer, this.spender, jobId);
-    return dropped;
+    return this.openFailed(this.escrows, jobId);
+  }
+
+  /** Opens the deposit of a dispute about `jobId` in `locked`; it must pay one fee when it is returned. */
+  reserveDeposit(consumer: Account, jobId: JobId, amount: bigint, fee: bigint, now: bigint): Result<Escrow> {
+    return this.open(this.deposits, consumer, jobId, amount, fee + 1n, now);
+  }
+
+  depositHeld(jobId: JobId, now: bigint): Result<Escrow> {
+    return this.opened(this.deposits, jobId, now, (held) => ({ deposited: { job_id: jobId, amount: held.amount } }));
+  }
+
+  depositFailed(jobId: JobId): Result<Escrow> {
+    return this.openFailed(this.deposits, jobId);
+  }
+
+  /** The audit found the consumer right: the deposit goes back, less the ledger fee of the transfer. */
+  returnDeposit(jobId: JobId, fee: bigint, now: bigint): Result<Escrow> {
+    const returned = this.deposits.advance(jobId, 'refunded', now);
+    if ('Ok' in returned) {
+      const { consumer, amount } = returned.Ok;
+      this.history.append(consumer, now, { deposit_returned: { job_id: jobId, amount, fee } });
+    }
+    return returned;
+  }
+
+  /** The audit found the result right: the deposit is forfeited to the treasury, credited what reaches the pool. */
+  forfeitDeposit(jobId: JobId, fee: bigint, now: bigint): Result<Escrow> {
+    const forfeited = this.deposits.advance(jobId, 'settled', now);
+    if ('Ok' in forfeited) {
+      const amount = forfeited.Ok.amount - fee;
+      this.owed.credit(this.config.treasury, amount);
+      this.history.append(this.config.treasury, now, { credited: { job_id: jobId, amount, role: { treasury: null } } });
+    }
+    return forfeited;
   }
 
   /** Settles a held escrow: credits the providers, the creator and the treasury; the glue then sweeps it. */
@@ -128,6 +155,30 @@ export class Payment {
 
   withdrawalFailed(withdrawal: Withdrawal): void {
     this.owed.withdrawalFailed(withdrawal);
+  }
+
+  private open(escrows: Escrows, consumer: Account, jobId: JobId, amount: bigint, minimum: bigint, now: bigint): Result<Escrow> {
+    if (!validSubaccount(consumer.subaccount)) return { Err: { InvalidInput: 'consumer: a subaccount must be 32 bytes' } };
+    if (amount < minimum) return { Err: { BelowMinimum: { minimum } } };
+    const existing = escrows.get(jobId);
+    if (existing) return { Err: { AlreadyEscrowed: { state: existing.state } } };
+    const locked = this.locks.take(consumer, this.spender, jobId);
+    if ('Err' in locked) return locked;
+    return escrows.lock(jobId, consumer, amount, now);
+  }
+
+  private opened(escrows: Escrows, jobId: JobId, now: bigint, event: (held: Escrow) => HistoryEvent): Result<Escrow> {
+    const held = escrows.advance(jobId, 'held', now);
+    if ('Err' in held) return held;
+    this.locks.release(held.Ok.consumer, this.spender, jobId);
+    this.history.append(held.Ok.consumer, now, event(held.Ok));
+    return held;
+  }
+
+  private openFailed(escrows: Escrows, jobId: JobId): Result<Escrow> {
+    const dropped = escrows.drop(jobId);
+    if ('Ok' in dropped) this.locks.release(dropped.Ok.consumer, this.spender, jobId);
+    return dropped;
   }
 
   private credit(jobId: JobId, settlement: Settlement, now: bigint): void {

@@ -101,6 +101,11 @@ export function maySettle(settings: Settings, caller: Principal): string | undef
   return 'only the marketplace or bridge canister (or the admin until a bridge is set) may settle or refund';
 }
 
+/** Only the bridge, which runs disputes, holds and resolves their deposits. */
+export function mayHoldDeposits(settings: Settings, caller: Principal): string | undefined {
+  if (!same(caller, settings.bridge)) return 'only the bridge canister holds and resolves dispute deposits';
+}
+
 export function mayAdminister(settings: Settings, caller: Principal): string | undefined {
   if (caller.toText() !== settings.admin.toText()) return 'only the admin may change the configuration';
 }

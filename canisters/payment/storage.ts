@@ -21,6 +21,7 @@ export const counters = new StableBTreeMap<string, bigint>(MEMORY.counters, asci
 
 export const stableStores: PaymentStores = {
   escrows: store(new StableBTreeMap<bigint, Escrow>(MEMORY.escrows, u64Key, candidValue<Escrow>(Escrow))),
+  deposits: store(new StableBTreeMap<bigint, Escrow>(MEMORY.deposits, u64Key, candidValue<Escrow>(Escrow))),
   owed: store(new StableBTreeMap<string, bigint>(MEMORY.owed, asciiText, decimal)),
   historyCounts: store(new StableBTreeMap<string, bigint>(MEMORY.history_counts, asciiText, decimal)),
   historyEntries: store(

@@ -6,6 +6,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import type { JobId } from './types';
 
 const ESCROW_DOMAIN = 'icp-market-payment-escrow';
+const DEPOSIT_DOMAIN = 'icp-market-payment-deposit';
 const POOL_DOMAIN = 'icp-market-payment-pool';
 const TREASURY_DOMAIN = 'icp-market-payment-treasury';
 
@@ -18,13 +19,18 @@ function domainHash(domain: string, suffix: Uint8Array): Uint8Array {
   return sha256(input);
 }
 
-/** The 32-byte subaccount of the payment canister that holds one job's escrow. */
-export function escrowSubaccount(jobId: JobId): Uint8Array {
+function jobSubaccount(domain: string, jobId: JobId): Uint8Array {
   if (jobId < 0n || jobId >= 1n << 64n) throw new RangeError(`job id out of nat64: ${jobId}`);
   const id = new Uint8Array(8);
   new DataView(id.buffer).setBigUint64(0, jobId);
-  return domainHash(ESCROW_DOMAIN, id);
+  return domainHash(domain, id);
 }
+
+/** The 32-byte subaccount of the payment canister that holds one job's escrow. */
+export const escrowSubaccount = (jobId: JobId): Uint8Array => jobSubaccount(ESCROW_DOMAIN, jobId);
+
+/** The subaccount that holds the deposit of a dispute about one job, apart from the job's own escrow. */
+export const depositSubaccount = (jobId: JobId): Uint8Array => jobSubaccount(DEPOSIT_DOMAIN, jobId);
 
 /** Where settled escrows are swept; owed balances are withdrawn from it. */
 export const POOL_SUBACCOUNT = domainHash(POOL_DOMAIN, new Uint8Array());

@@ -7,11 +7,11 @@ import type { Account, TransferArgs, TransferFromArgs } from '../ledger/types';
 import type { Withdrawal } from './owed';
 import type { RefundPlan } from './refunds';
 import type { Settlement } from './split';
-import { escrowSubaccount, POOL_SUBACCOUNT } from './subaccounts';
+import { depositSubaccount, escrowSubaccount, POOL_SUBACCOUNT } from './subaccounts';
 import type { Escrow, JobId } from './types';
 
 // The first memo byte says which leg a transfer is; the next eight are the job id (or withdrawal nonce).
-const MEMO_TAG = { escrow: 1, sweep: 2, refund: 3, withdrawal: 4 } as const;
+const MEMO_TAG = { escrow: 1, sweep: 2, refund: 3, withdrawal: 4, deposit: 5, deposit_return: 6, forfeit: 7 } as const;
 
 export function memo(leg: keyof typeof MEMO_TAG, id: bigint): Uint8Array {
   const bytes = new Uint8Array(9);
@@ -28,16 +28,36 @@ export function poolAccount(paymentCanister: Principal): Account {
   return { owner: paymentCanister, subaccount: [POOL_SUBACCOUNT] };
 }
 
-/** Moves a locked escrow's amount from the consumer into the job's subaccount; the consumer pays the fee. */
-export function escrowTransferFrom(paymentCanister: Principal, escrow: Escrow): TransferFromArgs {
+export function depositAccount(paymentCanister: Principal, jobId: JobId): Account {
+  return { owner: paymentCanister, subaccount: [depositSubaccount(jobId)] };
+}
+
+/**
+ * Moves a locked escrow's amount from the consumer into the job's subaccount, or a dispute's deposit into the
+ * deposit subaccount; the consumer pays the fee.
+ */
+export function escrowTransferFrom(paymentCanister: Principal, escrow: Escrow, kind: 'escrow' | 'deposit' = 'escrow'): TransferFromArgs {
+  const to = kind === 'escrow' ? escrowAccount : depositAccount;
   return {
     spender_subaccount: [],
     from: escrow.consumer,
-    to: escrowAccount(paymentCanister, escrow.job_id),
+    to: to(paymentCanister, escrow.job_id),
     amount: escrow.amount,
     fee: [],
-    memo: [memo('escrow', escrow.job_id)],
+    memo: [memo(kind, escrow.job_id)],
     created_at_time: [escrow.created_at],
+  };
+}
+
+/** Moves a resolved dispute's deposit, less the fee: back to the consumer when upheld, to the pool when forfeited. */
+export function depositTransfer(paymentCanister: Principal, deposit: Escrow, upheld: boolean, fee: bigint): TransferArgs {
+  return {
+    from_subaccount: [depositSubaccount(deposit.job_id)],
+    to: upheld ? deposit.consumer : poolAccount(paymentCanister),
+    amount: deposit.amount - fee,
+    fee: [fee],
+    memo: [memo(upheld ? 'deposit_return' : 'forfeit', deposit.job_id)],
+    created_at_time: [deposit.updated_at],
   };
 }
 

@@ -78,12 +78,16 @@ export const HistoryEvent = IDL.Variant({
   escrowed: IDL.Record({ job_id: JobId, amount: IDL.Nat }),
   credited: IDL.Record({ job_id: JobId, amount: IDL.Nat, role: Role }),
   refunded: IDL.Record({ job_id: JobId, amount: IDL.Nat, fee: IDL.Nat }),
+  deposited: IDL.Record({ job_id: JobId, amount: IDL.Nat }),
+  deposit_returned: IDL.Record({ job_id: JobId, amount: IDL.Nat, fee: IDL.Nat }),
   withdrawn: IDL.Record({ amount: IDL.Nat, fee: IDL.Nat, block: IDL.Nat }),
 });
 export type HistoryEvent =
   | { escrowed: { job_id: JobId; amount: bigint } }
   | { credited: { job_id: JobId; amount: bigint; role: Role } }
   | { refunded: { job_id: JobId; amount: bigint; fee: bigint } }
+  | { deposited: { job_id: JobId; amount: bigint } }
+  | { deposit_returned: { job_id: JobId; amount: bigint; fee: bigint } }
   | { withdrawn: { amount: bigint; fee: bigint; block: bigint } };
 
 export const HistoryEntry = IDL.Record({ index: IDL.Nat64, at: IDL.Nat64, event: HistoryEvent });

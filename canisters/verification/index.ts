@@ -1,6 +1,6 @@
 // The verification canister: the bridge submits the answers of a job run on several nodes; verification finds the
 // majority (consensus.ts), has identity slash and lower the reputation of every provider whose node disagreed, and
-// keeps the verdict. Audits, disputes and SLA checks come next.
+// keeps the verdict. The bridge also sends it the answers of audits and disputes (three nodes on one job).
 import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMap, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';

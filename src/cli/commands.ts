@@ -236,3 +236,18 @@ export async function showJob(c: Connection, id: string): Promise<void> {
     }
   }
 }
+
+/** Disputes a job's result: approves the bridge's deposit for payment, then waits for the audit's ruling. */
+export async function disputeJob(c: Connection, id: string): Promise<void> {
+  const t = await token(c);
+  const { dispute_deposit } = await c.bridge.settings();
+  ok('approve', await c.ledger.icrc2_approve(approveArgs(c.canister('payment'), dispute_deposit + t.fee)));
+  console.log(`disputing job ${id} with a deposit of ${formatAmount(dispute_deposit, t.decimals)} ${t.symbol}; auditing...`);
+  const dispute = ok('dispute', await c.bridge.dispute(BigInt(id)));
+  const state = Object.keys(dispute.state)[0];
+  const deposit = 'rejected' in dispute.state ? 'forfeited to the treasury' : 'returned';
+  console.log(
+    `dispute ${state}: ${dispute.outcome}; deposit ${deposit}${dispute.deposit_resolved ? '' : ' (pending: the bridge retries)'}`,
+  );
+  if ('upheld' in dispute.state) console.log(`the majority's output replaces the disputed one: npm run cli -- job show ${id}`);
+}

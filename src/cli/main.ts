@@ -24,6 +24,7 @@ model publish <file> --name <n> --version <v> [--task text_generation|embedding]
 job submit <model-id> <prompt>        quote, approve payment, submit [--max-tokens 64] [--redundancy 1] [--priority] [--max-price 10]
 job wait <id>                         follow a job until it is final, then show it [--timeout 120]
 job show <id>                         state, chosen providers, cost split and output
+job dispute <id>                      put down the dispute deposit; an audit re-runs the job and decides
 
 options: --network http://127.0.0.1:4943  --identity <name>  --ids .dfx/local/canister_ids.json`;
 
@@ -115,6 +116,8 @@ async function run(): Promise<void> {
       return commands.waitJob(c, need(1)[0], Number(values.timeout));
     case 'job show':
       return commands.showJob(c, need(1)[0]);
+    case 'job dispute':
+      return commands.disputeJob(c, need(1)[0]);
   }
   throw new Error(`unknown command: ${key}\n\n${USAGE}`);
 }

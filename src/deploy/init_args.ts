@@ -71,7 +71,9 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         identity: peer('identity'),
         marketplace: peer('marketplace'),
         verification: peer('verification'),
+        payment: peer('payment'),
         audit_rate_bps: [],
+        dispute_deposit: [],
       });
     case 'verification':
       return encodeOpt(VerificationInit, { admin: [deployer], identity: peer('identity'), bridge: peer('bridge'), config: [] });

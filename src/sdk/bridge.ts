@@ -3,9 +3,21 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-import { Audit, DispatchRequest, Endpoint, Health, Probes, Heartbeat, JobOutput, Result, Settings } from '../../canisters/bridge/types';
+import {
+  Audit,
+  DispatchRequest,
+  Dispute,
+  Endpoint,
+  Health,
+  Probes,
+  Heartbeat,
+  JobOutput,
+  Result,
+  Settings,
+} from '../../canisters/bridge/types';
 import type {
   Audit as AuditT,
+  Dispute as DisputeT,
   Probes as ProbesT,
   Health as HealthT,
   Heartbeat as HeartbeatT,
@@ -32,6 +44,9 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     audit_of: IDL.Func([IDL.Nat64], [IDL.Opt(Audit)], ['query']),
     probes_of: IDL.Func([IDL.Principal], [IDL.Opt(Probes)], ['query']),
     health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
+    set_dispute_deposit: IDL.Func([IDL.Nat], [Result(Settings)], []),
+    dispute: IDL.Func([IDL.Nat64], [Result(Dispute)], []),
+    dispute_of: IDL.Func([IDL.Nat64], [IDL.Opt(Dispute)], ['query']),
   });
 
 export type BridgeService = {
@@ -47,4 +62,7 @@ export type BridgeService = {
   audit_of(jobId: bigint): Promise<[] | [AuditT]>;
   probes_of(node: Principal): Promise<[] | [ProbesT]>;
   health_of(node: Principal): Promise<[] | [HealthT]>;
+  set_dispute_deposit(amount: bigint): Promise<ResultT<SettingsT>>;
+  dispute(jobId: bigint): Promise<ResultT<DisputeT>>;
+  dispute_of(jobId: bigint): Promise<[] | [DisputeT]>;
 };

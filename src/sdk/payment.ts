@@ -23,6 +23,9 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     retry_pending: IDL.Func([], [Result(IDL.Nat32)], []),
     set_peers: IDL.Func([PeersUpdate], [Result(Settings)], []),
     withdraw_treasury: IDL.Func([IDL.Nat, Account], [Result(WithdrawReceipt)], []),
+    hold_deposit: IDL.Func([JobId, Account, IDL.Nat], [Result(Escrow)], []),
+    resolve_deposit: IDL.Func([JobId, IDL.Bool], [Result(Escrow)], []),
+    deposit_of: IDL.Func([JobId], [IDL.Opt(Escrow)], ['query']),
   });
 
 type R<T> = { Ok: T } | { Err: Record<string, unknown> };
@@ -34,6 +37,9 @@ export type PaymentService = {
   owed_of(account: Account): Promise<bigint>;
   history(account: Account, page: Page): Promise<R<HistoryPage>>;
   escrow_of(jobId: bigint): Promise<Opt<Escrow>>;
+  deposit_of(jobId: bigint): Promise<Opt<Escrow>>;
+  hold_deposit(jobId: bigint, consumer: Account, amount: bigint): Promise<R<Escrow>>;
+  resolve_deposit(jobId: bigint, upheld: boolean): Promise<R<Escrow>>;
   pending_transfers(): Promise<TransferArgs[]>;
   escrow(jobId: bigint, consumer: Account, amount: bigint): Promise<R<Escrow>>;
   settle(jobId: bigint, providers: Account[], creator: Creator): Promise<R<Settlement>>;

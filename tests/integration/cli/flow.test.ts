@@ -114,6 +114,13 @@ describe('the command line', () => {
     expect(shown).toContain(`output: ${JSON.stringify(direct.text)}`);
     // 5 LIT less 0.01 escrowed and two fees (the approve, the transfer_from).
     expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9898 LIT$/m);
+
+    // With one worker nobody can re-run the job, so the dispute is undecided and the deposit comes back.
+    const disputed = await must('job', 'dispute', id, '--identity', 'consumer');
+    expect(disputed).toContain(`disputing job ${id} with a deposit of 0.01 LIT`);
+    expect(disputed).toContain('dispute undecided: only 0 auditor(s) answered: not audited; deposit returned');
+    // Three more fees: the approve, the deposit's transfer_from and its return.
+    expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9895 LIT$/m);
   }, 240_000);
 
   it('explains what went wrong instead of crashing', async () => {

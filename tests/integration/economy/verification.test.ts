@@ -2,7 +2,8 @@
 // three workers running the tiny llama, one of which alters its tokens (and hashes them consistently, so only a
 // comparison can catch it). With redundancy 3 the majority's output is delivered, the liar is slashed and loses
 // reputation, and only the honest providers are paid; with redundancy 2 and one liar there is no majority, and
-// the job is refunded.
+// the job is refunded. A consumer who disputes a single-replica result puts down a deposit, and an audit decides:
+// upheld (the liar slashed, the right output delivered, the deposit returned) or rejected (the deposit forfeited).
 import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import {
   approve,
   balance,
   deployEconomy,
+  expectMoneyInvariant,
   jobRequest,
   mint,
   ok,
@@ -46,15 +48,19 @@ describe('redundant jobs checked by verification', () => {
   const sha = createHash('sha256').update(gguf).digest();
   let generator: TextGenerator;
   let model: bigint;
+  const creator = randomUser();
   const workers: Worker[] = [];
+  const jobIds: bigint[] = [];
 
-  // A worker that runs the model and then changes every token, hashing its altered output consistently.
+  // A worker that runs the model and then changes every token, hashing its altered output consistently, as long as
+  // `lie` is on.
+  let lie = true;
   function lying(real: TextGenerator): TextGenerator {
     return {
       runtime: real.runtime,
       generate: async (...args: Parameters<TextGenerator['generate']>) => {
         const generation = await real.generate(...args);
-        return { ...generation, tokens: generation.tokens.map((t) => (t + 1) % 300) };
+        return lie ? { ...generation, tokens: generation.tokens.map((t) => (t + 1) % 300) } : generation;
       },
     } as TextGenerator;
   }
@@ -64,7 +70,7 @@ describe('redundant jobs checked by verification', () => {
     generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 512 });
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer, [...NAMES, 'bridge', 'verification']);
-    model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
+    model = (await publishModel(e, creator, 'tiny-llama', 500, { public: null }, sha)).id;
     // The liar is the cheapest, so it is always among the chosen.
     for (const [price, liar] of [
       [900_000n, true],
@@ -93,6 +99,7 @@ describe('redundant jobs checked by verification', () => {
     await approve(e, consumer, e.ids.payment, quote.total + FEE);
     e.marketplace.setPrincipal(consumer);
     const job = ok(await e.marketplace.submit_job(request));
+    jobIds.push(job.id);
     for (let i = 0; i < 50; i++) {
       await network.tick();
       const done = ok(await e.marketplace.get_job(job.id));
@@ -163,6 +170,92 @@ describe('redundant jobs checked by verification', () => {
     expect((await e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
     e.bridge!.setPrincipal(deployer);
     ok(await e.bridge!.set_audit_rate(0));
+  });
+
+  describe('disputes', () => {
+    const DEPOSIT = 1_000_000n;
+
+    // Payment holds exactly the open escrows and deposits plus what it owes the providers, creator and treasury.
+    async function expectBalanced(): Promise<void> {
+      const treasury = (await e.payment.get_config()).config.treasury;
+      await expectMoneyInvariant(e, jobIds, [treasury, account(creator), ...workers.map((w) => account(w.provider))]);
+    }
+
+    async function dispute(consumer: Principal, jobId: bigint) {
+      await approve(e, consumer, e.ids.payment, DEPOSIT + FEE);
+      e.bridge!.setPrincipal(consumer);
+      return e.bridge!.dispute(jobId);
+    }
+
+    it('upholds a dispute of a wrong result: the runner is slashed, the right output delivered, the deposit returned', async () => {
+      const liar = workers.find((w) => w.liar)!;
+      const bonded = (await e.identity.get_stake(liar.provider)).bonded;
+      const { job, consumer } = await run(1);
+      const before = await balance(e, consumer);
+
+      const decided = ok(await dispute(consumer, job.id));
+      expect(decided.state).toEqual({ upheld: null });
+      expect(decided.deposit).toBe(DEPOSIT);
+      expect(decided.deposit_resolved).toBe(true);
+      expect(decided.outcome).toBe(`disagreed: ${liar.node.toText()}`);
+      expect((await e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+      // The output is now the honest majority's, which is what the model gives.
+      e.bridge!.setPrincipal(consumer);
+      const output = ok(await e.bridge!.get_output(job.id));
+      expect(Array.from(output.tokens)).toEqual((await generator.generate(PROMPT, 32)).tokens);
+      expect(output.node.toText()).not.toBe(liar.node.toText());
+      // The deposit came back less one fee; the approve and the pull cost one fee each.
+      expect((await e.payment.deposit_of(job.id))[0]?.state).toEqual({ refunded: null });
+      expect(await balance(e, consumer)).toBe(before - 3n * FEE);
+      await expectBalanced();
+    });
+
+    it('rejects a dispute of a right result and forfeits the deposit to the treasury', async () => {
+      lie = false;
+      try {
+        const { job, consumer } = await run(1);
+        const treasury = (await e.payment.get_config()).config.treasury;
+        const owedBefore = await e.payment.owed_of(treasury);
+        const before = await balance(e, consumer);
+
+        const decided = ok(await dispute(consumer, job.id));
+        expect(decided.state).toEqual({ rejected: null });
+        expect(decided.outcome).toBe('all agreed');
+        expect(decided.auditors).toHaveLength(2);
+        expect((await e.payment.deposit_of(job.id))[0]?.state).toEqual({ settled: null });
+        expect(await e.payment.owed_of(treasury)).toBe(owedBefore + DEPOSIT - FEE);
+        expect(await balance(e, consumer)).toBe(before - DEPOSIT - 2n * FEE);
+        expect((await e.bridge!.dispute_of(job.id))[0]?.state).toEqual({ rejected: null });
+        await expectBalanced();
+      } finally {
+        lie = true;
+      }
+    });
+
+    it('refuses strangers, second disputes, redundant jobs and consumers who did not approve the deposit', async () => {
+      const { job, consumer } = await run(1);
+      e.bridge!.setPrincipal(randomUser());
+      expect(await e.bridge!.dispute(job.id)).toEqual({ Err: { Unauthorized: 'only the job’s consumer may dispute it' } });
+
+      // No allowance: the deposit cannot be taken, nothing is recorded, and the consumer may try again.
+      e.bridge!.setPrincipal(consumer);
+      const unpaid = await e.bridge!.dispute(job.id);
+      expect('Err' in unpaid && 'CallFailed' in unpaid.Err).toBe(true);
+      expect(await e.bridge!.dispute_of(job.id)).toEqual([]);
+      expect(await e.payment.deposit_of(job.id)).toEqual([]);
+
+      ok(await dispute(consumer, job.id));
+      const again = await dispute(consumer, job.id);
+      expect('Err' in again && 'NotDisputable' in again.Err).toBe(true);
+
+      const redundant = await run(3);
+      const compared = await dispute(redundant.consumer, redundant.job.id);
+      expect(compared).toEqual({
+        Err: { NotDisputable: 'only results of single-replica short jobs can be disputed (redundant ones were compared already)' },
+      });
+      e.bridge!.setPrincipal(randomUser());
+      expect('Err' in (await e.bridge!.set_dispute_deposit(1n))).toBe(true);
+    });
   });
 
   it('takes answers only from the bridge', async () => {

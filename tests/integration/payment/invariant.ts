@@ -1,5 +1,5 @@
-// The payment canister's money invariant, checked against the real ledger: it holds exactly the escrows still open
-// plus every balance it owes, with no transfer left pending, and the ledger's log replays to its balances.
+// The payment canister's money invariant, checked against the real ledger: it holds exactly the escrows and dispute
+// deposits still open plus every balance it owes, with no transfer left pending, and the ledger's log replays to its balances.
 import type { Principal } from '@dfinity/principal';
 import { expect } from 'vitest';
 
@@ -33,15 +33,15 @@ export async function holdings(ledger: Ledger, owner: Principal): Promise<bigint
 
 export async function expectPaymentInvariant(
   ledger: Ledger,
-  payment: Pick<PaymentService, 'escrow_of' | 'owed_of' | 'pending_transfers'>,
+  payment: Pick<PaymentService, 'escrow_of' | 'deposit_of' | 'owed_of' | 'pending_transfers'>,
   paymentId: Principal,
   escrowIds: bigint[],
   owedTo: Account[],
 ): Promise<void> {
   let open = 0n;
   for (const id of escrowIds) {
-    const [escrow] = await payment.escrow_of(id);
-    if (escrow && ('held' in escrow.state || 'locked' in escrow.state)) open += escrow.amount;
+    for (const [escrow] of [await payment.escrow_of(id), await payment.deposit_of(id)])
+      if (escrow && ('held' in escrow.state || 'locked' in escrow.state)) open += escrow.amount;
   }
   let owed = 0n;
   for (const a of owedTo) owed += await payment.owed_of(a);
