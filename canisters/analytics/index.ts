@@ -14,7 +14,7 @@ import { ingest } from './ingest';
 import { checkPage, Flows, flows, Leaderboard, leaderboard, LeaderboardQuery, Point, Result, series, summary, TimeRange } from './queries';
 import { InitArg, initialSettings, MAX_REPORTERS, mayAdminister, mayReport, Settings } from './settings';
 import { Summary, type Stats } from './stats';
-import { accountMap, bucketMap, stableJobs, stableSettings, stableWatermarks } from './storage';
+import { accountMap, bucketMap, hasSettings, stableJobs, stableSettings, stableWatermarks } from './storage';
 
 // Closed minutes are rolled up into hours (and hours into days) this often.
 const ROLL_UP_INTERVAL_S = 60;
@@ -37,9 +37,11 @@ export default class {
     this.load();
   }
 
-  // The argument is ignored on upgrade: the settings survive and change through set_reporters.
+  // The settings survive upgrades and change through set_reporters; the argument counts only when there are none
+  // (an upgrade from the skeleton this canister was before).
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
+    if (!hasSettings()) stableSettings.put(initialSettings(decodeOptionalArg<InitArg>(InitArg, msgArgData()), msgCaller()));
     this.load();
   }
 

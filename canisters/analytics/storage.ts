@@ -11,11 +11,9 @@ import type { Settings } from './settings';
 import type { Stats } from './stats';
 import { decodeStats, encodeStats } from './stats_codec';
 
-export const stableSettings = stableCell<'settings', Settings>(
-  new StableBTreeMap<'settings', Settings>(MEMORY.settings),
-  'settings',
-  'analytics',
-);
+const settingsMap = new StableBTreeMap<'settings', Settings>(MEMORY.settings);
+export const stableSettings = stableCell<'settings', Settings>(settingsMap, 'settings', 'analytics');
+export const hasSettings = (): boolean => settingsMap.containsKey('settings');
 
 export const bucketMap = new StableBTreeMap<string, Stats>(MEMORY.buckets, asciiText, { toBytes: encodeStats, fromBytes: decodeStats });
 

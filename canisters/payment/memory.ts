@@ -7,4 +7,6 @@ export const MEMORY = {
   history_entries: 4,
   pending: 5,
   counters: 6,
+  // The analytics canister's id (shared/analytics_reporter.ts); a high id, clear of the ones above as they grow.
+  analytics: 20,
 } as const;
