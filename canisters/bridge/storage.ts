@@ -5,7 +5,19 @@ import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
 import { Audit, Awaiting, DispatchRequest, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
 
-const MEMORY = { settings: 0, endpoints: 1, pending: 2, outputs: 3, health: 4, awaiting: 5, audits: 6, probes: 7, unreported: 8 } as const;
+// analytics: the analytics canister's id (shared/analytics_reporter.ts), a high id clear of the others as they grow.
+export const MEMORY = {
+  settings: 0,
+  endpoints: 1,
+  pending: 2,
+  outputs: 3,
+  health: 4,
+  awaiting: 5,
+  audits: 6,
+  probes: 7,
+  unreported: 8,
+  analytics: 20,
+} as const;
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
 /** Endpoints by the node's principal (hex). */

@@ -10,6 +10,8 @@ export const InitArg = IDL.Record({
   marketplace: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
   audit_rate_bps: IDL.Opt(IDL.Nat16),
+  /** Where worker runs are reported (one way); an upgrade argument naming one replaces it. */
+  analytics: IDL.Opt(IDL.Principal),
 });
 export type InitArg = {
   admin: Opt<Principal>;
@@ -17,6 +19,7 @@ export type InitArg = {
   marketplace: Opt<Principal>;
   verification: Opt<Principal>;
   audit_rate_bps: Opt<number>;
+  analytics: Opt<Principal>;
 };
 
 /** The share of settled single-replica jobs re-run on two other nodes and compared: 10% by default, as the seeds ask. */

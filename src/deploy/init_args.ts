@@ -78,9 +78,16 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         marketplace: peer('marketplace'),
         verification: peer('verification'),
         audit_rate_bps: [],
+        analytics: peer('analytics'),
       });
     case 'verification':
-      return encodeOpt(VerificationInit, { admin: [deployer], identity: peer('identity'), bridge: peer('bridge'), config: [] });
+      return encodeOpt(VerificationInit, {
+        admin: [deployer],
+        identity: peer('identity'),
+        bridge: peer('bridge'),
+        config: [],
+        analytics: peer('analytics'),
+      });
     case 'analytics':
       // Events are taken from the canisters that report them, those of them deployed here.
       return encodeOpt(AnalyticsInit, { admin: [deployer], reporters: REPORTERS.flatMap(peer) });
