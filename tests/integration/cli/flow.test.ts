@@ -118,7 +118,9 @@ describe('the command line', () => {
     // Analytics saw the job through: one completed, its volume split as payment credited it.
     const figures = await must('analytics', 'summary', '1');
     expect(figures).toContain('1 submitted, 1 matched, 1 completed, 0 failed, 0 rejected (success 100%)');
-    expect(figures).toContain('volume 0.01 LIT: providers 0.00792 LIT, creators 0.000495 LIT, treasury 0.001485 LIT, ledger fees 0.0001 LIT');
+    expect(figures).toContain(
+      'volume 0.01 LIT: providers 0.00792 LIT, creators 0.000495 LIT, treasury 0.001485 LIT, ledger fees 0.0001 LIT',
+    );
     expect(await must('analytics', 'leaderboard')).toContain(`1. ${principals.provider.toText()}: 0.00792 LIT, 1 completed`);
   }, 240_000);
 
