@@ -13,8 +13,8 @@ import { Event, MAX_BATCH, type Event as EventT } from './events';
 import { ingest } from './ingest';
 import { checkPage, Flows, flows, Leaderboard, leaderboard, LeaderboardQuery, Point, Result, series, summary, TimeRange } from './queries';
 import { InitArg, initialSettings, MAX_REPORTERS, mayAdminister, mayReport, Settings } from './settings';
-import { Summary, type Stats } from './stats';
-import { accountMap, bucketMap, hasSettings, stableJobs, stableSettings, stableWatermarks } from './storage';
+import { Summary } from './stats';
+import { hasSettings, stableAccounts, stableBuckets, stableJobs, stableSettings, stableWatermarks } from './storage';
 
 // Closed minutes are rolled up into hours (and hours into days) this often.
 const ROLL_UP_INTERVAL_S = 60;
@@ -46,12 +46,8 @@ export default class {
   }
 
   private load(): void {
-    const storage = {
-      put: (key: string, stats: Stats) => void bucketMap.insert(key, stats),
-      remove: (key: string) => void bucketMap.remove(key),
-    };
-    this.buckets = new Buckets(storage, bucketMap.items(), stableWatermarks.get());
-    this.accounts = new Accounts({ put: (key, flows) => void accountMap.insert(key, flows) }, accountMap.values());
+    this.buckets = new Buckets(stableBuckets, stableBuckets.all(), stableWatermarks.get());
+    this.accounts = new Accounts(stableAccounts, stableAccounts.all());
     // Timers do not survive an upgrade: postUpgrade arms the roll-up again through here.
     setTimerInterval(ROLL_UP_INTERVAL_S, () => stableWatermarks.put(this.buckets.rollUp(time())));
   }

@@ -4,8 +4,20 @@
 import { BINS } from './histogram';
 import { COUNTERS, emptyStats, type Stats } from './stats';
 
+// Counters are mostly small: those below 2^31 are written with number arithmetic, far cheaper than bigint's.
+const SMALL = 0x80000000n;
+
 function writeVarint(out: number[], value: bigint): void {
   if (value < 0n) throw new Error('stats codec: negative value');
+  if (value < SMALL) {
+    let small = Number(value);
+    while (small >= 0x80) {
+      out.push((small & 0x7f) | 0x80);
+      small >>>= 7;
+    }
+    out.push(small);
+    return;
+  }
   do {
     const low = Number(value & 0x7fn);
     value >>= 7n;
