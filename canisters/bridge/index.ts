@@ -32,6 +32,7 @@ import {
   Settings,
 } from './types';
 import { lowerReputation } from '../shared/reputation';
+import { analytics, reportRun } from './analytics_peer';
 
 const MAX_NODES = 10;
 // Every node's /status is probed, and undelivered outcomes sent again, this often; a failed probe costs its provider
@@ -77,12 +78,14 @@ export default class {
       audit_rate_bps: arg?.audit_rate_bps[0] ?? DEFAULT_AUDIT_RATE_BPS,
       dispute_deposit: arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
+    analytics.name(arg?.analytics ?? []);
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
   // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
+    analytics.name(decodeOptionalArg<InitArg>(InitArg, msgArgData())?.analytics ?? []);
     for (const jobId of pending.keys()) this.schedule(jobId);
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
@@ -169,6 +172,8 @@ export default class {
     const parsed = parseAnswer(waiting.request, 200n, answer);
     if ('Err' in parsed) return { Err: { InvalidInput: parsed.Err } };
     awaiting.remove(jobId);
+    const provider = endpoints.get(waiting.node.toHex())?.provider;
+    if (provider !== undefined) reportRun(jobId, waiting.node, provider, parsed.Ok.tokens.length, waiting.accepted_at);
     const output = this.store(waiting.request, waiting.node, parsed.Ok);
     await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: [waiting.node] } });
     return { Ok: output };
@@ -348,6 +353,7 @@ export default class {
         failures.push(`${node.toText()}: no endpoint`);
         continue;
       }
+      const askedAt = time();
       const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
       if (isLongJob(request)) {
         const accepted = 'Ok' in response ? parseAcceptance(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
@@ -361,7 +367,10 @@ export default class {
       }
       const answer = answerOf(request, response);
       if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
-      else answers.push({ endpoint, answer: answer.Ok });
+      else {
+        answers.push({ endpoint, answer: answer.Ok });
+        reportRun(jobId, node, endpoint.provider, answer.Ok.tokens.length, askedAt);
+      }
     }
     pending.remove(jobId);
     if (answers.length < request.redundancy) {

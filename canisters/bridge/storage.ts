@@ -5,7 +5,8 @@ import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
 import { Audit, Awaiting, DispatchRequest, Dispute, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
 
-const MEMORY = {
+// analytics: the analytics canister's id (shared/analytics_reporter.ts), a high id clear of the others as they grow.
+export const MEMORY = {
   settings: 0,
   endpoints: 1,
   pending: 2,
@@ -17,6 +18,7 @@ const MEMORY = {
   unreported: 8,
   settled: 9,
   disputes: 10,
+  analytics: 20,
 } as const;
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');

@@ -12,6 +12,8 @@ export const InitArg = IDL.Record({
   payment: IDL.Opt(IDL.Principal),
   audit_rate_bps: IDL.Opt(IDL.Nat16),
   dispute_deposit: IDL.Opt(IDL.Nat),
+  /** Where worker runs are reported (one way); an upgrade argument naming one replaces it. */
+  analytics: IDL.Opt(IDL.Principal),
 });
 export type InitArg = {
   admin: Opt<Principal>;
@@ -21,6 +23,7 @@ export type InitArg = {
   payment: Opt<Principal>;
   audit_rate_bps: Opt<number>;
   dispute_deposit: Opt<bigint>;
+  analytics: Opt<Principal>;
 };
 
 /** The share of settled single-replica jobs re-run on two other nodes and compared: 10% by default, as the seeds ask. */

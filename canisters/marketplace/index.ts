@@ -3,6 +3,7 @@
 import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { query, update } from '../shared/methods';
+import { analytics, reportingJobs } from './analytics_peer';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';
@@ -48,20 +49,23 @@ export default class {
   // Manual: an install with no argument at all must work too (see init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
-    stableSettings.put(initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    const arg = decodeInitArg(msgArgData());
+    stableSettings.put(initialSettings(arg, msgCaller()));
+    analytics.name(arg?.analytics ?? []);
     this.load();
   }
 
-  // Azle requires init's parameters here too. The argument is ignored: settings survive upgrades.
+  // Azle requires init's parameters here too. Settings survive upgrades; only an analytics peer named is taken.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
+    analytics.name(decodeInitArg(msgArgData())?.analytics ?? []);
     this.load();
   }
 
   private load(): void {
     this.book = new OfferBook(stableOffers);
     this.standings = new Map(stableStandings.items());
-    this.jobs = new JobBook(stableJobs);
+    this.jobs = new JobBook(reportingJobs(stableJobs, () => this.book));
     this.reservations = new Reservations(stableReservations.values());
     for (const job of this.jobs.occupying()) if (job.request.reservation.length === 1) this.reservations.use(job.request.reservation[0], 1);
     this.desk = new JobDesk({

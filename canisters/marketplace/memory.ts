@@ -11,4 +11,6 @@ export const MEMORY = {
   reservations: 4,
   // The next id of the sequence jobs and reservations share (each is one payment escrow).
   counters: 5,
+  // The analytics canister's id (shared/analytics_reporter.ts); a high id, clear of the ones above as they grow.
+  analytics: 20,
 } as const;

@@ -15,6 +15,8 @@ export const InitArg = IDL.Record({
   model_registry: IDL.Opt(IDL.Principal),
   bridge: IDL.Opt(IDL.Principal),
   config: IDL.Opt(MarketConfig),
+  /** Where job events are reported (one way); an upgrade argument naming one replaces it. */
+  analytics: IDL.Opt(IDL.Principal),
 });
 export type InitArg = {
   admin: [] | [Principal];
@@ -23,6 +25,7 @@ export type InitArg = {
   model_registry: [] | [Principal];
   bridge: [] | [Principal];
   config: [] | [MarketConfig];
+  analytics: [] | [Principal];
 };
 
 /** The canisters the marketplace calls or trusts. Once a bridge is named, only it reports job outcomes. */

@@ -6,6 +6,7 @@ import { query, update } from '../shared/methods';
 import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
+import { analytics, reportClosed } from './analytics_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { Payment } from './payment';
@@ -58,12 +59,16 @@ export default class {
   // Manual: an install with no argument at all must work too (see shared/init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
-    stableSettings.put(initialSettings(decodeInitArg(msgArgData()), msgCaller(), canisterSelf()));
+    const arg = decodeInitArg(msgArgData());
+    stableSettings.put(initialSettings(arg, msgCaller(), canisterSelf()));
+    analytics.name(arg?.analytics ?? []);
   }
 
-  // The argument is ignored on upgrade: settings survive and change only through set_config.
+  // Settings survive upgrades and change only through set_config; only an analytics peer named is taken.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
-  postUpgrade(): void {}
+  postUpgrade(): void {
+    analytics.name(decodeInitArg(msgArgData())?.analytics ?? []);
+  }
 
   @query([], IDL.Text)
   version(): string {
@@ -176,6 +181,7 @@ export default class {
     const now = time();
     const settled = this.payment.settle(jobId, fee, providers, creator, now);
     if ('Err' in settled) return settled;
+    reportClosed(this.payment.escrows.get(jobId), { refund: 0n, fee: 0n, settlement: settled.Ok }, now);
     const block = await this.send(ledger, sweepTransfer(canisterSelf(), jobId, settled.Ok, now));
     return { Ok: { ...settled.Ok, block } };
   }
@@ -198,6 +204,7 @@ export default class {
     const planned = this.payment.refund(jobId, reason, fee, providers, payee, now);
     if ('Err' in planned) return planned;
     const plan = planned.Ok;
+    reportClosed(escrow, plan, now);
     const refundLeg = escrow === undefined ? undefined : refundTransfer(escrow, plan, now);
     const sweepLeg = plan.settlement === undefined ? undefined : sweepTransfer(canisterSelf(), jobId, plan.settlement, now);
     // Both legs are committed as pending before either await, so neither is lost if the other fails.

@@ -19,6 +19,8 @@ export const InitArg = IDL.Record({
   split: IDL.Opt(Split),
   treasury: IDL.Opt(Account),
   min_escrow: IDL.Opt(IDL.Nat),
+  /** Where closed escrows are reported (one way); an upgrade argument naming one replaces it. */
+  analytics: IDL.Opt(IDL.Principal),
 });
 export type InitArg = {
   admin: Opt<Principal>;
@@ -28,6 +30,7 @@ export type InitArg = {
   split: Opt<Split>;
   treasury: Opt<Account>;
   min_escrow: Opt<bigint>;
+  analytics: Opt<Principal>;
 };
 
 export const Settings = IDL.Record({

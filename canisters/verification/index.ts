@@ -11,6 +11,7 @@ import { candidValue, u64Key } from '../shared/stable_codecs';
 import { versionOf } from '../shared/version';
 import { slashAmount, verdictOf } from './consensus';
 import { lowerReputation } from '../shared/reputation';
+import { analytics, reportSlash } from './analytics_peer';
 import { bondedStake, slash } from './peers';
 import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerificationConfig, VerifyRequest } from './types';
 
@@ -29,10 +30,13 @@ export default class {
       bridge: arg?.bridge ?? [],
       config: arg?.config[0] ?? DEFAULT_CONFIG,
     });
+    analytics.name(arg?.analytics ?? []);
   }
 
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
-  postUpgrade(): void {}
+  postUpgrade(): void {
+    analytics.name(decodeOptionalArg<InitArg>(InitArg, msgArgData())?.analytics ?? []);
+  }
 
   @query([], IDL.Text)
   version(): string {
@@ -103,6 +107,7 @@ export default class {
     const amount = 'Ok' in bonded ? slashAmount(bonded.Ok, config.slash_bps) : 0n;
     const slashed =
       amount > 0n ? await slash(identity, provider, amount, reason) : { Err: 'Err' in bonded ? bonded.Err : 'nothing bonded to slash' };
+    if ('Ok' in slashed) reportSlash(jobId, provider, node, slashed.Ok);
     const lowered = await lowerReputation(identity, provider, config.reputation_penalty_bps, reason);
     const outcome = [
       'Err' in slashed ? `slash: ${slashed.Err}` : 'slashed',

@@ -14,8 +14,16 @@ export const InitArg = IDL.Record({
   identity: IDL.Opt(IDL.Principal),
   bridge: IDL.Opt(IDL.Principal),
   config: IDL.Opt(VerificationConfig),
+  /** Where slashes are reported (one way); an upgrade argument naming one replaces it. */
+  analytics: IDL.Opt(IDL.Principal),
 });
-export type InitArg = { admin: Opt<Principal>; identity: Opt<Principal>; bridge: Opt<Principal>; config: Opt<VerificationConfig> };
+export type InitArg = {
+  admin: Opt<Principal>;
+  identity: Opt<Principal>;
+  bridge: Opt<Principal>;
+  config: Opt<VerificationConfig>;
+  analytics: Opt<Principal>;
+};
 
 export const Settings = IDL.Record({
   admin: IDL.Principal,

@@ -5,6 +5,7 @@ import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 
+import { idlFactory as analyticsIdl, type AnalyticsService } from '../sdk/analytics';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
@@ -39,6 +40,7 @@ export async function connect(identity: SignIdentity, options: Options) {
     marketplace: actor<MarketplaceService>(marketplaceIdl, 'marketplace'),
     payment: actor<PaymentService>(paymentIdl, 'payment'),
     bridge: actor<BridgeService>(bridgeIdl, 'bridge'),
+    analytics: actor<AnalyticsService>(analyticsIdl, 'analytics'),
   };
 }
 

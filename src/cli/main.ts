@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { parseAmount } from './amounts';
+import * as analytics from './analytics';
 import * as commands from './commands';
 import { connect } from './connect';
 import { createIdentity, currentName, importIdentity, listIdentities, loadIdentity, useIdentity } from './identities';
@@ -25,6 +26,8 @@ job submit <model-id> <prompt>        quote, approve payment, submit [--max-toke
 job wait <id>                         follow a job until it is final, then show it [--timeout 120]
 job show <id>                         state, chosen providers, cost split and output
 job dispute <id>                      put down the dispute deposit; an audit re-runs the job and decides
+analytics summary [hours]             jobs, success rate, latency, volume and fees over the last hours (24)
+analytics leaderboard [hours]         providers ranked by earnings over the last hours (24)
 
 options: --network http://127.0.0.1:4943  --identity <name>  --ids .dfx/local/canister_ids.json`;
 
@@ -118,6 +121,10 @@ async function run(): Promise<void> {
       return commands.showJob(c, need(1)[0]);
     case 'job dispute':
       return commands.disputeJob(c, need(1)[0]);
+    case 'analytics summary':
+      return analytics.summary(c, Number(rest[0] ?? 24));
+    case 'analytics leaderboard':
+      return analytics.leaderboard(c, Number(rest[0] ?? 24));
   }
   throw new Error(`unknown command: ${key}\n\n${USAGE}`);
 }

@@ -12,9 +12,13 @@ import { InitArg as RegistryInit } from '../../canisters/model_registry/types.js
 import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js';
 import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
 import { InitArg as VerificationInit } from '../../canisters/verification/types.js';
+import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
+
+/** The canisters that report events to analytics. */
+export const REPORTERS = ['marketplace', 'payment', 'bridge', 'verification'];
 
 export type Deployment = { deployer: Principal; ids: Record<string, Principal> };
 
@@ -54,6 +58,7 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         // (a network of the economy canisters alone), the admin does.
         bridge: peer('bridge'),
         config: [],
+        analytics: peer('analytics'),
       });
     case 'payment':
       return encodeOpt(PaymentInit, {
@@ -64,6 +69,7 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         split: [],
         treasury: [],
         min_escrow: [],
+        analytics: peer('analytics'),
       });
     case 'bridge':
       return encodeOpt(BridgeInit, {
@@ -74,9 +80,19 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         payment: peer('payment'),
         audit_rate_bps: [],
         dispute_deposit: [],
+        analytics: peer('analytics'),
       });
     case 'verification':
-      return encodeOpt(VerificationInit, { admin: [deployer], identity: peer('identity'), bridge: peer('bridge'), config: [] });
+      return encodeOpt(VerificationInit, {
+        admin: [deployer],
+        identity: peer('identity'),
+        bridge: peer('bridge'),
+        config: [],
+        analytics: peer('analytics'),
+      });
+    case 'analytics':
+      // Events are taken from the canisters that report them, those of them deployed here.
+      return encodeOpt(AnalyticsInit, { admin: [deployer], reporters: REPORTERS.flatMap(peer) });
     default:
       return undefined;
   }

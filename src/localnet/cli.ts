@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { sha256 } from '@noble/hashes/sha2';
 
-import { initArg } from '../deploy/init_args.js';
+import { initArg, REPORTERS } from '../deploy/init_args.js';
 import { installCanisterPage } from './gateway/canister_page.js';
 import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
@@ -97,7 +97,9 @@ for (const name of names) {
     await network.installCode({ canisterId: canister.id, wasm, arg: initArg(name, { deployer, ids }), sender: deployer });
     rows.push([name, canister.id.toText(), 'installed']);
   } else if (Buffer.compare(canister.module.hash, sha256(wasm)) !== 0) {
-    await network.upgradeCanister({ canisterId: canister.id, wasm, sender: deployer });
+    // The reporters and analytics read their upgrade argument for the analytics peers (a state from before analytics).
+    const arg = [...REPORTERS, 'analytics'].includes(name) ? initArg(name, { deployer, ids }) : undefined;
+    await network.upgradeCanister({ canisterId: canister.id, wasm, arg, sender: deployer });
     rows.push([name, canister.id.toText(), 'upgraded']);
   } else rows.push([name, canister.id.toText(), 'unchanged']);
 }

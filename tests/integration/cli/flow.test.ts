@@ -45,7 +45,7 @@ describe('the command line', () => {
 
   beforeAll(async () => {
     served = await serve();
-    e = await deployEconomy(served.network, deployer, [...NAMES, 'bridge', 'verification']);
+    e = await deployEconomy(served.network, deployer, [...NAMES, 'bridge', 'verification', 'analytics']);
     writeFileSync(
       join(dir, 'ids.json'),
       JSON.stringify(Object.fromEntries(Object.entries(e.ids).map(([name, id]) => [name, { local: id.toText() }]))),
@@ -115,6 +115,13 @@ describe('the command line', () => {
     // 5 LIT less 0.01 escrowed and two fees (the approve, the transfer_from).
     expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9898 LIT$/m);
 
+    // Analytics saw the job through: one completed, its volume split as payment credited it.
+    const figures = await must('analytics', 'summary', '1');
+    expect(figures).toContain('1 submitted, 1 matched, 1 completed, 0 failed, 0 rejected (success 100%)');
+    expect(figures).toContain(
+      'volume 0.01 LIT: providers 0.00792 LIT, creators 0.000495 LIT, treasury 0.001485 LIT, ledger fees 0.0001 LIT',
+    );
+    expect(await must('analytics', 'leaderboard')).toContain(`1. ${principals.provider.toText()}: 0.00792 LIT, 1 completed`);
     // With one worker nobody can re-run the job, so the dispute is undecided and the deposit comes back.
     const disputed = await must('job', 'dispute', id, '--identity', 'consumer');
     expect(disputed).toContain(`disputing job ${id} with a deposit of 0.01 LIT`);

@@ -22,6 +22,7 @@ import { idlFactory as marketplaceIdl, MARKETPLACE_WASM, type MarketplaceService
 import { idlFactory as registryIdl, REGISTRY_WASM, type RegistryService } from '../model_registry/client';
 import { idlFactory as paymentIdl, PAYMENT_WASM, type PaymentService } from '../payment/client';
 import { randomUser } from '../localnet/probe';
+import { ANALYTICS_WASM, idlFactory as analyticsIdl, type AnalyticsService } from '../analytics/client';
 
 export { FEE, account };
 
@@ -46,6 +47,7 @@ export const WASM = {
   payment: PAYMENT_WASM,
   bridge: BRIDGE_WASM,
   verification: '.azle/verification/verification.wasm',
+  analytics: ANALYTICS_WASM,
 } as const;
 export type CanisterName = keyof typeof WASM;
 /** The economy alone: without a bridge, the admin reports job outcomes (the test path). */
@@ -72,6 +74,7 @@ export async function deployEconomy(network: LocalNetwork, deployer: Principal, 
     payment: network.createActor<PaymentService>(paymentIdl, ids.payment),
     bridge: names.includes('bridge') ? network.createActor<BridgeService>(bridgeIdl, ids.bridge) : undefined,
     verification: names.includes('verification') ? network.createActor<VerificationService>(verificationIdl, ids.verification) : undefined,
+    analytics: names.includes('analytics') ? network.createActor<AnalyticsService>(analyticsIdl, ids.analytics) : undefined,
   };
   // Random audits re-run jobs on other nodes at 10% by default; tests that want them turn them on.
   if (economy.bridge) {

@@ -24,6 +24,7 @@ describe('marketplace standings from identity', () => {
       identity: [identity.canisterId],
       payment: [],
       model_registry: [],
+      analytics: [],
       bridge: [],
       config: [],
     });

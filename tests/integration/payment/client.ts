@@ -17,7 +17,16 @@ export function creatorOf(owner: Principal, royalty_bps = DEFAULT_SPLIT.creator_
   return { account: { owner, subaccount: [] }, royalty_bps };
 }
 
-export const NO_ARG: InitArg = { admin: [], ledger: [], marketplace: [], bridge: [], split: [], treasury: [], min_escrow: [] };
+export const NO_ARG: InitArg = {
+  admin: [],
+  ledger: [],
+  marketplace: [],
+  bridge: [],
+  split: [],
+  treasury: [],
+  min_escrow: [],
+  analytics: [],
+};
 
 export function encodeInitArg(arg: InitArg): Uint8Array {
   return new Uint8Array(IDL.encode([IDL.Opt(InitArg)], [[arg]]));

@@ -18,7 +18,7 @@ describe('payment settings', () => {
 
   it('only the marketplace escrows; marketplace, bridge, or the admin while no bridge is set, settle', () => {
     const open = initialSettings(
-      { admin: [admin], ledger: [], marketplace: [market], bridge: [], split: [], treasury: [], min_escrow: [] },
+      { admin: [admin], ledger: [], marketplace: [market], bridge: [], split: [], treasury: [], min_escrow: [], analytics: [] },
       installer,
       self,
     );
