@@ -16,6 +16,8 @@ import type {
   Settings as SettingsT,
 } from '../../canisters/bridge/types';
 
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
+
 export const BRIDGE_WASM = '.azle/bridge/bridge.wasm';
 
 export const idlFactory: IDL.InterfaceFactory = () =>
@@ -32,6 +34,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     audit_of: IDL.Func([IDL.Nat64], [IDL.Opt(Audit)], ['query']),
     probes_of: IDL.Func([IDL.Principal], [IDL.Opt(Probes)], ['query']),
     health_of: IDL.Func([IDL.Principal], [IDL.Opt(Health)], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
   });
 
 export type BridgeService = {
@@ -47,4 +50,5 @@ export type BridgeService = {
   audit_of(jobId: bigint): Promise<[] | [AuditT]>;
   probes_of(node: Principal): Promise<[] | [ProbesT]>;
   health_of(node: Principal): Promise<[] | [HealthT]>;
+  claim_admin(): Promise<ClaimAdminResultT>;
 };
