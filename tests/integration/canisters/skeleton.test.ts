@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalNetwork, Reject } from '../../../src/localnet/index.js';
 
-const CANISTERS = ['governance', 'analytics'];
+const CANISTERS = ['analytics'];
 
 type Skeleton = { version(): Promise<string>; increment(): Promise<bigint>; get(): Promise<bigint> };
 const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>

@@ -112,8 +112,8 @@ describe('npm start', () => {
       const settings = await identity.settings();
       expect(settings.admin.toText()).toBe(deployer);
       expect(settings.ledger[0]?.toText()).toBe(ids.ledger.local);
-      expect((await call(dir, port, 'governance', 'increment')).stdout.trim()).toBe('1');
-      expect((await call(dir, port, ids.governance.local, 'increment')).stdout.trim()).toBe('2');
+      expect((await call(dir, port, 'analytics', 'increment')).stdout.trim()).toBe('1');
+      expect((await call(dir, port, ids.analytics.local, 'increment')).stdout.trim()).toBe('2');
     } finally {
       expect(await stop(first.child)).toBe(0);
     }
@@ -122,7 +122,7 @@ describe('npm start', () => {
     try {
       for (const name of CANISTERS) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
       // Heap state survives too: the counter lives in the canister's heap, saved with it.
-      expect((await call(dir, port, 'governance', 'get')).stdout.trim()).toBe('2');
+      expect((await call(dir, port, 'analytics', 'get')).stdout.trim()).toBe('2');
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
