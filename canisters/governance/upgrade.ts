@@ -1,6 +1,9 @@
 // The management canister calls governance makes as a controller of the suite: an upgrade from the Wasm uploaded to
 // governance in chunks (upload_chunk into the target's chunk store, then install_chunked_code, which installs only
 // when the chunks hash to the proposal's wasm_sha256), and the controller change of the hand-over. Glue: imports azle.
+// The system hashes the module, not governance: sha256 over a 3.5 MB module in the canister's JS engine took more
+// than the 40 billion instructions one message may use (measured on the local network), while the management
+// canister checks it natively at install.
 import { Principal } from 'azle';
 import {
   chunk_hash,
