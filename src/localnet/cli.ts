@@ -119,8 +119,7 @@ await network.checkpoint();
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
 console.log(`Canisters are controlled by the deployer ${deployer.toText()}.`);
-if (ids.governance)
-  console.log('Governance is a controller too: its bootstrap(), called by the deployer, hands the suite over to it.');
+if (ids.governance) console.log('Governance is a controller too: its bootstrap(), called by the deployer, hands the suite over to it.');
 for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
 console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
 console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
