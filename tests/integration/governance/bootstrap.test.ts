@@ -85,6 +85,9 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
         ['payment.set_peers', await as(e.payment).set_peers({ marketplace: [caller], bridge: [] })],
         ['payment.withdraw_treasury', await as(e.payment).withdraw_treasury(1n, account(caller))],
         ['payment.claim_admin', await as(e.payment).claim_admin()],
+        // The admin's stand-in path for settling jobs closed when the bridge was named.
+        ['payment.settle', await as(e.payment).settle(0n, [account(caller)], { account: account(caller), royalty_bps: 0 })],
+        ['payment.retry_pending', await as(e.payment).retry_pending()],
         ['bridge.set_audit_rate', await as(e.bridge!).set_audit_rate(10_000)],
         ['bridge.claim_admin', await as(e.bridge!).claim_admin()],
         ['verification.set_config', await as(e.verification!).set_config({ ...VERIFICATION_CONFIG, slash_bps: 10_000 })],
