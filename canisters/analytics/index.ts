@@ -4,6 +4,7 @@ import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInter
 
 import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
 import { AccountFlows, AccountRole, Accounts, rankedBy } from './accounts';
@@ -73,6 +74,12 @@ export default class {
     const next = { ...current, reporters };
     stableSettings.put(next);
     return { Ok: next };
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableSettings.put({ ...stableSettings.get(), admin }));
   }
 
   /** Events from a reporting canister, usually one per call and sent one way; returns how many were recorded. */

@@ -8,6 +8,7 @@ import { http_request_result, http_transform_args } from 'azle/canisters/managem
 import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { versionOf } from '../shared/version';
 import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson, probeStatus } from './outcall';
@@ -189,6 +190,12 @@ export default class {
     const next = { ...current, audit_rate_bps: bps };
     stableSettings.put(next);
     return { Ok: next };
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableSettings.put({ ...stableSettings.get(), admin }));
   }
 
   @query([IDL.Nat64], IDL.Opt(Audit))

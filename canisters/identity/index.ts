@@ -2,6 +2,7 @@
 import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
 import { query, update } from '../shared/methods';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
@@ -11,12 +12,14 @@ import { decodeInitArg } from './init_arg';
 import { ledgerFee as fee } from '../shared/icrc_ledger';
 import { payOut, pullStake, stakeAccount } from './ledger';
 import { initialSettings } from './settings';
-import { stableTables } from './storage';
+import { stableTables, stakeMap } from './storage';
 import {
+  BondedStakes,
   CertificationStatus,
   ClaimTicket,
   Hardware,
   InitArg,
+  MAX_STAKES_PAGE,
   Node,
   ProviderStanding,
   RegisterRequest,
@@ -58,6 +61,12 @@ export default class {
   update_settings(update: SettingsUpdate): Result<Settings> {
     requireSignedCaller();
     return this.identity.updateSettings(msgCaller(), update);
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableTables.settings.insert('settings', { ...this.identity.settings(), admin }));
   }
 
   @update([RegisterRequest], Result(UserAccount))
@@ -124,6 +133,16 @@ export default class {
   @query([IDL.Principal], Stake)
   get_stake(provider: Principal): Stake {
     return this.identity.stakeOf(provider);
+  }
+
+  /** Providers with bonded stake, paged over the stake entries (at most 500 a page): governance's voting-power snapshot. */
+  @query([IDL.Nat64, IDL.Nat32], BondedStakes)
+  bonded_stakes(offset: bigint, limit: number): BondedStakes {
+    const page = stakeMap.items(Number(offset), Math.min(limit, MAX_STAKES_PAGE));
+    const stakes = page
+      .filter(([, stake]) => stake.bonded > 0n)
+      .map(([key, stake]) => ({ provider: Principal.fromText(key), bonded: stake.bonded }));
+    return { stakes, total: BigInt(stakeMap.len()) };
   }
 
   @update([IDL.Nat], Result(Stake))

@@ -12,6 +12,19 @@ export const DEFAULTS = {
   claim_code_ttl_ns: 3600n * SECOND,
 } as const;
 
+/** An update that changes nothing: callers name the one field they change on top of it. */
+export const NO_CHANGES: SettingsUpdate = {
+  admin: [],
+  certifiers: [],
+  ledger: [],
+  verification: [],
+  bridge: [],
+  treasury: [],
+  min_stake: [],
+  unbonding_delay_ns: [],
+  claim_code_ttl_ns: [],
+};
+
 // A claim code lives long enough to be typed in, and not so long that a leaked one stays useful.
 const MAX_CLAIM_CODE_TTL_NS = 7n * 24n * 3600n * SECOND;
 

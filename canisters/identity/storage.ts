@@ -7,12 +7,15 @@ import type { Tables } from './identity';
 import { MEMORY } from './memory';
 import type { Reputation, Settings, SlashRecord, Stake, UserAccount } from './types';
 
+// Paged by governance's voting-power snapshot (bonded_stakes), which needs the keys as well as the values.
+export const stakeMap = new StableBTreeMap<string, Stake>(MEMORY.stakes);
+
 export const stableTables: Tables = {
   settings: new StableBTreeMap<string, Settings>(MEMORY.settings),
   accounts: new StableBTreeMap<string, UserAccount>(MEMORY.accounts),
   nodes: new StableBTreeMap<string, StoredNode>(MEMORY.nodes),
   claimCodes: new StableBTreeMap<string, ClaimCode>(MEMORY.claim_codes),
-  stakes: new StableBTreeMap<string, Stake>(MEMORY.stakes),
+  stakes: stakeMap,
   slashes: new StableBTreeMap<string, SlashRecord>(MEMORY.slashes),
   reputations: new StableBTreeMap<string, Reputation>(MEMORY.reputations),
 };

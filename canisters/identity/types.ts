@@ -82,6 +82,14 @@ export type Unbonding = { amount: bigint; release_at: bigint };
 export const Stake = IDL.Record({ bonded: IDL.Nat, unbonding: IDL.Vec(Unbonding), slashed: IDL.Nat });
 export type Stake = { bonded: bigint; unbonding: Unbonding[]; slashed: bigint };
 
+/** A page of bonded stakes: each provider with stake bonded now, and how many stake entries there are in all. */
+export const BondedStakes = IDL.Record({
+  stakes: IDL.Vec(IDL.Record({ provider: IDL.Principal, bonded: IDL.Nat })),
+  total: IDL.Nat64,
+});
+export type BondedStakes = { stakes: { provider: Principal; bonded: bigint }[]; total: bigint };
+export const MAX_STAKES_PAGE = 500;
+
 export const SlashRecord = IDL.Record({
   id: IDL.Nat64,
   provider: IDL.Principal,

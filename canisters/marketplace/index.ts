@@ -4,6 +4,7 @@ import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInter
 
 import { query, update } from '../shared/methods';
 import { analytics, reportingJobs } from './analytics_peer';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
 import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';
@@ -205,6 +206,7 @@ export default class {
   @update([JobRequest], JobResult(Job))
   async submit_job(request: JobRequest): Promise<JobResult<Job>> {
     requireSignedCaller();
+    if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
     return this.desk.submit(msgCaller(), request);
   }
 
@@ -340,6 +342,21 @@ export default class {
     return { Ok: config };
   }
 
+  /** Pauses (true) or resumes (false) job intake: submit_job is refused while paused; running jobs finish. Admin only. */
+  @update([IDL.Bool], AdminResult(IDL.Bool))
+  set_job_intake_paused(paused: boolean): AdminResult<boolean> {
+    requireSignedCaller();
+    const denied = this.denyNonAdmin();
+    if (denied !== undefined) return denied;
+    stableSettings.put({ ...stableSettings.get(), intake_paused: paused });
+    return { Ok: paused };
+  }
+
+  @query([], IDL.Bool)
+  job_intake_paused(): boolean {
+    return stableSettings.get().intake_paused === true;
+  }
+
   /** Names peers (an empty opt keeps the current one); naming the bridge closes the admin's outcome path. Admin only. */
   @update([Peers], AdminResult(Peers))
   set_peers(update: Peers): AdminResult<Peers> {
@@ -350,6 +367,12 @@ export default class {
     const peers = withPeers(current.peers, update);
     stableSettings.put({ ...current, peers });
     return { Ok: peers };
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableSettings.put({ ...stableSettings.get(), admin }));
   }
 
   @query([], IDL.Record({ admin: IDL.Principal, peers: Peers }))

@@ -149,6 +149,8 @@ export const JobError = IDL.Variant({
   PaymentFailed: IDL.Text,
   /** Another call is settling or refunding this job right now. */
   Busy: IDL.Null,
+  /** Governance paused job intake: no new jobs until it resumes; running jobs finish. */
+  IntakePaused: IDL.Null,
 });
 export type JobError =
   | { InvalidInput: string }
@@ -161,7 +163,8 @@ export type JobError =
   | { ModelNotAllowed: { model: ModelId } }
   | { NoMatch: NoMatch }
   | { PaymentFailed: string }
-  | { Busy: null };
+  | { Busy: null }
+  | { IntakePaused: null };
 
 export type JobResult<T> = { Ok: T } | { Err: JobError };
 export const JobResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: JobError });

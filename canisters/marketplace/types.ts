@@ -37,7 +37,8 @@ export const Peers = IDL.Record({
 });
 export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal]; bridge: [] | [Principal] };
 
-export type Settings = { admin: Principal; peers: Peers; config: MarketConfig };
+// intake_paused: the circuit breaker governance pulls; absent in settings written before it existed, read as false.
+export type Settings = { admin: Principal; peers: Peers; config: MarketConfig; intake_paused?: boolean };
 
 /** Peers named in `update` replace the current ones; an empty opt keeps what is there. */
 export function withPeers(peers: Peers, update: Peers): Peers {

@@ -2,6 +2,7 @@
 import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
 import { query, update } from '../shared/methods';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { requireSignedCaller } from '../shared/caller';
 import { Access, Model, ModelId } from '../shared/models';
 import { versionOf } from '../shared/version';
@@ -51,6 +52,12 @@ export default class {
   set_royalty_cap(capBps: number): Result<Settings> {
     requireSignedCaller();
     return this.registry.setRoyaltyCap(msgCaller(), capBps);
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableSettings.put({ ...stableSettings.get(), admin }));
   }
 
   @query([], Settings)

@@ -3,6 +3,7 @@
 import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
 import { query, update } from '../shared/methods';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { versionOf } from '../shared/version';
@@ -102,6 +103,12 @@ export default class {
     const next = withPeers(current, update);
     stableSettings.put(next);
     return { Ok: next };
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => stableSettings.put({ ...settings(), admin }));
   }
 
   @query([Account], IDL.Nat)

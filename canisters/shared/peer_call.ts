@@ -19,9 +19,29 @@ export async function callPeer<T>(
     const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encodeCandid(paramIdlTypes, args) });
     return { Ok: decodeCandid([returnIdlType], reply)[0] as T };
   } catch (error) {
-    const e = error as { type?: string; rejectMessage?: string };
-    return { Err: `${peer} call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}` };
+    return failure(peer, error);
   }
+}
+
+/** The same for a method that replies with no values (the management canister's install_code, update_settings). */
+export async function callPeerNoReply(
+  peer: string,
+  canister: Principal,
+  method: string,
+  paramIdlTypes: IDL.Type[],
+  args: unknown[],
+): Promise<CallOutcome<null>> {
+  try {
+    await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encodeCandid(paramIdlTypes, args) });
+    return { Ok: null };
+  } catch (error) {
+    return failure(peer, error);
+  }
+}
+
+function failure(peer: string, error: unknown): { Err: string } {
+  const e = error as { type?: string; rejectMessage?: string };
+  return { Err: `${peer} call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}` };
 }
 
 /** A candid error variant in words: its name and fields, bigints as decimals. */

@@ -6,6 +6,8 @@ import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMa
 import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
+import { checkConfig } from './config_rules';
 import { stableCell } from '../shared/stable_cell';
 import { candidValue, u64Key } from '../shared/stable_codecs';
 import { versionOf } from '../shared/version';
@@ -46,6 +48,25 @@ export default class {
   @query([], Settings)
   settings(): Settings {
     return settings.get();
+  }
+
+  /** Sets the slash rate, the reputation penalty and the embedding tolerance. Admin only (governance after the hand-over). */
+  @update([VerificationConfig], Result(Settings))
+  set_config(config: VerificationConfig): Result<Settings> {
+    requireSignedCaller();
+    const current = settings.get();
+    if (current.admin.compareTo(msgCaller()) !== 'eq') return { Err: { Unauthorized: 'only the admin sets the configuration' } };
+    const problem = checkConfig(config);
+    if (problem !== undefined) return { Err: { InvalidInput: problem } };
+    const next = { ...current, config };
+    settings.put(next);
+    return { Ok: next };
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => settings.put({ ...settings.get(), admin }));
   }
 
   /** The bridge's answers of one job run on several nodes: the verdict, with every dissenter penalized. */

@@ -13,6 +13,7 @@ import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js
 import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
 import { InitArg as VerificationInit } from '../../canisters/verification/types.js';
 import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js';
+import { ADMINISTERED, InitArg as GovernanceInit } from '../../canisters/governance/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -93,9 +94,35 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
     case 'analytics':
       // Events are taken from the canisters that report them, those of them deployed here.
       return encodeOpt(AnalyticsInit, { admin: [deployer], reporters: REPORTERS.flatMap(peer) });
+    case 'governance':
+      // The deployer may only bootstrap: hand every administered canister over to governance, in one call.
+      return encodeOpt(GovernanceInit, {
+        admin: [deployer],
+        peers: {
+          ledger: peer('ledger'),
+          identity: peer('identity'),
+          model_registry: peer('model_registry'),
+          marketplace: peer('marketplace'),
+          payment: peer('payment'),
+          bridge: peer('bridge'),
+          verification: peer('verification'),
+          analytics: peer('analytics'),
+        },
+        params: [],
+      });
     default:
       return undefined;
   }
+}
+
+/**
+ * Who controls a new canister: the deployer, and governance as well for the canisters governance administers (and
+ * governance itself), so that its bootstrap can remove the deployer.
+ */
+export function controllersOf(canister: string, { deployer, ids }: Deployment): Principal[] {
+  const governance = ids.governance;
+  const governed = canister === 'governance' || (ADMINISTERED as readonly string[]).includes(canister);
+  return governance !== undefined && governed ? [deployer, governance] : [deployer];
 }
 
 function encodeOpt(type: IDL.Type, value: unknown): Uint8Array {

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { sha256 } from '@noble/hashes/sha2';
 
-import { initArg, REPORTERS } from '../deploy/init_args.js';
+import { controllersOf, initArg, REPORTERS } from '../deploy/init_args.js';
 import { installCanisterPage } from './gateway/canister_page.js';
 import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
@@ -85,11 +85,15 @@ const rows: [string, string, string][] = [];
 // Every canister is created before any is installed, so each init argument can name its peers.
 const names = Object.keys(dfx.canisters);
 const ids: Record<string, Principal> = {};
+const created: string[] = [];
 for (const name of names) {
   const existing = known[name] && network.scheduler.canister(Principal.fromText(known[name].local));
+  if (!existing) created.push(name);
   ids[name] = existing ? existing.id : await network.createCanister({ sender: deployer });
   known[name] = { local: ids[name].toText() };
 }
+// Governance becomes a controller of what it administers once every id is known (bootstrap then removes the deployer).
+for (const name of created) await network.updateCanisterSettings(ids[name], controllersOf(name, { deployer, ids }), deployer);
 for (const name of names) {
   const wasm = new Uint8Array(await readFile(join(root, '.azle', name, `${name}.wasm`)));
   const canister = network.scheduler.canister(ids[name])!;
@@ -117,6 +121,7 @@ await network.checkpoint();
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
 console.log(`Canisters are controlled by the deployer ${deployer.toText()}.`);
+if (ids.governance) console.log('Governance is a controller too: its bootstrap(), called by the deployer, hands the suite over to it.');
 for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
 console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
 console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);

@@ -8,6 +8,7 @@ import type { AccountFlows as AccountFlowsT, AccountRole as AccountRoleT } from 
 import { Dimension } from '../../canisters/analytics/dimensions';
 import type { Dimension as DimensionT } from '../../canisters/analytics/dimensions';
 import { Event } from '../../canisters/analytics/events';
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
 import type { Event as EventT } from '../../canisters/analytics/events';
 import { Flows, Leaderboard, LeaderboardQuery, Point, Result, TimeRange } from '../../canisters/analytics/queries';
 import type {
@@ -31,6 +32,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     version: IDL.Func([], [IDL.Text], ['query']),
     settings: IDL.Func([], [Settings], ['query']),
     set_reporters: IDL.Func([IDL.Vec(IDL.Principal)], [Result(Settings)], []),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
     record: IDL.Func([IDL.Vec(Event)], [Result(IDL.Nat32)], []),
     summary: IDL.Func([Dimension, TimeRange], [Result(Summary)], ['query']),
     series: IDL.Func([Dimension, TimeRange], [Result(IDL.Vec(Point))], ['query']),
@@ -45,6 +47,7 @@ export type AnalyticsService = {
   version(): Promise<string>;
   settings(): Promise<SettingsT>;
   set_reporters(reporters: Principal[]): Promise<ResultT<SettingsT>>;
+  claim_admin(): Promise<ClaimAdminResultT>;
   record(events: EventT[]): Promise<ResultT<number>>;
   summary(dimension: DimensionT, range: TimeRangeT): Promise<ResultT<SummaryT>>;
   series(dimension: DimensionT, range: TimeRangeT): Promise<ResultT<PointT[]>>;

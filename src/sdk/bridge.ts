@@ -28,6 +28,8 @@ import type {
   Settings as SettingsT,
 } from '../../canisters/bridge/types';
 
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
+
 export const BRIDGE_WASM = '.azle/bridge/bridge.wasm';
 
 export const idlFactory: IDL.InterfaceFactory = () =>
@@ -47,6 +49,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     set_dispute_deposit: IDL.Func([IDL.Nat], [Result(Settings)], []),
     dispute: IDL.Func([IDL.Nat64], [Result(Dispute)], []),
     dispute_of: IDL.Func([IDL.Nat64], [IDL.Opt(Dispute)], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
   });
 
 export type BridgeService = {
@@ -65,4 +68,5 @@ export type BridgeService = {
   set_dispute_deposit(amount: bigint): Promise<ResultT<SettingsT>>;
   dispute(jobId: bigint): Promise<ResultT<DisputeT>>;
   dispute_of(jobId: bigint): Promise<[] | [DisputeT]>;
+  claim_admin(): Promise<ClaimAdminResultT>;
 };

@@ -5,6 +5,7 @@ import type { Principal } from '@dfinity/principal';
 
 import { Account } from '../../canisters/ledger/types';
 import {
+  BondedStakes,
   CertificationStatus,
   ClaimTicket,
   Hardware,
@@ -21,6 +22,8 @@ import {
   Withdrawal,
   type Opt,
 } from '../../canisters/identity/types';
+
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
 
 export const IDENTITY_WASM = '.azle/identity/identity.wasm';
 
@@ -40,6 +43,8 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     nodes_of: IDL.Func([IDL.Principal], [IDL.Vec(Node)], ['query']),
     stake_account: IDL.Func([], [Account], ['query']),
     get_stake: IDL.Func([IDL.Principal], [Stake], ['query']),
+    bonded_stakes: IDL.Func([IDL.Nat64, IDL.Nat32], [BondedStakes], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
     stake: IDL.Func([IDL.Nat], [Result(Stake)], []),
     unbond: IDL.Func([IDL.Nat], [Result(Stake)], []),
     withdraw: IDL.Func([], [Result(Withdrawal)], []),
@@ -64,6 +69,8 @@ export type IdentityService = {
   nodes_of(provider: Principal): Promise<Node[]>;
   stake_account(): Promise<Account>;
   get_stake(provider: Principal): Promise<Stake>;
+  bonded_stakes(offset: bigint, limit: number): Promise<BondedStakes>;
+  claim_admin(): Promise<ClaimAdminResultT>;
   stake(amount: bigint): Promise<Result<Stake>>;
   unbond(amount: bigint): Promise<Result<Stake>>;
   withdraw(): Promise<Result<Withdrawal>>;

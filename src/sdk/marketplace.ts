@@ -30,6 +30,8 @@ import type {
   RefreshError as RefreshErrorT,
 } from '../../canisters/marketplace/types';
 
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
+
 const Standing = IDL.Record({ certified: IDL.Bool, stake: IDL.Nat, reputation_bps: IDL.Nat16 });
 
 export const idlFactory: IDL.InterfaceFactory = () =>
@@ -52,6 +54,9 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     set_config: IDL.Func([MarketConfig], [AdminResult(MarketConfig)], []),
     settings: IDL.Func([], [IDL.Record({ admin: IDL.Principal, peers: Peers })], ['query']),
     set_peers: IDL.Func([Peers], [AdminResult(Peers)], []),
+    set_job_intake_paused: IDL.Func([IDL.Bool], [AdminResult(IDL.Bool)], []),
+    job_intake_paused: IDL.Func([], [IDL.Bool], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
     submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
     list_jobs: IDL.Func([Page], [JobResult(JobPage)], ['query']),
@@ -83,6 +88,9 @@ export type MarketplaceService = {
   set_config(config: MarketConfig): Promise<AdminResultT<MarketConfig>>;
   settings(): Promise<{ admin: Principal; peers: PeersT }>;
   set_peers(peers: PeersT): Promise<AdminResultT<PeersT>>;
+  set_job_intake_paused(paused: boolean): Promise<AdminResultT<boolean>>;
+  job_intake_paused(): Promise<boolean>;
+  claim_admin(): Promise<ClaimAdminResultT>;
   submit_job(request: JobRequest): Promise<JobResultT<JobT>>;
   get_job(id: bigint): Promise<JobResultT<JobT>>;
   list_jobs(page: PageT): Promise<JobResultT<JobPageT>>;

@@ -4,6 +4,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { Access, Model, ModelId } from '../../canisters/shared/models';
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
 import { ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from '../../canisters/model_registry/types';
 
 export const REGISTRY_WASM = '.azle/model_registry/model_registry.wasm';
@@ -20,6 +21,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     can_use: IDL.Func([ModelId, IDL.Principal], [IDL.Bool], ['query']),
     list: IDL.Func([Page], [Result(ModelPage)], ['query']),
     search: IDL.Func([SearchFilter, Page], [Result(ModelPage)], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
   });
 
 export type RegistryService = {
@@ -33,4 +35,5 @@ export type RegistryService = {
   can_use(id: ModelId, user: Principal): Promise<boolean>;
   list(page: Page): Promise<Result<ModelPage>>;
   search(filter: SearchFilter, page: Page): Promise<Result<ModelPage>>;
+  claim_admin(): Promise<ClaimAdminResultT>;
 };

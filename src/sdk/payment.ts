@@ -3,6 +3,7 @@
 import { IDL } from '@dfinity/candid';
 
 import { Account, TransferArgs } from '../../canisters/ledger/types';
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
 import { PeersUpdate, Refund, Settings, Settlement, WithdrawReceipt } from '../../canisters/payment/settings';
 import type { Opt } from '../../canisters/payment/settings';
 import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, RefundReason, Result } from '../../canisters/payment/types';
@@ -26,6 +27,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     hold_deposit: IDL.Func([JobId, Account, IDL.Nat], [Result(Escrow)], []),
     resolve_deposit: IDL.Func([JobId, IDL.Bool], [Result(Escrow)], []),
     deposit_of: IDL.Func([JobId], [IDL.Opt(Escrow)], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
   });
 
 type R<T> = { Ok: T } | { Err: Record<string, unknown> };
@@ -48,4 +50,5 @@ export type PaymentService = {
   retry_pending(): Promise<R<number>>;
   set_peers(update: PeersUpdate): Promise<R<Settings>>;
   withdraw_treasury(amount: bigint, to: Account): Promise<R<WithdrawReceipt>>;
+  claim_admin(): Promise<ClaimAdminResultT>;
 };

@@ -11,11 +11,12 @@ import type { Offer, OfferTerms } from '../../../canisters/marketplace/offer_typ
 import type { JobRequest } from '../../../canisters/marketplace/job_types';
 import type { Account } from '../../../canisters/ledger/types';
 import type { Access, Model } from '../../../canisters/shared/models';
-import { initArg } from '../../../src/deploy/init_args.js';
+import { controllersOf, initArg } from '../../../src/deploy/init_args.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 import { createWorkerServer, type JobRunner } from '../../../src/worker/server';
 import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
 import { idlFactory as verificationIdl, type VerificationService } from '../../../src/sdk/verification';
+import { idlFactory as governanceIdl, type GovernanceService } from '../../../src/sdk/governance';
 import { idlFactory as identityIdl, IDENTITY_WASM, type IdentityService } from '../identity/client';
 import { FEE, LEDGER_WASM, account, approveArgs, idlFactory as ledgerIdl, transferArgs, type LedgerService } from '../ledger/client';
 import { idlFactory as marketplaceIdl, MARKETPLACE_WASM, type MarketplaceService } from '../marketplace/client';
@@ -48,6 +49,7 @@ export const WASM = {
   bridge: BRIDGE_WASM,
   verification: '.azle/verification/verification.wasm',
   analytics: ANALYTICS_WASM,
+  governance: '.azle/governance/governance.wasm',
 } as const;
 export type CanisterName = keyof typeof WASM;
 /** The economy alone: without a bridge, the admin reports job outcomes (the test path). */
@@ -59,6 +61,9 @@ export type Economy = Awaited<ReturnType<typeof deployEconomy>>;
 export async function deployEconomy(network: LocalNetwork, deployer: Principal, names: CanisterName[] = NAMES) {
   const ids = {} as Record<CanisterName, Principal>;
   for (const name of names) ids[name] = await network.createCanister({ sender: deployer, controllers: [deployer] });
+  // As npm start does: governance also controls what it administers, so that its bootstrap can remove the deployer.
+  if (ids.governance)
+    for (const name of names) await network.updateCanisterSettings(ids[name], controllersOf(name, { deployer, ids }), deployer);
   for (const name of names) {
     await network.installCode({ canisterId: ids[name], wasm: WASM[name], arg: initArg(name, { deployer, ids }), sender: deployer });
   }
@@ -75,6 +80,7 @@ export async function deployEconomy(network: LocalNetwork, deployer: Principal, 
     bridge: names.includes('bridge') ? network.createActor<BridgeService>(bridgeIdl, ids.bridge) : undefined,
     verification: names.includes('verification') ? network.createActor<VerificationService>(verificationIdl, ids.verification) : undefined,
     analytics: names.includes('analytics') ? network.createActor<AnalyticsService>(analyticsIdl, ids.analytics) : undefined,
+    governance: names.includes('governance') ? network.createActor<GovernanceService>(governanceIdl, ids.governance) : undefined,
   };
   // Random audits re-run jobs on other nodes at 10% by default; tests that want them turn them on.
   if (economy.bridge) {

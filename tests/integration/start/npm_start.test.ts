@@ -11,6 +11,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+
+import { idlFactory as identityIdl, type IdentityService } from '../../../src/sdk/identity';
+
+const user = Ed25519KeyIdentity.generate();
+let ids: Record<string, { local: string }>;
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 // tsx's loader by absolute URL, since the processes run from a temporary directory.
@@ -69,7 +75,7 @@ describe('npm start', () => {
     const first = await start(dir, port);
     try {
       for (const name of CANISTERS) expect(first.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*installed`));
-      const ids = JSON.parse(await readFile(join(dir, '.dfx/local/canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      ids = JSON.parse(await readFile(join(dir, '.dfx/local/canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
       expect(Object.keys(ids).sort()).toEqual([...CANISTERS].sort());
       const env = await readFile(join(dir, '.env'), 'utf8');
       expect(env).toContain('DFX_NETWORK=local');
@@ -112,8 +118,13 @@ describe('npm start', () => {
       const settings = await identity.settings();
       expect(settings.admin.toText()).toBe(deployer);
       expect(settings.ledger[0]?.toText()).toBe(ids.ledger.local);
-      expect((await call(dir, port, 'governance', 'increment')).stdout.trim()).toBe('1');
-      expect((await call(dir, port, ids.governance.local, 'increment')).stdout.trim()).toBe('2');
+      expect((await call(dir, port, ids.governance.local, 'version')).stdout.trim()).toBe('governance 0.1.0');
+
+      // A state change through the HTTP interface, signed by a fresh key, to be found again after the restart.
+      const signed = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true, identity: user });
+      const registry = Actor.createActor<IdentityService>(identityIdl, { agent: signed, canisterId: ids.identity.local });
+      const profile = { name: 'rig', region: 'eu-west', contact: 'ops@rig.test' };
+      expect('Ok' in (await registry.register({ roles: [{ provider: null }], profile: [profile] }))).toBe(true);
     } finally {
       expect(await stop(first.child)).toBe(0);
     }
@@ -121,8 +132,10 @@ describe('npm start', () => {
     const second = await start(dir, port);
     try {
       for (const name of CANISTERS) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
-      // Heap state survives too: the counter lives in the canister's heap, saved with it.
-      expect((await call(dir, port, 'governance', 'get')).stdout.trim()).toBe('2');
+      // The account registered before the restart is still there: the canisters' memory was saved with the state.
+      const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
+      const identity = Actor.createActor<IdentityService>(identityIdl, { agent, canisterId: ids.identity.local });
+      expect((await identity.get_account(user.getPrincipal()))[0]?.profile[0]?.name).toBe('rig');
     } finally {
       expect(await stop(second.child)).toBe(0);
     }

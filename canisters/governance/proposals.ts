@@ -1,0 +1,135 @@
+// The life of a proposal: what may be proposed, a vote with power fixed at creation, the decision when the vote
+// ends (with what becomes of the deposit), and when it may be executed. Pure: no 'azle' import; time and callers
+// are arguments.
+import type { Principal } from '@dfinity/principal';
+
+import { checkSplit } from '../payment/config';
+import { checkRoyaltyCap } from '../model_registry/validation';
+import { BPS, checkParams } from './params';
+import {
+  ADMINISTERED,
+  type Action,
+  type Ballot,
+  type Params,
+  type Peers,
+  type Proposal,
+  type ProposalRequest,
+  type Result,
+  type Tally,
+} from './types';
+
+export const MAX_SUMMARY_CHARS = 4_000;
+
+/** The administered canister with this id, if it is one. */
+export function administeredName(peers: Peers, canister: Principal): string | undefined {
+  return ADMINISTERED.find((name) => peers[name][0]?.toText() === canister.toText());
+}
+
+/** Why an action cannot be proposed with these peers, or undefined. Targets check again when it executes. */
+export function checkAction(action: Action, peers: Peers): string | undefined {
+  if ('set_parameter' in action) {
+    const p = action.set_parameter;
+    if ('fee_split' in p) return checkSplit(p.fee_split);
+    if ('audit_rate_bps' in p && p.audit_rate_bps > BPS) return `audit_rate_bps: at most ${BPS}`;
+    if ('slash_rate_bps' in p && p.slash_rate_bps > BPS) return `slash_rate_bps: at most ${BPS}`;
+    if ('royalty_cap_bps' in p) return checkRoyaltyCap(p.royalty_cap_bps);
+    if ('certifiers' in p && p.certifiers.some((c) => c.isAnonymous())) return 'certifiers: the anonymous principal cannot certify';
+    if ('governance' in p) return checkParams(p.governance);
+    return undefined;
+  }
+  if ('upgrade_canister' in action) {
+    const { canister, wasm_sha256 } = action.upgrade_canister;
+    if (wasm_sha256.length !== 32) return 'wasm_sha256: 32 bytes';
+    if (administeredName(peers, canister) === undefined) return 'canister: not one of the canisters governance administers';
+    return undefined;
+  }
+  if ('spend_treasury' in action) {
+    if (action.spend_treasury.amount === 0n) return 'amount: more than zero';
+    if (action.spend_treasury.to.owner.isAnonymous()) return 'to: not the anonymous principal';
+  }
+  return undefined;
+}
+
+export function checkRequest(request: ProposalRequest, peers: Peers): string | undefined {
+  if (request.summary.trim().length === 0) return 'summary: say what is proposed and why';
+  if (request.summary.length > MAX_SUMMARY_CHARS) return `summary: at most ${MAX_SUMMARY_CHARS} characters`;
+  return checkAction(request.action, peers);
+}
+
+/** An open proposal; quorum, threshold and timelock are copied from the parameters in force now. */
+export function openProposal(
+  id: bigint,
+  proposer: Principal,
+  request: ProposalRequest,
+  params: Params,
+  now: bigint,
+  totalPower: bigint,
+): Proposal {
+  return {
+    id,
+    proposer,
+    summary: request.summary,
+    action: request.action,
+    created_at: now,
+    voting_ends_at: now + params.voting_period_ns,
+    quorum_bps: params.quorum_bps,
+    adoption_threshold_bps: params.adoption_threshold_bps,
+    timelock_ns: params.timelock_ns,
+    tally: { yes: 0n, no: 0n, total_power: totalPower },
+    state: { open: null },
+    deposit: params.proposal_deposit,
+    deposit_state: { held: null },
+    decided_at: [],
+    executable_at: [],
+  };
+}
+
+/** The proposal and ballot after the ballot's owner votes `yes` (true) or no. */
+export function castVote(
+  proposal: Proposal,
+  ballot: Ballot | undefined,
+  yes: boolean,
+  now: bigint,
+): Result<{ proposal: Proposal; ballot: Ballot }> {
+  if (!('open' in proposal.state) || now >= proposal.voting_ends_at) return { Err: { VotingClosed: null } };
+  if (ballot === undefined || ballot.power === 0n) return { Err: { NoVotingPower: null } };
+  if (ballot.vote.length === 1) return { Err: { AlreadyVoted: null } };
+  const tally: Tally = yes
+    ? { ...proposal.tally, yes: proposal.tally.yes + ballot.power }
+    : { ...proposal.tally, no: proposal.tally.no + ballot.power };
+  return { Ok: { proposal: { ...proposal, tally }, ballot: { ...ballot, vote: [yes] } } };
+}
+
+export function quorumReached(tally: Tally, quorumBps: number): boolean {
+  return tally.total_power > 0n && (tally.yes + tally.no) * BigInt(BPS) >= tally.total_power * BigInt(quorumBps);
+}
+
+export function adopted(tally: Tally, quorumBps: number, thresholdBps: number): boolean {
+  return quorumReached(tally, quorumBps) && tally.yes * BigInt(BPS) > (tally.yes + tally.no) * BigInt(thresholdBps);
+}
+
+/**
+ * The decision once the vote has ended, or undefined while it runs (or was decided before). Adopted proposals wait
+ * out the timelock. The deposit goes back when the proposal was adopted or reached quorum, and is burned when it was
+ * rejected without reaching quorum (spam nobody took the trouble to vote on).
+ */
+export function decide(proposal: Proposal, now: bigint): Proposal | undefined {
+  if (!('open' in proposal.state) || now < proposal.voting_ends_at) return undefined;
+  const { tally, quorum_bps, adoption_threshold_bps } = proposal;
+  const yes = adopted(tally, quorum_bps, adoption_threshold_bps);
+  return {
+    ...proposal,
+    state: yes ? { adopted: null } : { rejected: null },
+    deposit_state: yes || quorumReached(tally, quorum_bps) ? { returning: null } : { burning: null },
+    decided_at: [now],
+    executable_at: yes ? [proposal.voting_ends_at + proposal.timelock_ns] : [],
+  };
+}
+
+/** Why the proposal cannot be executed now, or undefined: adopted (or failed before) and past its timelock. */
+export function whyNotExecutable(proposal: Proposal, now: bigint): string | undefined {
+  if (!('adopted' in proposal.state) && !('failed' in proposal.state)) return `the proposal is ${Object.keys(proposal.state)[0]}`;
+  const at = proposal.executable_at[0];
+  if (at === undefined || now < at) return `the timelock runs until ${at}`;
+  return undefined;
+}
