@@ -4,25 +4,11 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-export const JobStage = IDL.Variant({
-  submitted: IDL.Null,
-  rejected: IDL.Null,
-  matched: IDL.Null,
-  dispatched: IDL.Null,
-  completed: IDL.Null,
-  failed: IDL.Null,
-  settled: IDL.Null,
-  refunded: IDL.Null,
-});
-export type JobStage =
-  | { submitted: null }
-  | { rejected: null }
-  | { matched: null }
-  | { dispatched: null }
-  | { completed: null }
-  | { failed: null }
-  | { settled: null }
-  | { refunded: null };
+import { JobState } from '../marketplace/job_types';
+
+// A job's stage is the marketplace's job state it reports.
+export const JobStage = JobState;
+export type JobStage = JobState;
 
 /** A job reached `stage` (from the marketplace). */
 export const JobReport = IDL.Record({

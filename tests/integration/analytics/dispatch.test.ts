@@ -1,10 +1,8 @@
 // Analytics fed by the bridge and verification as well: three workers run the tiny llama for a job of redundancy 3,
 // one of them lying. Analytics counts each worker's run and tokens, the liar's slash, and pays-out per provider,
 // checked against the bridge's output, verification's verdict and payment's credits.
-import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,26 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeRange } from '../../../canisters/analytics/queries';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
-import {
-  FEE,
-  NAMES,
-  STAKE,
-  account,
-  approve,
-  deployEconomy,
-  jobRequest,
-  mint,
-  ok,
-  onboardProvider,
-  publishModel,
-  serveWorker,
-  type Economy,
-} from '../economy/suite';
+import { serveThreeWorkers, type Worker } from '../economy/three_workers';
+import { FEE, NAMES, STAKE, account, approve, deployEconomy, jobRequest, mint, ok, publishModel, type Economy } from '../economy/suite';
 
-type Worker = { node: Principal; provider: Principal; server: Server; liar: boolean };
 const NS_PER_MS = 1_000_000n;
 
 describe('analytics of runs and slashes reported by the bridge and verification', () => {
@@ -45,33 +28,13 @@ describe('analytics of runs and slashes reported by the bridge and verification'
   let model: bigint;
   const workers: Worker[] = [];
 
-  // A worker that changes every token and hashes its altered output consistently: only a comparison catches it.
-  function lying(real: TextGenerator): TextGenerator {
-    return {
-      runtime: real.runtime,
-      generate: async (...args: Parameters<TextGenerator['generate']>) => {
-        const generation = await real.generate(...args);
-        return { ...generation, tokens: generation.tokens.map((t) => (t + 1) % 300) };
-      },
-    } as TextGenerator;
-  }
-
   beforeAll(async () => {
     writeFileSync(join(dir, 'tiny.gguf'), gguf);
     generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 512 });
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer, [...NAMES, 'bridge', 'verification', 'analytics']);
     model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
-    for (const [price, liar] of [
-      [900_000n, true],
-      [1_000_000n, false],
-      [1_100_000n, false],
-    ] as const) {
-      const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
-      const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator: liar ? lying(generator) : generator } });
-      const { server } = await serveWorker(e, node, runner);
-      workers.push({ node, provider, server, liar });
-    }
+    workers.push(...(await serveThreeWorkers(e, model, sha, generator)));
   });
   afterAll(async () => {
     for (const w of workers) w.server.close();

@@ -7,7 +7,6 @@
 import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../canisters/marketplace/job_types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
-import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
+import { serveThreeWorkers, type Worker } from './three_workers';
 import {
   FEE,
   NAMES,
@@ -31,13 +30,9 @@ import {
   jobRequest,
   mint,
   ok,
-  onboardProvider,
   publishModel,
-  serveWorker,
   type Economy,
 } from './suite';
-
-type Worker = { node: Principal; provider: Principal; server: Server; liar: boolean };
 
 describe('redundant jobs checked by verification', () => {
   let network: LocalNetwork;
@@ -52,18 +47,8 @@ describe('redundant jobs checked by verification', () => {
   const workers: Worker[] = [];
   const jobIds: bigint[] = [];
 
-  // A worker that runs the model and then changes every token, hashing its altered output consistently, as long as
-  // `lie` is on.
+  // The liar lies while this is on.
   let lie = true;
-  function lying(real: TextGenerator): TextGenerator {
-    return {
-      runtime: real.runtime,
-      generate: async (...args: Parameters<TextGenerator['generate']>) => {
-        const generation = await real.generate(...args);
-        return lie ? { ...generation, tokens: generation.tokens.map((t) => (t + 1) % 300) } : generation;
-      },
-    } as TextGenerator;
-  }
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'tiny.gguf'), gguf);
@@ -71,17 +56,7 @@ describe('redundant jobs checked by verification', () => {
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer, [...NAMES, 'bridge', 'verification']);
     model = (await publishModel(e, creator, 'tiny-llama', 500, { public: null }, sha)).id;
-    // The liar is the cheapest, so it is always among the chosen.
-    for (const [price, liar] of [
-      [900_000n, true],
-      [1_000_000n, false],
-      [1_100_000n, false],
-    ] as const) {
-      const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
-      const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator: liar ? lying(generator) : generator } });
-      const { server } = await serveWorker(e, node, runner);
-      workers.push({ node, provider, server, liar });
-    }
+    workers.push(...(await serveThreeWorkers(e, model, sha, generator, () => lie)));
   });
   afterAll(async () => {
     for (const w of workers) w.server.close();

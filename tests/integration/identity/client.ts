@@ -2,7 +2,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-import { InitArg, SettingsUpdate } from '../../../canisters/identity/types';
+import { NO_CHANGES } from '../../../canisters/identity/settings';
+import { InitArg } from '../../../canisters/identity/types';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory, type IdentityService } from '../../../src/sdk/identity';
 
@@ -10,17 +11,6 @@ export { idlFactory, type IdentityService };
 
 export const IDENTITY_WASM = '.azle/identity/identity.wasm';
 
-export const NO_SETTINGS: SettingsUpdate = {
-  admin: [],
-  certifiers: [],
-  ledger: [],
-  verification: [],
-  bridge: [],
-  treasury: [],
-  min_stake: [],
-  unbonding_delay_ns: [],
-  claim_code_ttl_ns: [],
-};
 
 export function encodeInitArg(arg: InitArg): Uint8Array {
   return new Uint8Array(IDL.encode([IDL.Opt(InitArg)], [[arg]]));
@@ -33,7 +23,7 @@ export async function setupIdentity(network: LocalNetwork, deployer: Principal, 
     idlFactory,
     sender: deployer,
     controllers: [deployer],
-    arg: arg === undefined ? undefined : encodeInitArg({ ...NO_SETTINGS, ...arg }),
+    arg: arg === undefined ? undefined : encodeInitArg({ ...NO_CHANGES, ...arg }),
   });
   // Runs azle's init timer, which seeds the random claim codes from raw_rand.
   await network.tick();

@@ -8,7 +8,8 @@ import type { Account } from '../../../canisters/ledger/types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { FEE, account, approveArgs, expectConsistent, setupLedger } from '../ledger/fixture';
 import { randomUser, rejection } from '../localnet/probe';
-import { IDENTITY_WASM, NO_SETTINGS, setupIdentity } from './client';
+import { NO_CHANGES } from '../../../canisters/identity/settings';
+import { IDENTITY_WASM, setupIdentity } from './client';
 
 function ok<T>(result: { Ok: T } | { Err: unknown }): T {
   if (!('Ok' in result)) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
@@ -218,7 +219,7 @@ describe('identity', () => {
     ok(await s.identity.actor.register(PROVIDER));
     const stranger = randomUser();
     const privileged = {
-      update_settings: () => s.identity.actor.update_settings({ ...NO_SETTINGS, min_stake: [0n] }),
+      update_settings: () => s.identity.actor.update_settings({ ...NO_CHANGES, min_stake: [0n] }),
       set_certification: () => s.identity.actor.set_certification(provider, { certified: null }, 'self'),
       slash: () => s.identity.actor.slash(provider, 1n, 'x'),
       update_reputation: () => s.identity.actor.update_reputation(provider, 100, 'x'),

@@ -3,7 +3,9 @@ import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 
 import { Identity, type Table, type Tables } from '../../../canisters/identity/identity';
-import { initialSettings } from '../../../canisters/identity/settings';
+import { initialSettings, NO_CHANGES } from '../../../canisters/identity/settings';
+
+export { NO_CHANGES };
 import type { Hardware, RegisterRequest, SettingsUpdate } from '../../../canisters/identity/types';
 
 export function randomUser(): Principal {
@@ -22,18 +24,6 @@ export function memoryTable<V>(): Table<V> & { map: Map<string, V> } {
     len: () => map.size,
   };
 }
-
-export const NO_UPDATE: SettingsUpdate = {
-  admin: [],
-  certifiers: [],
-  ledger: [],
-  verification: [],
-  bridge: [],
-  treasury: [],
-  min_stake: [],
-  unbonding_delay_ns: [],
-  claim_code_ttl_ns: [],
-};
 
 export const HARDWARE: Hardware = { gpu_model: ['RTX 4090'], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'test rig' };
 
@@ -58,7 +48,7 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
   } as Tables;
   const settings = initialSettings(
     {
-      ...NO_UPDATE,
+      ...NO_CHANGES,
       ledger: [ledger],
       verification: [verification],
       bridge: [bridge],

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkClaim, formatCode, type StoredNode } from '../../../canisters/identity/claims';
 import { applyUpdate, DEFAULTS, initialSettings } from '../../../canisters/identity/settings';
 import type { CertificationStatus } from '../../../canisters/identity/types';
-import { HARDWARE, NO_UPDATE, PROVIDER, ok, randomUser, setup } from './fixtures';
+import { HARDWARE, NO_CHANGES, PROVIDER, ok, randomUser, setup } from './fixtures';
 
 const CODE = 'aaaa-bbbb-cccc-dddd-eeee-ffff-0000-1111';
 const OTHER_CODE = '1111-2222-3333-4444-5555-6666-7777-8888';
@@ -28,23 +28,23 @@ describe('settings', () => {
 
   it('refuses anonymous principals in any role, a bad treasury subaccount and a zero claim code lifetime', () => {
     const base = initialSettings(undefined, randomUser());
-    expect(applyUpdate(base, { ...NO_UPDATE, verification: [Principal.anonymous()] })).toBe(
+    expect(applyUpdate(base, { ...NO_CHANGES, verification: [Principal.anonymous()] })).toBe(
       'verification: the anonymous principal cannot hold a role',
     );
-    expect(applyUpdate(base, { ...NO_UPDATE, treasury: [{ owner: randomUser(), subaccount: [new Uint8Array(3)] }] })).toBe(
+    expect(applyUpdate(base, { ...NO_CHANGES, treasury: [{ owner: randomUser(), subaccount: [new Uint8Array(3)] }] })).toBe(
       'treasury: a subaccount is 32 bytes',
     );
-    expect(applyUpdate(base, { ...NO_UPDATE, claim_code_ttl_ns: [0n] })).toMatch(/^claim_code_ttl_ns/);
-    expect(() => initialSettings({ ...NO_UPDATE, admin: [Principal.anonymous()] }, randomUser())).toThrow(/identity init: admin/);
+    expect(applyUpdate(base, { ...NO_CHANGES, claim_code_ttl_ns: [0n] })).toMatch(/^claim_code_ttl_ns/);
+    expect(() => initialSettings({ ...NO_CHANGES, admin: [Principal.anonymous()] }, randomUser())).toThrow(/identity init: admin/);
   });
 
   it('lets only the admin change them', () => {
     const { identity, admin } = setup();
     const ledger = randomUser();
-    expect(identity.updateSettings(randomUser(), { ...NO_UPDATE, ledger: [ledger] })).toEqual({
+    expect(identity.updateSettings(randomUser(), { ...NO_CHANGES, ledger: [ledger] })).toEqual({
       Err: { Unauthorized: 'only the admin may change the settings' },
     });
-    expect(ok(identity.updateSettings(admin, { ...NO_UPDATE, ledger: [ledger], min_stake: [5n] }))).toMatchObject({
+    expect(ok(identity.updateSettings(admin, { ...NO_CHANGES, ledger: [ledger], min_stake: [5n] }))).toMatchObject({
       ledger: [ledger],
       min_stake: 5n,
     });
@@ -111,7 +111,7 @@ describe('accounts and certification', () => {
     const { identity, admin } = setup();
     const [alice, certifier] = [randomUser(), randomUser()];
     ok(identity.register(alice, 0n, PROVIDER));
-    ok(identity.updateSettings(admin, { ...NO_UPDATE, certifiers: [[certifier]] }));
+    ok(identity.updateSettings(admin, { ...NO_CHANGES, certifiers: [[certifier]] }));
     expect('Err' in identity.setCertification(admin, 0n, alice, { certified: null }, '')).toBe(true);
     ok(identity.setCertification(certifier, 0n, alice, { certified: null }, ''));
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeInitArg } from '../../../canisters/identity/init_arg';
 import { initialSettings } from '../../../canisters/identity/settings';
 import { InitArg } from '../../../canisters/identity/types';
-import { NO_UPDATE, randomUser } from './fixtures';
+import { NO_CHANGES, randomUser } from './fixtures';
 
 describe('the init argument', () => {
   it('is absent when no bytes or an empty candid message arrive', () => {
@@ -16,7 +16,7 @@ describe('the init argument', () => {
 
   it('names the admin, the ledger and the parameters it sets; the rest take defaults', () => {
     const [installer, admin, ledger] = [randomUser(), randomUser(), randomUser()];
-    const arg = { ...NO_UPDATE, admin: [admin], ledger: [ledger], min_stake: [42n] } as InitArg;
+    const arg = { ...NO_CHANGES, admin: [admin], ledger: [ledger], min_stake: [42n] } as InitArg;
     const decoded = decodeInitArg(new Uint8Array(IDL.encode([IDL.Opt(InitArg)], [[arg]])));
     expect(initialSettings(decoded, installer)).toMatchObject({
       admin,
