@@ -67,6 +67,10 @@ function compare(verification: Principal, request: DispatchRequest, answers: Ans
 }
 
 export default class {
+  // Jobs being re-run by an audit or a dispute right now: verification takes one comparison per job, so a second
+  // re-run of the same job would be refused and record a wrong ruling. Heap only: an upgrade waits for calls in flight.
+  private readonly reRunning = new Set<bigint>();
+
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
     const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
@@ -86,7 +90,15 @@ export default class {
   // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
-    analytics.name(decodeOptionalArg<InitArg>(InitArg, msgArgData())?.analytics ?? []);
+    const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
+    analytics.name(arg?.analytics ?? []);
+    // Settings stored by a bridge from before disputes lack their fields: the upgrade argument or the defaults fill them.
+    const stored = stableSettings.get() as Partial<Settings> & Settings;
+    stableSettings.put({
+      ...stored,
+      payment: stored.payment ?? arg?.payment ?? [],
+      dispute_deposit: stored.dispute_deposit ?? arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
+    });
     for (const jobId of pending.keys()) this.schedule(jobId);
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
@@ -234,6 +246,7 @@ export default class {
       now: time(),
     });
     if (problem !== undefined) return { Err: problem };
+    if (this.reRunning.has(jobId)) return { Err: { NotDisputable: 'an audit of the job is running: ask again when it is done' } };
     if (payment[0] === undefined) return { Err: { NotConfigured: 'no payment canister is named' } };
     // Committed before the deposit is awaited, so a second dispute of the job is refused meanwhile.
     const opened: Dispute = {
@@ -401,8 +414,13 @@ export default class {
     await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: accepted.map(({ endpoint: e }) => e.node) } });
     const draw = crypto.getRandomValues(new Uint16Array(1))[0] % 10_000;
     if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) {
-      const { auditors, outcome } = await this.reRun(request, answers[0]);
-      audits.insert(jobId, { job_id: jobId, auditors, outcome, at: time() });
+      this.reRunning.add(jobId);
+      try {
+        const { auditors, outcome } = await this.reRun(request, answers[0]);
+        audits.insert(jobId, { job_id: jobId, auditors, outcome, at: time() });
+      } finally {
+        this.reRunning.delete(jobId);
+      }
     }
   }
 
@@ -410,6 +428,17 @@ export default class {
   // payment return or forfeit the deposit.
   private async decide(jobId: bigint): Promise<Dispute> {
     const opened = disputes.get(jobId)!;
+    if (this.reRunning.has(jobId)) return opened;
+    this.reRunning.add(jobId);
+    try {
+      return await this.audited(opened);
+    } finally {
+      this.reRunning.delete(jobId);
+    }
+  }
+
+  private async audited(opened: Dispute): Promise<Dispute> {
+    const jobId = opened.job_id;
     const request = settled.get(jobId);
     const output = outputs.get(jobId)!;
     const runner = endpoints.get(output.node.toHex());

@@ -51,10 +51,9 @@ export async function holdDeposit(payment: Principal, jobId: bigint, consumer: P
   return unwrap(await callPeer('payment', payment, 'hold_deposit', [IDL.Nat64, Account, IDL.Nat], DepositReply, args));
 }
 
-/** Has payment return (upheld) or forfeit a dispute's deposit; one resolved before counts as resolved. */
-export async function resolveDeposit(payment: Principal, jobId: bigint, upheld: boolean): Promise<CallOutcome<null>> {
-  const reply = unwrap(await callPeer('payment', payment, 'resolve_deposit', [IDL.Nat64, IDL.Bool], DepositReply, [jobId, upheld]));
-  return 'Err' in reply && reply.Err.includes('InvalidTransition') ? { Ok: null } : reply;
+/** Has payment return or forfeit a dispute's deposit: Ok once its transfer landed, so an Err is worth retrying. */
+export async function resolveDeposit(payment: Principal, jobId: bigint, returned: boolean): Promise<CallOutcome<null>> {
+  return unwrap(await callPeer('payment', payment, 'resolve_deposit', [IDL.Nat64, IDL.Bool], DepositReply, [jobId, returned]));
 }
 
 function unwrap(reply: CallOutcome<{ Ok: unknown } | { Err: object }>): CallOutcome<null> {

@@ -12,7 +12,7 @@ import { versionOf } from '../shared/version';
 import { depositBack, depositBurn, depositIn, lockIn, unlockOut } from './ledger_legs';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
-import { addToLock, snapshot, totalPower, unlockable } from './power';
+import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
 import { castVote, checkRequest, decide, openProposal, whyNotExecutable } from './proposals';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
 import { claimAdminOf, executeAction, type Outcome } from './targets';
@@ -147,7 +147,7 @@ export default class {
 
     // Committed in this one message: the locks read here and the stakes read above are the snapshot.
     const now = time();
-    const power = snapshot(stakes.Ok, locks.items(), now);
+    const power = snapshot(stakes.Ok, locks.items(), now + params.voting_period_ns);
     for (const [voter, amount] of power) ballots.insert(ballotKey(id, voter), { power: amount, vote: [] });
     const proposal = openProposal(id, proposer, request, params, now, totalPower(power));
     proposals.insert(id, proposal);
@@ -234,7 +234,8 @@ export default class {
   async lock_tokens(amount: bigint): Promise<Result<Lock>> {
     requireSignedCaller();
     const holder = msgCaller();
-    if (amount === 0n) return err({ InvalidInput: 'amount: more than zero' });
+    const minimum = minimumLock(settings().params.proposal_deposit);
+    if (amount < minimum || amount === 0n) return err({ InvalidInput: `amount: at least ${minimum}` });
     const ledger = settings().peers.ledger[0];
     if (ledger === undefined) return err({ NotConfigured: 'no ledger is named' });
     const pulled = await transferFrom(ledger, lockIn(canisterSelf(), holder, amount, nextCount('locks'), time()));
@@ -261,7 +262,7 @@ export default class {
     locks.remove(holder.toText());
     const paid = await transfer(ledger, unlockOut(holder, amount.Ok, fee.Ok, nextCount('unlocks'), time()));
     if ('Err' in paid) {
-      locks.insert(holder.toText(), lock!);
+      locks.insert(holder.toText(), restoreLock(locks.get(holder.toText()), lock!));
       return err({ LedgerError: paid.Err });
     }
     return { Ok: amount.Ok - fee.Ok };

@@ -5,15 +5,32 @@ import type { Lock, Result } from './types';
 export type StakeEntry = { provider: { toText(): string }; bonded: bigint };
 
 /**
- * Each voter's power at one moment, by principal text: bonded stake plus tokens locked and not yet unlockable.
- * Locks past their unlock time can leave at any moment, so they no longer count.
+ * Each voter's power for a vote ending at `votingEndsAt`, by principal text: bonded stake plus tokens locked at
+ * least until the vote ends (a lock that could leave mid-vote does not count). Stakes are read in pages across
+ * awaits, so a provider seen twice counts once.
  */
-export function snapshot(stakes: StakeEntry[], locks: [string, Lock][], now: bigint): Map<string, bigint> {
+export function snapshot(stakes: StakeEntry[], locks: [string, Lock][], votingEndsAt: bigint): Map<string, bigint> {
+  const bonded = new Map(stakes.map(({ provider, bonded }) => [provider.toText(), bonded]));
   const power = new Map<string, bigint>();
   const add = (voter: string, amount: bigint) => amount > 0n && power.set(voter, (power.get(voter) ?? 0n) + amount);
-  for (const { provider, bonded } of stakes) add(provider.toText(), bonded);
-  for (const [voter, lock] of locks) if (lock.unlock_at > now) add(voter, lock.amount);
+  for (const [provider, amount] of bonded) add(provider, amount);
+  for (const [voter, lock] of locks) if (lock.unlock_at >= votingEndsAt) add(voter, lock.amount);
   return power;
+}
+
+/**
+ * The smallest lock: a tenth of the proposal deposit, so that the locks every proposal snapshots (one ballot per
+ * voter, written in one message) cannot be multiplied cheaply by dust locks from throwaway principals.
+ */
+export const minimumLock = (proposalDeposit: bigint): bigint => proposalDeposit / 10n;
+
+/** A lock after a failed payout puts `restored` back beside whatever was locked meanwhile. */
+export function restoreLock(current: Lock | undefined, restored: Lock): Lock {
+  if (current === undefined) return restored;
+  return {
+    amount: current.amount + restored.amount,
+    unlock_at: current.unlock_at > restored.unlock_at ? current.unlock_at : restored.unlock_at,
+  };
 }
 
 export const totalPower = (power: Map<string, bigint>): bigint => [...power.values()].reduce((sum, p) => sum + p, 0n);

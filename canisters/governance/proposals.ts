@@ -126,10 +126,17 @@ export function decide(proposal: Proposal, now: bigint): Proposal | undefined {
   };
 }
 
-/** Why the proposal cannot be executed now, or undefined: adopted (or failed before) and past its timelock. */
+/**
+ * How long after its timelock a failed execution may be retried. Past it the decision is stale (the treasury may
+ * have refilled, a later proposal may have changed the same parameter), so it needs a new proposal.
+ */
+export const RETRY_WINDOW_NS = 7n * 24n * 3_600n * 1_000_000_000n;
+
+/** Why the proposal cannot be executed now, or undefined: adopted (or failed, within the retry window) and past its timelock. */
 export function whyNotExecutable(proposal: Proposal, now: bigint): string | undefined {
   if (!('adopted' in proposal.state) && !('failed' in proposal.state)) return `the proposal is ${Object.keys(proposal.state)[0]}`;
   const at = proposal.executable_at[0];
   if (at === undefined || now < at) return `the timelock runs until ${at}`;
+  if ('failed' in proposal.state && now > at + RETRY_WINDOW_NS) return 'its failed execution can no longer be retried: propose it again';
   return undefined;
 }

@@ -260,6 +260,7 @@ export default class {
   @update([ReservationRequest], ReservationResult(Reservation))
   async reserve(request: ReservationRequest): Promise<ReservationResult<Reservation>> {
     requireSignedCaller();
+    if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
     return this.desk.reserve(msgCaller(), request);
   }
 

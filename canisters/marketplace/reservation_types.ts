@@ -39,6 +39,8 @@ export const ReservationError = IDL.Variant({
   NotConfigured: IDL.Text,
   /** The payment canister refused or could not be reached; its error in words. Nothing was reserved. */
   PaymentFailed: IDL.Text,
+  /** Governance paused job intake: no new reservations either. */
+  IntakePaused: IDL.Null,
 });
 export type ReservationError =
   | { InvalidInput: string }
@@ -46,7 +48,8 @@ export type ReservationError =
   | { OfferUnavailable: string }
   | { InsufficientCapacity: { free: number } }
   | { NotConfigured: string }
-  | { PaymentFailed: string };
+  | { PaymentFailed: string }
+  | { IntakePaused: null };
 
 export type ReservationResult<T> = { Ok: T } | { Err: ReservationError };
 export const ReservationResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: ReservationError });

@@ -27,7 +27,7 @@ import {
 } from './settings';
 import type { Settlement as SettlementPlan } from './split';
 import { counters, pendingTransfers, stableSettings, stableStores } from './storage';
-import { depositTransfer, escrowTransferFrom, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
+import { depositTransfer, escrowTransferFrom, memo, refundTransfer, sweepTransfer, withdrawalTransfer } from './transfers';
 import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError, RefundReason, Result } from './types';
 
 const settings = (): Settings => stableSettings.get();
@@ -44,9 +44,8 @@ function unauthorized(why: string): { Err: PaymentError } {
   return { Err: { Unauthorized: why } };
 }
 
-function memoKey(args: TransferArgs): string {
-  return Array.from(args.memo[0] ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const memoKeyOf = (bytes: Uint8Array | number[]): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const memoKey = (args: TransferArgs): string => memoKeyOf(args.memo[0] ?? []);
 
 export default class {
   // Built on first use: it needs the settings written by init, and its allowance locks live on the heap.
@@ -151,19 +150,31 @@ export default class {
     return this.pull('deposit', jobId, consumer, amount);
   }
 
-  /** The audit decided a dispute: an upheld one returns the deposit, a rejected one forfeits it to the treasury. */
+  /**
+   * The audit decided a dispute: `returned` (upheld, or undecided) gives the deposit back, otherwise it is forfeited
+   * to the treasury. Ok once the transfer landed; Err while it is pending, and calling again with the same decision
+   * sends the same transfer again (the ledger deduplicates it), so the bridge retries until Ok.
+   */
   @update([JobId, IDL.Bool], Result(Escrow))
-  async resolve_deposit(jobId: JobId, upheld: boolean): Promise<Result<Escrow>> {
+  async resolve_deposit(jobId: JobId, returned: boolean): Promise<Result<Escrow>> {
     requireSignedCaller();
     const current = settings();
     const refused = mayHoldDeposits(current, msgCaller());
     if (refused) return unauthorized(refused);
+    const before = this.payment.deposits.get(jobId);
+    const done = before !== undefined && (returned ? 'refunded' : 'settled') in before.state;
     const paying = await ledgerWithFee(current);
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
-    const resolved = upheld ? this.payment.returnDeposit(jobId, fee, time()) : this.payment.forfeitDeposit(jobId, fee, time());
-    if ('Ok' in resolved) await this.send(ledger, depositTransfer(canisterSelf(), resolved.Ok, upheld, fee));
-    return resolved;
+    if (done) {
+      const leg = pendingTransfers.get(memoKeyOf(memo(returned ? 'deposit_return' : 'forfeit', jobId)));
+      const landed = leg === undefined || (await this.send(ledger, leg, false)).length === 1;
+      return landed ? { Ok: before } : { Err: { LedgerError: 'the transfer is still pending' } };
+    }
+    const resolved = returned ? this.payment.returnDeposit(jobId, fee, time()) : this.payment.forfeitDeposit(jobId, fee, time());
+    if ('Err' in resolved) return resolved;
+    const block = await this.send(ledger, depositTransfer(canisterSelf(), resolved.Ok, returned, fee));
+    return block.length === 1 ? resolved : { Err: { LedgerError: 'the transfer is pending: call again to send it again' } };
   }
 
   @query([JobId], IDL.Opt(Escrow))

@@ -104,6 +104,11 @@ describe('pausing job intake and spending the treasury by proposal', () => {
     expect(errName(await submit(late))).toBe('IntakePaused');
     const quote = ok(await e.marketplace.quote(request())).total;
     expect(await balance(e, late)).toBe(quote + FEE);
+    // Nor can slots be reserved while intake is paused.
+    const now = BigInt(await network.getTime()) * 1_000_000n;
+    e.marketplace.setPrincipal(late);
+    const reserved = await e.marketplace.reserve({ offer: 0n, slots: 1, start: now, end: now + 3_600_000_000_000n });
+    expect(errName(reserved)).toBe('IntakePaused');
 
     // The job that was running finishes: its worker posts the result and payment settles it.
     e.bridge!.setPrincipal(node);

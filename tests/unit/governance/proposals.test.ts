@@ -10,6 +10,7 @@ import {
   openProposal,
   quorumReached,
   whyNotExecutable,
+  RETRY_WINDOW_NS,
 } from '../../../canisters/governance/proposals';
 import type { Peers, Proposal } from '../../../canisters/governance/types';
 
@@ -122,6 +123,10 @@ describe('the decision and the deposit', () => {
     expect(decided.executable_at).toEqual([END + DEFAULT_PARAMS.timelock_ns]);
     expect(whyNotExecutable(decided, END + DEFAULT_PARAMS.timelock_ns - 1n)).toMatch(/timelock/);
     expect(whyNotExecutable(decided, END + DEFAULT_PARAMS.timelock_ns)).toBeUndefined();
+    // A failed execution may be retried for a week after the timelock, not forever.
+    const failed: Proposal = { ...decided, state: { failed: { at: 0n, reason: 'the target refused' } } };
+    expect(whyNotExecutable(failed, END + DEFAULT_PARAMS.timelock_ns + RETRY_WINDOW_NS)).toBeUndefined();
+    expect(whyNotExecutable(failed, END + DEFAULT_PARAMS.timelock_ns + RETRY_WINDOW_NS + 1n)).toMatch(/propose it again/);
     expect(decide(decided, END + 10n)).toBeUndefined();
   });
 
