@@ -58,16 +58,19 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
     }
   });
 
+  // What every administered canister's admin methods could change.
+  const allSettings = async () => ({
+    identity: await e.identity.settings(),
+    registry: await e.registry.settings(),
+    market: await e.marketplace.get_config(),
+    payment: await e.payment.get_config(),
+    bridge: await e.bridge!.settings(),
+    verification: await e.verification!.settings(),
+    analytics: await e.analytics!.settings(),
+  });
+
   it('refuses every admin method of every canister to everybody but governance, the deployer included', async () => {
-    const before = {
-      identity: await e.identity.settings(),
-      registry: await e.registry.settings(),
-      market: await e.marketplace.get_config(),
-      payment: await e.payment.get_config(),
-      bridge: await e.bridge!.settings(),
-      verification: await e.verification!.settings(),
-      analytics: await e.analytics!.settings(),
-    };
+    const before = await allSettings();
     for (const caller of [deployer, randomUser()]) {
       const as = <T extends { setPrincipal(p: Principal): void }>(actor: T): T => (actor.setPrincipal(caller), actor);
       const refusals: [string, { Ok: unknown } | { Err: object }][] = [
@@ -108,15 +111,7 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
       }
     }
     // Nothing changed.
-    expect({
-      identity: await e.identity.settings(),
-      registry: await e.registry.settings(),
-      market: await e.marketplace.get_config(),
-      payment: await e.payment.get_config(),
-      bridge: await e.bridge!.settings(),
-      verification: await e.verification!.settings(),
-      analytics: await e.analytics!.settings(),
-    }).toEqual(before);
+    expect(await allSettings()).toEqual(before);
     expect(await e.marketplace.job_intake_paused()).toBe(false);
   });
 
