@@ -9,7 +9,8 @@ import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
-import { depositBack, depositBurn, depositIn, lockIn, unlockOut } from './ledger_legs';
+import { depositBack, depositBurn, depositIn, lockIn, reserveOut, unlockOut } from './ledger_legs';
+import type { Account } from '../ledger/types';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
 import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
@@ -340,7 +341,19 @@ export default class {
       const parts = Array.from({ length: chunks }, (_, i) => wasmChunks.get(chunkKey(proposal.id, i))!);
       return installUpgrade(action.upgrade_canister, parts);
     }
+    if ('spend_reserve' in action) return this.spendReserve(proposal.id, action.spend_reserve.amount, action.spend_reserve.to);
     return executeAction(settings().peers, action);
+  }
+
+  // Pays out of governance's own reserve; the ledger refuses an overdraw, which the proposal records as failed.
+  private async spendReserve(id: bigint, amount: bigint, to: Account): Promise<Outcome> {
+    const ledger = settings().peers.ledger[0];
+    if (ledger === undefined) return { Err: 'no ledger is named' };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return fee;
+    if (amount <= fee.Ok) return { Err: `the amount must exceed the ledger fee of ${fee.Ok}` };
+    const paid = await transfer(ledger, reserveOut(to, amount, fee.Ok, id, time()));
+    return 'Err' in paid ? paid : { Ok: `paid ${amount - fee.Ok} from the reserve at block ${paid.Ok}` };
   }
 
   private dropWasm(id: bigint): void {

@@ -8,6 +8,8 @@ import type { Account, TransferArgs, TransferFromArgs } from '../ledger/types';
 // Deposits and locks are kept apart, so each subaccount's balance can be checked against what governance owes.
 export const DEPOSITS_SUBACCOUNT = tagged(1);
 export const LOCKS_SUBACCOUNT = tagged(2);
+/** Governance's reserve: identity pays slashed stake here, and only a `spend_reserve` proposal pays it out. */
+export const RESERVE_SUBACCOUNT = tagged(3);
 
 function tagged(tag: number): Uint8Array {
   const subaccount = new Uint8Array(32);
@@ -15,7 +17,7 @@ function tagged(tag: number): Uint8Array {
   return subaccount;
 }
 
-const MEMO_TAG = { deposit: 1, return_deposit: 2, burn_deposit: 3, lock: 4, unlock: 5 } as const;
+const MEMO_TAG = { deposit: 1, return_deposit: 2, burn_deposit: 3, lock: 4, unlock: 5, spend_reserve: 6 } as const;
 
 function memo(leg: keyof typeof MEMO_TAG, id: bigint): Uint8Array {
   const bytes = new Uint8Array(9);
@@ -26,6 +28,7 @@ function memo(leg: keyof typeof MEMO_TAG, id: bigint): Uint8Array {
 
 export const depositsAccount = (governance: Principal): Account => ({ owner: governance, subaccount: [DEPOSITS_SUBACCOUNT] });
 export const locksAccount = (governance: Principal): Account => ({ owner: governance, subaccount: [LOCKS_SUBACCOUNT] });
+export const reserveAccount = (governance: Principal): Account => ({ owner: governance, subaccount: [RESERVE_SUBACCOUNT] });
 
 /** The proposer's deposit into governance's deposit subaccount; the proposer pays the fee. */
 export function depositIn(governance: Principal, proposer: Principal, proposalId: bigint, amount: bigint, at: bigint): TransferFromArgs {
@@ -85,6 +88,18 @@ export function unlockOut(holder: Principal, amount: bigint, fee: bigint, nonce:
     amount: amount - fee,
     fee: [fee],
     memo: [memo('unlock', nonce)],
+    created_at_time: [at],
+  };
+}
+
+/** A `spend_reserve` proposal's payment: `to` receives the amount less the ledger fee. */
+export function reserveOut(to: Account, amount: bigint, fee: bigint, proposalId: bigint, at: bigint): TransferArgs {
+  return {
+    from_subaccount: [RESERVE_SUBACCOUNT],
+    to,
+    amount: amount - fee,
+    fee: [fee],
+    memo: [memo('spend_reserve', proposalId)],
     created_at_time: [at],
   };
 }

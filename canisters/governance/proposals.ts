@@ -43,9 +43,10 @@ export function checkAction(action: Action, peers: Peers): string | undefined {
     if (administeredName(peers, canister) === undefined) return 'canister: not one of the canisters governance administers';
     return undefined;
   }
-  if ('spend_treasury' in action) {
-    if (action.spend_treasury.amount === 0n) return 'amount: more than zero';
-    if (action.spend_treasury.to.owner.isAnonymous()) return 'to: not the anonymous principal';
+  const spend = 'spend_treasury' in action ? action.spend_treasury : 'spend_reserve' in action ? action.spend_reserve : undefined;
+  if (spend !== undefined) {
+    if (spend.amount === 0n) return 'amount: more than zero';
+    if (spend.to.owner.isAnonymous()) return 'to: not the anonymous principal';
   }
   return undefined;
 }

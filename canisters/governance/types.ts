@@ -92,6 +92,8 @@ export const Action = IDL.Variant({
   upgrade_canister: Upgrade,
   /** Paid out of the payment canister's treasury subaccount (payment's withdraw_treasury, governance being its admin). */
   spend_treasury: IDL.Record({ amount: IDL.Nat, to: Account }),
+  /** Paid out of governance's own reserve, where identity sends slashed stake (ledger_legs.ts); `to` gets amount - fee. */
+  spend_reserve: IDL.Record({ amount: IDL.Nat, to: Account }),
   /** The marketplace's circuit breaker: true pauses job intake, false resumes it. */
   set_job_intake_paused: IDL.Bool,
   /** A motion: nothing is executed, the summary is what is decided. */
@@ -101,6 +103,7 @@ export type Action =
   | { set_parameter: Parameter }
   | { upgrade_canister: Upgrade }
   | { spend_treasury: { amount: bigint; to: Account } }
+  | { spend_reserve: { amount: bigint; to: Account } }
   | { set_job_intake_paused: boolean }
   | { text: null };
 

@@ -13,6 +13,7 @@ import { InitArg as MarketplaceInit } from '../../canisters/marketplace/types.js
 import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
 import { InitArg as VerificationInit } from '../../canisters/verification/types.js';
 import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js';
+import { reserveAccount } from '../../canisters/governance/ledger_legs.js';
 import { ADMINISTERED, InitArg as GovernanceInit } from '../../canisters/governance/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
@@ -42,7 +43,8 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         ledger: peer('ledger'),
         verification: peer('verification'),
         bridge: peer('bridge'),
-        treasury: [],
+        // Slashed stake goes to governance's reserve, which only a proposal spends; without governance, to the admin.
+        treasury: ids.governance ? [reserveAccount(ids.governance)] : [],
         min_stake: [],
         unbonding_delay_ns: [],
         claim_code_ttl_ns: [],

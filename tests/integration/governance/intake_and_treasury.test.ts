@@ -17,7 +17,22 @@ import { TextGenerator } from '../../../src/worker/runtime/text_generation';
 import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
-import { FEE, NAMES, approve, balance, errName, jobRequest, mint, ok, onboardProvider, publishModel, serveWorker } from '../economy/suite';
+import {
+  FEE,
+  NAMES,
+  account,
+  approve,
+  balance,
+  errName,
+  jobRequest,
+  mint,
+  ok,
+  onboardProvider,
+  publishModel,
+  serveWorker,
+} from '../economy/suite';
+import { transferArgs } from '../ledger/client';
+import { reserveAccount } from '../../../canisters/governance/ledger_legs';
 import { TIMELOCK_MS, VOTING_MS, deployGoverned, elapse, propose, proposal, stateOf, vote, type Governed } from './fixture';
 
 const DAY_NS = 24n * 3_600_000_000_000n;
@@ -141,5 +156,26 @@ describe('pausing job intake and spending the treasury by proposal', () => {
     expect('failed' in refused.state && refused.state.failed.reason).toMatch(/InsufficientOwed/);
     expect(await balance(e, recipient)).toBe(owed - FEE);
     expect(await e.payment.owed_of(treasury)).toBe(0n);
+  });
+
+  it('has identity pay slashed stake into governance’s reserve, which only a proposal spends', async () => {
+    const reserve = reserveAccount(e.ids.governance);
+    expect((await e.identity.settings()).treasury).toEqual(reserve);
+    // Slashes need a lying worker (tests/integration/economy/verification.test.ts); here the deployer, the minting
+    // account, mints what they would have paid straight into the reserve.
+    const slashed = 5n * FEE;
+    e.ledger.setPrincipal(deployer);
+    ok(await e.ledger.icrc1_transfer(transferArgs(reserve, slashed)));
+
+    const recipient = randomUser();
+    const spend = await pass('Pay the auditors from slashed stake', { spend_reserve: { amount: slashed, to: account(recipient) } });
+    const overdraw = await pass('Too much', { spend_reserve: { amount: slashed, to: account(recipient) } });
+    await elapse(e, VOTING_MS);
+    await elapse(e, TIMELOCK_MS);
+    const [paid, refused] = [await proposal(e, spend), await proposal(e, overdraw)];
+    expect([stateOf(paid), stateOf(refused)]).toEqual(['executed', 'failed']);
+    expect('failed' in refused.state && refused.state.failed.reason).toMatch(/InsufficientFunds/);
+    expect(await balance(e, recipient)).toBe(slashed - FEE);
+    expect(await e.ledger.icrc1_balance_of(reserve)).toBe(0n);
   });
 });

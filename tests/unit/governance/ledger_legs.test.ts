@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   DEPOSITS_SUBACCOUNT,
   LOCKS_SUBACCOUNT,
+  RESERVE_SUBACCOUNT,
   depositBack,
   depositBurn,
   depositIn,
   lockIn,
+  reserveOut,
   unlockOut,
 } from '../../../canisters/governance/ledger_legs';
 
@@ -36,5 +38,15 @@ describe('governance ledger legs', () => {
   it('pays an unlock from the locks subaccount less the fee', () => {
     const out = unlockOut(holder, 100n, 10n, 3n, 7n);
     expect([out.amount, out.fee, out.from_subaccount, out.to]).toEqual([90n, [10n], [LOCKS_SUBACCOUNT], { owner: holder, subaccount: [] }]);
+  });
+});
+
+describe('the reserve', () => {
+  it('pays a spend out of its own subaccount, less the fee, under the proposal’s memo', () => {
+    const to = { owner: Principal.fromUint8Array(new Uint8Array([7])), subaccount: [] as [] };
+    const leg = reserveOut(to, 1_000n, 10n, 42n, 5n);
+    expect(leg).toMatchObject({ from_subaccount: [RESERVE_SUBACCOUNT], to, amount: 990n, fee: [10n], created_at_time: [5n] });
+    expect(leg.memo[0]?.[0]).toBe(6);
+    expect(RESERVE_SUBACCOUNT).not.toEqual(LOCKS_SUBACCOUNT);
   });
 });
