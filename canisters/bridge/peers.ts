@@ -38,27 +38,24 @@ export async function reportCompleted(
 }
 
 export async function verify(verification: Principal, request: VerifyRequest): Promise<CallOutcome<Verdict>> {
-  const reply = await callPeer<{ Ok: Verdict } | { Err: object }>('verification', verification, 'verify', [VerifyRequest], VerifyReply, [
-    request,
-  ]);
-  if ('Err' in reply) return reply;
-  return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
+  return unwrap(await callPeer('verification', verification, 'verify', [VerifyRequest], VerifyReply, [request]));
 }
 
 /** Has payment take the consumer's dispute deposit (the consumer approved payment for it plus the fee). */
-export async function holdDeposit(payment: Principal, jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<null>> {
+export async function holdDeposit(payment: Principal, jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<unknown>> {
   const args = [jobId, { owner: consumer, subaccount: [] }, amount];
   return unwrap(await callPeer('payment', payment, 'hold_deposit', [IDL.Nat64, Account, IDL.Nat], DepositReply, args));
 }
 
 /** Has payment return or forfeit a dispute's deposit: Ok once its transfer landed, so an Err is worth retrying. */
-export async function resolveDeposit(payment: Principal, jobId: bigint, returned: boolean): Promise<CallOutcome<null>> {
+export async function resolveDeposit(payment: Principal, jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>> {
   return unwrap(await callPeer('payment', payment, 'resolve_deposit', [IDL.Nat64, IDL.Bool], DepositReply, [jobId, returned]));
 }
 
-function unwrap(reply: CallOutcome<{ Ok: unknown } | { Err: object }>): CallOutcome<null> {
+/** A peer's `Result` reply as the call's outcome: its Ok value, or its error variant in words. */
+function unwrap<T>(reply: CallOutcome<{ Ok: T } | { Err: object }>): CallOutcome<T> {
   if ('Err' in reply) return reply;
-  return 'Ok' in reply.Ok ? { Ok: null } : { Err: describe(reply.Ok.Err) };
+  return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
 }
 
 export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<Reported> {

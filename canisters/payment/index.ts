@@ -161,16 +161,18 @@ export default class {
     const current = settings();
     const refused = mayHoldDeposits(current, msgCaller());
     if (refused) return unauthorized(refused);
+    // A deposit resolved this way before only needs its pending leg sent again: no fee to ask the ledger for.
     const before = this.payment.deposits.get(jobId);
-    const done = before !== undefined && (returned ? 'refunded' : 'settled') in before.state;
-    const paying = await ledgerWithFee(current);
-    if ('Err' in paying) return paying;
-    const { ledger, fee } = paying.Ok;
-    if (done) {
+    if (before !== undefined && (returned ? 'refunded' : 'settled') in before.state) {
+      const ledger = current.ledger[0];
+      if (ledger === undefined) return { Err: { LedgerNotSet: null } };
       const leg = pendingTransfers.get(memoKeyOf(memo(returned ? 'deposit_return' : 'forfeit', jobId)));
       const landed = leg === undefined || (await this.send(ledger, leg, false)).length === 1;
       return landed ? { Ok: before } : { Err: { LedgerError: 'the transfer is still pending' } };
     }
+    const paying = await ledgerWithFee(current);
+    if ('Err' in paying) return paying;
+    const { ledger, fee } = paying.Ok;
     const resolved = returned ? this.payment.returnDeposit(jobId, fee, time()) : this.payment.forfeitDeposit(jobId, fee, time());
     if ('Err' in resolved) return resolved;
     const block = await this.send(ledger, depositTransfer(canisterSelf(), resolved.Ok, returned, fee));
