@@ -7,6 +7,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+import { identityFromPem } from '../deploy/pem';
+
 export const home = (): string => process.env.ICP_MARKET_HOME ?? join(homedir(), '.icp-market');
 const dir = () => join(home(), 'identities');
 const file = (name: string) => join(dir(), `${name}.json`);
@@ -33,20 +35,11 @@ export function createIdentity(name: string): SignIdentity {
   return identity;
 }
 
-/** A PEM as dfx writes it: "EC PRIVATE KEY" (secp256k1) or "PRIVATE KEY" (Ed25519, PKCS#8). */
+/** A PEM as dfx, icp-cli or `npm start` (deployer.pem) write it: "EC PRIVATE KEY" (secp256k1) or "PRIVATE KEY" (Ed25519, PKCS#8). */
 export function importIdentity(name: string, pem: string): SignIdentity {
-  if (pem.includes('BEGIN EC PRIVATE KEY')) {
-    const identity = Secp256k1KeyIdentity.fromPem(pem);
-    save(name, { kind: 'secp256k1', pem });
-    return identity;
-  }
-  const match = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem);
-  if (match === null) throw new Error('not a PEM private key (expected EC PRIVATE KEY or PRIVATE KEY)');
-  const der = Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
-  // PKCS#8 for Ed25519 ends with the 32-byte seed (OID 1.3.101.112 marks the algorithm).
-  if (!der.includes(Buffer.from([0x06, 0x03, 0x2b, 0x65, 0x70]))) throw new Error('the PKCS#8 key is not Ed25519');
-  const identity = Ed25519KeyIdentity.fromSecretKey(new Uint8Array(der.subarray(der.length - 32)));
-  save(name, { kind: 'ed25519', key: identity.toJSON() });
+  const identity = identityFromPem(pem);
+  if (identity instanceof Secp256k1KeyIdentity) save(name, { kind: 'secp256k1', pem });
+  else save(name, { kind: 'ed25519', key: (identity as Ed25519KeyIdentity).toJSON() });
   return identity;
 }
 
