@@ -128,9 +128,10 @@ export class DevInternetIdentity {
     this.users.add(user);
     const file = this.usersFile();
     if (!file) return;
-    mkdirSync(this.options.stateDir!, { recursive: true });
+    // Owner-only, as everything in the state directory (src/localnet/state/persistence.ts).
+    mkdirSync(this.options.stateDir!, { recursive: true, mode: 0o700 });
     // Written aside and renamed over the list, so a crash never leaves half a file that stops the next start.
-    writeFileSync(`${file}.new`, JSON.stringify({ users: this.list() }, null, 2) + '\n');
+    writeFileSync(`${file}.new`, JSON.stringify({ users: this.list() }, null, 2) + '\n', { mode: 0o600 });
     renameSync(`${file}.new`, file);
   }
 

@@ -1,10 +1,12 @@
 // Saves and restores the whole local network in a state directory: for each canister its module,
 // heap, mutable globals, stable memory, controllers, cycles, timer and certified data. The network
 // owns only network.json and the canisters folder there; others keep their own files beside them
-// (the dev Internet Identity its users), and a save leaves those alone.
+// (the dev Internet Identity its users, npm start the deployer's key), and a save leaves those alone.
+// The state holds the network's root secret and keys, so it is the owner's alone: the folder and every folder in it
+// 0700, every file 0600, and a start or save narrows what it finds wider.
 import { Principal } from '@dfinity/principal';
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile as writeAnyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Canister, CanisterStatus } from '../canister.js';
@@ -13,6 +15,34 @@ import type { Scheduler } from '../scheduler.js';
 import { compileModule } from '../wasm/module_cache.js';
 
 const FORMAT = 1;
+
+/** The modes of everything under a state directory: only its owner reads or writes it. */
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+const writeFile = (path: string, data: string | Uint8Array) => writeAnyFile(path, data, { mode: FILE_MODE });
+
+/** Creates the state directory (and parents) owner-only. */
+export async function makeStateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dir, DIR_MODE);
+}
+
+/**
+ * Narrows the modes under a state directory to the owner's (0700 folders, 0600 files): what an older version wrote
+ * with the default modes, or anything copied in.
+ */
+export function secureStateDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  const visit = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== DIR_MODE) chmodSync(path, DIR_MODE);
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if (stat.isFile() && (stat.mode & 0o777) !== FILE_MODE) chmodSync(path, FILE_MODE);
+  };
+  visit(dir);
+}
 
 type NetworkMeta = { format: number; time: string; nextCanisterIndex: string; subnetSize: number; rootSecretKey: string };
 
@@ -71,9 +101,9 @@ function recover(dir: string): void {
  */
 export async function saveState(dir: string, scheduler: Scheduler, state: NetworkState): Promise<void> {
   const at = (name: string) => join(dir, name);
-  await mkdir(dir, { recursive: true });
+  await makeStateDir(dir);
   recover(dir);
-  await mkdir(at(NEW_CANISTERS));
+  await mkdir(at(NEW_CANISTERS), { mode: DIR_MODE });
   const meta: NetworkMeta = {
     format: FORMAT,
     time: scheduler.time.toString(),
@@ -85,14 +115,15 @@ export async function saveState(dir: string, scheduler: Scheduler, state: Networ
   await writeFile(at(NEW_NETWORK), JSON.stringify(meta, null, 2));
   // A first save has no canisters folder to move aside; an empty one marks the point of no return all the same.
   if (existsSync(at(CANISTERS))) await rename(at(CANISTERS), at(OLD_CANISTERS));
-  else await mkdir(at(OLD_CANISTERS));
+  else await mkdir(at(OLD_CANISTERS), { mode: DIR_MODE });
   await rename(at(NEW_CANISTERS), at(CANISTERS));
   await rename(at(NEW_NETWORK), at(NETWORK));
   await rm(at(OLD_CANISTERS), { recursive: true, force: true });
+  secureStateDir(dir);
 }
 
 async function saveCanister(dir: string, canister: Canister): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
   const snapshot = canister.instance?.snapshot();
   const meta: CanisterMeta = {
     id: canister.id.toText(),
@@ -122,6 +153,7 @@ async function saveCanister(dir: string, canister: Canister): Promise<void> {
 }
 
 export async function loadState(dir: string, scheduler: Scheduler): Promise<NetworkState> {
+  secureStateDir(dir);
   const meta = JSON.parse(await readFile(join(dir, NETWORK), 'utf8')) as NetworkMeta;
   if (meta.format !== FORMAT) throw new Error(`state directory ${dir} has format ${meta.format}, expected ${FORMAT}`);
   scheduler.time = BigInt(meta.time);
