@@ -1,4 +1,4 @@
-// What `npm start` passes to each canister's init when it deploys the suite on the local network:
+// What deploySuite (npm start, npm run deploy, the tests) passes to each canister's init when it deploys the suite:
 // the deployer mints the local token and administers the registry and identity, and each canister
 // learns its peers' ids (all canisters are created before any is installed). Canisters not named
 // here take no argument.
@@ -115,6 +115,14 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
     default:
       return undefined;
   }
+}
+
+/**
+ * What an upgrade passes: the reporters and analytics read their upgrade argument for the analytics peers (a state
+ * from before analytics learns them); the others take none and keep their settings.
+ */
+export function upgradeArg(canister: string, deployment: Deployment): Uint8Array | undefined {
+  return [...REPORTERS, 'analytics'].includes(canister) ? initArg(canister, deployment) : undefined;
 }
 
 /**

@@ -1,19 +1,17 @@
 // `npm start`: builds what changed, starts the local network with its state in .localnet-state,
-// deploys (or upgrades) the canisters of dfx.json, writes their ids the way dfx does (.env and
-// .dfx/local/canister_ids.json), and runs
+// deploys (or upgrades) the canisters of dfx.json with deploySuite (src/deploy), writes their ids the way dfx does
+// (.env and .dfx/local/canister_ids.json) and the deployer's key as .localnet-state/deployer.pem, and runs
 // until Ctrl-C, saving state on the way out.
-import { Principal } from '@dfinity/principal';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { sha256 } from '@noble/hashes/sha2';
-
-import { controllersOf, initArg, REPORTERS } from '../deploy/init_args.js';
+import { importCommands, localDeployer, writeDeployerPem } from '../deploy/deployer.js';
+import { idsFile as idsFileOf, readIds, resolveNetwork, writeEnv, writeIds } from '../deploy/networks.js';
+import { deploySuite } from '../deploy/suite.js';
+import { localTarget } from '../deploy/target.js';
 import { installCanisterPage } from './gateway/canister_page.js';
 import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
@@ -73,56 +71,33 @@ try {
 
 const dfx = JSON.parse(await readFile(join(root, 'dfx.json'), 'utf8')) as { canisters: Record<string, unknown> };
 // Where dfx keeps the ids of a local deployment, so tools that read it find ours.
-const idsFile = join(here, '.dfx', 'local', 'canister_ids.json');
-const known: Record<string, { local: string }> = existsSync(idsFile) ? JSON.parse(await readFile(idsFile, 'utf8')) : {};
-// dfx deploys as the developer's identity. Ours follows from the network's root secret, so it is the
-// same across restarts, and neither anonymous callers nor web pages control the canisters.
-const deployer = Ed25519KeyIdentity.generate(
-  sha256(new Uint8Array([...new TextEncoder().encode('localnet deployer'), ...network.certifier.secretKey])),
-).getPrincipal();
-const rows: [string, string, string][] = [];
+const local = { ...resolveNetwork('local'), host: url };
+const idsFile = idsFileOf(here, local);
+// dfx deploys as the developer's identity. Ours follows from the network's root secret, so it is the same across
+// restarts, and neither anonymous callers nor web pages control the canisters; its PEM lets anyone act as it.
+const deployerKey = localDeployer(network.certifier.secretKey);
+const deployer = deployerKey.getPrincipal();
+const pemFile = await writeDeployerPem(stateDir, deployerKey);
 
-// Every canister is created before any is installed, so each init argument can name its peers.
-const names = Object.keys(dfx.canisters);
-const ids: Record<string, Principal> = {};
-const created: string[] = [];
-for (const name of names) {
-  const existing = known[name] && network.scheduler.canister(Principal.fromText(known[name].local));
-  if (!existing) created.push(name);
-  ids[name] = existing ? existing.id : await network.createCanister({ sender: deployer });
-  known[name] = { local: ids[name].toText() };
-}
-// Governance becomes a controller of what it administers once every id is known (bootstrap then removes the deployer).
-for (const name of created) await network.updateCanisterSettings(ids[name], controllersOf(name, { deployer, ids }), deployer);
-for (const name of names) {
-  const wasm = new Uint8Array(await readFile(join(root, '.azle', name, `${name}.wasm`)));
-  const canister = network.scheduler.canister(ids[name])!;
-  if (!canister.module) {
-    await network.installCode({ canisterId: canister.id, wasm, arg: initArg(name, { deployer, ids }), sender: deployer });
-    rows.push([name, canister.id.toText(), 'installed']);
-  } else if (Buffer.compare(canister.module.hash, sha256(wasm)) !== 0) {
-    // The reporters and analytics read their upgrade argument for the analytics peers (a state from before analytics).
-    const arg = [...REPORTERS, 'analytics'].includes(name) ? initArg(name, { deployer, ids }) : undefined;
-    await network.upgradeCanister({ canisterId: canister.id, wasm, arg, sender: deployer });
-    rows.push([name, canister.id.toText(), 'upgraded']);
-  } else rows.push([name, canister.id.toText(), 'unchanged']);
-}
-
-await mkdir(join(here, '.dfx', 'local'), { recursive: true });
-await writeFile(idsFile, JSON.stringify(known, null, 2));
-const env = [
-  'DFX_NETWORK=local',
-  `IC_HOST=${url}`,
-  ...Object.entries(known).map(([name, { local }]) => `CANISTER_ID_${name.toUpperCase()}=${local}`),
-];
-await writeFile(join(here, '.env'), `${env.join('\n')}\n`);
+// The procedure npm run deploy runs over HTTP, here in process: create what is missing, install or upgrade.
+const { ids, outcomes } = await deploySuite(localTarget(network, deployer), {
+  names: Object.keys(dfx.canisters),
+  deployer,
+  known: await readIds(idsFile, local.name),
+});
+await writeIds(idsFile, local.name, ids);
+await writeEnv(here, local.name, url, ids);
 await network.checkpoint();
 
-const width = Math.max(...rows.map(([name]) => name.length));
+const width = Math.max(...Object.keys(ids).map((name) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
 console.log(`Canisters are controlled by the deployer ${deployer.toText()}.`);
 if (ids.governance) console.log('Governance is a controller too: its bootstrap(), called by the deployer, hands the suite over to it.');
-for (const [name, id, what] of rows) console.log(`  ${name.padEnd(width)}  ${id}  ${url}/?canisterId=${id}  ${what}`);
+for (const [name, id] of Object.entries(ids)) {
+  console.log(`  ${name.padEnd(width)}  ${id.toText()}  ${url}/?canisterId=${id.toText()}  ${outcomes[name]}`);
+}
+console.log(`\nThe deployer's key is ${pemFile} (PKCS#8 Ed25519 PEM, 0600). To act as the deployer, import it:`);
+for (const line of importCommands(pemFile)) console.log(`  ${line}`);
 console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
 console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
 

@@ -11,7 +11,8 @@ import type { Offer, OfferTerms } from '../../../canisters/marketplace/offer_typ
 import type { JobRequest } from '../../../canisters/marketplace/job_types';
 import type { Account } from '../../../canisters/ledger/types';
 import type { Access, Model } from '../../../canisters/shared/models';
-import { controllersOf, initArg } from '../../../src/deploy/init_args.js';
+import { deploySuite } from '../../../src/deploy/suite.js';
+import { localTarget } from '../../../src/deploy/target.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 import { createWorkerServer, type JobRunner } from '../../../src/worker/server';
 import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
@@ -57,16 +58,11 @@ export const NAMES: CanisterName[] = ['ledger', 'identity', 'model_registry', 'm
 
 export type Economy = Awaited<ReturnType<typeof deployEconomy>>;
 
-/** Creates the canisters first (so each init learns its peers' ids), then installs each as `deployer`. */
+/** Deploys `names` as `deployer` with deploySuite, the procedure npm start and npm run deploy use. */
 export async function deployEconomy(network: LocalNetwork, deployer: Principal, names: CanisterName[] = NAMES) {
-  const ids = {} as Record<CanisterName, Principal>;
-  for (const name of names) ids[name] = await network.createCanister({ sender: deployer, controllers: [deployer] });
-  // As npm start does: governance also controls what it administers, so that its bootstrap can remove the deployer.
-  if (ids.governance)
-    for (const name of names) await network.updateCanisterSettings(ids[name], controllersOf(name, { deployer, ids }), deployer);
-  for (const name of names) {
-    await network.installCode({ canisterId: ids[name], wasm: WASM[name], arg: initArg(name, { deployer, ids }), sender: deployer });
-  }
+  const { ids } = (await deploySuite(localTarget(network, deployer), { names, deployer, wasm: WASM })) as {
+    ids: Record<CanisterName, Principal>;
+  };
   await network.tick();
   const economy = {
     network,

@@ -1,9 +1,11 @@
 // `npm start` as a user runs it: the nine canisters deployed and reachable from another process
-// through the HTTP interface, ids written the dfx way, and state kept across a restart.
+// through the HTTP interface, ids written the dfx way, the deployer's key written for other tools to import, the
+// state folder readable by its owner only, and state kept across a restart.
 import { Actor, HttpAgent } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +50,24 @@ function start(cwd: string, port: number): Promise<{ child: ChildProcess; output
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
+}
+
+/** The permission bits of a folder and of everything in it, by path. */
+function modes(root: string): Record<string, number> {
+  const found: Record<string, number> = { [root]: statSync(root).mode & 0o777 };
+  for (const entry of readdirSync(root, { recursive: true }) as string[]) {
+    found[join(root, entry)] = statSync(join(root, entry)).mode & 0o777;
+  }
+  return found;
+}
+
+/** What modes() should find under a state folder: 0700 folders, 0600 files. */
+function allOwnerOnly(root: string): Record<string, number> {
+  const wanted: Record<string, number> = {};
+  for (const entry of readdirSync(root, { recursive: true }) as string[]) {
+    wanted[join(root, entry)] = statSync(join(root, entry)).isDirectory() ? 0o700 : 0o600;
+  }
+  return wanted;
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -120,6 +140,20 @@ describe('npm start', () => {
       expect(settings.ledger[0]?.toText()).toBe(ids.ledger.local);
       expect((await call(dir, port, ids.governance.local, 'version')).stdout.trim()).toBe('governance 0.1.0');
 
+      // The deployer's key is in the state folder, which only its owner may read, as is everything in it.
+      const pem = join(dir, 'state', 'deployer.pem');
+      expect(modes(join(dir, 'state'))).toEqual({ [join(dir, 'state')]: 0o700, ...allOwnerOnly(join(dir, 'state')) });
+      expect(modes(join(dir, 'state'))[pem]).toBe(0o600);
+      expect(first.output()).toContain(`icp identity import deployer --from-pem ${pem} --storage plaintext`);
+      expect(first.output()).toContain(`dfx identity import deployer ${pem} --storage-mode plaintext`);
+      // The project's command line imports it as the deployer npm start printed.
+      const imported = await promisify(execFile)(
+        process.execPath,
+        ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'identity', 'import', 'deployer', pem],
+        { cwd: dir, env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') } },
+      );
+      expect(imported.stdout.trim()).toBe(`imported deployer: ${deployer}`);
+
       // A state change through the HTTP interface, signed by a fresh key, to be found again after the restart.
       const signed = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true, identity: user });
       const registry = Actor.createActor<IdentityService>(identityIdl, { agent: signed, canisterId: ids.identity.local });
@@ -129,9 +163,14 @@ describe('npm start', () => {
       expect(await stop(first.child)).toBe(0);
     }
 
+    // State written with wider modes (by an older version, or copied in) is narrowed on the next start.
+    await chmod(join(dir, 'state'), 0o755);
+    await chmod(join(dir, 'state', 'network.json'), 0o644);
+    await chmod(join(dir, 'state', 'deployer.pem'), 0o644);
     const second = await start(dir, port);
     try {
       for (const name of CANISTERS) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
+      expect(modes(join(dir, 'state'))).toEqual({ [join(dir, 'state')]: 0o700, ...allOwnerOnly(join(dir, 'state')) });
       // The account registered before the restart is still there: the canisters' memory was saved with the state.
       const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
       const identity = Actor.createActor<IdentityService>(identityIdl, { agent, canisterId: ids.identity.local });

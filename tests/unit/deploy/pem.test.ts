@@ -16,7 +16,7 @@ const toPem = (der: Buffer) =>
 describe('deployer PEM files', () => {
   const key = Ed25519KeyIdentity.generate();
   const seed = Buffer.from(key.getKeyPair().secretKey.slice(0, 32));
-  const publicKey = Buffer.from(key.getKeyPair().publicKey.toRaw());
+  const publicKey = Buffer.from(key.getPublicKey().toRaw());
 
   it('writes PKCS#8 v1 "PRIVATE KEY", which OpenSSL reads as the same Ed25519 key', () => {
     const pem = ed25519Pem(key);
