@@ -251,3 +251,13 @@ export async function disputeJob(c: Connection, id: string): Promise<void> {
   );
   if ('upheld' in dispute.state) console.log(`the majority's output replaces the disputed one: npm run cli -- job show ${id}`);
 }
+
+/**
+ * Governance's one bootstrap, by its admin (the deployer): governance becomes the admin and sole controller of the
+ * canisters it administers, and of itself.
+ */
+export async function bootstrapGovernance(c: Connection): Promise<void> {
+  const report = ok('bootstrap', await c.governance().bootstrap());
+  console.log(`governance ${c.canister('governance').toText()} now administers and alone controls:`);
+  for (const id of report.canisters) console.log(`  ${id.toText()}`);
+}

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { idlFactory as analyticsIdl, type AnalyticsService } from '../sdk/analytics';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
+import { idlFactory as governanceIdl, type GovernanceService } from '../sdk/governance';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
 import { idlFactory as marketplaceIdl, type MarketplaceService } from '../sdk/marketplace';
@@ -17,9 +18,10 @@ export type Options = { network: string; ids: string };
 
 export async function connect(identity: SignIdentity, options: Options) {
   if (!existsSync(options.ids)) throw new Error(`no ${options.ids}: start the network with npm start, or pass --ids <canister_ids.json>`);
-  const ids = JSON.parse(readFileSync(options.ids, 'utf8')) as Record<string, { local?: string; ic?: string }>;
+  const ids = JSON.parse(readFileSync(options.ids, 'utf8')) as Record<string, Record<string, string>>;
   const canister = (name: string): Principal => {
-    const id = ids[name]?.local ?? ids[name]?.ic;
+    // dfx keys each id by network: local, ic, or an ad-hoc network's name (npm run deploy -- --network <url>).
+    const id = ids[name]?.local ?? ids[name]?.ic ?? Object.values(ids[name] ?? {})[0];
     if (id === undefined) throw new Error(`${options.ids} names no ${name} canister`);
     return Principal.fromText(id);
   };
@@ -41,6 +43,8 @@ export async function connect(identity: SignIdentity, options: Options) {
     payment: actor<PaymentService>(paymentIdl, 'payment'),
     bridge: actor<BridgeService>(bridgeIdl, 'bridge'),
     analytics: actor<AnalyticsService>(analyticsIdl, 'analytics'),
+    // Made on first use: a suite without governance (the economy alone) serves every other command.
+    governance: () => actor<GovernanceService>(governanceIdl, 'governance'),
   };
 }
 

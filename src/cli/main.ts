@@ -28,6 +28,7 @@ job show <id>                         state, chosen providers, cost split and ou
 job dispute <id>                      put down the dispute deposit; an audit re-runs the job and decides
 analytics summary [hours]             jobs, success rate, latency, volume and fees over the last hours (24)
 analytics leaderboard [hours]         providers ranked by earnings over the last hours (24)
+governance bootstrap                  hand the suite over to governance (once, as the deployer: identity import deployer <deployer.pem>)
 
 options: --network http://127.0.0.1:4943  --identity <name>  --ids .dfx/local/canister_ids.json`;
 
@@ -125,6 +126,8 @@ async function run(): Promise<void> {
       return analytics.summary(c, Number(rest[0] ?? 24));
     case 'analytics leaderboard':
       return analytics.leaderboard(c, Number(rest[0] ?? 24));
+    case 'governance bootstrap':
+      return commands.bootstrapGovernance(c);
   }
   throw new Error(`unknown command: ${key}\n\n${USAGE}`);
 }

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CHUNK_BYTES } from '../../../src/deploy/http_target';
@@ -167,6 +168,25 @@ describe('npm run deploy', () => {
     } finally {
       await rm(other, { recursive: true, force: true });
     }
+  });
+
+  it('the deployer, imported into the command line, hands the suite over to governance; deploy still finds it unchanged', async () => {
+    const home = join(dir, 'home');
+    const name = resolveNetwork(url).name;
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
+        cwd: dir,
+        env: { ...process.env, ICP_MARKET_HOME: home },
+      });
+    expect((await cli('identity', 'import', 'deployer', pem)).stdout.trim()).toBe(`imported deployer: ${deployer.getPrincipal().toText()}`);
+    const { stdout } = await cli('governance', 'bootstrap', '--network', url, '--ids', join(dir, '.dfx', name, 'canister_ids.json'));
+    expect(stdout).toContain(`governance ${ids.governance} now administers`);
+    expect(await network.getControllers(Principal.fromText(ids.identity))).toEqual([Principal.fromText(ids.governance)]);
+
+    // Module hashes are public (read_state), so a deployer that no longer controls the suite still sees it is current.
+    const again = await deploy(dir, url, pem);
+    expect(again.code, again.out).toBe(0);
+    expect(outcomes(again.out)).toEqual(Object.fromEntries(CANISTERS.map((canister) => [canister, 'unchanged'])));
   });
 
   it('refuses a network it cannot reach and a missing key, saying why', async () => {
