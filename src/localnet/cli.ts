@@ -94,7 +94,7 @@ console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister 
 console.log(`Canisters are controlled by the deployer ${deployer.toText()}.`);
 if (ids.governance) console.log('Governance is a controller too: its bootstrap(), called by the deployer, hands the suite over to it.');
 for (const [name, id] of Object.entries(ids)) {
-  console.log(`  ${name.padEnd(width)}  ${id.toText()}  ${url}/?canisterId=${id.toText()}  ${outcomes[name]}`);
+  console.log(`  ${name.padEnd(width)}  ${id.toText()}  ${url}/_/canister?canisterId=${id.toText()}  ${outcomes[name]}`);
 }
 console.log(`\nThe deployer's key is ${pemFile} (PKCS#8 Ed25519 PEM, 0600). To act as the deployer, import it:`);
 for (const line of importCommands(pemFile)) console.log(`  ${line}`);

@@ -1,12 +1,23 @@
-// GET /?canisterId=<id>: a plain page about one canister (status, module hash, controllers, cycles),
-// the URL `npm start` prints for each canister. The canisters answer agents, not browsers.
+// GET /_/canister?canisterId=<id>: a plain page about one canister (status, module hash, controllers,
+// cycles), the URL `npm start` prints for each canister. `/?canisterId=<id>` belongs to the canister
+// itself (its http_request, through the HTTP gateway); /_/ is where the network keeps its own pages.
 import { Principal } from '@dfinity/principal';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Gateway } from './server.js';
 
+export const CANISTER_PAGE = '/_/canister';
+
 export function installCanisterPage(gateway: Gateway): void {
   gateway.pages.set('/', (request: IncomingMessage, response: ServerResponse) => {
+    const base = `http://${request.headers.host ?? 'localhost'}`;
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(
+      'Local ICP network. A canister serves its own pages at http://<id>.localhost:<port>/ or ' +
+        `${base}/?canisterId=<id>; ${base}${CANISTER_PAGE}?canisterId=<id> shows its status.`,
+    );
+  });
+  gateway.pages.set(CANISTER_PAGE, (request: IncomingMessage, response: ServerResponse) => {
     const param = new URL(request.url ?? '/', 'http://localhost').searchParams.get('canisterId');
     let canister;
     try {
@@ -16,7 +27,7 @@ export function installCanisterPage(gateway: Gateway): void {
     }
     if (!canister) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(param ? `No canister ${param} on this network.` : 'Local ICP network. Add ?canisterId=<id> to see a canister.');
+      response.end(param ? `No canister ${param} on this network.` : `Add ?canisterId=<id> to ${CANISTER_PAGE} to see a canister.`);
       return;
     }
     const rows: [string, string][] = [

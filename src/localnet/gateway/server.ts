@@ -13,6 +13,7 @@ import { canisterIdFromIndex, canisterIndex, CANISTER_RANGE } from '../ids.js';
 import type { LocalNetwork } from '../network.js';
 import { type CallResult, MANAGEMENT_CANISTER } from '../scheduler.js';
 import { AuthError, authenticate, type Envelope } from './auth.js';
+import { serveCanisterHttp } from './http_gateway/index.js';
 import { RequestStatuses } from './request_status.js';
 import { children, controllersValue, nat, rangesValue, reveal, type StateNode } from './state_tree.js';
 
@@ -88,6 +89,8 @@ export class Gateway {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The HTTP gateway for canisters: <id>.localhost and ?canisterId=<id> (not /api) go to the canister's http_request.
+    if (await serveCanisterHttp(this.network, request, response)) return;
     if (request.method === 'OPTIONS') {
       response.writeHead(204, CORS).end();
       return;

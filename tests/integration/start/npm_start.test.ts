@@ -104,7 +104,7 @@ describe('npm start', () => {
       // The canisters belong to the deployer identity, not to the anonymous principal anyone can use.
       const deployer = /controlled by the deployer (\S+)\./.exec(first.output())?.[1];
       expect(deployer).toMatch(/-/);
-      const page = await (await fetch(`http://127.0.0.1:${port}/?canisterId=${ids.ledger.local}`)).text();
+      const page = await (await fetch(`http://127.0.0.1:${port}/_/canister?canisterId=${ids.ledger.local}`)).text();
       expect(page).toContain(deployer);
       expect(page).not.toContain('2vxsx-fae');
 
