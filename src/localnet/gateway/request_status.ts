@@ -10,7 +10,8 @@ export type CallStatus = {
   sender: Principal;
   /** The canister the call was addressed to (aaaaa-aa for management calls). */
   canisterId: Principal;
-  effectiveCanisterId: Principal;
+  /** The effective canister id of the call's URL, or the effective subnet id of a call to /api/v4/subnet. */
+  effective: Principal;
   expiry: bigint;
   result?: CallResult;
   /** Resolves when the call reaches a terminal state. */

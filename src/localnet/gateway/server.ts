@@ -1,6 +1,7 @@
 // The IC's HTTP interface over the local network (spec: "HTTPS Interface"): status, asynchronous
-// and synchronous calls, queries signed by a node key, and read_state certificates signed by the
-// root key, so stock agents, dfx and other agent-based tools work against it unchanged.
+// (v2) and synchronous (v3, v4) calls, queries signed by a node key (v2, v3), and read_state
+// certificates signed by the root key (v2, v3), so stock agents (@dfinity/agent 3, @icp-sdk/core 6),
+// dfx, icp-cli and other agent-based tools work against it unchanged.
 import { Cbor, ED25519_OID, hashOfMap, IC_RESPONSE_DOMAIN_SEPARATOR, requestIdOf, wrapDER } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -15,9 +16,19 @@ import { type CallResult, MANAGEMENT_CANISTER } from '../scheduler.js';
 import { AuthError, authenticate, type Envelope } from './auth.js';
 import { serveCanisterHttp } from './http_gateway/index.js';
 import { RequestStatuses } from './request_status.js';
-import { children, controllersValue, nat, rangesValue, reveal, type StateNode } from './state_tree.js';
+import { children, controllersValue, nat, rangesValue, reveal, type StateNode, text } from './state_tree.js';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Body limits, as the replica enforces them (rs/http_endpoints/public). Any request body over 5 MiB (its HTTP
+ * layer's max_request_size_bytes) is refused with 413. A call is refused with 413 when its signed message is larger
+ * than max_ingress_bytes_per_message, 2 MiB on an application subnet: the replica counts the whole CBOR envelope as
+ * sent (SignedIngress::count_bytes is the length of the request body), not just `arg`, so the envelope's overhead
+ * (sender, key, signature, delegations; a few hundred bytes) comes out of the 2 MiB, and the HTTP layer's larger
+ * limit is there for query and read_state envelopes. Modules larger than that are gzipped or uploaded in chunks
+ * (upload_chunk takes at most 1 MiB), as dfx and icp-cli do.
+ */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_INGRESS_BYTES = 2 * 1024 * 1024;
 /** The replica accepts an ingress_expiry up to 5 minutes ahead, plus a minute of clock drift. */
 const MAX_INGRESS_TTL = (5n * 60n + 60n) * 1_000_000_000n;
 /** How long a synchronous call waits for its result before answering 202 (as the replica does). */
@@ -34,13 +45,19 @@ class HttpError extends Error {
   }
 }
 
+/** An endpoint and its effective id: a canister id, or a subnet id where `subnet` is set. */
 type Route =
   | { kind: 'status' }
-  | { kind: 'call'; version: 2 | 3; id: Principal }
-  | { kind: 'query'; id: Principal }
-  | { kind: 'read_state'; id: Principal; subnet: boolean };
+  | { kind: 'call'; version: 2 | 3 | 4; id: Principal; subnet: boolean }
+  | { kind: 'query'; version: 2 | 3; id: Principal }
+  | { kind: 'read_state'; version: 2 | 3; id: Principal; subnet: boolean };
+
+/** Management methods that take any effective canister id, and the only ones /api/v4/subnet/<id>/call serves. */
+const CREATE_METHODS = new Set(['create_canister', 'provisional_create_canister_with_cycles']);
 
 export type GatewayOptions = { host?: string; port?: number };
+/** How long a synchronous call (v3, v4) waits for its result before answering 202 (default 10 s). */
+export type GatewaySettings = { syncCallTimeoutMs?: number };
 
 export class Gateway {
   readonly statuses = new RequestStatuses();
@@ -54,7 +71,13 @@ export class Gateway {
   /** Extra POST endpoints served beside the API (the dev Internet Identity's signing endpoint). */
   readonly posts = new Map<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>();
 
-  constructor(readonly network: LocalNetwork) {
+  private readonly syncCallTimeoutMs: number;
+
+  constructor(
+    readonly network: LocalNetwork,
+    { syncCallTimeoutMs = SYNC_CALL_TIMEOUT_MS }: GatewaySettings = {},
+  ) {
+    this.syncCallTimeoutMs = syncCallTimeoutMs;
     this.subnetId = Principal.selfAuthenticating(network.certifier.derPublicKey);
     // The node key follows from the root key, so it stays the same across restarts.
     this.nodeSecret = sha256(new Uint8Array([...new TextEncoder().encode('localnet node'), ...network.certifier.secretKey]));
@@ -112,10 +135,11 @@ export class Gateway {
       });
     }
     if (request.method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
-    const envelope = parseEnvelope(await readBody(request));
-    if (route.kind === 'call') return this.call(route.id, route.version, envelope, response);
+    const body = await readBody(request);
+    const envelope = parseEnvelope(body);
+    if (route.kind === 'call') return this.call(route, envelope, body.length, response);
     if (route.kind === 'query') return this.query(route.id, envelope, response);
-    return this.readState(route.id, route.subnet, envelope, response);
+    return this.readState(route, envelope, response);
   }
 
   /** Checks expiry and signatures; returns the request id and the delegation's targets. */
@@ -141,11 +165,15 @@ export class Gateway {
     }
   }
 
-  /** The canister a call is addressed to, checked against the URL's effective canister id and the delegation. */
+  /**
+   * The canister a call is addressed to, checked against the URL's effective canister id (or, at
+   * /api/v4/subnet/<id>/call, its effective subnet id: canister creation only) and the delegation.
+   */
   private target(
     envelope: Envelope,
     effective: Principal,
     targets: Principal[] | null,
+    subnet = false,
   ): { canisterId: Principal; method: string; arg: Uint8Array } {
     const { canister_id, method_name, arg } = envelope.content;
     if (!(canister_id instanceof Uint8Array) || typeof method_name !== 'string' || !(arg instanceof Uint8Array)) {
@@ -155,7 +183,13 @@ export class Gateway {
     if (targets && !targets.some((t) => t.compareTo(canisterId) === 'eq')) {
       throw new HttpError(400, `Request targets canister ${canisterId.toText()}, which the sender's delegation does not allow`);
     }
-    const anyEffective = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' && method_name === 'provisional_create_canister_with_cycles';
+    const anyEffective = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' && CREATE_METHODS.has(method_name);
+    if (subnet && !anyEffective) {
+      throw new HttpError(
+        400,
+        `/api/v4/subnet/<subnet_id>/call only takes canister creation (${[...CREATE_METHODS].join(', ')} on aaaaa-aa), not ${canisterId.toText()} ${method_name}`,
+      );
+    }
     if (!anyEffective) {
       const wanted = canisterId.compareTo(MANAGEMENT_CANISTER) === 'eq' ? managementTarget(method_name, arg) : canisterId;
       if (!wanted || wanted.compareTo(effective) !== 'eq') {
@@ -172,16 +206,26 @@ export class Gateway {
     return { canisterId, method: method_name, arg: Uint8Array.from(arg) };
   }
 
-  private async call(effective: Principal, version: 2 | 3, envelope: Envelope, response: ServerResponse): Promise<void> {
+  private async call(route: Route & { kind: 'call' }, envelope: Envelope, size: number, response: ServerResponse): Promise<void> {
+    const { version, id: effective, subnet } = route;
+    if (subnet && effective.compareTo(this.subnetId) !== 'eq') throw new HttpError(404, `Subnet ${effective.toText()} not found`);
+    if (size > MAX_INGRESS_BYTES) {
+      const id = Buffer.from(requestIdOf(envelope.content)).toString('hex');
+      throw new HttpError(
+        413,
+        `Request 0x${id} is too large. Message byte size ${size} is larger than the max allowed ${MAX_INGRESS_BYTES} (2 MiB): ` +
+          'gzip a large Wasm module or install it in chunks (upload_chunk, install_chunked_code)',
+      );
+    }
     const { requestId, targets, sender } = this.admit(envelope, 'call');
-    const { canisterId, method, arg } = this.target(envelope, effective, targets);
+    const { canisterId, method, arg } = this.target(envelope, effective, targets, subnet);
     this.statuses.prune(this.network.scheduler.time);
     let status = this.statuses.get(requestId);
     // Refused before induction (inspect_message, out of cycles): answered at once and never certified.
     const refused = status ? null : this.network.refuseIngress({ canisterId, method, arg, sender });
     if (refused) {
       const body = { reject_code: refused.code, reject_message: refused.message, error_code: refused.errorCode };
-      return send(response, 200, version === 3 ? { status: 'non_replicated_rejection', ...body } : body);
+      return send(response, 200, version === 2 ? body : { status: 'non_replicated_rejection', ...body });
     }
     if (!status) {
       // A request id runs at most once: a replay finds this status and only reads it.
@@ -189,14 +233,16 @@ export class Gateway {
       const done = call.then((result: CallResult) => {
         status!.result = result;
       });
-      status = { sender, canisterId, effectiveCanisterId: effective, expiry: BigInt(envelope.content.ingress_expiry as bigint), done };
+      status = { sender, canisterId, effective, expiry: BigInt(envelope.content.ingress_expiry as bigint), done };
       this.statuses.add(requestId, status);
     }
     if (version === 2) {
       response.writeHead(202, CORS).end();
       return;
     }
-    await Promise.race([status.done, new Promise((resolve) => setTimeout(resolve, SYNC_CALL_TIMEOUT_MS).unref())]);
+    // v3 and v4 differ only in the form of the canister ranges in a subnet delegation's certificate (flat at
+    // /subnet/<id>/canister_ranges, or sharded under /canister_ranges/<id>); a root-subnet certificate has no delegation.
+    await Promise.race([status.done, new Promise((resolve) => setTimeout(resolve, this.syncCallTimeoutMs).unref())]);
     if (!status.result) {
       response.writeHead(202, CORS).end();
       return;
@@ -224,7 +270,8 @@ export class Gateway {
     send(response, 200, { ...body, signatures: [{ timestamp, signature, identity: this.nodeId.toUint8Array() }] });
   }
 
-  private async readState(effective: Principal, subnet: boolean, envelope: Envelope, response: ServerResponse): Promise<void> {
+  private async readState(route: Route & { kind: 'read_state' }, envelope: Envelope, response: ServerResponse): Promise<void> {
+    const { id: effective, subnet, version } = route;
     const { sender, targets } = this.admit(envelope, 'read_state');
     const paths = envelope.content.paths;
     if (
@@ -236,17 +283,36 @@ export class Gateway {
     }
     if (subnet && effective.compareTo(this.subnetId) !== 'eq') throw new HttpError(404, `Subnet ${effective.toText()} not found`);
     const requested = (paths as Uint8Array[][]).map((p) => p.map((l) => Uint8Array.from(l)));
-    this.authorize(requested, effective, subnet, sender, targets);
+    this.authorize(requested, effective, subnet, version, sender, targets);
     send(response, 200, { certificate: this.certify(requested, (p) => this.state(p, sender)) });
   }
 
   /** The spec's rules on which paths a sender may read at an endpoint. */
-  private authorize(paths: Uint8Array[][], effective: Principal, subnet: boolean, sender: Principal, targets: Principal[] | null): void {
+  private authorize(
+    paths: Uint8Array[][],
+    effective: Principal,
+    subnet: boolean,
+    version: 2 | 3,
+    sender: Principal,
+    targets: Principal[] | null,
+  ): void {
     let requestId: string | null = null;
+    let rangesOf: string | null = null;
     for (const path of paths) {
       const head = new TextDecoder().decode(path[0] ?? new Uint8Array(0));
       if (head === 'time' || head === 'subnet' || head === 'api_boundary_nodes') continue;
-      if (subnet) throw new HttpError(400, `/${head} cannot be read at the subnet endpoint`);
+      if (head === 'canister_ranges') {
+        if (!subnet) throw new HttpError(404, 'Invalid path requested: /canister_ranges is read at /api/v3/subnet/<subnet_id>/read_state');
+        if (path.length !== 2) throw new HttpError(404, 'Invalid path requested: ask for /canister_ranges/<subnet_id>');
+        const id = Buffer.from(path[1]).toString('hex');
+        if (rangesOf !== null && rangesOf !== id) throw new HttpError(400, 'all /canister_ranges paths must name the same subnet id');
+        rangesOf = id;
+        continue;
+      }
+      // The status of a call to /api/v4/subnet/<id>/call is read at /api/v3/subnet/<id>/read_state.
+      if (subnet && !(head === 'request_status' && version === 3)) {
+        throw new HttpError(400, `/${head} cannot be read at the /api/v${version} subnet endpoint`);
+      }
       if (head === 'canister') {
         if (!path[1] || Principal.fromUint8Array(path[1]).compareTo(effective) !== 'eq') {
           throw new HttpError(403, `/canister paths must name the effective canister ${effective.toText()}`);
@@ -259,8 +325,11 @@ export class Gateway {
         if (requestId !== null && requestId !== id) throw new HttpError(400, 'all /request_status paths must name the same request id');
         requestId = id;
         const status = this.statuses.get(path[1]);
-        if (status && (status.sender.compareTo(sender) !== 'eq' || status.effectiveCanisterId.compareTo(effective) !== 'eq')) {
-          throw new HttpError(403, 'Request IDs must be for requests signed by the caller and sent to the same effective canister');
+        if (status && (status.sender.compareTo(sender) !== 'eq' || status.effective.compareTo(effective) !== 'eq')) {
+          throw new HttpError(
+            403,
+            'Request IDs must be for requests signed by the caller and sent to the same effective canister or subnet',
+          );
         }
         // The sender's delegation must allow the canister the call was addressed to (spec: certified state reads).
         if (status && targets && !targets.some((t) => t.compareTo(status.canisterId) === 'eq')) {
@@ -286,19 +355,32 @@ export class Gateway {
     return children([
       ['time', nat(this.network.scheduler.time)],
       ['subnet', paths.some((p) => new TextDecoder().decode(p[0]) === 'subnet') ? this.subnetState() : undefined],
+      ['canister_ranges', named('canister_ranges').length > 0 ? this.rangesState() : undefined],
       ['canister', children(named('canister').map((id) => [id, this.canisterState(Principal.fromUint8Array(id), paths, sender)]))],
       ['request_status', children(named('request_status').map((id) => [id, this.statuses.subtree(id)]))],
     ]);
   }
 
+  /** The subnet's one canister range. */
+  private ranges(): [Principal, Principal][] {
+    return [[canisterIdFromIndex(CANISTER_RANGE[0]), canisterIdFromIndex(CANISTER_RANGE[1])]];
+  }
+
+  /** /canister_ranges/<subnet_id>/<first canister id>: the ranges in shards (one shard here), as v4 clients read them. */
+  private rangesState(): StateNode {
+    const ranges = this.ranges();
+    return children([[this.subnetId.toUint8Array(), children([[ranges[0][0].toUint8Array(), rangesValue(ranges)]])]]);
+  }
+
   private subnetState(): StateNode {
-    const ranges: [Principal, Principal][] = [[canisterIdFromIndex(CANISTER_RANGE[0]), canisterIdFromIndex(CANISTER_RANGE[1])]];
     return children([
       [
         this.subnetId.toUint8Array(),
         children([
           ['public_key', this.network.certifier.derPublicKey],
-          ['canister_ranges', rangesValue(ranges)],
+          ['type', text('application')],
+          // The root subnet's flat ranges, which every read_state version may reveal.
+          ['canister_ranges', rangesValue(this.ranges())],
           ['node', children([[this.nodeId.toUint8Array(), children([['public_key', this.nodeDerKey]])]])],
         ]),
       ],
@@ -338,31 +420,42 @@ function send(response: ServerResponse, status: number, value: unknown): void {
   response.writeHead(status, { 'content-type': 'application/cbor', 'content-length': body.length, ...CORS }).end(body);
 }
 
+/**
+ * The endpoints the spec lists: call at v2 (asynchronous), v3 and v4 (synchronous), and v4 for a subnet; query at
+ * v2 and v3; read_state at v2 and v3, for a canister or a subnet. Anything else is a 404, which is how agents learn
+ * that an endpoint is missing (@icp-sdk/core falls back from /api/v4/.../call to /api/v2 on a 404).
+ */
 function parseRoute(path: string): Route | null {
   if (path === '/api/v2/status') return { kind: 'status' };
-  const match = /^\/api\/(v2|v3)\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/.exec(path);
+  const match = /^\/api\/v([234])\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/.exec(path);
   if (!match) return null;
-  const [, version, scope, idText, endpoint] = match;
+  const [, digit, scope, idText, endpoint] = match;
+  const version = Number(digit) as 2 | 3 | 4;
+  const subnet = scope === 'subnet';
+  const served = endpoint === 'call' ? (subnet ? version === 4 : true) : endpoint === 'query' ? !subnet && version !== 4 : version !== 4;
+  if (!served) return null;
   let id: Principal;
   try {
     id = Principal.fromText(idText);
   } catch {
     throw new HttpError(400, `${idText} is not a principal`);
   }
-  if (scope === 'subnet') return endpoint === 'read_state' ? { kind: 'read_state', id, subnet: true } : null;
-  if (endpoint === 'call') return { kind: 'call', version: version === 'v3' ? 3 : 2, id };
-  if (endpoint === 'query') return { kind: 'query', id };
-  return { kind: 'read_state', id, subnet: false };
+  if (endpoint === 'call') return { kind: 'call', version, id, subnet };
+  if (endpoint === 'query') return { kind: 'query', version: version as 2 | 3, id };
+  return { kind: 'read_state', version: version as 2 | 3, id, subnet };
 }
 
+/** Reads a body of at most MAX_BODY_BYTES; a larger one is read to its end (so the client sees the answer) and refused. */
 async function readBody(request: IncomingMessage): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const tooLarge = () => new HttpError(413, `Request body of ${size} bytes is larger than the max allowed ${MAX_BODY_BYTES} bytes (5 MiB)`);
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    else if (size > 16 * MAX_BODY_BYTES) throw tooLarge(); // not worth draining
   }
+  if (size > MAX_BODY_BYTES) throw tooLarge();
   return new Uint8Array(Buffer.concat(chunks));
 }
 

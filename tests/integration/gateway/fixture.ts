@@ -1,6 +1,7 @@
 // What the gateway tests share: a local network (following the wall clock, as agents check
 // certificate freshness and ingress expiry against it) behind the HTTP gateway, stock agents for
-// any identity, hand-built signed envelopes for the refusal tests, and the reject a call ended with.
+// any identity, hand-built request contents and signed envelopes for the refusal tests, and the
+// reject a call ended with.
 import {
   Actor,
   type ActorSubclass,
@@ -14,18 +15,20 @@ import {
   UncertifiedRejectErrorCode,
   UncertifiedRejectUpdateErrorCode,
 } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
+import { randomBytes } from 'node:crypto';
 
-import { Gateway } from '../../../src/localnet/gateway/server.js';
+import { Gateway, type GatewaySettings } from '../../../src/localnet/gateway/server.js';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory, type ProbeService } from '../localnet/probe.js';
 
 export type Served = { network: LocalNetwork; gateway: Gateway; url: string; close(): Promise<void> };
 
 /** A network that follows the wall clock, served over HTTP on a free port. */
-export async function serve(): Promise<Served> {
+export async function serve(settings?: GatewaySettings): Promise<Served> {
   const network = await LocalNetwork.create({ autoTime: true });
-  const gateway = new Gateway(network);
+  const gateway = new Gateway(network, settings);
   const url = await gateway.listen({ port: 0 });
   return {
     network,
@@ -90,6 +93,36 @@ export type SignedEnvelope = {
   sender_sig?: Uint8Array;
   sender_delegation?: unknown[];
 };
+
+const NO_ARG = new Uint8Array(IDL.encode([], []));
+
+/** The content of a call, as an agent builds it (no argument, two minutes to expiry, a random nonce, unless given). */
+export function callContent(
+  sender: Principal,
+  canisterId: Principal,
+  method: string,
+  options: { arg?: Uint8Array; expiry?: bigint } = {},
+): Content {
+  return {
+    request_type: 'call',
+    sender,
+    canister_id: canisterId,
+    method_name: method,
+    arg: options.arg ?? NO_ARG,
+    ingress_expiry: options.expiry ?? expiryIn(120),
+    nonce: new Uint8Array(randomBytes(16)),
+  };
+}
+
+export function queryContent(sender: Principal, canisterId: Principal, method: string): Content {
+  return { ...callContent(sender, canisterId, method), request_type: 'query' };
+}
+
+/** The content of a read_state request; string labels are UTF-8 encoded. */
+export function readStateContent(sender: Principal, paths: (string | Uint8Array)[][]): Content {
+  const encoded = paths.map((path) => path.map((label) => (typeof label === 'string' ? new TextEncoder().encode(label) : label)));
+  return { request_type: 'read_state', sender, paths: encoded, ingress_expiry: expiryIn(120), nonce: new Uint8Array(randomBytes(16)) };
+}
 
 /** Signs content as the agent does, through the identity's own transformRequest. */
 export async function sign(identity: Identity, content: Content): Promise<SignedEnvelope> {

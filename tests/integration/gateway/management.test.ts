@@ -8,6 +8,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PROBE_WASM } from '../localnet/probe.js';
@@ -180,7 +181,8 @@ describe('the management canister through the gateway', () => {
 
   beforeAll(async () => {
     served = await serve();
-    wasm = new Uint8Array(await readFile(PROBE_WASM));
+    // Gzipped, as dfx and icp-cli send it: the 3.5 MB module would not fit in a 2 MiB ingress message.
+    wasm = new Uint8Array(gzipSync(await readFile(PROBE_WASM)));
     controllerAgent = await agentFor(served.url, controller);
     asController = management(controllerAgent);
     asStranger = management(await agentFor(served.url, stranger));

@@ -5,7 +5,6 @@ import { AgentError, Cbor, Certificate, HttpAgent, lookupResultToBuffer, pollFor
 import { IDL } from '@dfinity/candid';
 import { DelegationChain, DelegationIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { canisterIdFromIndex } from '../../../src/localnet/ids.js';
@@ -13,10 +12,12 @@ import { type Probe, setupProbe } from '../localnet/probe.js';
 import {
   agentFor,
   agentReject,
-  type Content,
+  callContent as call,
   expiryIn,
   post,
   probeActor,
+  queryContent as query,
+  readStateContent as readState,
   requestId,
   type Served,
   serve,
@@ -24,29 +25,7 @@ import {
   type SignedEnvelope,
 } from './fixture.js';
 
-const NO_ARG = new Uint8Array(IDL.encode([], []));
 const HOUR = 60 * 60 * 1000;
-
-function call(sender: Principal, canisterId: Principal, method: string, options: { arg?: Uint8Array; expiry?: bigint } = {}): Content {
-  return {
-    request_type: 'call',
-    sender,
-    canister_id: canisterId,
-    method_name: method,
-    arg: options.arg ?? NO_ARG,
-    ingress_expiry: options.expiry ?? expiryIn(120),
-    nonce: new Uint8Array(randomBytes(16)),
-  };
-}
-
-function query(sender: Principal, canisterId: Principal, method: string): Content {
-  return { ...call(sender, canisterId, method), request_type: 'query' };
-}
-
-function readState(sender: Principal, paths: (string | Uint8Array)[][]): Content {
-  const encoded = paths.map((path) => path.map((label) => (typeof label === 'string' ? new TextEncoder().encode(label) : label)));
-  return { request_type: 'read_state', sender, paths: encoded, ingress_expiry: expiryIn(120), nonce: new Uint8Array(randomBytes(16)) };
-}
 
 const v2call = (id: Principal) => `/api/v2/canister/${id.toText()}/call`;
 const v3call = (id: Principal) => `/api/v3/canister/${id.toText()}/call`;
@@ -344,7 +323,9 @@ describe('refusals and replays at the HTTP interface', () => {
   it('answers unknown endpoints with 404', async () => {
     for (const path of [
       '/api/v2/nothing',
-      '/api/v4/canister/aaaaa-aa/call',
+      '/api/v5/canister/aaaaa-aa/call',
+      `/api/v4/canister/${probe.canisterId.toText()}/query`,
+      `/api/v3/subnet/${probe.canisterId.toText()}/call`,
       `/api/v2/canister/${probe.canisterId.toText()}/frobnicate`,
       '/',
     ]) {
