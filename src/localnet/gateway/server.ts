@@ -210,10 +210,15 @@ export class Gateway {
     const { version, id: effective, subnet } = route;
     if (subnet && effective.compareTo(this.subnetId) !== 'eq') throw new HttpError(404, `Subnet ${effective.toText()} not found`);
     if (size > MAX_INGRESS_BYTES) {
-      const id = Buffer.from(requestIdOf(envelope.content)).toString('hex');
+      let id = '';
+      try {
+        id = ` 0x${Buffer.from(requestIdOf(envelope.content)).toString('hex')}`;
+      } catch {
+        // Content without a request id is refused for its size all the same.
+      }
       throw new HttpError(
         413,
-        `Request 0x${id} is too large. Message byte size ${size} is larger than the max allowed ${MAX_INGRESS_BYTES} (2 MiB): ` +
+        `Request${id} is too large. Message byte size ${size} is larger than the max allowed ${MAX_INGRESS_BYTES} (2 MiB): ` +
           'gzip a large Wasm module or install it in chunks (upload_chunk, install_chunked_code)',
       );
     }
