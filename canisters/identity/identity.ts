@@ -6,7 +6,7 @@ import type { Principal } from '@dfinity/principal';
 import type { Account } from '../ledger/types';
 import { checkClaim, publicNode, type ClaimCode, type StoredNode } from './claims';
 import { INITIAL_REPUTATION, adjust } from './reputation';
-import { applyUpdate } from './settings';
+import { applyUpdate, withDefaults } from './settings';
 import { EMPTY_STAKE, bond, release, slash, totalStake, unbond } from './stake';
 import type {
   Certification,
@@ -75,7 +75,7 @@ export class Identity {
     const value = this.t.settings.get('settings');
     // init writes the settings before any method runs, so their absence means the canister is broken.
     if (value === undefined) throw new Error('identity: settings missing from stable memory');
-    return value;
+    return withDefaults(value);
   }
 
   updateSettings(caller: Principal, update: SettingsUpdate): Result<Settings> {
@@ -94,8 +94,12 @@ export class Identity {
     const existing = this.t.accounts.get(key(caller));
     const provider = request.roles.some((r) => 'provider' in r);
     // A provider starts pending; once set, certification survives role changes so dropping a role cannot reset it.
+    // With auto_certify on (a local network), a pending provider is certified as it registers; a suspension stays.
     const pending: Certification = { status: { pending: null }, updated_at: now, updated_by: [], reason: 'registered' };
-    const certification: Opt<Certification> = existing?.certification.length ? existing.certification : provider ? [pending] : [];
+    let certification: Opt<Certification> = existing?.certification.length ? existing.certification : provider ? [pending] : [];
+    if (certification[0] !== undefined && 'pending' in certification[0].status && this.settings().auto_certify) {
+      certification = [{ status: { certified: null }, updated_at: now, updated_by: [], reason: 'certified on registration (auto_certify)' }];
+    }
     const account: UserAccount = {
       owner: caller,
       roles: request.roles,

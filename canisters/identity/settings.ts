@@ -10,6 +10,8 @@ export const DEFAULTS = {
   min_stake: 100_000_000n,
   unbonding_delay_ns: 7n * 24n * 3600n * SECOND,
   claim_code_ttl_ns: 3600n * SECOND,
+  // Off: certification is a certifier's decision. A local network (npm start) turns it on.
+  auto_certify: false,
 } as const;
 
 /** An update that changes nothing: callers name the one field they change on top of it. */
@@ -23,6 +25,7 @@ export const NO_CHANGES: SettingsUpdate = {
   min_stake: [],
   unbonding_delay_ns: [],
   claim_code_ttl_ns: [],
+  auto_certify: [],
 };
 
 // A claim code lives long enough to be typed in, and not so long that a leaked one stays useful.
@@ -47,6 +50,11 @@ export function initialSettings(arg: SettingsUpdate | undefined, installer: Prin
   return result;
 }
 
+/** Settings stored before a field existed, completed with that field's default (an upgrade keeps old settings). */
+export function withDefaults(stored: Settings): Settings {
+  return { ...stored, auto_certify: stored.auto_certify ?? DEFAULTS.auto_certify };
+}
+
 /** The settings with each present field replaced, or why the update is refused. */
 export function applyUpdate(settings: Settings, update: SettingsUpdate): Settings | string {
   const next: Settings = {
@@ -59,6 +67,7 @@ export function applyUpdate(settings: Settings, update: SettingsUpdate): Setting
     min_stake: update.min_stake[0] ?? settings.min_stake,
     unbonding_delay_ns: update.unbonding_delay_ns[0] ?? settings.unbonding_delay_ns,
     claim_code_ttl_ns: update.claim_code_ttl_ns[0] ?? settings.claim_code_ttl_ns,
+    auto_certify: update.auto_certify[0] ?? settings.auto_certify,
   };
   return checkSettings(next) ?? next;
 }

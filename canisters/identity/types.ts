@@ -134,6 +134,8 @@ export const Settings = IDL.Record({
   min_stake: IDL.Nat,
   unbonding_delay_ns: IDL.Nat64,
   claim_code_ttl_ns: IDL.Nat64,
+  // A local or test network's convenience: providers are certified as they register, with no certifier.
+  auto_certify: IDL.Bool,
 });
 export type Settings = {
   admin: Principal;
@@ -145,6 +147,7 @@ export type Settings = {
   min_stake: bigint;
   unbonding_delay_ns: bigint;
   claim_code_ttl_ns: bigint;
+  auto_certify: boolean;
 };
 
 // What the admin changes: each present field replaces the setting of that name.
@@ -158,6 +161,7 @@ export const SettingsUpdate = IDL.Record({
   min_stake: IDL.Opt(IDL.Nat),
   unbonding_delay_ns: IDL.Opt(IDL.Nat64),
   claim_code_ttl_ns: IDL.Opt(IDL.Nat64),
+  auto_certify: IDL.Opt(IDL.Bool),
 });
 export type SettingsUpdate = {
   admin: Opt<Principal>;
@@ -169,6 +173,7 @@ export type SettingsUpdate = {
   min_stake: Opt<bigint>;
   unbonding_delay_ns: Opt<bigint>;
   claim_code_ttl_ns: Opt<bigint>;
+  auto_certify: Opt<boolean>;
 };
 
 // Every field is optional: the admin defaults to the installer, the rest to DEFAULTS in settings.ts.

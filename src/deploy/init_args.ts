@@ -48,6 +48,8 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         min_stake: [],
         unbonding_delay_ns: [],
         claim_code_ttl_ns: [],
+        // Off on every network; npm start turns it on for its local network (update_settings, as the admin).
+        auto_certify: [],
       });
     case 'model_registry':
       return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [] });

@@ -98,6 +98,30 @@ describe('identity', () => {
     expect((await actor.nodes_of(provider)).map((n) => n.status)).toEqual([{ retired: null }]);
   });
 
+  it('leaves a registration pending by default, and certifies it at once with auto_certify (admin only)', async () => {
+    const { actor } = await setupIdentity(network, deployer);
+    expect((await actor.settings()).auto_certify).toBe(false);
+    const [early, late] = [randomUser(), randomUser()];
+    actor.setPrincipal(early);
+    expect(ok(await actor.register(PROVIDER)).certification[0]?.status).toEqual({ pending: null });
+    expect(await actor.update_settings({ ...NO_CHANGES, auto_certify: [true] })).toEqual({
+      Err: { Unauthorized: 'only the admin may change the settings' },
+    });
+
+    actor.setPrincipal(deployer);
+    expect(ok(await actor.update_settings({ ...NO_CHANGES, auto_certify: [true] })).auto_certify).toBe(true);
+    actor.setPrincipal(late);
+    expect(ok(await actor.register(PROVIDER)).certification[0]).toMatchObject({ status: { certified: null }, updated_by: [] });
+    expect((await actor.standing(late)).certified).toBe(true);
+
+    // Turned off again, registrations wait for a certifier as before.
+    actor.setPrincipal(deployer);
+    ok(await actor.update_settings({ ...NO_CHANGES, auto_certify: [false] }));
+    const third = randomUser();
+    actor.setPrincipal(third);
+    expect(ok(await actor.register(PROVIDER)).certification[0]?.status).toEqual({ pending: null });
+  });
+
   it('stakes through approve + transfer_from with exact ledger balances', async () => {
     const provider = randomUser();
     const s = await suite([provider]);

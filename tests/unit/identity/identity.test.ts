@@ -107,6 +107,40 @@ describe('accounts and certification', () => {
     expect(again.created_at).toBe(0n);
   });
 
+  it('certifies a provider as it registers when the admin turned auto_certify on, and never lifts a suspension', () => {
+    const { identity, admin } = setup();
+    expect(identity.settings().auto_certify).toBe(false);
+    const before = randomUser();
+    expect(ok(identity.register(before, 1n, PROVIDER)).certification[0]?.status).toEqual({ pending: null });
+    expect(identity.updateSettings(randomUser(), { ...NO_CHANGES, auto_certify: [true] })).toEqual({
+      Err: { Unauthorized: 'only the admin may change the settings' },
+    });
+    expect(ok(identity.updateSettings(admin, { ...NO_CHANGES, auto_certify: [true] })).auto_certify).toBe(true);
+
+    const alice = randomUser();
+    expect(ok(identity.register(alice, 2n, PROVIDER)).certification[0]).toEqual({
+      status: { certified: null },
+      updated_at: 2n,
+      updated_by: [],
+      reason: 'certified on registration (auto_certify)',
+    });
+    expect(identity.standing(alice).certified).toBe(true);
+    // A consumer gets no certification; a provider pending from before is certified when it registers again.
+    expect(ok(identity.register(randomUser(), 3n, { roles: [{ consumer: null }], profile: [] })).certification).toEqual([]);
+    expect(ok(identity.register(before, 4n, PROVIDER)).certification[0]?.status).toEqual({ certified: null });
+    // A suspended provider stays suspended, whatever it registers.
+    ok(identity.setCertification(admin, 5n, alice, { suspended: null }, 'cheated'));
+    expect(ok(identity.register(alice, 6n, PROVIDER)).certification[0]?.status).toEqual({ suspended: null });
+  });
+
+  it('reads settings stored before auto_certify existed as off', () => {
+    const { identity, tables } = setup();
+    const { auto_certify: _, ...old } = identity.settings();
+    tables.settings.insert('settings', old as never);
+    expect(identity.settings().auto_certify).toBe(false);
+    expect(identity.register(randomUser(), 0n, PROVIDER)).toMatchObject({ Ok: { certification: [{ status: { pending: null } }] } });
+  });
+
   it('lets the admin name other certifiers', () => {
     const { identity, admin } = setup();
     const [alice, certifier] = [randomUser(), randomUser()];
