@@ -7,11 +7,13 @@ import { sha256 } from '@noble/hashes/sha2';
 
 import {
   CanisterIdRecord,
+  type CanisterSettings,
   ChunkHash,
   InstallChunkedCodeArgs,
   InstallCodeArgs,
   type InstallMode as CandidMode,
   ProvisionalCreateArgs,
+  settingsArg,
   UpdateSettingsArgs,
   UploadChunkArgs,
 } from '../localnet/management/types.js';
@@ -25,26 +27,8 @@ export const MAX_DIRECT_INSTALL_BYTES = 1_900_000;
 /** upload_chunk takes at most 1 MiB. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-type Settings = {
-  controllers: [] | [Principal[]];
-  compute_allocation: [];
-  memory_allocation: [];
-  freezing_threshold: [];
-  reserved_cycles_limit: [];
-  log_visibility: [];
-  wasm_memory_limit: [];
-  wasm_memory_threshold: [];
-};
-const settings = (controllers?: Principal[]): Settings => ({
-  controllers: controllers ? [controllers] : [],
-  compute_allocation: [],
-  memory_allocation: [],
-  freezing_threshold: [],
-  reserved_cycles_limit: [],
-  log_visibility: [],
-  wasm_memory_limit: [],
-  wasm_memory_threshold: [],
-});
+type Settings = CanisterSettings;
+const settings = (controllers?: Principal[]): Settings => settingsArg(controllers);
 
 type Management = {
   provisional_create_canister_with_cycles(arg: {
@@ -173,5 +157,6 @@ export function httpTarget(agent: HttpAgent, options: HttpTargetOptions): Deploy
       // The chunk store holds memory the canister pays for.
       await ic.clear_chunk_store({ canister_id: id });
     },
+    actor: <T>(idl: IDL.InterfaceFactory, canisterId: Principal) => Actor.createActor<T>(idl, { agent, canisterId }) as T,
   };
 }

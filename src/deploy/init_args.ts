@@ -15,6 +15,7 @@ import { InitArg as VerificationInit } from '../../canisters/verification/types.
 import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js';
 import { reserveAccount } from '../../canisters/governance/ledger_legs.js';
 import { ADMINISTERED, InitArg as GovernanceInit } from '../../canisters/governance/types.js';
+import { InitArg as FaucetInit } from '../../canisters/faucet/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -114,6 +115,9 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
         },
         params: [],
       });
+    case 'faucet':
+      // Local and test networks only (deploySuite's `faucet`): the deployer sets its caps; the amounts are the defaults.
+      return encodeOpt(FaucetInit, { admin: [deployer], ledger: peer('ledger'), config: [] });
     default:
       return undefined;
   }

@@ -2,6 +2,7 @@
 // the benchmarks: every canister is created before any is installed, so each init argument names its peers; new
 // canisters get their controllers (governance co-controls what it administers); then each is installed, upgraded
 // when its module hash differs from the Wasm's, or left alone. Running it twice changes nothing the second time.
+// The faucet (test tokens for anyone) is deployed only when asked, on a local or test network, and topped up.
 import { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { fundFaucet } from './faucet.js';
 import { controllersOf, type Deployment, initArg, upgradeArg } from './init_args.js';
 import type { CanisterState, DeployTarget } from './target.js';
 
@@ -26,6 +28,12 @@ export type SuiteOptions = {
   known?: Partial<Record<string, Principal>>;
   /** An outside ICRC-2 ledger: the ledger canister is not deployed and its peers are told this id. */
   ledger?: Principal;
+  /**
+   * Deploy the faucet too, when `names` lists it (never on mainnet: scripts/deploy.ts refuses it for ic), and top
+   * its balance up to FAUCET_FUNDING by minting: the deployer must be the ledger's minting account, so not with an
+   * outside `ledger`. Without this, a `faucet` in `names` is left out.
+   */
+  faucet?: boolean;
   /** Progress, one line per step. */
   log?: (line: string) => void;
 };
@@ -35,6 +43,8 @@ export type SuiteResult = {
   /** The canisters this run created. */
   created: string[];
   outcomes: Record<string, Outcome>;
+  /** What was minted to the faucet this run (0 when it was full, absent without a faucet). */
+  faucetFunded?: bigint;
 };
 
 const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,7 +53,11 @@ const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 export const wasmPath = (name: string): string => join(PROJECT, '.azle', name, `${name}.wasm`);
 
 export async function deploySuite(target: DeployTarget, options: SuiteOptions): Promise<SuiteResult> {
-  const { names, deployer, known = {}, ledger, log = () => undefined } = options;
+  const { deployer, known = {}, ledger, log = () => undefined } = options;
+  const names = options.faucet ? options.names : options.names.filter((name) => name !== 'faucet');
+  if (names.includes('faucet') && (ledger !== undefined || !names.includes('ledger'))) {
+    throw new Error('the faucet mints the local ledger\'s tokens: it needs the suite\'s own ledger, not an outside one (--ledger)');
+  }
   const ids: Record<string, Principal> = {};
   const outcomes: Record<string, Outcome> = {};
   if (ledger !== undefined && names.includes('ledger')) {
@@ -114,7 +128,10 @@ export async function deploySuite(target: DeployTarget, options: SuiteOptions): 
   }
   // In the order of `names`, whichever were found and which created.
   const ordered = Object.fromEntries(names.map((name) => [name, ids[name]]));
-  return { ids: ordered, created, outcomes };
+  if (!names.includes('faucet')) return { ids: ordered, created, outcomes };
+  const faucetFunded = await step('faucet', ids.faucet, 'funding', () => fundFaucet(target, ids.ledger, ids.faucet));
+  log(`faucet: ${faucetFunded > 0n ? `minted ${faucetFunded} base units to it` : 'funded'}`);
+  return { ids: ordered, created, outcomes, faucetFunded };
 }
 
 // An empty candid argument list, what a canister taking no argument gets.

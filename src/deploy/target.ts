@@ -1,5 +1,6 @@
 // Where a deployment goes: the few management-canister operations deploySuite needs, implemented once over the
 // in-process LocalNetwork (npm start, tests, benchmarks) and once over the IC's HTTP interface (npm run deploy).
+import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import type { LocalNetwork } from '../localnet/network.js';
@@ -20,6 +21,8 @@ export interface DeployTarget {
   canister(id: Principal): Promise<CanisterState | null>;
   setControllers(id: Principal, controllers: Principal[]): Promise<void>;
   install(id: Principal, wasm: Uint8Array, arg: Uint8Array, mode: InstallMode): Promise<void>;
+  /** An actor for a deployed canister whose calls are signed by the deployer (funding the faucet). */
+  actor<T>(idl: IDL.InterfaceFactory, canisterId: Principal): T;
 }
 
 /** The in-process local network, acting as `deployer` (the network takes any sender in process). */
@@ -36,5 +39,10 @@ export function localTarget(network: LocalNetwork, deployer: Principal): DeployT
       mode === 'install'
         ? network.installCode({ canisterId, wasm, arg, sender: deployer })
         : network.upgradeCanister({ canisterId, wasm, arg, sender: deployer }),
+    actor<T>(idl: IDL.InterfaceFactory, canisterId: Principal): T {
+      const actor = network.createActor<T>(idl, canisterId);
+      actor.setPrincipal(deployer);
+      return actor;
+    },
   };
 }

@@ -1,10 +1,12 @@
 // deploySuite's decisions against a network kept in memory: everything created before anything is installed, the
 // controllers of new canisters, install / upgrade / unchanged by module hash, the upgrade arguments, an outside
-// ledger, and a network where canisters cannot be created (mainnet) refused before any change.
+// ledger, a network where canisters cannot be created (mainnet) refused before any change, and the faucet: left out
+// unless asked, and topped up by minting.
 import { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 import { describe, expect, it } from 'vitest';
 
+import { FAUCET_FUNDING } from '../../../src/deploy/faucet';
 import { deploySuite } from '../../../src/deploy/suite';
 import type { CanisterState, DeployTarget, InstallMode } from '../../../src/deploy/target';
 
@@ -15,6 +17,8 @@ const wasm = (version: number) => Object.fromEntries(NAMES.map((name) => [name, 
 function memoryTarget(canCreate = true) {
   const canisters = new Map<string, CanisterState>();
   const steps: string[] = [];
+  // The ledger's balances by owner, as far as minting to the faucet goes.
+  const balances = new Map<string, bigint>();
   let next = 0;
   const name = (id: Principal) => id.toText();
   const target: DeployTarget = {
@@ -37,8 +41,17 @@ function memoryTarget(canCreate = true) {
       canisters.get(name(id))!.moduleHash = sha256(module);
       steps.push(`${mode} ${new TextDecoder().decode(module)} arg ${arg.length > 6 ? 'given' : 'empty'}`);
     },
+    actor: <T>() =>
+      ({
+        icrc1_balance_of: async ({ owner }: { owner: Principal }) => balances.get(owner.toText()) ?? 0n,
+        async icrc1_transfer({ to, amount }: { to: { owner: Principal }; amount: bigint }) {
+          balances.set(to.owner.toText(), (balances.get(to.owner.toText()) ?? 0n) + amount);
+          steps.push(`mint ${amount}`);
+          return { Ok: 0n };
+        },
+      }) as T,
   };
-  return { target, canisters, steps };
+  return { target, canisters, steps, balances };
 }
 
 describe('deploySuite', () => {
@@ -99,6 +112,34 @@ describe('deploySuite', () => {
     const { target, steps } = memoryTarget(false);
     await expect(deploySuite(target, { names: NAMES, deployer, wasm: wasm(1) })).rejects.toThrow(
       'memory has no canister for ledger, identity, payment, analytics, governance, and this deployment cannot create one. Create them first.',
+    );
+    expect(steps).toEqual([]);
+  });
+
+  it('leaves the faucet out unless asked; asked, installs it and tops it up to its funding by minting', async () => {
+    const { target, steps, balances } = memoryTarget();
+    const names = [...NAMES, 'faucet'];
+    const modules = { ...wasm(1), faucet: new TextEncoder().encode('faucet v1') };
+    const without = await deploySuite(target, { names, deployer, wasm: modules });
+    expect(Object.keys(without.ids)).toEqual(NAMES);
+    expect(without.faucetFunded).toBeUndefined();
+
+    steps.length = 0;
+    const first = await deploySuite(target, { names, deployer, wasm: modules, known: without.ids, faucet: true });
+    expect(first.outcomes.faucet).toBe('installed');
+    expect(steps).toEqual(['create 6', 'install faucet v1 arg given', `mint ${FAUCET_FUNDING}`]);
+    expect(first.faucetFunded).toBe(FAUCET_FUNDING);
+    // Full: a second run mints nothing; after claims it mints what is missing.
+    expect((await deploySuite(target, { names, deployer, wasm: modules, known: first.ids, faucet: true })).faucetFunded).toBe(0n);
+    balances.set(first.ids.faucet.toText(), FAUCET_FUNDING - 5n);
+    expect((await deploySuite(target, { names, deployer, wasm: modules, known: first.ids, faucet: true })).faucetFunded).toBe(5n);
+  });
+
+  it('refuses the faucet with an outside ledger, which it cannot mint', async () => {
+    const { target, steps } = memoryTarget();
+    const ledger = Principal.fromText('ryjl3-tyaaa-aaaaa-aaaba-cai');
+    await expect(deploySuite(target, { names: [...NAMES, 'faucet'], deployer, ledger, faucet: true })).rejects.toThrow(
+      /faucet mints the local ledger's tokens/,
     );
     expect(steps).toEqual([]);
   });
