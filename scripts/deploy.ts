@@ -1,7 +1,7 @@
 // Deploys the suite of dfx.json to any network over the IC's HTTP interface, as the identity of a PEM file:
 // creates what is missing (on a local or test network), installs new canisters with the init arguments of
 // src/deploy/init_args.ts, upgrades those whose Wasm changed and leaves the rest, then writes the ids the dfx way.
-//   npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build]
+//   npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build] [--faucet]
 import { HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import { type DfxNetworks, idsFile, readIds, resolveNetwork, writeEnv, writeIds 
 import { identityFromPem } from '../src/deploy/pem.js';
 import { deploySuite } from '../src/deploy/suite.js';
 
-const USAGE = `usage: npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build]
+const USAGE = `usage: npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build] [--faucet]
 
   --network   ic (mainnet), local (npm start's http://127.0.0.1:4943, the default), a network dfx.json names,
               or the URL of any network that speaks the IC's HTTP interface
@@ -26,6 +26,8 @@ const USAGE = `usage: npm run deploy -- [--network <ic | local | name | url>] --
               and its peers are given this id instead (pass it on every run)
   --cycles    cycles for each canister created through the provisional API (the network's default otherwise)
   --no-build  deploy the Wasm in .azle as it is, without npm run build first
+  --faucet    also deploy the faucet (test tokens for anyone, within daily caps) and top it up by minting; a local
+              or test network only (refused for ic), with the suite's own ledger (not with --ledger)
 
 Canisters named in the ids file that the network has are upgraded when their module hash differs from the Wasm's,
 and left alone otherwise; missing ones are created (provisional_create_canister_with_cycles), except on ic, where
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     ledger: { type: 'string' },
     cycles: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    faucet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -67,6 +70,9 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
+// Free tokens have no place on mainnet; the faucet mints, so it needs the suite's own ledger.
+if (values.faucet && network.mainnet) fail(`--faucet is for local and test networks: ${network.host} is mainnet`);
+if (values.faucet && ledger) fail('--faucet mints the suite\'s own ledger\'s tokens: it cannot go with --ledger');
 
 const localPem = join(here, '.localnet-state', DEPLOYER_PEM);
 const pemFile = values.identity ?? (network.name === 'local' && existsSync(localPem) ? localPem : undefined);
@@ -86,7 +92,8 @@ if (!values['no-build']) {
 }
 
 const file = idsFile(here, network);
-const names = Object.keys(dfx.canisters);
+// The faucet only when asked for (a local or test network).
+const names = Object.keys(dfx.canisters).filter((name) => values.faucet || name !== 'faucet');
 const cannotCreate =
   `On the IC a canister is paid for with cycles, which this command does not spend. Create each canister first with ` +
   `the deployer ${deployer.toText()} as a controller, e.g. \`icp canister create --detached -n ic --identity deployer\` ` +
@@ -110,6 +117,7 @@ try {
     names,
     deployer,
     ledger,
+    faucet: values.faucet,
     known: await readIds(file, network.name),
     log: (line) => console.log(`  ${line}`),
   });

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Job, JobRequest } from '../../canisters/marketplace/job_types';
 import { settle, withRoyalty } from '../../canisters/payment/split';
 import type { Task } from '../../canisters/shared/models';
+import { describeFaucetError } from '../sdk/faucet';
 import { formatAmount, parseAmount } from './amounts';
 import type { Connection } from './connect';
 
@@ -70,9 +71,30 @@ export async function approve(c: Connection, spender: string, amount: string): P
   console.log(`approved ${spender} to spend ${amount} ${t.symbol}`);
 }
 
+/** Claims the faucet's amount (local and test networks only), saying when the next claim is possible. */
+export async function claimFaucet(c: Connection): Promise<void> {
+  const t = await token(c);
+  let faucet;
+  try {
+    faucet = c.faucet();
+  } catch {
+    throw new Error('this network has no faucet (npm start deploys one; npm run deploy -- --faucet on a test network)');
+  }
+  const claimed = await faucet.claim();
+  if ('Err' in claimed) throw new Error(`the faucet refused: ${describeFaucetError(claimed.Err)}`);
+  const { amount, block, remaining_today, next_claim_at } = claimed.Ok;
+  console.log(`received ${formatAmount(amount, t.decimals)} ${t.symbol} from the faucet (block ${block})`);
+  const next = remaining_today >= amount ? 'now' : `at ${new Date(Number(next_claim_at / 1_000_000n)).toISOString()}`;
+  console.log(`balance ${formatAmount(await c.ledger.icrc1_balance_of(own(c.me)), t.decimals)} ${t.symbol}; next claim possible ${next}`);
+}
+
 export async function registerProvider(c: Connection, name: string, region: string, contact: string): Promise<void> {
-  ok('register', await c.identity.register({ roles: [{ provider: null }], profile: [{ name, region, contact }] }));
-  console.log(`registered ${c.me.toText()} as provider ${name} (${region}); a certifier must certify you before you are matched`);
+  const account = ok('register', await c.identity.register({ roles: [{ provider: null }], profile: [{ name, region, contact }] }));
+  const certified = account.certification[0] !== undefined && 'certified' in account.certification[0].status;
+  console.log(
+    `registered ${c.me.toText()} as provider ${name} (${region}); ` +
+      (certified ? 'certified (this network certifies providers as they register)' : 'a certifier must certify you before you are matched'),
+  );
 }
 
 export async function claimNode(c: Connection, code: string): Promise<void> {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { idlFactory as analyticsIdl, type AnalyticsService } from '../sdk/analytics';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
+import { idlFactory as faucetIdl, type FaucetService } from '../sdk/faucet';
 import { idlFactory as governanceIdl, type GovernanceService } from '../sdk/governance';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
@@ -45,6 +46,8 @@ export async function connect(identity: SignIdentity, options: Options) {
     analytics: actor<AnalyticsService>(analyticsIdl, 'analytics'),
     // Made on first use: a suite without governance (the economy alone) serves every other command.
     governance: () => actor<GovernanceService>(governanceIdl, 'governance'),
+    // Only local and test networks have one (npm start deploys it).
+    faucet: () => actor<FaucetService>(faucetIdl, 'faucet'),
   };
 }
 

@@ -17,6 +17,7 @@ identity use <name> | list | whoami
 ledger balance [principal|canister]   the token balance (yours by default)
 ledger transfer <to> <amount>         amounts in tokens, like 1.5
 ledger approve <spender> <amount>
+ledger faucet                         claim test tokens from the faucet (local and test networks; also: faucet claim)
 provider register <name> <region> [--contact <text>]
 provider claim <code>                 claim the node a worker printed this code for
 provider stake <amount>               approve and bond stake in the identity canister
@@ -89,6 +90,9 @@ async function run(): Promise<void> {
       return commands.transfer(c, need(2)[0], rest[1]);
     case 'ledger approve':
       return commands.approve(c, need(2)[0], rest[1]);
+    case 'ledger faucet':
+    case 'faucet claim':
+      return commands.claimFaucet(c);
     case 'provider register':
       return commands.registerProvider(c, need(2)[0], rest[1], values.contact);
     case 'provider claim':

@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { FAUCET_FUNDING } from '../../../src/deploy/faucet';
 import { CHUNK_BYTES } from '../../../src/deploy/http_target';
 import { resolveNetwork } from '../../../src/deploy/networks';
 import { ed25519Pem } from '../../../src/deploy/pem';
@@ -196,5 +197,31 @@ describe('npm run deploy', () => {
     const nowhere = await deploy(dir, 'http://127.0.0.1:1', pem);
     expect(nowhere.code).toBe(1);
     expect(nowhere.out).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('with --faucet, adds the faucet on a test network, funded by minting; refuses it for ic and with --ledger', async () => {
+    const ic = await deploy(dir, 'ic', pem, '--faucet');
+    expect(ic.code).toBe(1);
+    expect(ic.out).toMatch(/--faucet is for local and test networks: https:\/\/icp-api\.io is mainnet/);
+    const outside = await deploy(dir, url, pem, '--faucet', '--ledger', ids.ledger);
+    expect(outside.code).toBe(1);
+    expect(outside.out).toMatch(/cannot go with --ledger/);
+
+    const run = await deploy(dir, url, pem, '--faucet');
+    expect(run.code, run.out).toBe(0);
+    expect(outcomes(run.out)).toEqual({ ...Object.fromEntries(CANISTERS.map((name) => [name, 'unchanged'])), faucet: 'installed' });
+    const name = resolveNetwork(url).name;
+    const json = JSON.parse(await readFile(join(dir, '.dfx', name, 'canister_ids.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const faucet = json.faucet[name];
+    // Minted to it over HTTP by the deployer, the ledger's minting account.
+    const ledger = Actor.createActor<{ icrc1_balance_of(a: { owner: Principal; subaccount: [] }): Promise<bigint> }>(
+      ({ IDL }) =>
+        IDL.Service({
+          icrc1_balance_of: IDL.Func([IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) })], [IDL.Nat], ['query']),
+        }),
+      { agent, canisterId: ids.ledger },
+    );
+    expect(await ledger.icrc1_balance_of({ owner: Principal.fromText(faucet), subaccount: [] })).toBe(FAUCET_FUNDING);
+    expect(run.out).toContain(`faucet: minted ${FAUCET_FUNDING} base units to it`);
   });
 });
