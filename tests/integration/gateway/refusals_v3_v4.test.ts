@@ -40,7 +40,8 @@ describe('refusals at the v3 and v4 endpoints', () => {
     const envelope = await sign(alice, content);
     const answers: Answer[] = [];
     for (const path of paths) answers.push(await post(served.url, path, envelope));
-    return answers.map(({ status, text }) => ({ status, text }));
+    // The network's clock follows the wall clock, so the "now" an expiry refusal quotes moves between the posts.
+    return answers.map(({ status, text }) => ({ status, text: text.replace(/\(now \d+\)/, '(now …)') }));
   }
 
   beforeAll(async () => {
