@@ -5,14 +5,15 @@
 //
 //   { "DFX_NETWORK": "local", "IC_HOST": "http://127.0.0.1:4943",
 //     "CANISTER_ID_LEDGER": "...", ..., "CANISTER_ID_ANALYTICS": "...",
-//     "II_URL": "(optional) identity provider", "FAUCET_URL": "(optional) local faucet" }
+//     "CANISTER_ID_FAUCET": "(optional: local and test networks)", "II_URL": "(optional) identity provider" }
 //
 // Build-time values may also carry a VITE_ prefix (VITE_DFX_NETWORK, VITE_CANISTER_ID_LEDGER, ...).
 import { Principal } from '@dfinity/principal';
 
 import type { CanisterName } from './errors';
 
-export const CANISTERS: CanisterName[] = [
+/** The canisters the app needs; the faucet is optional (local and test networks only). */
+export const CANISTERS: Exclude<CanisterName, 'faucet'>[] = [
   'ledger',
   'identity',
   'model_registry',
@@ -30,10 +31,8 @@ export type AppConfig = {
   local: boolean;
   /** Where agents send calls. */
   host: string;
-  canisters: Record<CanisterName, Principal>;
+  canisters: Record<Exclude<CanisterName, 'faucet'>, Principal> & { faucet?: Principal };
   identityProvider: string;
-  /** A local faucet's URL (POST { "owner": "<principal>" } mints test tokens), when the network has one. */
-  faucet: string | undefined;
   /** Where the configuration came from, for the about line. */
   source: 'env.json' | 'build';
 };
@@ -58,12 +57,12 @@ export function parseConfig(raw: Record<string, unknown>, origin: string, source
   const local = network === 'local';
   const host = (get('IC_HOST') ?? (local ? origin : MAINNET_HOST)).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(host)) return { ok: false, error: `The network address "${host}" is not an http(s) URL.` };
-  const canisters = {} as Record<CanisterName, Principal>;
+  const canisters = {} as AppConfig['canisters'];
   const missing: string[] = [];
-  for (const name of CANISTERS) {
+  for (const name of [...CANISTERS, 'faucet' as const]) {
     const text = get(`CANISTER_ID_${name.toUpperCase()}`);
     if (text === undefined) {
-      missing.push(name);
+      if (name !== 'faucet') missing.push(name);
       continue;
     }
     try {
@@ -78,7 +77,7 @@ export function parseConfig(raw: Record<string, unknown>, origin: string, source
       error: `The app does not know the id of the ${missing.join(', ')} canister${missing.length > 1 ? 's' : ''}: start the network with npm start (it writes .env), or serve an env.json next to the app.`,
     };
   const identityProvider = get('II_URL') ?? (local ? `${host}/internet-identity` : MAINNET_IDENTITY_PROVIDER);
-  return { ok: true, config: { network, local, host, canisters, identityProvider, faucet: get('FAUCET_URL'), source } };
+  return { ok: true, config: { network, local, host, canisters, identityProvider, source } };
 }
 
 /** env.json next to the page, else the build's values. */

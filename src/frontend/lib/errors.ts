@@ -14,6 +14,7 @@ import type { BridgeError } from '../../../canisters/bridge/types';
 import type { VerificationError } from '../../../canisters/verification/types';
 import type { GovernanceError } from '../../../canisters/governance/types';
 import type { AnalyticsError } from '../../../canisters/analytics/queries';
+import type { FaucetError } from '../../../canisters/faucet/types';
 import { formatAmount, type Token } from './format/amount';
 import { formatDateTime } from './format/time';
 
@@ -26,7 +27,8 @@ export type CanisterName =
   | 'bridge'
   | 'verification'
   | 'governance'
-  | 'analytics';
+  | 'analytics'
+  | 'faucet';
 
 /** What a sentence may need: the token, to show amounts with its decimals. */
 export type SentenceContext = { token?: Token };
@@ -163,6 +165,17 @@ const analytics: Sentences<AnalyticsError> = {
   InvalidInput: (why) => because('Analytics refused the query', why),
 };
 
+const faucet: Sentences<FaucetError> = {
+  Unauthorized: (why) => because('The faucet refused', why),
+  InvalidInput: (why) => because('The faucet refused the request', why),
+  PrincipalLimitReached: ({ next_claim_at }) => `You have had today’s test tokens; claim again after ${formatDateTime(next_claim_at)}.`,
+  DailyLimitReached: ({ next_claim_at }) => `The faucet gave out today’s tokens; it refills after ${formatDateTime(next_claim_at)}.`,
+  Empty: () => 'The faucet is empty: restart npm start to top it up.',
+  Busy: () => 'A claim of yours is still in flight; try again in a moment.',
+  NotConfigured: (why) => because('The faucet is not set up', why),
+  LedgerError: (why) => because('The ledger refused the faucet’s transfer', why),
+};
+
 /** Every canister's sentences; the test walks candid/*.did and checks each error variant has one here. */
 export const ERROR_SENTENCES = {
   ledger,
@@ -174,6 +187,7 @@ export const ERROR_SENTENCES = {
   verification,
   governance,
   analytics,
+  faucet,
 } as const satisfies Record<CanisterName, Record<string, (payload: never, ctx: SentenceContext) => string>>;
 
 /** The sentence for a canister's error value ({ InsufficientFunds: { balance } } and the like). */

@@ -160,6 +160,9 @@ function samplePayload(canister: string, name: string): unknown {
     FeeTooHigh: { fee: 1n, amount: 1n },
     InsufficientOwed: { owed: 1n },
     StillLocked: { unlock_at: 1n },
+    PrincipalLimitReached: { claimed_today: 1n, next_claim_at: 1n, message: 'why' },
+    DailyLimitReached: { next_claim_at: 1n, message: 'why' },
+    Empty: { balance: 1n },
   };
   return name in shapes ? shapes[name] : 'a reason';
 }

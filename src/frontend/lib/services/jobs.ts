@@ -1,0 +1,266 @@
+// A job from the consumer's side: build the request, quote it, show the charges, approve and submit, watch it,
+// then read what came of it (output, who ran it, the split payment recorded, verification, dispute).
+import type { Principal } from '@dfinity/principal';
+import { sha256 } from '@noble/hashes/sha2';
+
+import type { Job, JobRequest, Lane } from '../../../../canisters/marketplace/job_types';
+import type { Quote } from '../../../../canisters/marketplace/types';
+import type { Account } from '../../../../canisters/ledger/types';
+import type { Audit, Dispute, JobOutput } from '../../../../canisters/bridge/types';
+import type { Verdict } from '../../../../canisters/verification/types';
+import type { HistoryEntry } from '../../../../canisters/payment/types';
+import type { Actors } from '../api/actors';
+import * as bridgeApi from '../api/bridge';
+import * as ledgerApi from '../api/ledger';
+import * as marketApi from '../api/marketplace';
+import * as paymentApi from '../api/payment';
+import * as verificationApi from '../api/verification';
+import { errorSentence, noMatchReasons } from '../errors';
+import type { Token } from '../format/amount';
+import { msToNs } from '../format/time';
+import { attempt, failure, fromResult, success, type Outcome } from './outcome';
+
+/** Redundancy the marketplace accepts (MAX_REDUNDANCY in canisters/marketplace/job_machine.ts). */
+export const MAX_REDUNDANCY = 3;
+/** How long after its result a job may be disputed (DISPUTE_WINDOW_NS in canisters/bridge/disputes.ts). */
+export const DISPUTE_WINDOW_NS = 24n * 3_600n * 1_000_000_000n;
+/** Jobs this long run without an answer in the outcall (LONG_JOB_TOKENS in canisters/bridge/answers.ts). */
+export const LONG_JOB_TOKENS = 384;
+const MAX_TOKENS = 100_000;
+/** The most a quote may cost per replica: quoting asks for every offer, whatever its price. */
+const ANY_PRICE = 2n ** 64n;
+
+export type JobForm = { model: bigint | undefined; input: string; maxTokens: number; redundancy: number; lane: 'standard' | 'priority' };
+
+/** The request for a form, or the first thing wrong with the form. The price cap is set from the quote later. */
+export function buildJobRequest(form: JobForm): Outcome<JobRequest> {
+  if (form.model === undefined) return failure('Pick a model.');
+  if (form.input.trim() === '') return failure('Write a prompt or a text to embed.');
+  if (!Number.isInteger(form.maxTokens) || form.maxTokens < 1 || form.maxTokens > MAX_TOKENS)
+    return failure(`Max tokens is a whole number from 1 to ${MAX_TOKENS.toLocaleString('en')}.`);
+  if (!Number.isInteger(form.redundancy) || form.redundancy < 1 || form.redundancy > MAX_REDUNDANCY)
+    return failure(`Redundancy is 1, 2 or 3: how many providers run the job and compare answers.`);
+  const input = new TextEncoder().encode(form.input);
+  const lane: Lane = form.lane === 'priority' ? { priority: null } : { standard: null };
+  return success({
+    model: form.model,
+    input_hash: sha256(input),
+    input_bytes: BigInt(input.length),
+    max_tokens: form.maxTokens,
+    max_price: ANY_PRICE,
+    redundancy: form.redundancy,
+    lane,
+    region: [],
+    hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
+    reservation: [],
+    input: [form.input],
+  });
+}
+
+/** The request as submitted after a quote: no replica may cost more than the dearest one quoted. */
+export function pricedRequest(request: JobRequest, quote: Quote): JobRequest {
+  const max = quote.chosen.reduce((m, c) => (c.quote > m ? c.quote : m), 0n);
+  return { ...request, max_price: max };
+}
+
+/**
+ * What paying for a job costs the consumer, as the payment canister charges it: the price, the ledger fee of the
+ * approve (icrc2_approve charges the approver one fee) and the fee of payment's transfer_from into escrow (charged
+ * to the consumer's account on top of the amount, so the allowance must be price + fee).
+ */
+export type Charges = { amount: bigint; approveFee: bigint; transferFee: bigint; total: bigint; allowance: bigint };
+
+export function escrowCharges(price: bigint, fee: bigint): Charges {
+  return { amount: price, approveFee: fee, transferFee: fee, total: price + 2n * fee, allowance: price + fee };
+}
+
+/** A quote, or a sentence with every reason matching found. */
+export async function quoteJob(a: Actors, request: JobRequest, token: Token, host?: string): Promise<Outcome<{ quote: Quote; reasons: string[] }>> {
+  return attempt(async () => {
+    const reply = await marketApi.quote(a, request);
+    if ('Ok' in reply) return success({ quote: reply.Ok, reasons: [] });
+    return failure([errorSentence('marketplace', { NoMatch: reply.Err }, { token }), ...noMatchReasons(reply.Err, { token })].join(' '));
+  }, host);
+}
+
+export type SubmitStep = 'approving' | 'submitting';
+
+/** Approves payment for the job's charges, then submits it. The request must be the priced one. */
+export async function payAndSubmit(
+  a: Actors,
+  request: JobRequest,
+  charges: Charges,
+  token: Token,
+  onStep: (step: SubmitStep) => void = () => {},
+  host?: string,
+  nowMs: number = Date.now(),
+): Promise<Outcome<Job>> {
+  return attempt(async () => {
+    onStep('approving');
+    const approved = fromResult('ledger', await ledgerApi.approve(a, a.ids.payment, charges.allowance, msToNs(nowMs)), { token });
+    if (!approved.ok) return failure(`The approval failed, so nothing was paid. ${approved.error}`);
+    onStep('submitting');
+    const reply = await marketApi.submitJob(a, request);
+    if ('Err' in reply) {
+      const reasons = 'NoMatch' in reply.Err ? noMatchReasons(reply.Err.NoMatch, { token }) : [];
+      return failure(
+        [
+          errorSentence('marketplace', reply.Err, { token }),
+          ...reasons,
+          'The approval you gave payment stays in force (its fee is spent); your next job’s approval replaces it.',
+        ].join(' '),
+      );
+    }
+    return success(reply.Ok);
+  }, host);
+}
+
+/** States after which nothing more happens to a job. */
+export const FINAL_STATES = ['settled', 'refunded', 'rejected'];
+export const stateOf = (job: Job): string => Object.keys(job.state)[0];
+export const isFinal = (job: Job): boolean => FINAL_STATES.includes(stateOf(job));
+
+/** Job states in words, for people. */
+export const STATE_WORDS: Record<string, string> = {
+  submitted: 'submitted, payment being taken',
+  rejected: 'rejected: the payment could not be taken',
+  matched: 'paid, waiting for a worker',
+  dispatched: 'running on the worker',
+  completed: 'done, being settled',
+  failed: 'failed, refund pending',
+  settled: 'settled',
+  refunded: 'refunded',
+};
+
+/** Polls a job until it is final or `signal` aborts, calling `onUpdate` each time its state changes. */
+export async function watchJob(
+  a: Actors,
+  id: bigint,
+  onUpdate: (job: Job) => void,
+  signal: AbortSignal,
+  intervalMs = 1_000,
+  host?: string,
+): Promise<Outcome<Job>> {
+  let last = '';
+  let failures = 0;
+  for (;;) {
+    const read = await attempt(async () => fromResult('marketplace', await marketApi.getJob(a, id)), host);
+    if (signal.aborted) return failure('Stopped watching the job.');
+    if (read.ok) {
+      failures = 0;
+      const state = `${stateOf(read.value)}:${read.value.updated_at}`;
+      if (state !== last) onUpdate(read.value);
+      last = state;
+      if (isFinal(read.value)) return read;
+    } else if (++failures >= 5) return read;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export type Credit = { owner: Principal; role: 'provider' | 'creator' | 'treasury'; amount: bigint };
+export type RecordedSplit = { credits: Credit[]; refunds: { amount: bigint; fee: bigint }[] };
+
+/** The entries of `job` in an account's payment history, read from the newest back to the job's creation. */
+async function entriesOfJob(a: Actors, account: Account, job: Job): Promise<HistoryEntry[]> {
+  const head = await paymentApi.history(a, account, 0, 0);
+  if ('Err' in head) return [];
+  const found: HistoryEntry[] = [];
+  let end = Number(head.Ok.total);
+  while (end > 0) {
+    const offset = Math.max(0, end - paymentApi.HISTORY_PAGE_LIMIT);
+    const page = await paymentApi.history(a, account, offset, end - offset);
+    if ('Err' in page) break;
+    for (const entry of page.Ok.items) {
+      const event = entry.event;
+      const jobId = 'withdrawn' in event ? undefined : Object.values(event)[0].job_id;
+      if (jobId === job.id) found.push(entry);
+    }
+    if (page.Ok.items.length === 0 || page.Ok.items[0].at < job.created_at) break;
+    end = offset;
+  }
+  return found;
+}
+
+/** Picks a job's credits and refunds out of history entries (pure; the entries may hold other jobs'). */
+export function splitFromHistory(job: Job, entries: { owner: Principal; entry: HistoryEntry }[]): RecordedSplit {
+  const split: RecordedSplit = { credits: [], refunds: [] };
+  for (const { owner, entry } of entries) {
+    const event = entry.event;
+    if ('credited' in event && event.credited.job_id === job.id)
+      split.credits.push({ owner, role: Object.keys(event.credited.role)[0] as Credit['role'], amount: event.credited.amount });
+    if ('refunded' in event && event.refunded.job_id === job.id) split.refunds.push({ amount: event.refunded.amount, fee: event.refunded.fee });
+  }
+  return split;
+}
+
+export type JobDetail = {
+  job: Job;
+  output: JobOutput | undefined;
+  outputError: string | undefined;
+  providers: { offer: bigint; provider: Principal | undefined; quote: bigint; spare: boolean }[];
+  split: RecordedSplit;
+  verdict: Verdict | undefined;
+  audit: Audit | undefined;
+  dispute: Dispute | undefined;
+  /** Until when a dispute may be opened (ns), when the job may be disputed at all. */
+  disputableUntil: bigint | undefined;
+};
+
+/** Whether the consumer may still dispute: a settled single-replica short job, within 24 h of its result, not disputed or audited yet. */
+export function disputableUntil(job: Job, output: JobOutput | undefined, dispute: Dispute | undefined, audit: Audit | undefined): bigint | undefined {
+  if (output === undefined || dispute !== undefined) return undefined;
+  if (audit !== undefined && audit.auditors.length === 2) return undefined;
+  if (job.request.redundancy !== 1 || job.request.max_tokens >= LONG_JOB_TOKENS) return undefined;
+  if (!('settled' in job.state)) return undefined;
+  return output.completed_at + DISPUTE_WINDOW_NS;
+}
+
+/** Everything the job's page shows, read in parallel. */
+export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promise<Outcome<JobDetail>> {
+  return attempt(async () => {
+    const read = fromResult('marketplace', await marketApi.getJob(a, id));
+    if (!read.ok) return read;
+    const job = read.value;
+    const done = ['completed', 'settled'].includes(stateOf(job)) || job.result_hash.length === 1;
+    const [outputReply, offers, verdict, audit, dispute, paymentSettings] = await Promise.all([
+      done ? bridgeApi.getOutput(a, id) : Promise.resolve(undefined),
+      Promise.all(job.offers.map((offer) => marketApi.getOffer(a, offer))),
+      job.request.redundancy > 1 ? verificationApi.verdictOf(a, id) : Promise.resolve(undefined),
+      bridgeApi.auditOf(a, id),
+      bridgeApi.disputeOf(a, id),
+      paymentApi.settings(a),
+    ]);
+    const output = outputReply && 'Ok' in outputReply ? outputReply.Ok : undefined;
+    const outputError = outputReply && 'Err' in outputReply ? errorSentence('bridge', outputReply.Err) : undefined;
+    const providers = job.offers.map((offer, i) => {
+      const found = offers[i];
+      return { offer, provider: 'Ok' in found ? found.Ok.provider : undefined, quote: job.quotes[i] ?? 0n, spare: i >= job.request.redundancy };
+    });
+    // The split as payment recorded it: the credits in the payees' histories and the refunds in the consumer's.
+    const payees = new Map<string, Principal>();
+    for (const p of providers) if (p.provider && !p.spare) payees.set(p.provider.toText(), p.provider);
+    payees.set(job.creator.toText(), job.creator);
+    const accounts: { owner: Principal; account: Account }[] = [...payees.values()].map((owner) => ({ owner, account: ledgerApi.own(owner) }));
+    accounts.push({ owner: paymentSettings.config.treasury.owner, account: paymentSettings.config.treasury });
+    accounts.push({ owner: job.consumer, account: ledgerApi.own(job.consumer) });
+    const histories = await Promise.all(accounts.map(async ({ owner, account }) => (await entriesOfJob(a, account, job)).map((entry) => ({ owner, entry }))));
+    const split = splitFromHistory(job, histories.flat());
+    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit) });
+  }, host);
+}
+
+/** Disputes a job: approves payment for the bridge's deposit (+ the transfer fee), then asks the bridge for an audit. */
+export async function disputeJob(a: Actors, id: bigint, token: Token, host?: string, nowMs: number = Date.now()): Promise<Outcome<Dispute>> {
+  return attempt(async () => {
+    const { dispute_deposit } = await bridgeApi.settings(a);
+    const charges = escrowCharges(dispute_deposit, token.fee);
+    const approved = fromResult('ledger', await ledgerApi.approve(a, a.ids.payment, charges.allowance, msToNs(nowMs)), { token });
+    if (!approved.ok) return failure(`The approval failed, so no deposit was taken. ${approved.error}`);
+    return fromResult('bridge', await bridgeApi.dispute(a, id), { token });
+  }, host);
+}
+
+/** The dispute's deposit and its fees, for the confirmation. */
+export async function disputeCharges(a: Actors, token: Token, host?: string): Promise<Outcome<Charges>> {
+  return attempt(async () => success(escrowCharges((await bridgeApi.settings(a)).dispute_deposit, token.fee)), host);
+}

@@ -1,0 +1,23 @@
+// The pages, each loaded when first visited (the first page stays small). A page that is not built yet is left
+// out of this list rather than shown as a stub.
+import type { Component } from 'svelte';
+
+export type PageProps = { id?: string; params: URLSearchParams };
+
+export type PageEntry = {
+  path: string;
+  title: string;
+  /** In the navigation (job pages are reached from others). */
+  nav: boolean;
+  load: () => Promise<{ default: Component<PageProps> }>;
+};
+
+export const PAGES: PageEntry[] = [
+  { path: 'models', title: 'Models', nav: true, load: () => import('./pages/Models.svelte') },
+  { path: 'playground', title: 'Playground', nav: true, load: () => import('./pages/Playground.svelte') },
+  { path: 'wallet', title: 'Wallet', nav: true, load: () => import('./pages/Wallet.svelte') },
+  { path: 'activity', title: 'Activity', nav: true, load: () => import('./pages/Activity.svelte') },
+  { path: 'jobs', title: 'Job', nav: false, load: () => import('./pages/Job.svelte') },
+];
+
+export const DEFAULT_PAGE = 'models';
