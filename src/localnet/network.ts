@@ -9,7 +9,14 @@ import { Certifier } from './certification/certifier.js';
 import { Reject } from './errors.js';
 import { type Actor, createActor } from './actor.js';
 import { ManagementCanister, DEFAULT_PROVISIONAL_CYCLES } from './management/index.js';
-import { CanisterIdRecord, CanisterStatusResult, InstallCodeArgs, ProvisionalCreateArgs, UpdateSettingsArgs } from './management/types.js';
+import {
+  CanisterIdRecord,
+  CanisterStatusResult,
+  InstallCodeArgs,
+  ProvisionalCreateArgs,
+  settingsArg,
+  UpdateSettingsArgs,
+} from './management/types.js';
 import { type CallResult, MANAGEMENT_CANISTER, Scheduler } from './scheduler.js';
 import { hasState, loadState, saveState } from './state/persistence.js';
 
@@ -180,7 +187,7 @@ export class LocalNetwork {
       cycles?: bigint;
     },
   ): Promise<Principal> {
-    const settings = controllers ? [fillSettings({ controllers: [controllers] })] : [];
+    const settings = controllers ? [settingsArg(controllers)] : [];
     const reply = await this.management(
       'provisional_create_canister_with_cycles',
       ProvisionalCreateArgs,
@@ -250,20 +257,14 @@ export class LocalNetwork {
 
   async canisterStatus(canisterId: Principal, sender = Principal.anonymous()) {
     const reply = await this.management('canister_status', CanisterIdRecord, { canister_id: canisterId }, sender);
-    return IDL.decode([CanisterStatusResult], reply)[0] as unknown as {
-      status: { running: null } | { stopping: null } | { stopped: null };
-      module_hash: [] | [Uint8Array];
-      cycles: bigint;
-      memory_size: bigint;
-      settings: { controllers: Principal[] };
-    };
+    return IDL.decode([CanisterStatusResult], reply)[0] as unknown as CanisterStatusResult;
   }
 
   async updateCanisterSettings(canisterId: Principal, controllers: Principal[], sender = Principal.anonymous()): Promise<void> {
     await this.management(
       'update_settings',
       UpdateSettingsArgs,
-      { canister_id: canisterId, settings: fillSettings({ controllers: [controllers] }), sender_canister_version: [] },
+      { canister_id: canisterId, settings: settingsArg(controllers), sender_canister_version: [] },
       sender,
     );
   }
@@ -340,19 +341,6 @@ export class LocalNetwork {
 function unwrap(result: CallResult): Uint8Array {
   if ('reject' in result) throw result.reject;
   return result.reply;
-}
-
-function fillSettings(settings: { controllers: [] | [Principal[]] }) {
-  return {
-    controllers: settings.controllers,
-    compute_allocation: [],
-    memory_allocation: [],
-    freezing_threshold: [],
-    reserved_cycles_limit: [],
-    log_visibility: [],
-    wasm_memory_limit: [],
-    wasm_memory_threshold: [],
-  };
 }
 
 export { Reject };

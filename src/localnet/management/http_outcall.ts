@@ -11,6 +11,8 @@ import { type HttpHeader, HttpRequestArgs, HttpRequestResult, TransformArgs } fr
 
 const TIMEOUT_MS = 30_000;
 const MAX_URL_LENGTH = 8192;
+/** Methods the spec allows in non-replicated mode only (is_replicated = opt false). */
+const NON_REPLICATED_ONLY = new Set(['put', 'delete', 'patch']);
 
 export type OutcallResult = { result: { reply: Uint8Array } | { reject: Reject }; refund: bigint };
 
@@ -36,6 +38,13 @@ export function outcallCost(scheduler: Scheduler, args: HttpRequestArgs): { cost
     return new Reject(
       RejectCode.SYS_FATAL,
       `Url need to specify https scheme (the local network allows plain http to loopback addresses only): ${args.url}`,
+    );
+  }
+  const method = Object.keys(args.method)[0];
+  if (NON_REPLICATED_ONLY.has(method) && (args.is_replicated[0] ?? true)) {
+    return new Reject(
+      RejectCode.CANISTER_REJECT,
+      `The HTTP method ${method.toUpperCase()} is only supported in non-replicated mode (is_replicated = opt false)`,
     );
   }
   const maxResponse = args.max_response_bytes[0] ?? HTTP_MAX_RESPONSE_BYTES;
@@ -112,7 +121,8 @@ async function send(args: HttpRequestArgs, maxResponse: bigint): Promise<{ statu
   const response = await fetch(args.url, {
     method,
     headers: args.headers.map((h) => [h.name, h.value] as [string, string]),
-    body: method === 'POST' && args.body[0] ? new Uint8Array(args.body[0]) : undefined,
+    // fetch refuses a body on GET and HEAD; the other methods send the one given.
+    body: method !== 'GET' && method !== 'HEAD' && args.body[0] ? new Uint8Array(args.body[0]) : undefined,
     redirect: 'manual',
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });

@@ -10,6 +10,8 @@ import { canisterIdFromIndex } from '../ids.js';
 import { type Answer, EMPTY_REPLY, type ManagementHandler, type Request, type Scheduler } from '../scheduler.js';
 import { httpOutcall } from './http_outcall.js';
 import { installCode, uninstallCode } from './install.js';
+import { applySettings, mayReadStatus, validateSettings } from './settings.js';
+import { canisterStatus } from './status.js';
 import {
   CanisterIdRecord,
   type CanisterSettings,
@@ -28,7 +30,6 @@ import {
 
 /** What a local replica gives a canister created without an amount (dfx's default). */
 export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
-const MAX_CONTROLLERS = 10;
 
 type Handler = (request: Request) => Answer | Promise<Answer> | 'deferred';
 
@@ -61,7 +62,7 @@ export class ManagementCanister implements ManagementHandler {
       start_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.start(c)),
       stop_canister: (r) => this.stop(r),
       delete_canister: (r) => this.controlled(r, CanisterIdRecord, (c) => this.delete(c)),
-      canister_status: (r) => this.controlled(r, CanisterIdRecord, (c) => this.status(c), true),
+      canister_status: (r) => this.status(r),
       update_settings: (r) =>
         this.controlled<{ canister_id: Principal; settings: CanisterSettings }>(r, UpdateSettingsArgs, (c, a) =>
           this.updateSettings(c, a.settings),
@@ -101,11 +102,11 @@ export class ManagementCanister implements ManagementHandler {
     return answer;
   }
 
-  /** The canister, if the caller controls it (or is it, where selfAllowed). */
-  private authorize(request: Request, id: Principal, selfAllowed = false): Canister {
+  /** The canister, if the caller controls it (or is it, where selfAllowed; or may see it, where visible says so). */
+  private authorize(request: Request, id: Principal, selfAllowed = false, visible?: (canister: Canister) => boolean): Canister {
     const canister = this.mustExist(id);
     const isSelf = selfAllowed && request.caller.compareTo(canister.id) === 'eq';
-    if (!isSelf && !canister.isController(request.caller.toUint8Array())) {
+    if (!isSelf && !canister.isController(request.caller.toUint8Array()) && !visible?.(canister)) {
       throw Reject.of(
         ErrorCode.CANISTER_INVALID_CONTROLLER,
         `Only controllers of canister ${canister.id.toText()} can call ic00 method ${request.method}. ` +
@@ -116,13 +117,11 @@ export class ManagementCanister implements ManagementHandler {
   }
 
   private create(controllers: Principal[], cycles: bigint, settings: [] | [CanisterSettings], specified?: Principal): Principal {
-    const wanted = settings[0]?.controllers[0];
-    if (wanted && wanted.length > MAX_CONTROLLERS) {
-      throw new Reject(RejectCode.CANISTER_REJECT, `Invalid settings: at most ${MAX_CONTROLLERS} controllers are allowed`);
-    }
+    if (settings[0]) validateSettings(settings[0]);
     const id = specified ?? canisterIdFromIndex(this.allocateId());
     if (this.scheduler.canister(id)) throw new Reject(RejectCode.CANISTER_REJECT, `Canister ${id.toText()} already exists`);
-    this.scheduler.newCanister(id, wanted ?? controllers, cycles);
+    const canister = this.scheduler.newCanister(id, settings[0]?.controllers[0] ?? controllers, cycles);
+    if (settings[0]) applySettings(canister, settings[0]);
     return id;
   }
 
@@ -141,7 +140,7 @@ export class ManagementCanister implements ManagementHandler {
         `Creating a canister requires a fee of ${fee} that is deducted from the canister's initial balance but only ${request.cycles} cycles were received with the create_canister request.`,
       );
     }
-    const id = this.create([request.caller], request.cycles - fee, args[0]?.settings ?? []);
+    const id = this.create([request.caller], request.cycles - fee, args.settings);
     return { result: { reply: encode([CanisterIdRecord], [{ canister_id: id }]) }, refund: 0n };
   }
 
@@ -223,43 +222,15 @@ export class ManagementCanister implements ManagementHandler {
     return reply();
   }
 
-  private status(canister: Canister): Answer {
-    const heap = canister.instance?.memory.buffer.byteLength ?? 0;
-    const status = {
-      status: { [canister.status]: null },
-      settings: {
-        controllers: canister.controllers,
-        compute_allocation: 0n,
-        memory_allocation: 0n,
-        freezing_threshold: 2_592_000n,
-        reserved_cycles_limit: 5_000_000_000_000n,
-        log_visibility: { controllers: null },
-        wasm_memory_limit: 3_221_225_472n,
-        wasm_memory_threshold: 0n,
-      },
-      module_hash: canister.module ? [canister.module.hash] : [],
-      memory_size: BigInt(heap + canister.stable.size * 65536),
-      cycles: canister.cycles,
-      reserved_cycles: 0n,
-      idle_cycles_burned_per_day: 0n,
-      query_stats: {
-        num_calls_total: 0n,
-        num_instructions_total: 0n,
-        request_payload_bytes_total: 0n,
-        response_payload_bytes_total: 0n,
-      },
-    };
-    return { result: { reply: encode([CanisterStatusResult], [status]) }, refund: 0n };
+  /** Controllers, the canister itself, and whoever its status_visibility names may read its status. */
+  private status(request: Request): Answer {
+    const args = decode<{ canister_id: Principal }>(CanisterIdRecord, request);
+    const canister = this.authorize(request, args.canister_id, true, (c) => mayReadStatus(c, request.caller));
+    return { result: { reply: encode([CanisterStatusResult], [canisterStatus(canister)]) }, refund: request.cycles };
   }
 
   private updateSettings(canister: Canister, settings: CanisterSettings): Answer {
-    const controllers = settings.controllers[0];
-    if (controllers) {
-      if (controllers.length > MAX_CONTROLLERS) {
-        throw new Reject(RejectCode.CANISTER_REJECT, `Invalid settings: at most ${MAX_CONTROLLERS} controllers are allowed`);
-      }
-      canister.controllers = controllers;
-    }
+    applySettings(canister, settings);
     canister.version += 1n;
     return reply();
   }

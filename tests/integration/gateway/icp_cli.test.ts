@@ -2,8 +2,12 @@
 // through tests/support/icp_cli.ts: an identity imported from a PEM signs queries (/api/v3/.../query, with the
 // node signature checked against keys from /api/v3/.../read_state) and updates (/api/v4/.../call), and the
 // canisters see that identity's principal as the caller: the probe's whoami, a ledger transfer debited from its
-// account; and its rejects come back as icp's errors.
+// account; and its rejects come back as icp's errors. `icp canister status` decodes the management canister's
+// canister_status reply (every field of the spec's ic.did, plus the two canister-logging fields icp-cli's types
+// require) and `icp canister settings update` sets the newer settings, which the status then shows.
 import { Principal } from '@dfinity/principal';
+import { sha256 } from '@noble/hashes/sha2';
+import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ed25519Pem, IcpCli } from '../../support/icp_cli.js';
 import { account, FEE, setupLedger } from '../ledger/client.js';
-import { type Probe, setupProbe } from '../localnet/probe.js';
+import { type Probe, PROBE_WASM, setupProbe } from '../localnet/probe.js';
 import { type Served, serve } from './fixture.js';
 
 const PROBE_DID = fileURLToPath(new URL('../../fixtures/probe/probe.did', import.meta.url));
@@ -49,6 +53,7 @@ describe('icp-cli against the gateway, signing with an imported PEM identity', (
   let ledger: Principal;
   const alice = ed25519Pem();
   const bob = Principal.selfAuthenticating(new Uint8Array(44).fill(7));
+  const carol = ed25519Pem();
 
   beforeAll(async () => {
     served = await serve();
@@ -157,5 +162,71 @@ describe('icp-cli against the gateway, signing with an imported PEM identity', (
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/rejected the message/);
     expect(await call('guarded', '("let me in")')).toMatchObject({ code: 0, stdout: '("passed: let me in")\n' });
+  });
+  describe('icp canister status and icp canister settings update', () => {
+    const network = () => ['-n', served.url, '-k', 'fetch'];
+    const status = (identity: string, ...flags: string[]) =>
+      icp.run(['canister', 'status', probe.canisterId.toText(), ...network(), '--identity', identity, ...flags]);
+    let moduleHash: string;
+
+    beforeAll(async () => {
+      moduleHash = `0x${Buffer.from(sha256(await readFile(PROBE_WASM))).toString('hex')}`;
+      await icp.importPem('carol', carol.pem);
+    });
+
+    it('shows the controller the status: module hash, controllers and the rest of the report', async () => {
+      const { stdout } = await status('alice');
+      expect(stdout).toContain('Status: Running');
+      expect(stdout).toContain(`Controllers:\n    controller: ${alice.identity.getPrincipal().toText()}\n`);
+      expect(stdout).toContain(`Module hash: ${moduleHash}`);
+      expect(stdout).toContain('Freezing threshold: 2_592_000');
+      expect(stdout).toMatch(/Memory size: [1-9][\d_]*\n/);
+
+      const json = JSON.parse((await status('alice', '--json')).stdout);
+      expect(json).toMatchObject({
+        id: probe.canisterId.toText(),
+        status: 'Running',
+        module_hash: moduleHash,
+        settings: { controllers: [alice.identity.getPrincipal().toText()], log_visibility: { type: 'Controllers' } },
+      });
+    });
+
+    it('falls back on the certified state tree for someone else, who may not read the status', async () => {
+      const { stdout } = await status('carol');
+      expect(stdout).toContain(`Module hash: ${moduleHash}`);
+      expect(stdout).toContain(`controller: ${alice.identity.getPrincipal().toText()}`);
+      expect(stdout).not.toContain('Status: Running');
+    });
+
+    it('sets newer settings (update_settings with every field icp-cli sends), and the status shows them', async () => {
+      const viewer = carol.identity.getPrincipal().toText();
+      await icp.run([
+        'canister',
+        'settings',
+        'update',
+        probe.canisterId.toText(),
+        '--freezing-threshold',
+        '7d',
+        '--log-memory-limit',
+        '8kib',
+        '--set-status-viewer',
+        viewer,
+        '--add-environment-variable',
+        'MODE=test',
+        '-f',
+        ...network(),
+        '--identity',
+        'alice',
+      ]);
+      const json = JSON.parse((await status('alice', '--json')).stdout);
+      expect(json.settings).toMatchObject({
+        freezing_threshold: '604_800',
+        log_memory_limit: '8_192',
+        status_visibility: { type: 'AllowedViewers', value: [viewer] },
+        environment_variables: [{ name: 'MODE', value: 'test' }],
+      });
+      // The status viewer now gets the whole report from canister_status, not the state tree's part of it.
+      expect((await status('carol')).stdout).toContain('Status: Running');
+    });
   });
 });

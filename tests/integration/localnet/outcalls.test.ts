@@ -1,12 +1,15 @@
 // HTTPS outcalls through the management canister against a local HTTP server: one request per replica
 // when replicated, one when not, agreement on the transformed response, the response size limit, the
-// refusal of plain http to anything but loopback, and the cycles they cost.
+// refusal of plain http to anything but loopback (and of PUT, DELETE and PATCH when replicated), and the cycles
+// they cost.
 import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { LocalNetwork } from '../../../src/localnet/index.js';
+import { HttpRequestArgs } from '../../../src/localnet/management/types.js';
 import { type Probe, setupProbe } from './probe.js';
 
 const GREETING = 'hello from the local server';
@@ -141,6 +144,43 @@ describe('refused outcalls', () => {
     expect('Err' in result && result.Err.code).toBe(4);
     const price = outcallCost(`${base}/hello`, 2_000_000n);
     expect((result as { Err: { message: string } }).Err.message).toContain(String(price));
+    expect(requests).toEqual([]);
+  });
+
+  it('takes PUT, DELETE and PATCH (the spec’s newer methods) only in non-replicated mode', async () => {
+    const request = (method: string, isReplicated: [] | [boolean]) =>
+      probe.actor.call_raw(
+        Principal.managementCanister(),
+        'http_request',
+        new Uint8Array(
+          IDL.encode(
+            [HttpRequestArgs],
+            [
+              {
+                url: `${base}/hello`,
+                max_response_bytes: [],
+                method: { [method]: null },
+                headers: [],
+                body: [],
+                transform: [],
+                is_replicated: isReplicated,
+              },
+            ],
+          ),
+        ),
+      );
+    for (const method of ['put', 'delete', 'patch']) {
+      for (const replicated of [[], [true]] as ([] | [boolean])[]) {
+        const refused = await request(method, replicated);
+        expect('Err' in refused && refused.Err).toMatchObject({
+          code: 4,
+          message: expect.stringContaining('only supported in non-replicated mode'),
+        });
+      }
+      // Non-replicated, the method passes; call_raw attaches no cycles, so the price is what stops it.
+      const unpaid = await request(method, [false]);
+      expect('Err' in unpaid && unpaid.Err.message).toMatch(/cycles are required/);
+    }
     expect(requests).toEqual([]);
   });
 });
