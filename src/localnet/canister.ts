@@ -7,6 +7,7 @@ import { ErrorCode, Trap } from './errors.js';
 import { WasmInstance } from './host/heap.js';
 import { StableMemory } from './host/stable_memory.js';
 import { ChunkStore } from './management/chunks.js';
+import { defaultSettings, type StoredSettings } from './management/settings.js';
 import { type CanisterEnv, type Effects, type ExecInput, SystemApi } from './host/system_api.js';
 import type { CompiledModule } from './wasm/module_cache.js';
 
@@ -25,6 +26,11 @@ export type Outcome = { ok: true; effects: Effects; instructions: bigint } | { o
 export class Canister implements CanisterEnv {
   readonly idBytes: Uint8Array;
   controllers: Principal[];
+  /**
+   * The settings besides the controllers (allocations, freezing threshold, visibilities, environment variables...):
+   * the spec's defaults until create_canister or update_settings sets them; saved with the rest of the state.
+   */
+  settings: StoredSettings = defaultSettings();
   cycles: bigint;
   status: CanisterStatus = 'running';
   version = 0n;

@@ -5,7 +5,8 @@
 // no compute or memory allocation, no freezing threshold, no reserved cycles, no minimum on incoming call cycles,
 // no Wasm memory limit or low-memory hook, no environment variables for the canister (ic0.env_var_* are not
 // imported), no canister logs or snapshots for log_memory_limit and the visibilities to govern. status_visibility is
-// the exception: canister_status honours it. The settings are not saved across a restart (the controllers are).
+// the exception: canister_status honours it. They are part of the canister's state (Canister.settings), so a network
+// with a state directory keeps them across restarts (state/persistence.ts).
 import type { Principal } from '@dfinity/principal';
 
 import type { Canister } from '../canister.js';
@@ -43,14 +44,6 @@ export function defaultSettings(): StoredSettings {
   };
 }
 
-const stored = new WeakMap<Canister, StoredSettings>();
-
-export function settingsOf(canister: Canister): StoredSettings {
-  let settings = stored.get(canister);
-  if (!settings) stored.set(canister, (settings = defaultSettings()));
-  return settings;
-}
-
 /** Refuses settings outside the spec's bounds, before anything changes. */
 export function validateSettings(settings: CanisterSettings): void {
   const controllers = settings.controllers[0];
@@ -78,7 +71,7 @@ export function applySettings(canister: Canister, settings: CanisterSettings): v
   validateSettings(settings);
   const controllers = settings.controllers[0];
   if (controllers) canister.controllers = controllers;
-  const current = settingsOf(canister);
+  const current = canister.settings;
   for (const key of Object.keys(current) as (keyof StoredSettings)[]) {
     const given = (settings as Record<string, unknown[]>)[key];
     if (given?.length) (current as Record<string, unknown>)[key] = given[0];
@@ -89,7 +82,7 @@ export function applySettings(canister: Canister, settings: CanisterSettings): v
 
 /** Whether the canister's status_visibility lets this principal read its status (controllers and self aside). */
 export function mayReadStatus(canister: Canister, caller: Principal): boolean {
-  const visibility = settingsOf(canister).status_visibility;
+  const visibility = canister.settings.status_visibility;
   if ('public' in visibility) return true;
   if ('allowed_viewers' in visibility) return visibility.allowed_viewers.some((p) => p.compareTo(caller) === 'eq');
   return false;

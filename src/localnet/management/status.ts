@@ -16,7 +16,6 @@ import { gunzipSync } from 'node:zlib';
 import type { Canister } from '../canister.js';
 import type { CompiledModule } from '../wasm/module_cache.js';
 import { MAX_CHUNK_BYTES } from './chunks.js';
-import { settingsOf } from './settings.js';
 import type { CanisterStatusResult, MemoryMetrics } from './types.js';
 
 const WASM_PAGE = 65536;
@@ -28,7 +27,7 @@ export function canisterStatus(canister: Canister): CanisterStatusResult {
     status: { [canister.status]: null } as CanisterStatusResult['status'],
     ready_for_migration: false,
     version: canister.version,
-    settings: { controllers: canister.controllers, ...settingsOf(canister) },
+    settings: { controllers: canister.controllers, ...canister.settings },
     module_hash: canister.module ? [canister.module.hash] : [],
     memory_size: Object.values(memory).reduce((sum, n) => sum + n, 0n),
     memory_metrics: memory,

@@ -1,5 +1,5 @@
 // Saves and restores the whole local network in a state directory: for each canister its module,
-// heap, mutable globals, stable memory, controllers, cycles, timer and certified data. The network
+// heap, mutable globals, stable memory, controllers, settings, cycles, timer and certified data. The network
 // owns only network.json and the canisters folder there; others keep their own files beside them
 // (the dev Internet Identity its users, npm start the deployer's key), and a save leaves those alone.
 // The state holds the network's root secret and keys, so it is the owner's alone: the folder and every folder in it
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 import type { Canister, CanisterStatus } from '../canister.js';
 import { StableMemory, WASM_PAGE } from '../host/stable_memory.js';
+import { defaultSettings, type StoredSettings } from '../management/settings.js';
+import type { Visibility } from '../management/types.js';
 import type { Scheduler } from '../scheduler.js';
 import { compileModule } from '../wasm/module_cache.js';
 
@@ -52,6 +54,11 @@ export type NetworkState = { nextCanisterIndex: bigint; rootSecretKey: Uint8Arra
 type CanisterMeta = {
   id: string;
   controllers: string[];
+  /**
+   * The settings besides the controllers, as settingsJson writes them. Absent in folders saved before settings were
+   * kept (and a setting absent from it, in folders saved before that setting existed): those are the spec's defaults.
+   */
+  settings?: Record<string, unknown>;
   cycles: string;
   status: CanisterStatus;
   version: string;
@@ -128,6 +135,7 @@ async function saveCanister(dir: string, canister: Canister): Promise<void> {
   const meta: CanisterMeta = {
     id: canister.id.toText(),
     controllers: canister.controllers.map((c) => c.toText()),
+    settings: settingsJson(canister.settings),
     cycles: canister.cycles.toString(),
     status: canister.status,
     version: canister.version.toString(),
@@ -169,6 +177,7 @@ async function loadCanister(dir: string, scheduler: Scheduler): Promise<void> {
     meta.controllers.map((c) => Principal.fromText(c)),
     BigInt(meta.cycles),
   );
+  canister.settings = settingsFromJson(meta.settings, meta.id);
   canister.status = meta.status;
   canister.version = BigInt(meta.version);
   canister.globalTimer = BigInt(meta.globalTimer);
@@ -185,4 +194,78 @@ async function loadCanister(dir: string, scheduler: Scheduler): Promise<void> {
     instance.restore(new Uint8Array(await readFile(join(dir, 'heap.bin'))), globals);
     canister.instance = instance;
   }
+}
+
+/** How one setting goes into canister.json and back: nats as decimal strings, principals as text. */
+type Codec<T> = { save(value: T): unknown; load(json: unknown): T };
+
+const nat: Codec<bigint> = {
+  save: (value) => value.toString(),
+  load: (json) => {
+    if (typeof json !== 'string' || !/^\d+$/.test(json)) throw new Error(`not a nat: ${JSON.stringify(json)}`);
+    return BigInt(json);
+  },
+};
+
+const visibility: Codec<Visibility> = {
+  save: (value) => ('allowed_viewers' in value ? { allowed_viewers: value.allowed_viewers.map((p) => p.toText()) } : value),
+  load: (json) => {
+    const value = json as Record<string, unknown> | null;
+    if (value && 'controllers' in value) return { controllers: null };
+    if (value && 'public' in value) return { public: null };
+    if (value && Array.isArray(value.allowed_viewers)) {
+      return { allowed_viewers: value.allowed_viewers.map((p) => Principal.fromText(String(p))) };
+    }
+    throw new Error(`not a visibility: ${JSON.stringify(json)}`);
+  },
+};
+
+const environment: Codec<StoredSettings['environment_variables']> = {
+  save: (value) => value.map(({ name, value }) => ({ name, value })),
+  load: (json) => {
+    if (!Array.isArray(json)) throw new Error(`not a list of environment variables: ${JSON.stringify(json)}`);
+    return json.map((v: { name?: unknown; value?: unknown }) => {
+      if (typeof v?.name !== 'string' || typeof v.value !== 'string') throw new Error(`not an environment variable: ${JSON.stringify(v)}`);
+      return { name: v.name, value: v.value };
+    });
+  },
+};
+
+/** Every stored setting's codec: a setting added to StoredSettings without one here does not compile. */
+const SETTINGS: { [K in keyof StoredSettings]: Codec<StoredSettings[K]> } = {
+  compute_allocation: nat,
+  memory_allocation: nat,
+  freezing_threshold: nat,
+  reserved_cycles_limit: nat,
+  minimum_incoming_canister_call_cycles: nat,
+  log_visibility: visibility,
+  log_memory_limit: nat,
+  snapshot_visibility: visibility,
+  status_visibility: visibility,
+  wasm_memory_limit: nat,
+  wasm_memory_threshold: nat,
+  environment_variables: environment,
+};
+
+function settingsJson(settings: StoredSettings): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const key of Object.keys(SETTINGS) as (keyof StoredSettings)[]) {
+    json[key] = (SETTINGS[key] as Codec<unknown>).save(settings[key]);
+  }
+  return json;
+}
+
+/** The saved settings over the spec's defaults, so that what an older save lacks comes back as the default. */
+function settingsFromJson(json: Record<string, unknown> | undefined, canisterId: string): StoredSettings {
+  const settings = defaultSettings();
+  if (json === undefined) return settings;
+  for (const key of Object.keys(SETTINGS) as (keyof StoredSettings)[]) {
+    if (json[key] === undefined) continue;
+    try {
+      (settings as Record<string, unknown>)[key] = (SETTINGS[key] as Codec<unknown>).load(json[key]);
+    } catch (error) {
+      throw new Error(`canister ${canisterId}: saved setting ${key}: ${(error as Error).message}`);
+    }
+  }
+  return settings;
 }

@@ -1,16 +1,53 @@
 // A network created with a state directory comes back after stop() with its canisters as they were:
-// same ids, heap and stable memory, controllers, cycles, time and pending timers. Saving replaces
-// only the network's own files there, and a save cut short by a crash leaves one whole state.
+// same ids, heap and stable memory, controllers, settings, cycles, time and pending timers. Saving replaces
+// only the network's own files there, a save cut short by a crash leaves one whole state, and a folder saved
+// before settings were kept opens with the spec's defaults for them.
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { LocalNetwork } from '../../../src/localnet/index.js';
-import { idlFactory, type Probe, type ProbeService, randomUser, rejection, setupProbe } from './probe.js';
+import { LocalNetwork, MANAGEMENT_CANISTER } from '../../../src/localnet/index.js';
+import { type CanisterSettings, settingsArg, UpdateSettingsArgs } from '../../../src/localnet/management/types.js';
+import { encode, idlFactory, type Probe, type ProbeService, randomUser, rejection, setupProbe } from './probe.js';
 
 const START = Date.UTC(2025, 5, 1);
 const owner = randomUser();
+const viewer = randomUser();
+
+/** Every setting besides the controllers, none of them the spec's default. */
+const SETTINGS = {
+  compute_allocation: 3n,
+  memory_allocation: 500_000_000n,
+  freezing_threshold: 7_200n,
+  reserved_cycles_limit: 9_000_000n,
+  minimum_incoming_canister_call_cycles: 42n,
+  log_visibility: { public: null },
+  log_memory_limit: 1024n,
+  snapshot_visibility: { allowed_viewers: [owner] },
+  status_visibility: { allowed_viewers: [viewer] },
+  wasm_memory_limit: 1n << 31n,
+  wasm_memory_threshold: 1n << 21n,
+  environment_variables: [
+    { name: 'A_FIRST', value: 'one' },
+    { name: 'B_SECOND', value: '' },
+  ],
+};
+
+const SPEC_DEFAULTS = {
+  compute_allocation: 0n,
+  memory_allocation: 0n,
+  freezing_threshold: 2_592_000n,
+  reserved_cycles_limit: 5_000_000_000_000n,
+  minimum_incoming_canister_call_cycles: 0n,
+  log_visibility: { controllers: null },
+  log_memory_limit: 4096n,
+  snapshot_visibility: { controllers: null },
+  status_visibility: { controllers: null },
+  wasm_memory_limit: 0n,
+  wasm_memory_threshold: 0n,
+  environment_variables: [],
+};
 
 let stateDir: string;
 let network: LocalNetwork | undefined;
@@ -31,6 +68,15 @@ beforeAll(async () => {
   await probe.actor.increment();
   await probe.actor.increment();
   await probe.actor.schedule(60n, 'after the restart');
+  const settings: CanisterSettings = { ...settingsArg() };
+  for (const [key, value] of Object.entries(SETTINGS)) (settings as Record<string, unknown>)[key] = [value];
+  const updated = await first.submitIngress({
+    canisterId: MANAGEMENT_CANISTER,
+    method: 'update_settings',
+    arg: encode([UpdateSettingsArgs], [{ canister_id: probe.canisterId, settings, sender_canister_version: [] }]),
+    sender: owner,
+  });
+  expect(updated).toHaveProperty('reply');
   await first.advanceTime(5000);
   await first.tick();
   cyclesAtStop = await first.getCyclesBalance(probe.canisterId);
@@ -68,6 +114,13 @@ describe('after a restart from the state directory', () => {
     expect(await actor().now()).toBe(BigInt(timeAtStop) * 1_000_000n);
   });
 
+  it('the settings are as update_settings left them, and status_visibility still lets the viewer read the status', async () => {
+    const status = await network!.canisterStatus(probe.canisterId, owner);
+    expect(status.settings).toEqual({ controllers: [owner], ...SETTINGS });
+    expect((await network!.canisterStatus(probe.canisterId, viewer)).settings.status_visibility).toEqual({ allowed_viewers: [viewer] });
+    expect(await rejection(network!.canisterStatus(probe.canisterId, randomUser()))).toMatchObject({ code: 5, errorCode: 'IC0512' });
+  });
+
   it('a timer set before the stop fires when its time comes', async () => {
     await network!.advanceTime(30_000);
     await network!.tick();
@@ -101,6 +154,7 @@ describe('after a restart from the state directory', () => {
     expect(await actor().lookup('gamma')).toEqual(['three']);
     expect(await actor().fired()).toEqual(['after the restart']);
     expect(await actor().increment()).toBe(4n);
+    expect((await network!.canisterStatus(probe.canisterId, owner)).settings).toEqual({ controllers: [owner], ...SETTINGS });
   });
 
   it('a trap after the restart still rolls back', async () => {
@@ -238,5 +292,48 @@ describe('a save that a crash cut short', () => {
       'network.json': ['after', 'network.json'],
     });
     expect(renamed).toEqual({ saved: ['after'], files: settled });
+  });
+});
+
+describe('a state folder saved before settings were kept', () => {
+  /** A copy of the saved state with the probe's canister.json edited, opened; returns the probe's settings there. */
+  async function settingsAfter(name: string, edit: (meta: Record<string, unknown>) => void) {
+    await network!.checkpoint();
+    const dir = `${stateDir}-${name}`;
+    await cp(stateDir, dir, { recursive: true });
+    const file = join(dir, 'canisters', probe.canisterId.toText(), 'canister.json');
+    const meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    edit(meta);
+    await writeFile(file, JSON.stringify(meta, null, 2));
+    const copy = await LocalNetwork.create({ stateDir: dir });
+    try {
+      return (await copy.canisterStatus(probe.canisterId, owner)).settings;
+    } finally {
+      await copy.stop();
+    }
+  }
+
+  it('saves them in canister.json', async () => {
+    await settingsAfter('saved', (meta) => {
+      expect(meta.settings).toMatchObject({
+        freezing_threshold: '7200',
+        status_visibility: { allowed_viewers: [viewer.toText()] },
+        environment_variables: SETTINGS.environment_variables,
+      });
+    });
+  });
+
+  it('opens with the spec’s defaults where canister.json has no settings', async () => {
+    const settings = await settingsAfter('no-settings', (meta) => delete meta.settings);
+    expect(settings).toEqual({ controllers: [owner], ...SPEC_DEFAULTS });
+  });
+
+  it('opens with the default for each setting it lacks, and the saved value for the others', async () => {
+    const settings = await settingsAfter('some-settings', (meta) => {
+      const saved = meta.settings as Record<string, unknown>;
+      delete saved.environment_variables;
+      delete saved.log_memory_limit;
+    });
+    expect(settings).toEqual({ controllers: [owner], ...SETTINGS, environment_variables: [], log_memory_limit: 4096n });
   });
 });
