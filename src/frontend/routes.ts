@@ -17,6 +17,10 @@ export const PAGES: PageEntry[] = [
   { path: 'playground', title: 'Playground', nav: true, load: () => import('./pages/Playground.svelte') },
   { path: 'wallet', title: 'Wallet', nav: true, load: () => import('./pages/Wallet.svelte') },
   { path: 'activity', title: 'Activity', nav: true, load: () => import('./pages/Activity.svelte') },
+  { path: 'provider', title: 'Provider', nav: true, load: () => import('./pages/Provider.svelte') },
+  { path: 'creator', title: 'Model creator', nav: true, load: () => import('./pages/Creator.svelte') },
+  { path: 'governance', title: 'Governance', nav: true, load: () => import('./pages/Governance.svelte') },
+  { path: 'analytics', title: 'Analytics', nav: true, load: () => import('./pages/Analytics.svelte') },
   { path: 'jobs', title: 'Job', nav: false, load: () => import('./pages/Job.svelte') },
 ];
 
