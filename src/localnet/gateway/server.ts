@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { canisterIdFromIndex, canisterIndex, CANISTER_RANGE } from '../ids.js';
+import { ManagementCanister, QUERY_ANY_EFFECTIVE } from '../management/index.js';
 import type { LocalNetwork } from '../network.js';
 import { type CallResult, MANAGEMENT_CANISTER } from '../scheduler.js';
 import { AuthError, authenticate, type Envelope } from './auth.js';
@@ -258,8 +259,14 @@ export class Gateway {
 
   private async query(effective: Principal, envelope: Envelope, response: ServerResponse): Promise<void> {
     const { requestId, targets, sender } = this.admit(envelope, 'query');
-    const { canisterId, method, arg } = this.target(envelope, effective, targets);
-    const result = this.network.runQuery({ canisterId, method, arg, sender });
+    const canisterId = envelope.content.canister_id;
+    let result: CallResult;
+    if (canisterId instanceof Uint8Array && Principal.fromUint8Array(Uint8Array.from(canisterId)).compareTo(MANAGEMENT_CANISTER) === 'eq') {
+      result = this.managementQuery(envelope, effective, targets, sender);
+    } else {
+      const { canisterId, method, arg } = this.target(envelope, effective, targets);
+      result = this.network.runQuery({ canisterId, method, arg, sender });
+    }
     const timestamp = this.network.scheduler.time;
     const body =
       'reply' in result
@@ -273,6 +280,38 @@ export class Gateway {
     const hash = hashOfMap({ ...body, timestamp, request_id: requestId });
     const signature = ed25519.sign(new Uint8Array([...IC_RESPONSE_DOMAIN_SEPARATOR, ...hash]), this.nodeSecret);
     send(response, 200, { ...body, signatures: [{ timestamp, signature, identity: this.nodeId.toUint8Array() }] });
+  }
+
+  /**
+   * A query to the management canister (spec: Effective canister id, for query calls to aaaaa-aa): the effective
+   * canister id must be the `canister_id` of the argument (any principal for list_canisters) and lie in the subnet's
+   * ranges, and a sender's delegation must name that canister (aaaaa-aa for list_canisters), as the spec's
+   * `A.canister_id ∈ verify_envelope(E, Q.sender, S.system_time)` says. The management canister answers or
+   * refuses the method itself; either way the answer is signed like any query's.
+   */
+  private managementQuery(envelope: Envelope, effective: Principal, targets: Principal[] | null, sender: Principal): CallResult {
+    const { method_name: method, arg } = envelope.content;
+    if (typeof method !== 'string' || !(arg instanceof Uint8Array)) {
+      throw new HttpError(400, 'content must have canister_id (blob), method_name (text) and arg (blob)');
+    }
+    const index = canisterIndex(effective);
+    if (index === null || index < CANISTER_RANGE[0] || index > CANISTER_RANGE[1]) {
+      throw new HttpError(400, `Canister ${effective.toText()} does not belong to this subnet's canister ranges`);
+    }
+    const anyEffective = QUERY_ANY_EFFECTIVE.has(method);
+    const about = anyEffective ? MANAGEMENT_CANISTER : principalField(Uint8Array.from(arg), 'canister_id');
+    if (!anyEffective && (!about || about.compareTo(effective) !== 'eq')) {
+      throw new HttpError(
+        400,
+        `Specified CanisterId ${effective.toText()} does not match effective canister id in URL (expected ${about?.toText() ?? 'a canister_id in the argument'})`,
+      );
+    }
+    if (targets && about && !targets.some((t) => t.compareTo(about) === 'eq')) {
+      throw new HttpError(400, `Request is about canister ${about.toText()}, which the sender's delegation does not allow`);
+    }
+    const management = this.network.scheduler.management;
+    if (!(management instanceof ManagementCanister)) throw new Error('the network has no management canister to query');
+    return management.query({ method, arg: Uint8Array.from(arg), sender });
   }
 
   private async readState(route: Route & { kind: 'read_state' }, envelope: Envelope, response: ServerResponse): Promise<void> {
@@ -486,7 +525,11 @@ function parseEnvelope(body: Uint8Array): Envelope {
  * install_chunked_code, otherwise the canister_id field of the candid argument.
  */
 function managementTarget(method: string, arg: Uint8Array): Principal | null {
-  const field = method === 'install_chunked_code' ? 'target_canister' : 'canister_id';
+  return principalField(arg, method === 'install_chunked_code' ? 'target_canister' : 'canister_id');
+}
+
+/** The principal in a field of the candid record an argument holds, if it is one. */
+function principalField(arg: Uint8Array, field: string): Principal | null {
   try {
     const [record] = IDL.decode([IDL.Record({ [field]: IDL.Principal })], arg) as unknown as [Record<string, Principal>];
     return record[field];

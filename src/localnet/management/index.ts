@@ -1,5 +1,6 @@
 // The management canister (aaaaa-aa): canister lifecycle, cycles, randomness and HTTPS outcalls,
-// with the spec's candid interface and its rule that only controllers manage a canister.
+// with the spec's candid interface and its rule that only controllers manage a canister; and the methods the spec
+// lets users call as queries (non-replicated), answered from the current state.
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import type { Canister } from '../canister.js';
 import { ErrorCode, Reject, RejectCode } from '../errors.js';
 import { canisterIdFromIndex } from '../ids.js';
-import { type Answer, EMPTY_REPLY, type ManagementHandler, type Request, type Scheduler } from '../scheduler.js';
+import {
+  type Answer,
+  type CallResult,
+  EMPTY_REPLY,
+  MANAGEMENT_CANISTER,
+  type ManagementHandler,
+  type Request,
+  type Scheduler,
+} from '../scheduler.js';
 import { httpOutcall } from './http_outcall.js';
 import { installCode, uninstallCode } from './install.js';
 import { applySettings, mayReadStatus, validateSettings } from './settings.js';
@@ -32,6 +41,15 @@ import {
 export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
 
 type Handler = (request: Request) => Answer | Promise<Answer> | 'deferred';
+
+/**
+ * The IC methods the spec lets external users call through non-replicated (query) calls: canister_status and
+ * canister_metrics ("can also be called via non-replicated (query) calls"), fetch_canister_logs and list_canisters
+ * (only so). A query to any other method is refused.
+ */
+export const QUERY_METHODS: ReadonlySet<string> = new Set(['canister_status', 'canister_metrics', 'fetch_canister_logs', 'list_canisters']);
+/** Query methods that take any effective canister id (spec: Effective canister id); the others name their canister_id. */
+export const QUERY_ANY_EFFECTIVE: ReadonlySet<string> = new Set(['list_canisters']);
 
 export class ManagementCanister implements ManagementHandler {
   private readonly methods: Record<string, Handler>;
@@ -71,6 +89,27 @@ export class ManagementCanister implements ManagementHandler {
       raw_rand: (r) => ({ result: { reply: encode([IDL.Vec(IDL.Nat8)], [randomBytes(32)]) }, refund: r.cycles }),
       http_request: (r) => this.httpRequest(r),
     };
+  }
+
+  /**
+   * A query call to the management canister (from the gateway, which has checked the effective canister id): answered
+   * from the current state, changing nothing and charging no cycles. A method the spec does not allow as a query is
+   * refused as the replica refuses it (CanisterMethodNotFound, "Query method <name> not found."); of those it allows,
+   * the local network has canister_status only.
+   */
+  query({ method, arg, sender }: { method: string; arg: Uint8Array; sender: Principal }): CallResult {
+    if (!QUERY_METHODS.has(method)) return { reject: Reject.of(ErrorCode.CANISTER_METHOD_NOT_FOUND, `Query method ${method} not found.`) };
+    if (method !== 'canister_status') {
+      return {
+        reject: Reject.of(ErrorCode.UNKNOWN_MANAGEMENT_MESSAGE, `Management canister has no method '${method}' on the local network`),
+      };
+    }
+    try {
+      return this.status({ caller: sender, callee: MANAGEMENT_CANISTER, method, arg, cycles: 0n, origin: { kind: 'system' } }).result;
+    } catch (error) {
+      if (error instanceof Reject) return { reject: error };
+      throw error;
+    }
   }
 
   handle(request: Request): Answer | Promise<Answer> | 'deferred' {
