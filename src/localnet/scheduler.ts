@@ -536,6 +536,9 @@ function queryExport(canister: Canister, method: string): string {
 }
 
 function invokeTable(table: WebAssembly.Table, index: number, env: number): void {
+  // One-way calls (ic-cdk's notify, Azle's analytics reports) name no callback: index u32::MAX. Its response traps,
+  // as on the IC, rather than failing in the host (table.get throws a RangeError past the table's end).
+  if (index >= table.length) throw new WebAssembly.RuntimeError(`callback table index ${index} is out of bounds`);
   const fn = table.get(index) as ((env: number) => void) | null;
   if (!fn) throw new WebAssembly.RuntimeError(`callback table index ${index} is empty`);
   fn(env);
