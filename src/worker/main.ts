@@ -1,9 +1,12 @@
 // The worker: run it on a machine with a model file to sell inference.
 //   npm run worker -- --model <file.gguf> --model-id <registry id> [--port 8081] [--public-url <url>]
 //                     [--host http://127.0.0.1:4943] [--key .worker/key.json] [--threads 1]
-// It checks the file against the registry's sha256, serves jobs over HTTP, registers as a node with the identity
+//   npm run worker -- --task embedding --model-id <registry id>     (the embedding model from npm, no file)
+// It checks the model against the registry's sha256, serves jobs over HTTP, registers as a node with the identity
 // canister and prints a one-time claim code, waits until a provider claims it, tells the bridge where to reach
 // it, and sends a heartbeat every 30 seconds. Canister ids come from .dfx/local/canister_ids.json (npm start).
+// Started by another process with an IPC channel (npm start's demo market), it also sends that process its claim
+// code and its readiness as messages (WorkerMessage), and stops when the channel closes, i.e. when its parent dies.
 import { Actor, HttpAgent } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -14,10 +17,17 @@ import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
 import { loadOrCreateKey } from './key_file';
+import { EMBEDDING_MODEL, EMBEDDING_MODEL_SHA256 } from './runtime/embedding_model';
 import { detectHardware } from './runtime/hardware';
 import { verifyModelFile } from './runtime/model_file';
 import { TextGenerator } from './runtime/text_generation';
-import { createWorkerServer, JobRunner } from './server';
+import { createWorkerServer, JobRunner, type WorkerModels } from './server';
+
+/** What the worker tells a parent process over IPC, when it has one. */
+export type WorkerMessage =
+  | { type: 'claim_code'; node: string; code: string; expires_at: string }
+  | { type: 'claimed'; node: string; provider: string }
+  | { type: 'ready'; node: string; url: string };
 
 const HEARTBEAT_MS = 30_000;
 const CLAIM_POLL_MS = 1_000;
@@ -32,6 +42,7 @@ const { values } = parseArgs({
     key: { type: 'string', default: '.worker/key.json' },
     threads: { type: 'string', default: '1' },
     ids: { type: 'string', default: '.dfx/local/canister_ids.json' },
+    task: { type: 'string', default: 'text_generation' },
   },
 });
 
@@ -40,8 +51,16 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-if (!values.model || !values['model-id']) fail('usage: npm run worker -- --model <file.gguf> --model-id <registry id> [--port 8081]');
-if (!existsSync(values.model)) fail(`no model file at ${values.model} (npm run make:test-model writes a tiny one)`);
+const USAGE =
+  'usage: npm run worker -- --model <file.gguf> --model-id <registry id> [--port 8081]\n' +
+  '       npm run worker -- --task embedding --model-id <registry id> [--port 8081]';
+const task = values.task;
+if (task !== 'text_generation' && task !== 'embedding') fail(`--task is text_generation or embedding, not ${task}\n${USAGE}`);
+if (!values['model-id'] || !/^\d+$/.test(values['model-id'])) fail(USAGE);
+if (task === 'text_generation') {
+  if (!values.model) fail(USAGE);
+  if (!existsSync(values.model)) fail(`no model file at ${values.model} (npm run make:test-model writes a tiny one)`);
+} else if (values.model) fail('--task embedding serves the embedding model from npm: it takes no --model file');
 if (!existsSync(values.ids)) fail(`no ${values.ids}: start the network with npm start first`);
 const ids = JSON.parse(readFileSync(values.ids, 'utf8')) as Record<string, { local: string }>;
 const canister = (name: string) => Principal.fromText(ids[name]?.local ?? fail(`${values.ids} names no ${name} canister`));
@@ -57,12 +76,34 @@ const identityCanister = actor<IdentityService>(identityIdl, 'identity');
 const registry = actor<RegistryService>(registryIdl, 'model_registry');
 const bridge = actor<BridgeService>(bridgeIdl, 'bridge');
 
-// The model: only the file the registry pins.
-const entry = await registry.get(BigInt(values['model-id']));
+// The model: only what the registry pins, for the task it names.
+const entry = await registry.get(BigInt(values['model-id']!));
 if (!('Ok' in entry)) fail(`the registry has no model ${values['model-id']}`);
-await verifyModelFile(values.model, entry.Ok.sha256).catch((error: Error) => fail(error.message));
-const generator = await TextGenerator.load(values.model, { gpu: 'auto', threads: Number(values.threads) });
-console.log(`worker: serving ${entry.Ok.name} ${entry.Ok.version} on ${generator.runtime}`);
+const model = entry.Ok;
+const hex = (bytes: Uint8Array | number[]) => Buffer.from(bytes).toString('hex');
+if (!(task in model.task)) fail(`model ${model.id} (${model.name} ${model.version}) is a ${Object.keys(model.task)[0]} model, not ${task}`);
+let models: WorkerModels;
+let dispose = async (): Promise<void> => undefined;
+let runtime: string;
+if (task === 'text_generation') {
+  await verifyModelFile(values.model!, model.sha256).catch((error: Error) => fail(error.message));
+  const generator = await TextGenerator.load(values.model!, { gpu: 'auto', threads: Number(values.threads) });
+  models = { text: { sha256: hex(model.sha256), generator } };
+  dispose = () => generator.dispose();
+  runtime = generator.runtime;
+} else {
+  if (hex(model.sha256) !== hex(EMBEDDING_MODEL_SHA256)) {
+    fail(
+      `model ${model.id} pins sha256 ${hex(model.sha256)}, but this worker's embedding model, ${EMBEDDING_MODEL}, is pinned as ` +
+        `${hex(EMBEDDING_MODEL_SHA256)} (the sha256 of that name): refusing to serve it`,
+    );
+  }
+  // Loaded only here: TensorFlow.js and the model weigh on every start of a text worker otherwise.
+  const { Embedder } = await import('./runtime/embeddings');
+  models = { embedding: { sha256: hex(model.sha256), embedder: await Embedder.load(), runtime: EMBEDDING_MODEL } };
+  runtime = EMBEDDING_MODEL;
+}
+console.log(`worker: serving ${model.name} ${model.version} (${task}) on ${runtime}`);
 
 // Long jobs are acknowledged in the outcall and their results posted here, signed by this node; a post the network
 // does not take is tried again a few times before it is given up (the job then times out and is refunded).
@@ -74,24 +115,31 @@ const postResult = async (jobId: bigint, answer: Uint8Array): Promise<void> => {
   }
   console.error(`worker: could not post the result of job ${jobId}`);
 };
-const runner = new JobRunner({ text: { sha256: Buffer.from(entry.Ok.sha256).toString('hex'), generator } }, postResult);
+const runner = new JobRunner(models, postResult);
 const server = createWorkerServer(runner);
 await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const address = server.address() as { port: number };
-// Ctrl-C or a service manager's stop: finish serving and free the model, from here on.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.close();
-    void generator.dispose().then(() => process.exit(0));
-  });
-}
+// Ctrl-C, a service manager's stop, or the end of the parent that started it: stop serving and free the model.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  void dispose().then(() => process.exit(0));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+const tell = (message: WorkerMessage) => {
+  if (process.send !== undefined && process.connected) process.send(message);
+};
+if (process.send !== undefined) process.on('disconnect', stop);
 const publicUrl = values['public-url'] ?? `http://127.0.0.1:${address.port}`;
 console.log(`worker: listening on ${publicUrl}`);
 
-// Registration: a node registers once and is claimed once; a restart finds it claimed.
+// Registration: a node registers once and is claimed once; a restart finds it claimed. A node restarted before
+// anyone claimed it registers again, which issues a fresh code in place of the old one (lost, or expired by now).
 const hardware = await detectHardware();
 let [known] = await identityCanister.get_node(node);
-if (known === undefined) {
+if (known === undefined || 'unclaimed' in known.status) {
   const gpu = hardware.gpus[0];
   const ticket = await identityCanister.register_node({
     gpu_model: gpu ? [gpu.name] : [],
@@ -101,7 +149,9 @@ if (known === undefined) {
     description: hardware.cpu_model,
   });
   if (!('Ok' in ticket)) fail(`registration refused: ${JSON.stringify(ticket.Err)}`);
-  console.log(`worker: claim code ${ticket.Ok.code} (expires ${new Date(Number(ticket.Ok.expires_at / 1_000_000n)).toISOString()})`);
+  const expires = new Date(Number(ticket.Ok.expires_at / 1_000_000n)).toISOString();
+  console.log(`worker: claim code ${ticket.Ok.code} (expires ${expires})`);
+  tell({ type: 'claim_code', node: node.toText(), code: ticket.Ok.code, expires_at: expires });
   console.log('worker: waiting for a provider to claim this node');
 }
 while (known === undefined || !('claimed' in known.status)) {
@@ -110,6 +160,7 @@ while (known === undefined || !('claimed' in known.status)) {
   [known] = await identityCanister.get_node(node);
 }
 console.log(`worker: claimed by ${known.provider[0]?.toText()}`);
+tell({ type: 'claimed', node: node.toText(), provider: known.provider[0]?.toText() ?? '' });
 const endpoint = await bridge.register_endpoint(publicUrl);
 if (!('Ok' in endpoint)) fail(`the bridge refused the endpoint: ${JSON.stringify(endpoint.Err)}`);
 const beat = async () => {
@@ -119,3 +170,4 @@ const beat = async () => {
 await beat();
 setInterval(beat, HEARTBEAT_MS);
 console.log('worker: ready');
+tell({ type: 'ready', node: node.toText(), url: publicUrl });

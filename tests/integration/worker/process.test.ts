@@ -130,4 +130,33 @@ describe('the worker process', () => {
       await new Promise((resolve) => (worker.child.exitCode !== null ? resolve(worker.child.exitCode) : worker.child.on('exit', resolve))),
     ).toBe(1);
   }, 60_000);
+
+  it('serves embeddings only for a registry entry of that task pinned to its model (--task embedding)', async () => {
+    const exitCode = (worker: Running) =>
+      new Promise((resolve) => (worker.child.exitCode !== null ? resolve(worker.child.exitCode) : worker.child.on('exit', resolve)));
+    const rest = args.slice(4);
+    // The text model's id: the wrong task.
+    const textModel = startWorker(['--task', 'embedding', '--model-id', args[3], ...rest, '--key', join(dir, 'key3.json')]);
+    await textModel.waitFor(/is a text_generation model, not embedding/);
+    expect(await exitCode(textModel)).toBe(1);
+    // An embedding entry pinned to something else than the model this worker has.
+    const other = await publishModel(e, randomUser(), 'other-embedder', 0);
+    e.registry.setPrincipal(randomUser());
+    const embedding = ok(
+      await e.registry.publish({
+        name: 'not-use-lite',
+        version: '1',
+        task: { embedding: null },
+        format: { other: 'tfjs' },
+        sha256: other.sha256,
+        size_bytes: 1n,
+        license: 'apache-2.0',
+        royalty_bps: 0,
+        access: { public: null },
+      }),
+    );
+    const unpinned = startWorker(['--task', 'embedding', '--model-id', String(embedding.id), ...rest, '--key', join(dir, 'key4.json')]);
+    await unpinned.waitFor(/refusing to serve it/);
+    expect(await exitCode(unpinned)).toBe(1);
+  }, 60_000);
 });
