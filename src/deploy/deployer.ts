@@ -12,14 +12,24 @@ import { ed25519Pem } from './pem.js';
 export const DEPLOYER_PEM = 'deployer.pem';
 
 export function localDeployer(rootSecret: Uint8Array): Ed25519KeyIdentity {
-  return Ed25519KeyIdentity.generate(sha256(new Uint8Array([...new TextEncoder().encode('localnet deployer'), ...rootSecret])));
+  return localKey(rootSecret, 'localnet deployer');
+}
+
+/** A key of the local network named by `label`, derived from its root secret: the same across restarts. */
+export function localKey(rootSecret: Uint8Array, label: string): Ed25519KeyIdentity {
+  return Ed25519KeyIdentity.generate(sha256(new Uint8Array([...new TextEncoder().encode(label), ...rootSecret])));
 }
 
 /** Writes the key into `dir`/deployer.pem, readable by its owner only (0600), and returns the path. */
-export async function writeDeployerPem(dir: string, deployer: Ed25519KeyIdentity): Promise<string> {
+export function writeDeployerPem(dir: string, deployer: Ed25519KeyIdentity): Promise<string> {
+  return writeKeyPem(dir, DEPLOYER_PEM, deployer);
+}
+
+/** Writes an Ed25519 key into `dir`/`name` as a PKCS#8 PEM, readable by its owner only (0600); returns the path. */
+export async function writeKeyPem(dir: string, name: string, key: Ed25519KeyIdentity): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, DEPLOYER_PEM);
-  const pem = ed25519Pem(deployer);
+  const file = join(dir, name);
+  const pem = ed25519Pem(key);
   if (!existsSync(file) || (await readFile(file, 'utf8')) !== pem) await writeFile(file, pem, { mode: 0o600 });
   await chmod(file, 0o600);
   return file;

@@ -1,7 +1,8 @@
 // `npm start`: builds what changed, starts the local network with its state in .localnet-state,
 // deploys (or upgrades) the canisters of dfx.json with deploySuite (src/deploy), writes their ids the way dfx does
-// (.env and .dfx/local/canister_ids.json) and the deployer's key as .localnet-state/deployer.pem, and runs
-// until Ctrl-C, saving state on the way out.
+// (.env and .dfx/local/canister_ids.json) and the deployer's key as .localnet-state/deployer.pem, sets up the demo
+// market (demo.ts: faucet, models, a demo provider and one worker process per model; not with --bare), and runs
+// until Ctrl-C, stopping the workers and saving state on the way out.
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,10 @@ import { importCommands, localDeployer, writeDeployerPem } from '../deploy/deplo
 import { idsFile as idsFileOf, readIds, resolveNetwork, writeEnv, writeIds } from '../deploy/networks.js';
 import { deploySuite } from '../deploy/suite.js';
 import { localTarget } from '../deploy/target.js';
+import { formatAmount } from '../cli/amounts.js';
+import { LOCAL_TOKEN } from '../deploy/init_args.js';
+import { idlFactory as faucetIdl, type FaucetService } from '../sdk/faucet.js';
+import { type DemoMarket, lit, startDemoMarket } from './demo.js';
 import { installCanisterPage } from './gateway/canister_page.js';
 import { installInternetIdentity } from './gateway/internet_identity.js';
 import { Gateway } from './gateway/server.js';
@@ -23,17 +28,19 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4943' },
     host: { type: 'string', default: '127.0.0.1' },
     clean: { type: 'boolean', default: false },
+    bare: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
     [
-      'usage: npm start [-- --port <n>] [--host <address>] [--state <dir>] [--clean]',
+      'usage: npm start [-- --port <n>] [--host <address>] [--state <dir>] [--clean] [--bare]',
       '  --port   HTTP interface port (default 4943, as dfx)',
       '  --host   address to listen on (default 127.0.0.1)',
       '  --state  where canisters are kept (default .localnet-state)',
       '  --clean  start from an empty network',
+      '  --bare   the network and the suite alone: no faucet, models, demo provider or workers',
     ].join('\n'),
   );
   process.exit(0);
@@ -84,10 +91,51 @@ const { ids, outcomes } = await deploySuite(localTarget(network, deployer), {
   names: Object.keys(dfx.canisters),
   deployer,
   known: await readIds(idsFile, local.name),
+  // Test tokens for anyone: part of the demo market, and only ever on a local or test network.
+  faucet: !values.bare,
 });
 await writeIds(idsFile, local.name, ids);
 await writeEnv(here, local.name, url, ids);
 await network.checkpoint();
+
+// Ctrl-C, a service manager's stop: the workers first (they call the network), then the network, saved.
+let demo: DemoMarket | undefined;
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping: the workers, then saving state…');
+  await demo?.stop();
+  await gateway.close();
+  await network.stop();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+// The demo market: certified-on-registration providers, the faucet funded, both models published, a staked demo
+// provider and a worker per model, claimed and offered. The workers are this process's children: they stop with
+// it, and on their own when it dies (their IPC channel closes).
+let demoError: Error | undefined;
+if (!values.bare) {
+  console.log('\nSetting up the demo market…');
+  try {
+    demo = await startDemoMarket({
+      network,
+      url,
+      ids,
+      deployer,
+      idsFile: resolve(idsFile),
+      stateDir,
+      root,
+      here,
+      log: (line) => console.log(`  ${line}`),
+    });
+    await network.checkpoint();
+  } catch (error) {
+    demoError = error as Error;
+  }
+}
 
 const width = Math.max(...Object.keys(ids).map((name) => name.length));
 console.log(`\nLocal network running at ${url} (state in ${stateDir}); canister ids are in .env and ${idsFile}.`);
@@ -98,18 +146,60 @@ for (const [name, id] of Object.entries(ids)) {
 }
 console.log(`\nThe deployer's key is ${pemFile} (PKCS#8 Ed25519 PEM, 0600). To act as the deployer, import it:`);
 for (const line of importCommands(pemFile)) console.log(`  ${line}`);
-console.log(`\nDev Internet Identity: ${url}/internet-identity (AuthClient's identityProvider on this network).`);
-console.log(`Agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }). Press Ctrl-C to stop.`);
 
-let stopping = false;
-async function shutdown(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nStopping: saving state…');
-  await gateway.close();
-  await network.stop();
-  process.exit(0);
+if (demo !== undefined) {
+  const { config } = await network.createActor<FaucetService>(faucetIdl, ids.faucet).settings();
+  const everyDay = config.per_principal_daily / config.amount;
+  console.log('\nDemo market (npm start -- --bare leaves it out):');
+  console.log(
+    `  Faucet: \`npm run cli -- ledger faucet\` sends ${lit(config.amount)} to whoever calls it, ${everyDay} time(s) a day ` +
+      `per principal (${lit(config.daily)} a day in all).`,
+  );
+  console.log("  Providers are certified as they register here (identity's auto_certify setting, on for this local network).");
+  console.log(`  Demo provider ${demo.provider.toText()}, staked; its key is ${demo.pemFile}.`);
+  for (const worker of demo.workers) {
+    const { model, offer } = worker;
+    const price = `${formatAmount(offer.terms.price.amount, LOCAL_TOKEN.decimals)} ${LOCAL_TOKEN.symbol}`;
+    console.log(
+      `  model ${model.id}: ${model.name} ${model.version} (${worker.task}), offer ${offer.id} at ${price} a request, ` +
+        `worker ${worker.node.toText()} at ${worker.url}`,
+    );
+  }
+  const text = demo.workers.find((w) => w.task === 'text_generation')!.model.id;
+  const embedding = demo.workers.find((w) => w.task === 'embedding')!.model.id;
+  console.log(
+    `  The text model is synthetic (${relativeTo(here, demo.modelFile)}): a real llama architecture with seeded weights,\n` +
+      '  so it writes meaningless text. To serve real text, publish a llama-family GGUF file (the registry pins its\n' +
+      '  sha256) and serve it with a worker, as a provider of your own (after `npm run cli -- identity new me`):\n' +
+      '    npm run cli -- ledger faucet && npm run cli -- provider register me local && npm run cli -- provider stake 1\n' +
+      '    npm run cli -- model publish <file.gguf> --name <name> --version 1      # prints the model id\n' +
+      '    npm run worker -- --model <file.gguf> --model-id <id> --port 8082      # prints a claim code\n' +
+      '    npm run cli -- provider claim <code> && npm run cli -- provider offer <id> 0.01',
+  );
+  console.log(
+    `  Try it: npm run cli -- identity new me && npm run cli -- ledger faucet && npm run cli -- job submit ${text} "Why is the sky blue?"\n` +
+      `          then npm run cli -- job wait <id>  (embeddings: job submit ${embedding} "<text>")`,
+  );
+} else if (demoError !== undefined) {
+  console.error(`\nThe demo market could not be set up: ${demoError.message}`);
+  console.error('The network and the canisters run without it (npm start -- --bare skips it).');
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+
+console.log(`\nNetwork: ${url}  (agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }))`);
+console.log(`Dev Internet Identity: ${url}/internet-identity  (AuthClient's identityProvider on this network)`);
+const webApp = webAppUrl(url);
+if (webApp !== undefined) console.log(`Web app: ${webApp}`);
+console.log('Press Ctrl-C to stop.');
 setInterval(() => undefined, 1 << 30);
+
+/**
+ * The web app's address (src/frontend, built into dist/frontend), printed only once npm start serves a built app.
+ * It serves none yet, so nothing is printed rather than a guess; the web app's wiring fills this in.
+ */
+function webAppUrl(_network: string): string | undefined {
+  return undefined;
+}
+
+function relativeTo(from: string, path: string): string {
+  return path.startsWith(`${from}/`) ? path.slice(from.length + 1) : path;
+}
