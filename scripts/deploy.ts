@@ -72,7 +72,7 @@ try {
 }
 // Free tokens have no place on mainnet; the faucet mints, so it needs the suite's own ledger.
 if (values.faucet && network.mainnet) fail(`--faucet is for local and test networks: ${network.host} is mainnet`);
-if (values.faucet && ledger) fail('--faucet mints the suite\'s own ledger\'s tokens: it cannot go with --ledger');
+if (values.faucet && ledger) fail("--faucet mints the suite's own ledger's tokens: it cannot go with --ledger");
 
 const localPem = join(here, '.localnet-state', DEPLOYER_PEM);
 const pemFile = values.identity ?? (network.name === 'local' && existsSync(localPem) ? localPem : undefined);

@@ -98,7 +98,9 @@ export class Identity {
     const pending: Certification = { status: { pending: null }, updated_at: now, updated_by: [], reason: 'registered' };
     let certification: Opt<Certification> = existing?.certification.length ? existing.certification : provider ? [pending] : [];
     if (certification[0] !== undefined && 'pending' in certification[0].status && this.settings().auto_certify) {
-      certification = [{ status: { certified: null }, updated_at: now, updated_by: [], reason: 'certified on registration (auto_certify)' }];
+      certification = [
+        { status: { certified: null }, updated_at: now, updated_by: [], reason: 'certified on registration (auto_certify)' },
+      ];
     }
     const account: UserAccount = {
       owner: caller,

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Job, JobRequest } from '../../canisters/marketplace/job_types';
 import { settle, withRoyalty } from '../../canisters/payment/split';
 import type { Task } from '../../canisters/shared/models';
-import { describeFaucetError } from '../sdk/faucet';
+import type { FaucetError } from '../../canisters/faucet/types';
 import { formatAmount, parseAmount } from './amounts';
 import type { Connection } from './connect';
 
@@ -71,6 +71,23 @@ export async function approve(c: Connection, spender: string, amount: string): P
   console.log(`approved ${spender} to spend ${amount} ${t.symbol}`);
 }
 
+/** A faucet error in words, with the time of the next possible claim where there is one; amounts in `token`'s units. */
+function describeFaucetError(error: FaucetError, token: { decimals: number; symbol: string }): string {
+  const amount = (units: bigint) => `${formatAmount(units, token.decimals)} ${token.symbol}`;
+  const at = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
+  if ('PrincipalLimitReached' in error) {
+    const { claimed_today, next_claim_at } = error.PrincipalLimitReached;
+    return `you claimed ${amount(claimed_today)} today, your daily limit; the next claim is possible at ${at(next_claim_at)}`;
+  }
+  if ('DailyLimitReached' in error) {
+    return `the faucet gave out all it gives in a day; the next claim is possible at ${at(error.DailyLimitReached.next_claim_at)}`;
+  }
+  if ('Empty' in error) return `the faucet is empty (it holds ${amount(error.Empty.balance)}): restart npm start to top it up`;
+  if ('Busy' in error) return 'a claim of yours is in flight: try again in a moment';
+  const [[name, detail]] = Object.entries(error);
+  return `${name}: ${String(detail)}`;
+}
+
 /** Claims the faucet's amount (local and test networks only), saying when the next claim is possible. */
 export async function claimFaucet(c: Connection): Promise<void> {
   const t = await token(c);
@@ -81,7 +98,7 @@ export async function claimFaucet(c: Connection): Promise<void> {
     throw new Error('this network has no faucet (npm start deploys one; npm run deploy -- --faucet on a test network)');
   }
   const claimed = await faucet.claim();
-  if ('Err' in claimed) throw new Error(`the faucet refused: ${describeFaucetError(claimed.Err)}`);
+  if ('Err' in claimed) throw new Error(`the faucet refused: ${describeFaucetError(claimed.Err, t)}`);
   const { amount, block, remaining_today, next_claim_at } = claimed.Ok;
   console.log(`received ${formatAmount(amount, t.decimals)} ${t.symbol} from the faucet (block ${block})`);
   const next = remaining_today >= amount ? 'now' : `at ${new Date(Number(next_claim_at / 1_000_000n)).toISOString()}`;

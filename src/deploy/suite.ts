@@ -56,7 +56,7 @@ export async function deploySuite(target: DeployTarget, options: SuiteOptions): 
   const { deployer, known = {}, ledger, log = () => undefined } = options;
   const names = options.faucet ? options.names : options.names.filter((name) => name !== 'faucet');
   if (names.includes('faucet') && (ledger !== undefined || !names.includes('ledger'))) {
-    throw new Error('the faucet mints the local ledger\'s tokens: it needs the suite\'s own ledger, not an outside one (--ledger)');
+    throw new Error("the faucet mints the local ledger's tokens: it needs the suite's own ledger, not an outside one (--ledger)");
   }
   const ids: Record<string, Principal> = {};
   const outcomes: Record<string, Outcome> = {};

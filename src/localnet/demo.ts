@@ -141,7 +141,10 @@ export async function startDemoMarket(options: DemoOptions): Promise<DemoMarket>
     const missing = standing.min_stake - standing.bonded;
     const fee = await as<LedgerService>(ledgerIdl, ids.ledger, deployer).icrc1_fee();
     // The deployer is the minting account: its transfer mints. The approve and the transfer_from pay a fee each.
-    must('mint the stake', await as<LedgerService>(ledgerIdl, ids.ledger, deployer).icrc1_transfer(transferArgs(account(provider), missing + 2n * fee)));
+    must(
+      'mint the stake',
+      await as<LedgerService>(ledgerIdl, ids.ledger, deployer).icrc1_transfer(transferArgs(account(provider), missing + 2n * fee)),
+    );
     const ledger = as<LedgerService>(ledgerIdl, ids.ledger, provider);
     must('approve the stake', await ledger.icrc2_approve(approveArgs(account(ids.identity), missing + fee)));
     must('stake', await identity.stake(missing));
@@ -155,7 +158,11 @@ export async function startDemoMarket(options: DemoOptions): Promise<DemoMarket>
     await writeFile(modelFile, tinyLlamaGguf(TEST_MODEL_SEED));
     log(`wrote ${modelFile} (synthetic weights: its text is meaningless)`);
   }
-  const fileSha = new Uint8Array(createHash('sha256').update(await readFile(modelFile)).digest());
+  const fileSha = new Uint8Array(
+    createHash('sha256')
+      .update(await readFile(modelFile))
+      .digest(),
+  );
   const pins = {
     text_generation: { sha256: fileSha, size: BigInt(statSync(modelFile).size) },
     embedding: { sha256: EMBEDDING_MODEL_SHA256, size: embeddingModelSize() },
@@ -262,7 +269,10 @@ async function offerOnce(
     capacity: spec.capacity,
     sla: { p95_latency_ms: 10_000, uptime_bps: 9_500, late_refund_bps: 0 },
   };
-  const page = must('list the offers', await marketplace.list_offers({ provider: [provider], model: [model.id] }, { offset: 0n, limit: 100 }));
+  const page = must(
+    'list the offers',
+    await marketplace.list_offers({ provider: [provider], model: [model.id] }, { offset: 0n, limit: 100 }),
+  );
   let offer = page.offers.find((o) => !('retired' in o.status));
   if (offer === undefined) {
     offer = must('create an offer', await marketplace.create_offer(terms));
@@ -312,7 +322,10 @@ function startWorker(options: DemoOptions, task: string, args: string[]): Worker
   return {
     ready: (claim) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the ${task} worker was not ready in ${READY_TIMEOUT_MS / 1000} s:\n${tail}`)), READY_TIMEOUT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`the ${task} worker was not ready in ${READY_TIMEOUT_MS / 1000} s:\n${tail}`)),
+          READY_TIMEOUT_MS,
+        );
         child.on('message', (message: WorkerMessage) => {
           if (message.type === 'claim_code') claim(message.code).catch(reject);
           if (message.type === 'ready') {

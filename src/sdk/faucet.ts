@@ -25,13 +25,3 @@ export type FaucetService = {
   claim(): Promise<T.Result<T.Claimed>>;
   set_config(config: T.FaucetConfig): Promise<T.Result<T.Settings>>;
 };
-
-/** A faucet error in words, with the time of the next possible claim where there is one. */
-export function describeFaucetError(error: T.FaucetError): string {
-  if ('PrincipalLimitReached' in error) return error.PrincipalLimitReached.message;
-  if ('DailyLimitReached' in error) return error.DailyLimitReached.message;
-  if ('Empty' in error) return `the faucet is empty (balance ${error.Empty.balance}): restart npm start to top it up`;
-  if ('Busy' in error) return 'a claim of yours is in flight: try again in a moment';
-  const [[name, detail]] = Object.entries(error);
-  return `${name}: ${String(detail)}`;
-}

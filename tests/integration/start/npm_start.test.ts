@@ -145,7 +145,7 @@ async function consumerRuns(port: number, ids: Record<string, { local: string }>
     ok(await ledger.icrc2_approve(approveArgs(account(Principal.fromText(ids.payment.local)), quote.total + 10_000n)));
     const job = ok(await marketplace.submit_job(request));
     let state = Object.keys(job.state)[0];
-    for (const started = Date.now(); !['settled', 'refunded', 'rejected'].includes(state) && Date.now() - started < 60_000; ) {
+    for (const started = Date.now(); !['settled', 'refunded', 'rejected'].includes(state) && Date.now() - started < 60_000;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       state = Object.keys(ok(await marketplace.get_job(job.id)).state)[0];
     }

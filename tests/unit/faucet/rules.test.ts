@@ -97,7 +97,9 @@ describe('the faucet rules', () => {
 
   it('refuses the anonymous principal and a principal with a claim in flight', () => {
     const { faucet } = setup();
-    expect(faucet.beginClaim(Principal.anonymous(), NOW)).toEqual({ Err: { Unauthorized: 'anonymous callers cannot claim: sign in first' } });
+    expect(faucet.beginClaim(Principal.anonymous(), NOW)).toEqual({
+      Err: { Unauthorized: 'anonymous callers cannot claim: sign in first' },
+    });
     expect(faucet.status(Principal.anonymous(), NOW).available_now).toBe(false);
     const alice = randomUser();
     const lease = ok(faucet.beginClaim(alice, NOW));
