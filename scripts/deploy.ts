@@ -122,7 +122,8 @@ try {
     log: (line) => console.log(`  ${line}`),
   });
   await writeIds(file, network.name, ids);
-  await writeEnv(here, network.name, network.host, ids);
+  // Every canister the ids file names for this network, so a faucet npm start deployed keeps its .env line.
+  await writeEnv(here, network.name, network.host, { ...(await readIds(file, network.name)), ...ids });
 
   const width = Math.max(...names.map((name) => name.length));
   console.log('');

@@ -237,6 +237,24 @@ describe('npm start', () => {
         { cwd: dir, env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') } },
       );
       expect(imported.stdout.trim()).toBe(`imported deployer: ${deployer}`);
+      // The command line claims from the faucet, once a day, and says when the next claim is possible.
+      const cli = (...args: string[]) =>
+        promisify(execFile)(
+          process.execPath,
+          ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args, '--network', `http://127.0.0.1:${port}`],
+          {
+            cwd: dir,
+            env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') },
+          },
+        );
+      // (Not as the deployer: the ledger's minting account burns what it receives.)
+      await cli('identity', 'new', 'me');
+      expect((await cli('ledger', 'faucet', '--identity', 'me')).stdout).toMatch(
+        /^received 10 LIT from the faucet \(block \d+\)\nbalance 10 LIT; next claim possible at \S+Z$/m,
+      );
+      await expect(cli('faucet', 'claim', '--identity', 'me')).rejects.toThrow(
+        /the faucet refused: you claimed 10 LIT today, your daily limit; the next claim is possible at /,
+      );
 
       // The demo market: both models published by the demo provider, certified, staked, one offer each.
       const text = first.output();
