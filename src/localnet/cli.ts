@@ -104,7 +104,7 @@ let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping: the workers, then saving state…');
+  console.log(demo ? '\nStopping: the workers, then saving state…' : '\nStopping: saving state…');
   await demo?.stop();
   await gateway.close();
   await network.stop();
