@@ -36,6 +36,11 @@ export const LIMITS = {
   storedBytes: 1024 * 1024 * 1024,
   /** Chunks uploaded and not yet committed, on the heap. */
   pendingBytes: 64 * 1024 * 1024,
+  /**
+   * Content uploaded without its sha256 is hashed here, at about 27,000 instructions a byte in the canister's JS
+   * engine (1 MB would take 25 of an update's 40 billion): only this much of it. Uploaders send the hash.
+   */
+  unhashedBytes: 64 * 1024,
   /** A chunk arrives in one ingress message, at most 2 MiB with its envelope. */
   chunkBytes: 2 * 1024 * 1024,
   batches: 64,
@@ -280,6 +285,11 @@ export class AssetStore {
     if (given !== undefined && given.length !== 32) throw new AssetError(`${key}: sha256 must be 32 bytes, not ${given.length}`);
     // Uploaders (dfx, @dfinity/assets) send the hash; as DFINITY's canister does, it is taken as given. A wrong one
     // only makes the gateway refuse the asset, since the certified response hash is built on it.
+    if (given === undefined && length > LIMITS.unhashedBytes) {
+      throw new AssetError(
+        `${key}: send the sha256 of content over ${LIMITS.unhashedBytes} bytes (hashing it here costs too many instructions)`,
+      );
+    }
     const hash = given ?? digest(contents);
     if (previous !== undefined) this.dropContent(key, previous);
     // Empty chunks are not kept: they would only add a callback round trip when served.

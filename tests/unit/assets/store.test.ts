@@ -77,6 +77,16 @@ describe('uploads', () => {
     ).toThrow(/32 bytes/);
   });
 
+  it('hashes content sent without its sha256 only up to a size, since hashing in the canister is costly', () => {
+    const store = new AssetStore(memoryTables());
+    const content = new Uint8Array(LIMITS.unhashedBytes + 1);
+    expect(() => store.store({ key: '/big', content_type: 'text/plain', content_encoding: 'identity', content, sha256: [] }, NOW)).toThrow(
+      /send the sha256/,
+    );
+    store.store({ key: '/big', content_type: 'text/plain', content_encoding: 'identity', content, sha256: [sha256(content)] }, NOW);
+    expect(store.list()[0].encodings[0].length).toBe(BigInt(content.length));
+  });
+
   it('creates an existing asset again as a no-op, but not with another content type', () => {
     const store = new AssetStore(memoryTables());
     store.store({ key: '/x', content_type: 'text/plain', content_encoding: 'identity', content: utf8('x'), sha256: [] }, NOW);
