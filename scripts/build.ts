@@ -1,4 +1,6 @@
-// Builds the Azle canisters of a dfx.json offline, the way `dfx build` would, and checks their interfaces.
+// Builds the Azle canisters of a dfx.json offline, the way `dfx build` would, and checks their interfaces. An
+// `assets` canister (the web app's) is built as this project's Azle asset canister under its name, and the web app
+// (src/frontend, with vite) into its source folder dist/frontend; each is skipped when its inputs did not change.
 //   npm run build [-- [--root <dir>] [--update-candid] [name...]]
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,8 +10,9 @@ import { parseArgs } from 'node:util';
 
 import { azleBuild, azleVersion } from './build/azle';
 import { candidDrift, updateCandid } from './build/candid';
-import { type Canister, readCanisters } from './build/dfx';
+import { type Canister, readAssetCanisters, readCanisters } from './build/dfx';
 import { inputsHash } from './build/inputs';
+import { buildWebApp, hasWebApp } from './build/web_app';
 
 // Each azle build is one busy Node process; the target machines have 2 cores.
 const PARALLEL_BUILDS = 2;
@@ -24,7 +27,7 @@ const { values, positionals } = parseArgs({
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const root = values.root === undefined ? repoRoot : resolve(values.root);
 
-const all = await readCanisters(root);
+const all = [...(await readCanisters(root)), ...(await readAssetCanisters(root))];
 const unknown = positionals.filter((name) => !all.some((c) => c.name === name));
 if (unknown.length > 0) {
   console.error(`Unknown canister(s) in ${relative(process.cwd(), join(root, 'dfx.json'))}: ${unknown.join(', ')}`);
@@ -42,6 +45,17 @@ await Promise.all(
   }),
 );
 if (failed) process.exit(1);
+
+// The web app goes with its assets canister: built when that canister is (every canister, or it by name).
+if (selected.some((c) => c.assets !== undefined) && hasWebApp(root)) {
+  const started = performance.now();
+  const app = await buildWebApp(root);
+  if (!app.ok) {
+    console.error(`web app: vite build failed\n${app.output}`);
+    process.exit(1);
+  }
+  console.log(app.built ? `web app: built in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'web app: up to date');
+}
 
 for (const canister of selected) {
   if (values['update-candid']) {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Canister } from './dfx';
@@ -18,13 +19,32 @@ export const azleVersion: string = JSON.parse(readFileSync(join(AZLE_ROOT, 'pack
 export type BuildResult = { ok: true } | { ok: false; output: string };
 
 // Runs `azle build <name>` with the environment dfx would give it, so the result matches a dfx build.
-export function azleBuild(root: string, canister: Canister): Promise<BuildResult> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, AZLE_CLI, 'build', canister.name], {
+export async function azleBuild(root: string, canister: Canister): Promise<BuildResult> {
+  if (canister.assets === undefined) return run(root, root, canister.name, canister.generatedDid);
+  // An `assets` entry has no `main` for azle to read: azle gets a dfx.json of its own that names the Azle asset
+  // canister, in a folder under .azle, and what it builds there is moved to the canister's usual place.
+  const dfxRoot = join(root, '.azle', `.${canister.name}-dfx`);
+  const built = join(dfxRoot, '.azle', canister.name);
+  await rm(dfxRoot, { recursive: true, force: true });
+  await mkdir(dfxRoot, { recursive: true });
+  const entry = { ...canister.entry, main: relative(dfxRoot, join(root, canister.entry.main)) };
+  await writeFile(join(dfxRoot, 'dfx.json'), JSON.stringify({ canisters: { [canister.name]: entry } }));
+  const result = await run(root, dfxRoot, canister.name, join(built, `${canister.name}.did`));
+  if (result.ok) {
+    await rm(canister.outDir, { recursive: true, force: true });
+    await rename(built, canister.outDir);
+  }
+  await rm(dfxRoot, { recursive: true, force: true });
+  return result;
+}
+
+function run(root: string, dfxRoot: string, name: string, candidPath: string): Promise<BuildResult> {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, AZLE_CLI, 'build', name], {
     cwd: root,
     env: {
       ...process.env,
-      AZLE_DFX_ROOT: root,
-      CANISTER_CANDID_PATH: canister.generatedDid,
+      AZLE_DFX_ROOT: dfxRoot,
+      CANISTER_CANDID_PATH: candidPath,
       DFX_NETWORK: process.env.DFX_NETWORK ?? 'local',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

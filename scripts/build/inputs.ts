@@ -2,18 +2,23 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { Canister } from './dfx';
 
-// A canister's Wasm depends on its own folder, the sibling `shared` folder it imports from, its dfx.json
-// entry and the azle release (which ships the Wasm template). Hashing these lets an unchanged canister skip
-// a 4 s build. Imports from anywhere else are not tracked: keep canister code inside these folders.
+// This project's canisters/shared, which the test fixtures import too (the certification module).
+const PROJECT_SHARED = fileURLToPath(new URL('../../canisters/shared', import.meta.url));
+
+// A canister's Wasm depends on its own folder, the sibling `shared` folder it imports from (and the project's
+// canisters/shared, for the fixtures), its dfx.json entry and the azle release (which ships the Wasm template).
+// Hashing these lets an unchanged canister skip a 4 s build. Imports from anywhere else are not tracked: keep
+// canister code inside these folders.
 export async function inputsHash(root: string, canister: Canister, azleVersion: string): Promise<string> {
   const hash = createHash('sha256');
   hash.update(`azle ${azleVersion}\n`);
   hash.update(`entry ${JSON.stringify(canister.entry)}\n`);
 
-  const folders = [canister.folder, join(dirname(canister.folder), 'shared')];
+  const folders = [...new Set([canister.folder, join(dirname(canister.folder), 'shared'), PROJECT_SHARED])];
   for (const folder of folders.filter((f) => existsSync(f))) {
     for (const file of await listFiles(folder)) {
       // The checked-in .did may live beside the code (as in the fixtures); it is an output, not an input.
@@ -28,7 +33,7 @@ export async function inputsHash(root: string, canister: Canister, azleVersion: 
 }
 
 // Walked by hand because Dirent.parentPath only exists from Node 20.12 and we promise Node 20.
-async function listFiles(folder: string): Promise<string[]> {
+export async function listFiles(folder: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);

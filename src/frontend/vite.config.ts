@@ -32,7 +32,9 @@ export default defineConfig({
   root: here,
   // Relative asset URLs: the app works from any path (an asset canister's root, or a sub-path of a gateway).
   base: './',
-  envDir: repo,
+  // `npm run build` builds without .env (WEB_APP_DOTENV=off, scripts/build/web_app.ts): the app served by the asset
+  // canister reads env.json, so one bundle serves any network.
+  envDir: process.env.WEB_APP_DOTENV === 'off' ? false : repo,
   envPrefix: ENV_PREFIXES,
   plugins: [svelte({ preprocess: vitePreprocess() }), devEnvJson()],
   build: {
