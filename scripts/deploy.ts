@@ -1,6 +1,8 @@
 // Deploys the suite of dfx.json to any network over the IC's HTTP interface, as the identity of a PEM file:
 // creates what is missing (on a local or test network), installs new canisters with the init arguments of
 // src/deploy/init_args.ts, upgrades those whose Wasm changed and leaves the rest, then writes the ids the dfx way.
+// The web app's asset canister (dfx.json's `frontend`, type assets) gets the Azle asset canister and the app uploaded
+// with the network's env.json, on any network but ic, where `dfx deploy` puts DFINITY's asset canister instead.
 //   npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build] [--faucet]
 import { HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
@@ -15,6 +17,7 @@ import { httpTarget } from '../src/deploy/http_target.js';
 import { type DfxNetworks, idsFile, readIds, resolveNetwork, writeEnv, writeIds } from '../src/deploy/networks.js';
 import { identityFromPem } from '../src/deploy/pem.js';
 import { deploySuite } from '../src/deploy/suite.js';
+import { uploadWebApp, WEB_APP_CANISTER, webAppEnv } from '../src/deploy/web_app.js';
 
 const USAGE = `usage: npm run deploy -- [--network <ic | local | name | url>] --identity <file.pem> [--ledger <id>] [--cycles <n>] [--no-build] [--faucet]
 
@@ -58,7 +61,10 @@ function fail(message: string): never {
 // The project (dfx.json, builds) is where this file lives; ids are written where it runs, as npm start does.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = process.cwd();
-const dfx = JSON.parse(readFileSync(join(root, 'dfx.json'), 'utf8')) as { canisters: Record<string, unknown>; networks?: DfxNetworks };
+const dfx = JSON.parse(readFileSync(join(root, 'dfx.json'), 'utf8')) as {
+  canisters: Record<string, { type?: string }>;
+  networks?: DfxNetworks;
+};
 
 let network: ReturnType<typeof resolveNetwork>;
 let ledger: Principal | undefined;
@@ -92,8 +98,12 @@ if (!values['no-build']) {
 }
 
 const file = idsFile(here, network);
-// The faucet only when asked for (a local or test network).
-const names = Object.keys(dfx.canisters).filter((name) => values.faucet || name !== 'faucet');
+// The faucet only when asked for (a local or test network). On mainnet an `assets` canister is DFINITY's, which dfx
+// deploys (dfx deploy --network ic frontend): this command leaves it out there.
+const assets = Object.keys(dfx.canisters).filter((name) => dfx.canisters[name].type === 'assets');
+const names = Object.keys(dfx.canisters).filter(
+  (name) => (values.faucet || name !== 'faucet') && !(network.mainnet && assets.includes(name)),
+);
 const cannotCreate =
   `On the IC a canister is paid for with cycles, which this command does not spend. Create each canister first with ` +
   `the deployer ${deployer.toText()} as a controller, e.g. \`icp canister create --detached -n ic --identity deployer\` ` +
@@ -123,12 +133,30 @@ try {
   });
   await writeIds(file, network.name, ids);
   // Every canister the ids file names for this network, so a faucet npm start deployed keeps its .env line.
-  await writeEnv(here, network.name, network.host, { ...(await readIds(file, network.name)), ...ids });
+  const allIds = { ...(await readIds(file, network.name)), ...ids };
+  await writeEnv(here, network.name, network.host, allIds);
+  if (ids[WEB_APP_CANISTER] !== undefined) {
+    await uploadWebApp({
+      agent,
+      canisterId: ids[WEB_APP_CANISTER],
+      env: webAppEnv(network.name, network.host, allIds),
+      log: (line) => console.log(`  ${WEB_APP_CANISTER}: ${line}`),
+    });
+  }
 
   const width = Math.max(...names.map((name) => name.length));
   console.log('');
   for (const [name, id] of Object.entries(ids)) console.log(`${name.padEnd(width)}  ${id.toText()}  ${outcomes[name]}`);
   console.log(`\nIds are in ${resolve(file)} and ${join(here, '.env')}.`);
+  if (network.mainnet && assets.length > 0) {
+    console.log(
+      `The web app (${assets.join(', ')}) is DFINITY's asset canister on ic: deploy it with \`dfx deploy --network ic ${assets.join(' ')}\`.`,
+    );
+  } else if (ids[WEB_APP_CANISTER] !== undefined) {
+    console.log(
+      `Web app: ${network.host}/?canisterId=${ids[WEB_APP_CANISTER].toText()} (on a local network also http://<id>.localhost:<port>/)`,
+    );
+  }
 } catch (error) {
   fail((error as Error).message);
 }

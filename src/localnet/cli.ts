@@ -1,8 +1,12 @@
 // `npm start`: builds what changed, starts the local network with its state in .localnet-state,
 // deploys (or upgrades) the canisters of dfx.json with deploySuite (src/deploy), writes their ids the way dfx does
 // (.env and .dfx/local/canister_ids.json) and the deployer's key as .localnet-state/deployer.pem, sets up the demo
-// market (demo.ts: faucet, models, a demo provider and one worker process per model; not with --bare), and runs
-// until Ctrl-C, stopping the workers and saving state on the way out.
+// market (demo.ts: faucet, models, a demo provider and one worker process per model; not with --bare), uploads the
+// web app (dist/frontend and the network's env.json) into dfx.json's `frontend` asset canister, which the HTTP
+// gateway serves at http://<id>.localhost:<port>/, and runs until Ctrl-C, stopping the workers and saving state on
+// the way out.
+import { HttpAgent } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,6 +17,7 @@ import { importCommands, localDeployer, writeDeployerPem } from '../deploy/deplo
 import { idsFile as idsFileOf, readIds, resolveNetwork, writeEnv, writeIds } from '../deploy/networks.js';
 import { deploySuite } from '../deploy/suite.js';
 import { localTarget } from '../deploy/target.js';
+import { uploadWebApp, WEB_APP_CANISTER, webAppEnv } from '../deploy/web_app.js';
 import { formatAmount } from '../cli/amounts.js';
 import { LOCAL_TOKEN } from '../deploy/init_args.js';
 import { idlFactory as faucetIdl, type FaucetService } from '../sdk/faucet.js';
@@ -96,6 +101,23 @@ const { ids, outcomes } = await deploySuite(localTarget(network, deployer), {
 });
 await writeIds(idsFile, local.name, ids);
 await writeEnv(here, local.name, url, ids);
+
+// The web app, as a canister serves it through the HTTP gateway: what changed of the build, and env.json with this
+// network's ids (the app reads it at run time), uploaded by the deployer over the HTTP interface, as dfx uploads.
+let webAppError: Error | undefined;
+if (ids[WEB_APP_CANISTER] !== undefined) {
+  try {
+    const agent = await HttpAgent.create({ host: url, identity: deployerKey, shouldFetchRootKey: true });
+    await uploadWebApp({
+      agent,
+      canisterId: ids[WEB_APP_CANISTER],
+      env: webAppEnv(local.name, url, ids),
+      log: (line) => console.log(`${WEB_APP_CANISTER}: ${line}`),
+    });
+  } catch (error) {
+    webAppError = error as Error;
+  }
+}
 await network.checkpoint();
 
 // Ctrl-C, a service manager's stop: the workers first (they call the network), then the network, saved.
@@ -187,17 +209,25 @@ if (demo !== undefined) {
 
 console.log(`\nNetwork: ${url}  (agents: new HttpAgent({ host: '${url}', shouldFetchRootKey: true }))`);
 console.log(`Dev Internet Identity: ${url}/internet-identity  (AuthClient's identityProvider on this network)`);
-const webApp = webAppUrl(url);
-if (webApp !== undefined) console.log(`Web app: ${webApp}`);
+const frontend = ids[WEB_APP_CANISTER];
+if (frontend !== undefined && webAppError === undefined) {
+  console.log(`\nWeb app: ${webAppUrl(url, frontend)}`);
+  console.log(
+    `  (served by the ${WEB_APP_CANISTER} asset canister through the HTTP gateway; where *.localhost does not resolve: ${url}/?canisterId=${frontend.toText()})`,
+  );
+} else if (webAppError !== undefined) {
+  console.error(`\nThe web app could not be uploaded: ${webAppError.message}`);
+}
 console.log('Press Ctrl-C to stop.');
 setInterval(() => undefined, 1 << 30);
 
 /**
- * The web app's address (src/frontend, built into dist/frontend), printed only once npm start serves a built app.
- * It serves none yet, so nothing is printed rather than a guess; the web app's wiring fills this in.
+ * The web app's address: its asset canister at `<id>.localhost` on the network's port, which browsers resolve to the
+ * loopback address, and the gateway serves as the boundary nodes serve `<id>.icp0.io`.
  */
-function webAppUrl(_network: string): string | undefined {
-  return undefined;
+function webAppUrl(network: string, canisterId: Principal): string {
+  const { protocol, port } = new URL(network);
+  return `${protocol}//${canisterId.toText()}.localhost${port ? `:${port}` : ''}/`;
 }
 
 function relativeTo(from: string, path: string): string {

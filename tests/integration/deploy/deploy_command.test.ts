@@ -25,7 +25,19 @@ import { LocalNetwork } from '../../../src/localnet/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics'];
+// With the web app's asset canister (dfx.json's frontend), which gets the built app uploaded on every network but ic.
+const CANISTERS = [
+  'ledger',
+  'identity',
+  'model_registry',
+  'marketplace',
+  'payment',
+  'bridge',
+  'verification',
+  'governance',
+  'analytics',
+  'frontend',
+];
 
 type Run = { code: number; out: string };
 
@@ -99,6 +111,7 @@ describe('npm run deploy', () => {
     const chunks = CANISTERS.reduce((sum, name) => sum + Math.ceil(statSync(wasmPath(name)).size / CHUNK_BYTES), 0);
     expect(count('upload_chunk')).toBe(chunks);
     expect(count('install_code')).toBe(0);
+    expect(first.out).toMatch(/frontend: uploaded \d+ file\(s\)/);
 
     // An ad-hoc network's ids go under .dfx/<its name>, keyed by that name, as dfx keeps them; .env has them too.
     const name = resolveNetwork(url).name;
@@ -145,6 +158,7 @@ describe('npm run deploy', () => {
     const second = await deploy(dir, url, pem);
     expect(second.code, second.out).toBe(0);
     expect(outcomes(second.out)).toEqual(Object.fromEntries(CANISTERS.map((name) => [name, 'unchanged'])));
+    expect(second.out).toMatch(/frontend: the web app's \d+ files are up to date/);
     // No install, upgrade or new canister: module hashes and canister versions are as they were.
     expect(state()).toEqual(before);
     expect(network.scheduler.canisters.size).toBe(count);

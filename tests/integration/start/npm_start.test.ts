@@ -7,6 +7,7 @@ import { Actor, HttpAgent } from '@dfinity/agent';
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +33,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 // tsx's loader by absolute URL, since the processes run from a temporary directory.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics'];
-// The demo market's canister, deployed by npm start unless --bare.
-const WITH_FAUCET = [...CANISTERS, 'faucet'];
+// The demo market's canister, deployed by npm start unless --bare, and the web app's asset canister.
+const WITH_FAUCET = [...CANISTERS, 'faucet', 'frontend'];
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -161,6 +162,20 @@ async function consumerRuns(port: number, ids: Record<string, { local: string }>
   expect(embedding.runtime).toMatch(/universal-sentence-encoder-lite/);
 }
 
+/** A GET to the network with the Host header a browser sends for http://<host>/ (Node's resolver knows no *.localhost). */
+function fetchVia(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const call = (cwd: string, port: number, ...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'scripts/call.ts'), ...args, '--host', `http://127.0.0.1:${port}`], {
     cwd,
@@ -280,6 +295,24 @@ describe('npm start', () => {
       expect(text).toContain(`Faucet: \`npm run cli -- ledger faucet\` sends 10 LIT`);
       expect(text).toContain(`Dev Internet Identity: http://127.0.0.1:${port}/internet-identity`);
 
+      // The web app, served by its asset canister through the HTTP gateway at the URL npm start prints, with the
+      // network's configuration beside it (a browser resolves <id>.localhost itself; here the Host header says it).
+      const webApp = `http://${ids.frontend.local}.localhost:${port}/`;
+      expect(text).toContain(`Web app: ${webApp}`);
+      expect(text).toContain(`http://127.0.0.1:${port}/?canisterId=${ids.frontend.local}`);
+      const viaHost = (path: string) => fetchVia(port, `${ids.frontend.local}.localhost:${port}`, path);
+      const home = await viaHost('/');
+      expect(home.status).toBe(200);
+      expect(home.body).toContain('<div id="app">');
+      const config = JSON.parse((await viaHost('/env.json')).body) as Record<string, string>;
+      expect(config).toMatchObject({
+        DFX_NETWORK: 'local',
+        IC_HOST: `http://127.0.0.1:${port}`,
+        CANISTER_ID_LEDGER: ids.ledger.local,
+        CANISTER_ID_FAUCET: ids.faucet.local,
+        CANISTER_ID_FRONTEND: ids.frontend.local,
+      });
+
       // A new user, over HTTP as from a browser or the CLI: faucet tokens, then a text job and an embedding job.
       await consumerRuns(port, ids, demo);
 
@@ -303,6 +336,8 @@ describe('npm start', () => {
     const second = await start(dir, port);
     try {
       for (const name of WITH_FAUCET) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
+      // Nothing of the web app changed, so nothing was uploaded again.
+      expect(second.output()).toMatch(/frontend: the web app's \d+ files are up to date/);
       expect(modes(join(dir, 'state'))).toEqual({ [join(dir, 'state')]: 0o700, ...allOwnerOnly(join(dir, 'state')) });
       // The account registered before the restart is still there: the canisters' memory was saved with the state.
       const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
