@@ -114,7 +114,8 @@ export class Gateway {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // The HTTP gateway for canisters: <id>.localhost and ?canisterId=<id> (not /api) go to the canister's http_request.
-    if (await serveCanisterHttp(this.network, request, response)) return;
+    const own = (path: string) => this.pages.has(path) || this.posts.has(path);
+    if (await serveCanisterHttp(this.network, request, response, own)) return;
     if (request.method === 'OPTIONS') {
       response.writeHead(204, CORS).end();
       return;

@@ -1,7 +1,8 @@
 // The web app served as npm start serves it: the Azle asset canister installed by deploySuite under dfx.json's
 // `frontend`, the built app (dist/frontend) and env.json uploaded with DFINITY's upload client (@dfinity/assets,
 // src/deploy/web_app.ts), then fetched through the HTTP gateway at http://<id>.localhost:<port>/ and at
-// /?canisterId=<id>, where every response is verified against the network's root key before it is passed on.
+// /?canisterId=<id> (what such a page loads by relative URL found through its Referer), where every response is
+// verified against the network's root key before it is passed on.
 // Also: only the deployer uploads, a second upload of the same files changes nothing, a change uploads only what
 // changed, and an upgrade keeps the assets. Prints the instructions an upload and a served page cost.
 import { AssetManager } from '@dfinity/assets';
@@ -22,6 +23,7 @@ import { deploySuite } from '../../../src/deploy/suite';
 import { localTarget } from '../../../src/deploy/target';
 import { uploadWebApp, WEB_APP_DIR, webAppEnv } from '../../../src/deploy/web_app';
 import { INSTRUCTION_LIMITS } from '../../../src/localnet/cycles';
+import { installInternetIdentity } from '../../../src/localnet/gateway/internet_identity';
 import { type AssetsService, idlFactory } from '../../../src/sdk/assets';
 import { agentReject, type Served, serve } from '../gateway/fixture';
 
@@ -61,6 +63,7 @@ describe('the web app in the asset canister', () => {
     await cp(WEB_APP_DIR, dir, { recursive: true });
     jsAsset = `/assets/${readdirSync(join(dir, 'assets')).find((f) => /^index-.*\.js$/.test(f))}`;
     served = await serve();
+    installInternetIdentity(served.gateway);
     port = Number(new URL(served.url).port);
     const { ids, outcomes } = await deploySuite(localTarget(served.network, deployer.getPrincipal()), {
       names: ['frontend'],
@@ -139,6 +142,20 @@ describe('the web app in the asset canister', () => {
     const asset = await manager.get(jsAsset);
     expect(Buffer.from(await asset.toUint8Array()).equals(js)).toBe(true);
     expect(await asset.isCertified()).toBe(true);
+  });
+
+  it('serves what a page at ?canisterId= loads by relative URL through its Referer, but leaves the network its own pages', async () => {
+    const page = `http://127.0.0.1:${port}/?canisterId=${frontend.toText()}`;
+    const js = await get(port, '127.0.0.1', jsAsset, { referer: page, 'accept-encoding': 'gzip' });
+    expect(js.status).toBe(200);
+    expect(gunzipSync(js.body).equals(readFileSync(join(dir, jsAsset)))).toBe(true);
+    const config = await get(port, '127.0.0.1', '/env.json', { referer: page });
+    expect(JSON.parse(text(config.body))).toEqual(env);
+    // The dev Internet Identity the app opens, at the network's address, is the network's page, not the app.
+    const identity = await get(port, '127.0.0.1', '/internet-identity', { referer: page });
+    expect(text(identity.body)).toContain('authorize-client');
+    // A Referer from another host names nothing here.
+    expect((await get(port, '127.0.0.1', jsAsset, { referer: `http://elsewhere.test/?canisterId=${frontend.toText()}` })).status).toBe(404);
   });
 
   it('uploads nothing the second time, and only what changed after a change', async () => {

@@ -68,17 +68,25 @@ class GatewayError extends Error {
 }
 
 /** Serves the request if it is for a canister; false leaves it to the network's own endpoints. */
-export function serveCanisterHttp(network: LocalNetwork, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  return new CanisterHttp(network).handle(request, response);
+export function serveCanisterHttp(
+  network: LocalNetwork,
+  request: IncomingMessage,
+  response: ServerResponse,
+  networkPath?: (path: string) => boolean,
+): Promise<boolean> {
+  return new CanisterHttp(network, networkPath).handle(request, response);
 }
 
 class CanisterHttp {
-  constructor(private readonly network: LocalNetwork) {}
+  constructor(
+    private readonly network: LocalNetwork,
+    private readonly networkPath?: (path: string) => boolean,
+  ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     let target: Target | null;
     try {
-      target = resolveTarget(request);
+      target = resolveTarget(request, this.networkPath);
     } catch (error) {
       if (!(error instanceof BadTarget)) throw error;
       fail(response, new GatewayError(400, error.message));

@@ -3,7 +3,8 @@
 //   canister id is the first label from the right that is a valid principal, and `<id>.raw.localhost`
 //   is the raw form that skips response verification;
 // - otherwise a `canisterId` query parameter on any host (dfx's local form, `/?canisterId=<id>`), which
-//   the canister does not see in its URL.
+//   the canister does not see in its URL, or, for what such a page loads by relative URL, the parameter of the
+//   Referer on the same host.
 // The network's own endpoints stay where they are: /api/... always, and /_/... (the network's pages)
 // in the query-parameter form.
 import { Principal } from '@dfinity/principal';
@@ -21,7 +22,7 @@ export class BadTarget extends Error {}
 
 const LOCALHOST = '.localhost';
 
-export function resolveTarget(request: IncomingMessage): Target | null {
+export function resolveTarget(request: IncomingMessage, networkPath: (path: string) => boolean = () => false): Target | null {
   const url = request.url ?? '/';
   const path = url.split('?')[0];
   if (path === '/api' || path.startsWith('/api/')) return null;
@@ -31,7 +32,13 @@ export function resolveTarget(request: IncomingMessage): Target | null {
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   const params = query.split('&').filter((p) => p.length > 0);
   const named = params.filter((p) => decodeName(p) === 'canisterId');
-  if (named.length === 0) return null;
+  if (named.length === 0) {
+    // A file the page at ?canisterId=<id> loads by a relative URL (its script, styles, env.json) comes without the
+    // parameter: the Referer names the canister then, as dfx's local proxy reads it. The network's own pages (the
+    // dev Internet Identity the app opens) stay the network's.
+    const referer = networkPath(path) ? null : refererCanister(request);
+    return referer ? { canisterId: referer, raw: false, url } : null;
+  }
   const text = named[0].slice('canisterId='.length);
   const canisterId = parsePrincipal(text);
   if (!canisterId) throw new BadTarget(`canisterId=${text} is not a canister id`);
@@ -64,6 +71,20 @@ function parsePrincipal(text: string): Principal | null {
   try {
     const principal = Principal.fromText(text);
     return principal.toText() === text ? principal : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The canisterId of the page that asked (its Referer on this host), for files a page loads by relative URL. */
+function refererCanister(request: IncomingMessage): Principal | null {
+  const referer = request.headers.referer;
+  if (referer === undefined) return null;
+  try {
+    const from = new URL(referer);
+    if (from.host !== request.headers.host) return null;
+    const text = from.searchParams.get('canisterId');
+    return text === null ? null : parsePrincipal(text);
   } catch {
     return null;
   }
