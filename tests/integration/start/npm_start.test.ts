@@ -2,12 +2,14 @@
 // where a new user's faucet claim, jobs and the README's walkthroughs run) cannot show: the state folder readable by
 // its owner only, Ctrl-C stopping the workers, a restart finding the canisters, an account and the demo market again
 // without duplicating anything (and narrowing wider file modes), the workers stopping on their own when npm start is
-// SIGKILLed, and a port that is taken.
+// SIGKILLed, and a port that is taken. And the web app: uploaded into its asset canister and served through the
+// gateway at the URL npm start prints, with the network's env.json, kept across the restart and not uploaded again.
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +22,22 @@ import { idlFactory as registryIdl, type RegistryService } from '../../../src/sd
 import { childrenOf, freePort, gone, startNpmStart } from '../../support/npm_start';
 
 const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics'];
-// The demo market's canister, deployed by npm start unless --bare.
-const WITH_FAUCET = [...CANISTERS, 'faucet'];
+// The demo market's canister, deployed by npm start unless --bare, and the web app's asset canister.
+const WITH_FAUCET = [...CANISTERS, 'faucet', 'frontend'];
+
+/** A GET to the network with the Host header a browser sends for http://<host>/ (Node's resolver knows no *.localhost). */
+function fetchVia(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** The permission bits of a folder and of everything in it, by path. */
 function modes(root: string): Record<string, number> {
@@ -68,6 +84,18 @@ describe('npm start, stopped and started again', () => {
       ids = JSON.parse(await readFile(join(dir, '.dfx/local/canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
       provider = Principal.fromText(/Demo provider (\S+), staked/.exec(first.output())![1]);
 
+      // The web app, at the one URL npm start prints last, with the network's configuration beside it.
+      expect(first.output()).toContain(`Web app: http://${ids.frontend.local}.localhost:${port}/`);
+      expect(first.output()).toContain(`http://127.0.0.1:${port}/?canisterId=${ids.frontend.local}`);
+      const app = (path: string) => fetchVia(port, `${ids.frontend.local}.localhost:${port}`, path);
+      expect(await app('/')).toMatchObject({ status: 200, body: expect.stringContaining('<div id="app">') });
+      expect(JSON.parse((await app('/env.json')).body)).toMatchObject({
+        DFX_NETWORK: 'local',
+        IC_HOST: `http://127.0.0.1:${port}`,
+        CANISTER_ID_FAUCET: ids.faucet.local,
+        CANISTER_ID_FRONTEND: ids.frontend.local,
+      });
+
       // The deployer's key is in the state folder, which only its owner may read, as is everything in it.
       expect(modes(state)).toEqual({ [state]: 0o700, ...allOwnerOnly(state) });
       expect(modes(state)[join(state, 'deployer.pem')]).toBe(0o600);
@@ -93,6 +121,10 @@ describe('npm start, stopped and started again', () => {
     const second = await startNpmStart({ cwd: dir, port });
     try {
       for (const name of WITH_FAUCET) expect(second.output()).toMatch(new RegExp(`${name}\\s+\\S+-cai\\s+.*unchanged`));
+      // The app was kept with the state and nothing of it changed, so nothing went up again.
+      expect(second.output()).toMatch(/frontend: the web app's \d+ files are up to date/);
+      const page = await fetchVia(port, `${ids.frontend.local}.localhost:${port}`, '/');
+      expect(page.body).toContain('<div id="app">');
       expect(modes(state)).toEqual({ [state]: 0o700, ...allOwnerOnly(state) });
       // The account registered before the restart is still there: the canisters' memory was saved with the state.
       const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
