@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { candidDrift } from '../../scripts/build/candid';
-import { readCanisters } from '../../scripts/build/dfx';
+import { readAssetCanisters, readCanisters } from '../../scripts/build/dfx';
 import { inputsHash } from '../../scripts/build/inputs';
+import { webAppInputsHash } from '../../scripts/build/web_app';
 
 let root: string;
 
@@ -39,6 +40,44 @@ describe('readCanisters', () => {
     expect(canisters.map((c) => c.name)).toEqual(['a', 'b']);
     expect(canisters[0].wasm).toBe(join(root, '.azle/a/a.wasm'));
     expect(canisters[0].checkedInDid).toBe(join(root, 'candid/a.did'));
+  });
+});
+
+describe('readAssetCanisters', () => {
+  it('builds an assets entry as the Azle asset canister under its own name, where the project has that canister', async () => {
+    expect(await readAssetCanisters(root)).toEqual([]);
+    await mkdir(join(root, 'canisters/assets'), { recursive: true });
+    await writeFile(join(root, 'canisters/assets/index.ts'), 'export default class {}');
+    await writeFile(join(root, 'dfx.json'), JSON.stringify({ canisters: { web: { type: 'assets', source: ['dist/web'] } } }));
+    const [web] = await readAssetCanisters(root);
+    expect(web).toMatchObject({
+      name: 'web',
+      entry: { type: 'azle', main: 'canisters/assets/index.ts', candid: 'candid/assets.did' },
+      wasm: join(root, '.azle/web/web.wasm'),
+      checkedInDid: join(root, 'candid/assets.did'),
+      assets: { source: ['dist/web'] },
+    });
+    // Its inputs are the asset canister's folder and the shared one, as for any canister.
+    const before = await inputsHash(root, web, '0.33.0');
+    await writeFile(join(root, 'canisters/assets/extra.ts'), '');
+    expect(await inputsHash(root, web, '0.33.0')).not.toBe(before);
+  });
+});
+
+describe('webAppInputsHash', () => {
+  it("changes with the app's sources, the canister types it imports and the lockfile, and with nothing else", async () => {
+    await mkdir(join(root, 'src/frontend'), { recursive: true });
+    await writeFile(join(root, 'src/frontend/main.ts'), '');
+    const hashes = [await webAppInputsHash(root)];
+    await writeFile(join(root, 'README.md'), 'not an input');
+    expect(await webAppInputsHash(root)).toBe(hashes[0]);
+    await writeFile(join(root, 'src/frontend/main.ts'), 'mount()');
+    hashes.push(await webAppInputsHash(root));
+    await writeFile(join(root, 'canisters/a/types.ts'), 'export type A = 1;');
+    hashes.push(await webAppInputsHash(root));
+    await writeFile(join(root, 'package-lock.json'), '{}');
+    hashes.push(await webAppInputsHash(root));
+    expect(new Set(hashes).size).toBe(4);
   });
 });
 
