@@ -23,9 +23,32 @@ export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decim
 /** The canisters that report events to analytics. */
 export const REPORTERS = ['marketplace', 'payment', 'bridge', 'verification'];
 
-export type Deployment = { deployer: Principal; ids: Record<string, Principal> };
+/**
+ * `local`: a local network (npm start), never `ic`: its settings are made for trying the suite out by hand
+ * (governance's short periods below).
+ */
+export type Deployment = { deployer: Principal; ids: Record<string, Principal>; local?: boolean };
 
-export function initArg(canister: string, { deployer, ids }: Deployment): Uint8Array | undefined {
+const SECOND = 1_000_000_000n;
+
+/**
+ * Governance's parameters on a local network (npm start), a documented local setting: a vote of 60 seconds, a
+ * timelock of 10 seconds and locks of 10 minutes, so a proposal is decided and executed within a few minutes of the
+ * wall clock (governance's timer looks every 60 seconds). Quorum, threshold and deposit stay the defaults (20%,
+ * 50%, 1 LIT). Elsewhere governance takes its defaults (3 days, 1 day, 7 days); a proposal to change them is held
+ * to at least an hour and a minute. Set at install only: a network installed before keeps what it has (npm start
+ * -- --clean starts anew).
+ */
+export const LOCAL_GOVERNANCE_PARAMS = {
+  voting_period_ns: 60n * SECOND,
+  timelock_ns: 10n * SECOND,
+  lock_period_ns: 600n * SECOND,
+  quorum_bps: 2_000,
+  adoption_threshold_bps: 5_000,
+  proposal_deposit: 100_000_000n,
+};
+
+export function initArg(canister: string, { deployer, ids, local = false }: Deployment): Uint8Array | undefined {
   const peer = (name: string): [] | [Principal] => (ids[name] ? [ids[name]] : []);
   switch (canister) {
     case 'ledger':
@@ -113,7 +136,7 @@ export function initArg(canister: string, { deployer, ids }: Deployment): Uint8A
           verification: peer('verification'),
           analytics: peer('analytics'),
         },
-        params: [],
+        params: local ? [LOCAL_GOVERNANCE_PARAMS] : [],
       });
     case 'faucet':
       // Local and test networks only (deploySuite's `faucet`): the deployer sets its caps; the amounts are the defaults.

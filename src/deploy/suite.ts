@@ -34,6 +34,8 @@ export type SuiteOptions = {
    * outside `ledger`. Without this, a `faucet` in `names` is left out.
    */
   faucet?: boolean;
+  /** A local network (npm start; never `ic`): canisters get the local settings of init_args.ts (governance's short periods). */
+  local?: boolean;
   /** Progress, one line per step. */
   log?: (line: string) => void;
 };
@@ -92,7 +94,7 @@ export async function deploySuite(target: DeployTarget, options: SuiteOptions): 
     created.push(name);
     log(`${name}: created ${ids[name].toText()}`);
   }
-  const deployment: Deployment = { deployer, ids };
+  const deployment: Deployment = { deployer, ids, local: options.local === true };
 
   // Once every id is known, governance becomes a controller of what it administers (its bootstrap then removes
   // the deployer). Only for empty canisters: created now, or by a run that stopped before installing them.

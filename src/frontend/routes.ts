@@ -10,6 +10,8 @@ export type PageEntry = {
   /** In the navigation (job pages are reached from others). */
   nav: boolean;
   load: () => Promise<{ default: Component<PageProps> }>;
+  /** In the navigation on local networks only (the page itself answers everywhere). */
+  localOnly?: boolean;
 };
 
 export const PAGES: PageEntry[] = [
@@ -20,6 +22,7 @@ export const PAGES: PageEntry[] = [
   { path: 'provider', title: 'Provider', nav: true, load: () => import('./pages/Provider.svelte') },
   { path: 'creator', title: 'Model creator', nav: true, load: () => import('./pages/Creator.svelte') },
   { path: 'governance', title: 'Governance', nav: true, load: () => import('./pages/Governance.svelte') },
+  { path: 'certifier', title: 'Certifier', nav: true, localOnly: true, load: () => import('./pages/Certifier.svelte') },
   { path: 'analytics', title: 'Analytics', nav: true, load: () => import('./pages/Analytics.svelte') },
   { path: 'jobs', title: 'Job', nav: false, load: () => import('./pages/Job.svelte') },
 ];

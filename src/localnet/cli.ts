@@ -98,6 +98,8 @@ const { ids, outcomes } = await deploySuite(localTarget(network, deployer), {
   known: await readIds(idsFile, local.name),
   // Test tokens for anyone: part of the demo market, and only ever on a local or test network.
   faucet: !values.bare,
+  // A local network's settings (src/deploy/init_args.ts): governance votes for 60 s, with a 10 s timelock.
+  local: true,
 });
 await writeIds(idsFile, local.name, ids);
 await writeEnv(here, local.name, url, ids);

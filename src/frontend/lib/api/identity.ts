@@ -2,12 +2,14 @@
 import type { Principal } from '@dfinity/principal';
 
 import type {
+  CertificationStatus,
   Node,
   ProviderStanding,
   RegisterRequest,
   Reputation,
   Result,
   Settings,
+  SettingsUpdate,
   SlashRecord,
   Stake,
   UserAccount,
@@ -28,3 +30,10 @@ export const withdrawStake = (a: Actors): Promise<Result<Withdrawal>> => a.ident
 export const slashesOf = (a: Actors, provider: Principal): Promise<SlashRecord[]> => a.identity.slashes_of(provider);
 export const reputation = (a: Actors, provider: Principal): Promise<Reputation> => a.identity.get_reputation(provider);
 export const settings = (a: Actors): Promise<Settings> => a.identity.settings();
+export const setCertification = (
+  a: Actors,
+  provider: Principal,
+  status: CertificationStatus,
+  reason: string,
+): Promise<Result<UserAccount>> => a.identity.set_certification(provider, status, reason);
+export const updateSettings = (a: Actors, update: SettingsUpdate): Promise<Result<Settings>> => a.identity.update_settings(update);
