@@ -9,6 +9,7 @@ import { HttpAgent } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,6 +61,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 const stateDir = resolve(values.state!);
+// A taken port is found before the build (tens of seconds), not after it. The gateway listens again below, which
+// reports the port taken by someone else in between the same way.
+const portError = await new Promise<Error | null>((done) => {
+  const probe = createServer();
+  probe.once('error', done);
+  probe.listen(port, values.host, () => probe.close(() => done(null)));
+});
+if (portError) {
+  console.error(`Cannot listen on ${values.host}:${port}: ${portError.message}. Is another network running? Try --port.`);
+  process.exit(1);
+}
 const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 

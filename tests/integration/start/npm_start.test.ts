@@ -7,6 +7,7 @@
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -19,7 +20,7 @@ import { idlFactory as faucetIdl, type FaucetService } from '../../../src/sdk/fa
 import { idlFactory as identityIdl, type IdentityService } from '../../../src/sdk/identity';
 import { idlFactory as marketplaceIdl, type MarketplaceService } from '../../../src/sdk/marketplace';
 import { idlFactory as registryIdl, type RegistryService } from '../../../src/sdk/model_registry';
-import { childrenOf, freePort, gone, startNpmStart } from '../../support/npm_start';
+import { freePort, gone, startNpmStart } from '../../support/npm_start';
 
 const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics'];
 // The demo market's canister, deployed by npm start unless --bare, and the web app's asset canister.
@@ -37,6 +38,24 @@ function fetchVia(port: number, host: string, path: string): Promise<{ status: n
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * npm start's worker processes: its children that run src/worker/main.ts. Not all its children: tsx's loader starts
+ * esbuild's service (`esbuild --service=<version> --ping`) as a child of the process it runs in whenever it must
+ * compile a file its cache lacks (a source edited since the last run), and that child lives as long as npm start.
+ */
+function workersOf(parent: ChildProcess): number[] {
+  let listing = '';
+  try {
+    listing = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent.pid)], { encoding: 'utf8' });
+  } catch {
+    return []; // ps exits 1 when there are no children
+  }
+  return listing
+    .split('\n')
+    .filter((line) => line.includes(join('src', 'worker', 'main.ts')))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
 /** The permission bits of a folder and of everything in it, by path. */
@@ -106,7 +125,7 @@ describe('npm start, stopped and started again', () => {
       const registrar = Actor.createActor<IdentityService>(identityIdl, { agent: signed, canisterId: ids.identity.local });
       const profile = { name: 'rig', region: 'eu-west', contact: 'ops@rig.test' };
       expect('Ok' in (await registrar.register({ roles: [{ provider: null }], profile: [profile] }))).toBe(true);
-      workers = childrenOf(first.child);
+      workers = workersOf(first.child);
       expect(workers).toHaveLength(2);
     } finally {
       expect(await first.stop()).toBe(0);
@@ -149,7 +168,7 @@ describe('npm start, stopped and started again', () => {
       throw error;
     }
     // If npm start dies without a chance to stop them (SIGKILL), its workers stop on their own.
-    workers = childrenOf(second.child);
+    workers = workersOf(second.child);
     expect(workers).toHaveLength(2);
     second.child.kill('SIGKILL');
     expect(await gone(workers)).toBe(true);
