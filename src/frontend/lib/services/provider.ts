@@ -3,6 +3,7 @@
 import type { Principal } from '@dfinity/principal';
 
 import type { AccountFlows } from '../../../../canisters/analytics/accounts';
+import type { Summary } from '../../../../canisters/analytics/stats';
 import type { Dispute, Endpoint, Health, Probes } from '../../../../canisters/bridge/types';
 import type {
   Node,
@@ -26,6 +27,7 @@ import { parseAmount, type Token } from '../format/amount';
 import { msToNs } from '../format/time';
 import { escrowCharges, type Charges } from './jobs';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
+import { rangeFor } from './ranges';
 
 export type NodeView = { node: Node; probes: Probes | undefined; health: Health | undefined; endpoint: Endpoint | undefined };
 
@@ -39,6 +41,8 @@ export type ProviderView = {
   offers: Offer[];
   owed: bigint;
   flows: AccountFlows | undefined;
+  /** The jobs the provider's offers ran in the last 24 hours (analytics), when analytics answers. */
+  jobs: Summary | undefined;
   reputation: Reputation;
   slashes: SlashRecord[];
   /** Disputes of the jobs the provider was slashed for. */
@@ -69,7 +73,7 @@ async function allOffers(a: Actors, provider: Principal): Promise<Offer[]> {
 
 export async function loadProvider(a: Actors, me: Principal, host?: string): Promise<Outcome<ProviderView>> {
   return attempt(async () => {
-    const [account, standing, stake, settings, nodes, offers, owed, flows, reputation, slashes] = await Promise.all([
+    const [account, standing, stake, settings, nodes, offers, owed, flows, reputation, slashes, jobs] = await Promise.all([
       identityApi.getAccount(a, me),
       identityApi.standing(a, me),
       identityApi.getStake(a, me),
@@ -80,6 +84,7 @@ export async function loadProvider(a: Actors, me: Principal, host?: string): Pro
       analyticsApi.accountFlows(a, me),
       identityApi.reputation(a, me),
       identityApi.slashesOf(a, me),
+      analyticsApi.summary(a, { provider: me }, rangeFor('24h')).then((r) => ('Ok' in r ? r.Ok : undefined)),
     ]);
     const nodeViews = await Promise.all(
       nodes.map(async (node) => {
@@ -91,8 +96,10 @@ export async function loadProvider(a: Actors, me: Principal, host?: string): Pro
         return { node, probes, health, endpoint };
       }),
     );
-    const jobs = [...new Set(slashes.map(slashedJob).filter((j): j is bigint => j !== undefined))];
-    const disputes = (await Promise.all(jobs.map((job) => bridgeApi.disputeOf(a, job)))).filter((d): d is Dispute => d !== undefined);
+    const slashedJobs = [...new Set(slashes.map(slashedJob).filter((j): j is bigint => j !== undefined))];
+    const disputes = (await Promise.all(slashedJobs.map((job) => bridgeApi.disputeOf(a, job)))).filter(
+      (d): d is Dispute => d !== undefined,
+    );
     return success({
       account,
       isProvider: account?.roles.some((r) => 'provider' in r) ?? false,
@@ -103,6 +110,7 @@ export async function loadProvider(a: Actors, me: Principal, host?: string): Pro
       offers,
       owed,
       flows,
+      jobs,
       reputation,
       slashes,
       disputes,
@@ -119,7 +127,10 @@ export async function registerProvider(a: Actors, form: ProfileForm, host?: stri
     async () =>
       fromResult(
         'identity',
-        await identityApi.register(a, { roles: [{ provider: null }], profile: [{ name: form.name.trim(), region: form.region, contact: form.contact.trim() }] }),
+        await identityApi.register(a, {
+          roles: [{ provider: null }],
+          profile: [{ name: form.name.trim(), region: form.region, contact: form.contact.trim() }],
+        }),
       ),
     host,
   );
@@ -171,7 +182,9 @@ export type OfferForm = {
 
 const whole = (text: string, what: string, max = 4_294_967_295): Outcome<number> => {
   const n = Number(text.trim());
-  return /^\d+$/.test(text.trim()) && n <= max ? success(n) : failure(`${what} is a whole number${max < 4_294_967_295 ? ` up to ${max}` : ''}.`);
+  return /^\d+$/.test(text.trim()) && n <= max
+    ? success(n)
+    : failure(`${what} is a whole number${max < 4_294_967_295 ? ` up to ${max}` : ''}.`);
 };
 
 /** Percent with up to two decimals ("99.5") as basis points. */
@@ -269,9 +282,18 @@ export function newOfferForm(nodes: Node[]): OfferForm {
 }
 
 /** Creates or updates an offer, then asks the marketplace to refresh the provider's standing from identity. */
-export async function saveOffer(a: Actors, me: Principal, id: bigint | undefined, terms: OfferTerms, host?: string): Promise<Outcome<Offer>> {
+export async function saveOffer(
+  a: Actors,
+  me: Principal,
+  id: bigint | undefined,
+  terms: OfferTerms,
+  host?: string,
+): Promise<Outcome<Offer>> {
   return attempt(async () => {
-    const saved = fromResult('marketplace', id === undefined ? await marketApi.createOffer(a, terms) : await marketApi.updateOffer(a, id, terms));
+    const saved = fromResult(
+      'marketplace',
+      id === undefined ? await marketApi.createOffer(a, terms) : await marketApi.updateOffer(a, id, terms),
+    );
     if (!saved.ok) return saved;
     await marketApi.refreshStanding(a, me);
     return saved;
