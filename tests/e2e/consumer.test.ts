@@ -160,7 +160,7 @@ describe('the web app for consumers and model creators, in Chromium', () => {
     await expectCount(modelRow(page, system.demo.textModel), 1);
     await shot('models');
 
-    const principal = await login(page, freshUser('e2e-consumer'));
+    const principal = await login(page, freshUser('e2e-consumer'), { screenshot: 'consumer-phone-internet-identity' });
     expect(principal).toMatch(/^[a-z0-9]{5}(-[a-z0-9]{1,5})+$/);
     await expectText(header, shorten(principal));
 
@@ -288,7 +288,7 @@ describe('the web app for consumers and model creators, in Chromium', () => {
     }
     await shot('models');
 
-    const principal = await login(page, freshUser('e2e-creator'));
+    const principal = await login(page, freshUser('e2e-creator'), { screenshot: 'creator-desktop-internet-identity' });
     await navigate(page, 'Model creator');
     await main.getByText('You have not published a model yet.').waitFor();
     await shot('creator-empty');

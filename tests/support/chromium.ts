@@ -97,13 +97,15 @@ export const freshUser = (prefix: string): string => `${prefix}-${randomBytes(4)
 /**
  * Logs in as a person does: "Log in" in the header opens the dev Internet Identity window, where the user is created
  * (or picked) by name; the window closes and the header shows the principal. Resolves with the principal's text.
+ * With `screenshot`, the Internet Identity window is saved under that name before the user signs in.
  */
-export async function login(page: Page, user: string): Promise<string> {
+export async function login(page: Page, user: string, { screenshot: name }: { screenshot?: string } = {}): Promise<string> {
   const header = page.locator('header');
   const [popup] = await Promise.all([page.waitForEvent('popup'), header.getByRole('button', { name: 'Log in' }).click()]);
   // The window knows the app once the app has sent its request; only then does it sign in.
   await popup.locator('#app').filter({ hasNotText: '—' }).waitFor();
   await popup.locator('#name').fill(user);
+  if (name !== undefined) await screenshot(popup, name);
   await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Sign in', exact: true }).click()]);
   await header.getByRole('button', { name: 'Log out' }).waitFor();
   const principal = await header.locator('.who .mono').getAttribute('title');
