@@ -28,6 +28,8 @@ import {
 
 const system = startedSystem();
 const browser = useBrowser();
+// A person's whole session: about 20 s on a quiet machine, minutes while the rest of the suite shares 2 cores.
+const TEST_MS = 300_000;
 // The local token (npm start's ledger): 8 decimals.
 const DECIMALS = 8;
 
@@ -142,204 +144,212 @@ async function canvasInk(page: Page, label: string): Promise<{ drawn: number; li
 }
 
 describe('the web app for consumers and model creators, in Chromium', () => {
-  it('a consumer on a phone logs in, takes tokens from the faucet, runs a text job and an embedding job, finds them in Activity and the analytics', async () => {
-    expect(system.webApp, 'npm start printed no Web app: URL').not.toBeNull();
-    const opened = await browser.open(system.webApp!, { viewport: 'phone', name: 'consumer' });
-    const page = opened.page;
-    // Every page saved, and none wider than the phone.
-    const shot = async (step: string) => {
-      const path = await opened.shot(step);
-      await expectFitsWidth(page);
-      return path;
-    };
-    const main = page.locator('main');
-    const header = page.locator('header');
+  it(
+    'a consumer on a phone logs in, takes tokens from the faucet, runs a text job and an embedding job, finds them in Activity and the analytics',
+    async () => {
+      expect(system.webApp, 'npm start printed no Web app: URL').not.toBeNull();
+      const opened = await browser.open(system.webApp!, { viewport: 'phone', name: 'consumer' });
+      const page = opened.page;
+      // Every page saved, and none wider than the phone.
+      const shot = async (step: string) => {
+        const path = await opened.shot(step);
+        await expectFitsWidth(page);
+        return path;
+      };
+      const main = page.locator('main');
+      const header = page.locator('header');
 
-    // The first page is the catalog, before logging in.
-    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
-    await expectCount(modelRow(page, system.demo.textModel), 1);
-    await shot('models');
+      // The first page is the catalog, before logging in.
+      await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
+      await expectCount(modelRow(page, system.demo.textModel), 1);
+      await shot('models');
 
-    const principal = await login(page, freshUser('e2e-consumer'), { screenshot: 'consumer-phone-internet-identity' });
-    expect(principal).toMatch(/^[a-z0-9]{5}(-[a-z0-9]{1,5})+$/);
-    await expectText(header, shorten(principal));
+      const principal = await login(page, freshUser('e2e-consumer'), { screenshot: 'consumer-phone-internet-identity' });
+      expect(principal).toMatch(/^[a-z0-9]{5}(-[a-z0-9]{1,5})+$/);
+      await expectText(header, shorten(principal));
 
-    // Wallet: nothing yet; the faucet's tokens, then the balance with the token's decimals.
-    await navigate(page, 'Wallet');
-    const balance = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Balance' }) });
-    await expectText(balance, '0 LIT');
-    await main.getByText(principal, { exact: true }).first().waitFor();
-    const feeText = await balance.getByText(/each transfer or approval costs/).innerText();
-    const fee = units(feeText.split('costs')[1]);
-    expect(fee).toBeGreaterThan(0n);
-    const faucetButton = main.getByRole('button', { name: /^Get .* LIT from the faucet$/ });
-    const gift = units(await faucetButton.innerText());
-    await shot('wallet-empty');
-    await faucetButton.click();
-    await page.getByText(`The faucet sent you ${lit(gift)}.`).waitFor();
-    await expectText(balance.locator('.big'), lit(gift));
-    await header.getByRole('link', { name: lit(gift) }).waitFor();
-    await expect.poll(() => faucetButton.isDisabled(), { timeout: 10_000 }).toBe(true); // one claim a day
-    await expectText(balance, 'Next claim after');
-    await shot('wallet-faucet');
+      // Wallet: nothing yet; the faucet's tokens, then the balance with the token's decimals.
+      await navigate(page, 'Wallet');
+      const balance = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Balance' }) });
+      await expectText(balance, '0 LIT');
+      await main.getByText(principal, { exact: true }).first().waitFor();
+      const feeText = await balance.getByText(/each transfer or approval costs/).innerText();
+      const fee = units(feeText.split('costs')[1]);
+      expect(fee).toBeGreaterThan(0n);
+      const faucetButton = main.getByRole('button', { name: /^Get .* LIT from the faucet$/ });
+      const gift = units(await faucetButton.innerText());
+      await shot('wallet-empty');
+      await faucetButton.click();
+      await page.getByText(`The faucet sent you ${lit(gift)}.`).waitFor();
+      await expectText(balance.locator('.big'), lit(gift));
+      await header.getByRole('link', { name: lit(gift) }).waitFor();
+      await expect.poll(() => faucetButton.isDisabled(), { timeout: 10_000 }).toBe(true); // one claim a day
+      await expectText(balance, 'Next claim after');
+      await shot('wallet-faucet');
 
-    // A text job on the demo text model.
-    const text = await runJob(page, shot, {
-      model: system.demo.textModel,
-      input: 'Why is the sky blue?',
-      inputLabel: 'Prompt',
-      maxTokens: 16,
-      fee,
-      step: 'text-job',
-    });
-    const output = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Output' }) });
-    await expectText(main, 'Why is the sky blue?');
-    const generated = await output.locator('p').first().innerText();
-    expect(generated.trim().length).toBeGreaterThan(0);
-    await expectText(output, /\b([1-9]|1[0-6]) tokens · node-llama-cpp/);
-    await output.getByRole('button', { name: 'Copy the text' }).waitFor();
-    await checkSettledJob(page, text.price, ['Provider', 'Model creator', 'Treasury']); // the text model's royalty is 5%
-    await shot('text-job');
+      // A text job on the demo text model.
+      const text = await runJob(page, shot, {
+        model: system.demo.textModel,
+        input: 'Why is the sky blue?',
+        inputLabel: 'Prompt',
+        maxTokens: 16,
+        fee,
+        step: 'text-job',
+      });
+      const output = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Output' }) });
+      await expectText(main, 'Why is the sky blue?');
+      const generated = await output.locator('p').first().innerText();
+      expect(generated.trim().length).toBeGreaterThan(0);
+      await expectText(output, /\b([1-9]|1[0-6]) tokens · node-llama-cpp/);
+      await output.getByRole('button', { name: 'Copy the text' }).waitFor();
+      await checkSettledJob(page, text.price, ['Provider', 'Model creator', 'Treasury']); // the text model's royalty is 5%
+      await shot('text-job');
 
-    // An embedding job on the demo embedding model: a vector.
-    const embedding = await runJob(page, shot, {
-      model: system.demo.embeddingModel,
-      input: 'The sky is blue because air scatters short wavelengths.',
-      inputLabel: 'Text to embed',
-      fee,
-      step: 'embedding-job',
-    });
-    await expectText(output, /A 512-dimensional vector: \[-?\d\.\d{4}, /);
-    await output.getByRole('button', { name: 'Copy the vector' }).waitFor();
-    await checkSettledJob(page, embedding.price, ['Provider', 'Treasury']); // the embedding model has no royalty
-    await shot('embedding-job');
+      // An embedding job on the demo embedding model: a vector.
+      const embedding = await runJob(page, shot, {
+        model: system.demo.embeddingModel,
+        input: 'The sky is blue because air scatters short wavelengths.',
+        inputLabel: 'Text to embed',
+        fee,
+        step: 'embedding-job',
+      });
+      await expectText(output, /A 512-dimensional vector: \[-?\d\.\d{4}, /);
+      await output.getByRole('button', { name: 'Copy the vector' }).waitFor();
+      await checkSettledJob(page, embedding.price, ['Provider', 'Treasury']); // the embedding model has no royalty
+      await shot('embedding-job');
 
-    // What the two jobs cost, to the base unit: the faucet's gift less each job's price and two ledger fees.
-    const left = gift - text.total - embedding.total;
-    await header.getByRole('link', { name: lit(left) }).waitFor();
-    expect(lit(left)).toMatch(/\.\d+ LIT$/); // shown with its decimals
+      // What the two jobs cost, to the base unit: the faucet's gift less each job's price and two ledger fees.
+      const left = gift - text.total - embedding.total;
+      await header.getByRole('link', { name: lit(left) }).waitFor();
+      expect(lit(left)).toMatch(/\.\d+ LIT$/); // shown with its decimals
 
-    // Activity: both jobs, settled, with their cost; the CSV has them too.
-    await navigate(page, 'Activity');
-    await main.getByText('2 of 2 jobs.').waitFor();
-    for (const [job, input, price] of [
-      [text.id, 'Why is the sky blue?', text.price],
-      [embedding.id, 'The sky is blue because air scatters short wavelengths.', embedding.price],
-    ] as const) {
-      const row = main.getByRole('row').filter({ has: page.getByRole('link', { name: `#${job}`, exact: true }) });
-      await expectText(row, 'settled');
-      await expectText(row, lit(price));
-      await expectText(row, input);
-    }
-    await shot('activity');
-    const [download] = await Promise.all([page.waitForEvent('download'), main.getByRole('button', { name: 'Export CSV' }).click()]);
-    expect(download.suggestedFilename()).toMatch(/^jobs-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n'); // RFC 4180 lines
-    expect(csv[0]).toBe('job,created,updated,state,model,lane,redundancy,max_tokens,price_LIT,input,result_sha256,failure');
-    expect(csv).toHaveLength(3);
-    expect(csv.find((row) => row.startsWith(`${text.id},`))).toContain(
-      `,settled,${system.demo.textModel},standard,1,16,${formatAmount(text.price, DECIMALS)},`,
-    );
-    expect(csv.find((row) => row.startsWith(`${embedding.id},`))).toContain(`,settled,${system.demo.embeddingModel},standard,1,`);
+      // Activity: both jobs, settled, with their cost; the CSV has them too.
+      await navigate(page, 'Activity');
+      await main.getByText('2 of 2 jobs.').waitFor();
+      for (const [job, input, price] of [
+        [text.id, 'Why is the sky blue?', text.price],
+        [embedding.id, 'The sky is blue because air scatters short wavelengths.', embedding.price],
+      ] as const) {
+        const row = main.getByRole('row').filter({ has: page.getByRole('link', { name: `#${job}`, exact: true }) });
+        await expectText(row, 'settled');
+        await expectText(row, lit(price));
+        await expectText(row, input);
+      }
+      await shot('activity');
+      const [download] = await Promise.all([page.waitForEvent('download'), main.getByRole('button', { name: 'Export CSV' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^jobs-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n'); // RFC 4180 lines
+      expect(csv[0]).toBe('job,created,updated,state,model,lane,redundancy,max_tokens,price_LIT,input,result_sha256,failure');
+      expect(csv).toHaveLength(3);
+      expect(csv.find((row) => row.startsWith(`${text.id},`))).toContain(
+        `,settled,${system.demo.textModel},standard,1,16,${formatAmount(text.price, DECIMALS)},`,
+      );
+      expect(csv.find((row) => row.startsWith(`${embedding.id},`))).toContain(`,settled,${system.demo.embeddingModel},standard,1,`);
 
-    // A job's page from Activity.
-    await main.getByRole('link', { name: `#${text.id}`, exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: `Job ${text.id}` }).waitFor();
-    await main.getByText('settled', { exact: true }).first().waitFor();
+      // A job's page from Activity.
+      await main.getByRole('link', { name: `#${text.id}`, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: `Job ${text.id}` }).waitFor();
+      await main.getByText('settled', { exact: true }).first().waitFor();
 
-    // Analytics: the last 24 hours hold at least these two jobs; every chart is drawn, the volume with data; the
-    // demo provider is on the leaderboard.
-    await navigate(page, 'Analytics');
-    const facts = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Last 24 hours' }) });
-    await facts.waitFor();
-    const jobs = /(\d+) submitted, (\d+) completed/.exec(await facts.innerText());
-    expect(jobs, 'the jobs line').not.toBeNull();
-    expect(Number(jobs![1])).toBeGreaterThanOrEqual(2);
-    expect(Number(jobs![2])).toBeGreaterThanOrEqual(2);
-    expect(units(await facts.getByRole('definition').nth(2).innerText())).toBeGreaterThanOrEqual(text.price + embedding.price); // paid by consumers
-    for (const title of ['Jobs', 'Success rate', 'Latency', 'Volume', 'Fees', 'Refunds', 'Slashes']) {
-      const canvas = page.getByLabel(`${title} chart`, { exact: true });
-      await canvas.scrollIntoViewIfNeeded();
-      await expect
-        .poll(async () => (await canvasInk(page, `${title} chart`)).drawn, { message: `the ${title} chart is drawn` })
-        .toBeGreaterThan(500);
-    }
-    for (const title of ['Jobs', 'Volume', 'Success rate']) {
-      expect((await canvasInk(page, `${title} chart`)).line, `the ${title} chart shows data`).toBeGreaterThan(0);
-    }
-    const leaders = main.locator('section').filter({ has: page.getByRole('heading', { name: /^Providers by / }) });
-    const demo = leaders.getByRole('row').filter({ hasText: shorten(system.demo.provider) });
-    await expectCount(demo, 1);
-    expect(units(await demo.innerText())).toBeGreaterThan(0n);
-    await shot('analytics');
-  });
+      // Analytics: the last 24 hours hold at least these two jobs; every chart is drawn, the volume with data; the
+      // demo provider is on the leaderboard.
+      await navigate(page, 'Analytics');
+      const facts = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Last 24 hours' }) });
+      await facts.waitFor();
+      const jobs = /(\d+) submitted, (\d+) completed/.exec(await facts.innerText());
+      expect(jobs, 'the jobs line').not.toBeNull();
+      expect(Number(jobs![1])).toBeGreaterThanOrEqual(2);
+      expect(Number(jobs![2])).toBeGreaterThanOrEqual(2);
+      expect(units(await facts.getByRole('definition').nth(2).innerText())).toBeGreaterThanOrEqual(text.price + embedding.price); // paid by consumers
+      for (const title of ['Jobs', 'Success rate', 'Latency', 'Volume', 'Fees', 'Refunds', 'Slashes']) {
+        const canvas = page.getByLabel(`${title} chart`, { exact: true });
+        await canvas.scrollIntoViewIfNeeded();
+        await expect
+          .poll(async () => (await canvasInk(page, `${title} chart`)).drawn, { message: `the ${title} chart is drawn` })
+          .toBeGreaterThan(500);
+      }
+      for (const title of ['Jobs', 'Volume', 'Success rate']) {
+        expect((await canvasInk(page, `${title} chart`)).line, `the ${title} chart shows data`).toBeGreaterThan(0);
+      }
+      const leaders = main.locator('section').filter({ has: page.getByRole('heading', { name: /^Providers by / }) });
+      const demo = leaders.getByRole('row').filter({ hasText: shorten(system.demo.provider) });
+      await expectCount(demo, 1);
+      expect(units(await demo.innerText())).toBeGreaterThan(0n);
+      await shot('analytics');
+    },
+    TEST_MS,
+  );
 
-  it('a model creator on a desktop browses the catalog, publishes a model from a file and finds it in the catalog', async () => {
-    const { page, shot } = await browser.open(system.webApp!, { viewport: 'desktop', name: 'creator' });
-    const main = page.locator('main');
+  it(
+    'a model creator on a desktop browses the catalog, publishes a model from a file and finds it in the catalog',
+    async () => {
+      const { page, shot } = await browser.open(system.webApp!, { viewport: 'desktop', name: 'creator' });
+      const main = page.locator('main');
 
-    // The catalog: the demo models with their live price and providers.
-    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
-    for (const model of [system.demo.textModel, system.demo.embeddingModel]) {
-      const row = modelRow(page, model);
-      await expectText(row.getByRole('cell').filter({ hasText: 'per request' }), /\d LIT/);
-      expect(Number(await row.locator('td[data-label="Providers"]').innerText())).toBeGreaterThanOrEqual(1);
-      await row.getByRole('link', { name: 'Try' }).waitFor();
-    }
-    await shot('models');
+      // The catalog: the demo models with their live price and providers.
+      await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
+      for (const model of [system.demo.textModel, system.demo.embeddingModel]) {
+        const row = modelRow(page, model);
+        await expectText(row.getByRole('cell').filter({ hasText: 'per request' }), /\d LIT/);
+        expect(Number(await row.locator('td[data-label="Providers"]').innerText())).toBeGreaterThanOrEqual(1);
+        await row.getByRole('link', { name: 'Try' }).waitFor();
+      }
+      await shot('models');
 
-    const principal = await login(page, freshUser('e2e-creator'), { screenshot: 'creator-desktop-internet-identity' });
-    await navigate(page, 'Model creator');
-    await main.getByText('You have not published a model yet.').waitFor();
-    await shot('creator-empty');
+      const principal = await login(page, freshUser('e2e-creator'), { screenshot: 'creator-desktop-internet-identity' });
+      await navigate(page, 'Model creator');
+      await main.getByText('You have not published a model yet.').waitFor();
+      await shot('creator-empty');
 
-    // A small model file: its sha256 and size are computed in the browser.
-    const dir = await mkdtemp(join(tmpdir(), 'e2e-model-'));
-    try {
-      const bytes = Buffer.concat([Buffer.from('GGUF'), randomBytes(4096)]);
-      const file = join(dir, 'tiny-e2e.gguf');
-      await writeFile(file, bytes);
-      await main.getByLabel(/^Model file/).setInputFiles(file);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await expectValue(main.getByLabel('sha256'), sha256);
-      await expectValue(main.getByLabel('Size (bytes)'), String(bytes.length));
-      await expectValue(main.getByLabel('Name'), 'tiny-e2e');
+      // A small model file: its sha256 and size are computed in the browser.
+      const dir = await mkdtemp(join(tmpdir(), 'e2e-model-'));
+      try {
+        const bytes = Buffer.concat([Buffer.from('GGUF'), randomBytes(4096)]);
+        const file = join(dir, 'tiny-e2e.gguf');
+        await writeFile(file, bytes);
+        await main.getByLabel(/^Model file/).setInputFiles(file);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        await expectValue(main.getByLabel('sha256'), sha256);
+        await expectValue(main.getByLabel('Size (bytes)'), String(bytes.length));
+        await expectValue(main.getByLabel('Name'), 'tiny-e2e');
 
-      const name = `${freshUser('e2e')}/tiny`;
-      await main.getByLabel('Name').fill(name);
-      await main.getByLabel('Version').fill('1.0.0');
-      await main.getByLabel('License').fill('MIT');
-      await main.getByLabel(/^Royalty/).fill('2.5');
-      await shot('creator-form');
-      await main.getByRole('button', { name: 'Publish' }).click();
-      const published = page.getByText(new RegExp(`^Published “${name}” version 1\\.0\\.0 as model #(\\d+)\\.$`));
-      await published.waitFor();
-      const id = /#(\d+)\.$/.exec(await published.innerText())![1];
+        const name = `${freshUser('e2e')}/tiny`;
+        await main.getByLabel('Name').fill(name);
+        await main.getByLabel('Version').fill('1.0.0');
+        await main.getByLabel('License').fill('MIT');
+        await main.getByLabel(/^Royalty/).fill('2.5');
+        await shot('creator-form');
+        await main.getByRole('button', { name: 'Publish' }).click();
+        const published = page.getByText(new RegExp(`^Published “${name}” version 1\\.0\\.0 as model #(\\d+)\\.$`));
+        await published.waitFor();
+        const id = /#(\d+)\.$/.exec(await published.innerText())![1];
 
-      // My models lists it with its terms.
-      const mine = main.locator('section').filter({ has: page.getByRole('heading', { name: 'My models' }) });
-      const row = mine.getByRole('row').filter({ hasText: name });
-      await expectText(row, '1.0.0');
-      await expectText(row, `#${id}`);
-      await expectText(row, 'MIT');
-      await expectText(row, '2.5%');
-      await expectText(row, 'public');
-      await expectText(row, sha256.slice(0, 16));
-      await shot('creator-published');
+        // My models lists it with its terms.
+        const mine = main.locator('section').filter({ has: page.getByRole('heading', { name: 'My models' }) });
+        const row = mine.getByRole('row').filter({ hasText: name });
+        await expectText(row, '1.0.0');
+        await expectText(row, `#${id}`);
+        await expectText(row, 'MIT');
+        await expectText(row, '2.5%');
+        await expectText(row, 'public');
+        await expectText(row, sha256.slice(0, 16));
+        await shot('creator-published');
 
-      // The catalog has it: by this creator, no offer yet.
-      await navigate(page, 'Models');
-      await main.getByLabel('Search').fill(name);
-      const listed = modelRow(page, id);
-      await expectText(listed, name);
-      await expectText(listed, shorten(principal));
-      await expectText(listed, '2.5%');
-      await expectText(listed, '4.0 KiB');
-      await expectText(listed, 'no active offer');
-      await expectCount(main.locator('tbody tr'), 1);
-      await shot('models-published');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+        // The catalog has it: by this creator, no offer yet.
+        await navigate(page, 'Models');
+        await main.getByLabel('Search').fill(name);
+        const listed = modelRow(page, id);
+        await expectText(listed, name);
+        await expectText(listed, shorten(principal));
+        await expectText(listed, '2.5%');
+        await expectText(listed, '4.0 KiB');
+        await expectText(listed, 'no active offer');
+        await expectCount(main.locator('tbody tr'), 1);
+        await shot('models-published');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    TEST_MS,
+  );
 });
