@@ -77,6 +77,8 @@ describe('governance in the web app', () => {
     const text = await proposal.innerText();
     expect(text).toMatch(/deposit 1 LIT \((returning|returned)\)/);
     await expect.poll(() => proposal.innerText(), { timeout: 90_000, interval: 2_000 }).toMatch(/deposit 1 LIT \(returned\)/);
+    // The deposit came back less one fee: 10 - 8.0002 (lock) - 1.0002 (deposit) + 0.9999 LIT, in the header too.
+    await expect.poll(() => page.locator('header .balance').innerText(), { timeout: 30_000 }).toBe('1.9995 LIT');
     console.log(`governance: decided and executed ${Math.round((Date.now() - started) / 1000)} s after the vote`);
     await shot('executed');
   });
