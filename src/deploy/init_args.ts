@@ -14,7 +14,7 @@ import { InitArg as BridgeInit } from '../../canisters/bridge/types.js';
 import { InitArg as VerificationInit } from '../../canisters/verification/types.js';
 import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js';
 import { reserveAccount } from '../../canisters/governance/ledger_legs.js';
-import { ADMINISTERED, InitArg as GovernanceInit } from '../../canisters/governance/types.js';
+import { ADMINISTERED, InitArg as GovernanceInit, type Params as GovernanceParams } from '../../canisters/governance/types.js';
 import { InitArg as FaucetInit } from '../../canisters/faucet/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
@@ -39,7 +39,7 @@ const SECOND = 1_000_000_000n;
  * to at least an hour and a minute. Set at install only: a network installed before keeps what it has (npm start
  * -- --clean starts anew).
  */
-export const LOCAL_GOVERNANCE_PARAMS = {
+export const LOCAL_GOVERNANCE_PARAMS: GovernanceParams = {
   voting_period_ns: 60n * SECOND,
   timelock_ns: 10n * SECOND,
   lock_period_ns: 600n * SECOND,
