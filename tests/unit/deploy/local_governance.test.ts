@@ -11,7 +11,7 @@ import { initArg, LOCAL_GOVERNANCE_PARAMS } from '../../../src/deploy/init_args'
 const deployer = Principal.fromText('aaaaa-aa');
 const ids = { governance: Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai') };
 const params = (local?: boolean) => {
-  const [arg] = IDL.decode([IDL.Opt(InitArg)], initArg('governance', { deployer, ids, local })!.buffer as ArrayBuffer) as [[InitArg]];
+  const [arg] = IDL.decode([IDL.Opt(InitArg)], initArg('governance', { deployer, ids, local })!) as [[InitArg]];
   return arg[0].params;
 };
 
