@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 
 import type { Canister, Counters } from './canister.js';
 import { Certifier } from './certification/certifier.js';
+import { StateCertificates } from './certification/state_certificate.js';
 import { Reject } from './errors.js';
 import { type Actor, createActor } from './actor.js';
 import { ManagementCanister, DEFAULT_PROVISIONAL_CYCLES } from './management/index.js';
@@ -52,7 +53,6 @@ export class LocalNetwork {
   private readonly logs = new Map<string, string[]>();
   private clock: NodeJS.Timeout | null = null;
   private nextCanisterIndex = 0n;
-  private readonly certificates = new Map<string, Uint8Array>();
   readonly scheduler: Scheduler;
   /** The root key that signs certificates; kept in the state directory across restarts. */
   certifier = new Certifier();
@@ -154,16 +154,18 @@ export class LocalNetwork {
     return this.scheduler.query(canister!, method, arg, sender, () => this.dataCertificate(canister!));
   }
 
-  /** Signed once per certified value and time, since a BLS signature takes milliseconds. */
+  /**
+   * The subnet's certified state: signed once per round (when certified data changes, or a round after the last
+   * signature) and shared by every query until then, as the replica does.
+   */
+  get certifiedState(): StateCertificates {
+    if (this.stateCertificates?.certifier !== this.certifier) this.stateCertificates = new StateCertificates(this.certifier);
+    return this.stateCertificates;
+  }
+  private stateCertificates: StateCertificates | null = null;
+
   private dataCertificate(canister: Canister): Uint8Array {
-    const key = `${canister.id.toText()}:${Buffer.from(canister.certifiedData).toString('hex')}:${this.scheduler.time}`;
-    let certificate = this.certificates.get(key);
-    if (!certificate) {
-      certificate = this.certifier.dataCertificate(canister.id, canister.certifiedData, this.scheduler.time);
-      if (this.certificates.size > 1000) this.certificates.clear();
-      this.certificates.set(key, certificate);
-    }
-    return certificate;
+    return this.certifiedState.dataCertificate(canister.id, this.scheduler.canisters.values(), this.scheduler.time);
   }
 
   private async management(method: string, type: IDL.Type, args: unknown, sender: Principal): Promise<Uint8Array> {

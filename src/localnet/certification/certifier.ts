@@ -20,12 +20,19 @@ export class Certifier {
 
   /** A CBOR certificate: the tree and a signature over its root hash. */
   certify(tree: HashTree): Uint8Array {
-    const message = new Uint8Array([...STATE_ROOT_DOMAIN, ...digest(tree)]);
-    const signature = bls12_381.signShortSignature(message, this.secretKey);
+    const signature = bls12_381.signShortSignature(this.stateRootMessage(digest(tree)), this.secretKey);
     return Cbor.encode({ tree, signature });
   }
 
-  /** The certificate a query sees through ic0.data_certificate_copy. */
+  /** What the root key signs for a state tree: the domain separator and its root hash. */
+  stateRootMessage(rootHash: Uint8Array): Uint8Array {
+    return new Uint8Array([...STATE_ROOT_DOMAIN, ...rootHash]);
+  }
+
+  /**
+   * A certificate of one canister's certified data alone. The network gives queries the subnet's
+   * per-round certificate instead (StateCertificates); this serves tests that certify by hand.
+   */
   dataCertificate(canisterId: Principal, certifiedData: Uint8Array, time: bigint): Uint8Array {
     return this.certify(
       node([

@@ -67,3 +67,28 @@ export function leb128(value: bigint): Uint8Array {
   } while (v !== 0n);
   return Uint8Array.from(out);
 }
+
+/**
+ * The witness of a tree for some paths (spec: "the state tree ... pruned"): every subtree off the
+ * paths is replaced by a pruned node holding its hash, so the root hash, and the signature over it,
+ * stay the same while the certificate reveals only what was asked for.
+ */
+export function witness(tree: HashTree, paths: Uint8Array[][]): HashTree {
+  if (paths.some((p) => p.length === 0)) return tree;
+  switch (tree[0]) {
+    case 0:
+    case 4:
+      return tree;
+    case 1: {
+      const left = witness(tree[1], paths);
+      const right = witness(tree[2], paths);
+      return left[0] === 4 && right[0] === 4 ? [4, digest(tree)] : [1, left, right];
+    }
+    case 2: {
+      const below = paths.filter((p) => Buffer.compare(p[0], tree[1]) === 0).map((p) => p.slice(1));
+      return below.length > 0 ? [2, tree[1], witness(tree[2], below)] : [4, digest(tree)];
+    }
+    case 3:
+      return [4, digest(tree)];
+  }
+}

@@ -14,6 +14,8 @@ import { canisterIdFromIndex, canisterIndex, CANISTER_RANGE } from '../ids.js';
 import { ManagementCanister, QUERY_ANY_EFFECTIVE } from '../management/index.js';
 import type { LocalNetwork } from '../network.js';
 import { type CallResult, MANAGEMENT_CANISTER } from '../scheduler.js';
+import { digest } from '../certification/hash_tree.js';
+import { ROUND_NS } from '../certification/state_certificate.js';
 import { AuthError, authenticate, type Envelope } from './auth.js';
 import { serveCanisterHttp } from './http_gateway/index.js';
 import { RequestStatuses } from './request_status.js';
@@ -35,6 +37,8 @@ const MAX_INGRESS_TTL = (5n * 60n + 60n) * 1_000_000_000n;
 /** How long a synchronous call waits for its result before answering 202 (as the replica does). */
 const SYNC_CALL_TIMEOUT_MS = 10_000;
 const MAX_PATHS = 1000;
+/** Read certificates kept for reuse within a round (the same values asked for again). */
+const MAX_READ_CERTIFICATES = 1000;
 const MAX_PATH_LENGTH = 127;
 
 class HttpError extends Error {
@@ -95,6 +99,9 @@ export class Gateway {
         response.end(error instanceof Error ? error.message : String(error));
       });
     });
+    // Idle keep-alive connections stay open longer than clients keep them (Node's agent 5 s, undici 4 s), so a client
+    // never reuses a connection the server is closing at that moment (ECONNRESET), as other long-lived servers do.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -389,10 +396,25 @@ export class Gateway {
     }
   }
 
+  /**
+   * A certificate of the paths and /time. Signed once per round for what it reveals, as the replica certifies its
+   * state once per round: a request that reveals the same values (the same subtrees along the same paths) within
+   * ROUND_NS of the last signature gets that certificate again, whose /time is the time its values were read.
+   */
   private certify(paths: Uint8Array[][], state: (paths: Uint8Array[][]) => StateNode): Uint8Array {
-    const all = [...paths, [new TextEncoder().encode('time')]];
-    return this.network.certifier.certify(reveal(state(all), all));
+    const time = new TextEncoder().encode('time');
+    const now = this.network.scheduler.time;
+    const asked = paths.filter((p) => Buffer.compare(p[0] ?? new Uint8Array(0), time) !== 0);
+    const key = Buffer.from(digest(reveal(state(asked), asked))).toString('hex');
+    const known = this.readCertificates.get(key);
+    if (known && known.time <= now && now - known.time <= ROUND_NS) return known.certificate;
+    const all = [...paths, [time]];
+    const certificate = this.network.certifier.certify(reveal(state(all), all));
+    if (this.readCertificates.size >= MAX_READ_CERTIFICATES) this.readCertificates.clear();
+    this.readCertificates.set(key, { time: now, certificate });
+    return certificate;
   }
+  private readonly readCertificates = new Map<string, { time: bigint; certificate: Uint8Array }>();
 
   /** The state tree's subtrees that the paths touch. */
   private state(paths: Uint8Array[][], sender?: Principal): StateNode {
