@@ -43,10 +43,12 @@ function errorVariants(did: string): Set<string> {
   return found;
 }
 
-const dids = readdirSync(CANDID).filter((f) => f.endsWith('.did'));
+// The asset canister speaks DFINITY's asset interface, which traps instead of returning Err values; the app only
+// reads pages from it, through the gateway.
+const dids = readdirSync(CANDID).filter((f) => f.endsWith('.did') && errorVariants(readFileSync(join(CANDID, f), 'utf8')).size > 0);
 
 describe('error sentences', () => {
-  it('reads every canister’s .did', () => {
+  it('reads every canister’s .did that declares errors', () => {
     expect(dids.map((f) => f.replace('.did', '')).sort()).toEqual(Object.keys(ERROR_SENTENCES).sort());
   });
 
