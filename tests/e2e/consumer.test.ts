@@ -171,7 +171,7 @@ describe('the web app for consumers and model creators, in Chromium', () => {
       // Wallet: nothing yet; the faucet's tokens, then the balance with the token's decimals.
       await navigate(page, 'Wallet');
       const balance = main.locator('section').filter({ has: page.getByRole('heading', { name: 'Balance' }) });
-      await expectText(balance, '0 LIT');
+      await balance.getByText('0 LIT', { exact: true }).waitFor();
       await main.getByText(principal, { exact: true }).first().waitFor();
       const feeText = await balance.getByText(/each transfer or approval costs/).innerText();
       const fee = units(feeText.split('costs')[1]);
@@ -181,8 +181,8 @@ describe('the web app for consumers and model creators, in Chromium', () => {
       await shot('wallet-empty');
       await faucetButton.click();
       await page.getByText(`The faucet sent you ${lit(gift)}.`).waitFor();
-      await expectText(balance.locator('.big'), lit(gift));
-      await header.getByRole('link', { name: lit(gift) }).waitFor();
+      await balance.getByText(lit(gift), { exact: true }).waitFor();
+      await header.getByRole('link', { name: lit(gift), exact: true }).waitFor();
       await expect.poll(() => faucetButton.isDisabled(), { timeout: 10_000 }).toBe(true); // one claim a day
       await expectText(balance, 'Next claim after');
       await shot('wallet-faucet');
@@ -220,7 +220,7 @@ describe('the web app for consumers and model creators, in Chromium', () => {
 
       // What the two jobs cost, to the base unit: the faucet's gift less each job's price and two ledger fees.
       const left = gift - text.total - embedding.total;
-      await header.getByRole('link', { name: lit(left) }).waitFor();
+      await header.getByRole('link', { name: lit(left), exact: true }).waitFor();
       expect(lit(left)).toMatch(/\.\d+ LIT$/); // shown with its decimals
 
       // Activity: both jobs, settled, with their cost; the CSV has them too.
