@@ -50,10 +50,7 @@ export class StateCertificates {
     const key = canister.toHex();
     let certificate = round.certificates.get(key);
     if (!certificate) {
-      const tree = witness(round.tree, [
-        [label('canister'), canister.toUint8Array(), label('certified_data')],
-        [label('time')],
-      ]);
+      const tree = witness(round.tree, [[label('canister'), canister.toUint8Array(), label('certified_data')], [label('time')]]);
       certificate = Cbor.encode({ tree, signature: round.signature });
       round.certificates.set(key, certificate);
     }

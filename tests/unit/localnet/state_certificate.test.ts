@@ -76,7 +76,13 @@ describe('the certified state', () => {
 describe('a witness', () => {
   it('keeps the root hash and reveals exactly the paths asked for', () => {
     const tree: HashTree = node([
-      ['a', node([['x', leaf(new Uint8Array([1]))], ['y', leaf(new Uint8Array([2]))]])],
+      [
+        'a',
+        node([
+          ['x', leaf(new Uint8Array([1]))],
+          ['y', leaf(new Uint8Array([2]))],
+        ]),
+      ],
       ['b', leaf(new Uint8Array([3]))],
       ['c', leaf(new Uint8Array([4]))],
     ]);

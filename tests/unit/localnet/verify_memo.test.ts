@@ -22,7 +22,13 @@ function served(path: string) {
   store.store({ key: path, content_type: 'text/html', content_encoding: 'identity', content, sha256: [] }, NOW);
   const certified = certify(store.assets);
   const certificate = certifier.dataCertificate(canisterId, certified.root, NOW);
-  const request = { method: 'GET', url: path, headers: [] as [string, string][], body: new Uint8Array(), certificate_version: [2] as [number] };
+  const request = {
+    method: 'GET',
+    url: path,
+    headers: [] as [string, string][],
+    body: new Uint8Array(),
+    certificate_version: [2] as [number],
+  };
   const response = serveHttp(request, { store, certified, certificate, self: canisterId });
   return { request, response: { status: response.status_code, headers: response.headers, body: response.body } };
 }
