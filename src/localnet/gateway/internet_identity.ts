@@ -222,12 +222,40 @@ function checkPageRequest(request: IncomingMessage): void {
     );
   }
   const origin = request.headers.origin;
+  // `null` is an opaque origin: a sandboxed page, such as a canister's page served on this origin by the HTTP
+  // gateway (`?canisterId=`, which it sandboxes), or a redirect. Never the page itself.
+  if (origin === 'null') {
+    throw new DevIdentityError(
+      403,
+      'forbidden',
+      'only the dev Internet Identity page may ask for dev users and delegations, not origin null',
+    );
+  }
   if (origin !== undefined && origin !== `http://${host}`) {
     throw new DevIdentityError(
       403,
       'forbidden',
       `only the dev Internet Identity page may ask for dev users and delegations, not ${origin}`,
     );
+  }
+  if (fromCanisterPage(request)) {
+    throw new DevIdentityError(
+      403,
+      'forbidden',
+      `only the dev Internet Identity page may ask for dev users and delegations, not the canister page ${request.headers.referer}`,
+    );
+  }
+}
+
+/** A Referer that is a canister's page on this host (the gateway's `?canisterId=` form), not the dev II's. */
+function fromCanisterPage(request: IncomingMessage): boolean {
+  const referer = request.headers.referer;
+  if (referer === undefined) return false;
+  try {
+    const from = new URL(referer);
+    return from.host.toLowerCase() === (request.headers.host ?? '').toLowerCase() && from.searchParams.has('canisterId');
+  } catch {
+    return false;
   }
 }
 

@@ -32,9 +32,12 @@ const localhost: LookupFunction = (hostname, options, callback) => {
 };
 
 /** A request to a real http://<id>.localhost:<port>/ URL through node:http. */
-function get(url: string, { method = 'GET', body }: { method?: string; body?: Uint8Array } = {}): Promise<Reply> {
+function get(
+  url: string,
+  { method = 'GET', body, headers }: { method?: string; body?: Uint8Array; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, lookup: localhost }, (res) => {
+    const req = httpRequest(url, { method, headers, lookup: localhost }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -77,6 +80,22 @@ describe('the HTTP gateway for canisters', () => {
     expect(await viaParam.text()).toContain('<h1>Certified hello</h1>');
     expect(viaParam.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(viaParam.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('sandboxes what it serves on the network’s own origin (?canisterId=, Referer), not at <id>.localhost', async () => {
+    const sandbox = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
+    const viaParam = await fetch(byParam(web, '/'));
+    expect(viaParam.status).toBe(200);
+    expect(viaParam.headers.get('content-security-policy')).toBe(sandbox);
+    const viaReferer = await get(`${served.url}/skip`, { headers: { referer: byParam(web, '/') } });
+    expect(viaReferer.status).toBe(200);
+    expect(viaReferer.text).toBe('not certified, by choice');
+    expect(viaReferer.headers['content-security-policy']).toBe(sandbox);
+    const viaHost = await get(at(web, '/'));
+    expect(viaHost.status).toBe(200);
+    expect(viaHost.headers['content-security-policy']).toBeUndefined();
+    const raw = await get(at(web, '/', `${web.toText()}.raw.localhost`));
+    expect(raw.headers['content-security-policy']).toBeUndefined();
   });
 
   it('serves a page certified the legacy way (v1, http_assets) and a path the canister opts out of certification', async () => {

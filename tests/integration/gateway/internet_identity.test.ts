@@ -607,6 +607,18 @@ describe('refusals', () => {
     }
   });
 
+  it('refuses a delegation to a sandboxed page (Origin: null) and to a canister page served on its origin', async () => {
+    const host = new URL(served.url).host;
+    const nullOrigin = await pageRequests(served.url, host, 'null');
+    expect(nullOrigin.delegate).toMatchObject({ status: 403, json: { code: 'forbidden', error: expect.stringContaining('null') } });
+    // Without an Origin (the GET of a same-origin page) or with the page's own, but sent by a canister's page at ?canisterId=.
+    for (const origin of [undefined, `http://${host}`]) {
+      const referer = `http://${host}/?canisterId=${probe.toText()}`;
+      const users = await rawRequest(served.url, `/internet-identity/users`, { headers: { host, referer, ...(origin ? { origin } : {}) } });
+      expect(users).toMatchObject({ status: 403, json: { code: 'forbidden', error: expect.stringContaining('canister page') } });
+    }
+  });
+
   const lan = Object.values(networkInterfaces())
     .flat()
     .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;

@@ -55,6 +55,15 @@ const CORS: [string, string][] = [
   ['access-control-allow-headers', 'DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Cookie'],
   ['access-control-expose-headers', 'Content-Length,Content-Range'],
 ];
+/**
+ * A canister response served on the network's own origin (`?canisterId=` or the Referer form, not `<id>.localhost`)
+ * runs sandboxed, in an opaque origin: that origin is also the dev Internet Identity's (/internet-identity), whose
+ * endpoints trust requests from it, and holds the storage of every other page served there. Without
+ * allow-same-origin the page's requests carry `Origin: null`, which the dev II refuses, and it reads no storage.
+ * Sent as a policy of its own beside any the canister sent: a browser enforces every policy, so the canister's
+ * own (even a sandbox directive of its own with allow-same-origin) cannot lift it.
+ */
+export const SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
 /** Headers that describe one HTTP connection or message framing, which Node sets itself. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'trailer', 'te']);
 
@@ -158,6 +167,7 @@ class CanisterHttp {
     const out: [string, string][] = headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()));
     const named = new Set(out.map(([name]) => name.toLowerCase()));
     for (const [name, value] of CORS) if (!named.has(name)) out.push([name, value]);
+    if (target.networkOrigin) out.push(['content-security-policy', SANDBOX]);
     out.push(['content-length', String(served.length)]);
     try {
       response.writeHead(status, out.flat());

@@ -16,6 +16,11 @@ export type Target = {
   raw: boolean;
   /** The URL the canister sees: path and query, without the gateway's own `canisterId` parameter. */
   url: string;
+  /**
+   * Resolved from `?canisterId=` or the Referer, not the host: the response is served on the network's own
+   * origin (that of /internet-identity), so the gateway sandboxes it (index.ts, SANDBOX).
+   */
+  networkOrigin: boolean;
 };
 
 export class BadTarget extends Error {}
@@ -27,7 +32,7 @@ export function resolveTarget(request: IncomingMessage, networkPath: (path: stri
   const path = url.split('?')[0];
   if (path === '/api' || path.startsWith('/api/')) return null;
   const fromHost = canisterOfHost(request.headers.host ?? '');
-  if (fromHost) return { ...fromHost, url };
+  if (fromHost) return { ...fromHost, url, networkOrigin: false };
   if (path.startsWith('/_/')) return null;
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   const params = query.split('&').filter((p) => p.length > 0);
@@ -37,13 +42,13 @@ export function resolveTarget(request: IncomingMessage, networkPath: (path: stri
     // parameter: the Referer names the canister then, as dfx's local proxy reads it. The network's own pages (the
     // dev Internet Identity the app opens) stay the network's.
     const referer = networkPath(path) ? null : refererCanister(request);
-    return referer ? { canisterId: referer, raw: false, url } : null;
+    return referer ? { canisterId: referer, raw: false, url, networkOrigin: true } : null;
   }
   const text = named[0].slice('canisterId='.length);
   const canisterId = parsePrincipal(text);
   if (!canisterId) throw new BadTarget(`canisterId=${text} is not a canister id`);
   const rest = params.filter((p) => decodeName(p) !== 'canisterId');
-  return { canisterId, raw: false, url: rest.length > 0 ? `${path}?${rest.join('&')}` : path };
+  return { canisterId, raw: false, url: rest.length > 0 ? `${path}?${rest.join('&')}` : path, networkOrigin: true };
 }
 
 function canisterOfHost(host: string): { canisterId: Principal; raw: boolean } | null {
