@@ -79,6 +79,10 @@ try {
 // Free tokens have no place on mainnet; the faucet mints, so it needs the suite's own ledger.
 if (values.faucet && network.mainnet) fail(`--faucet is for local and test networks: ${network.host} is mainnet`);
 if (values.faucet && ledger) fail("--faucet mints the suite's own ledger's tokens: it cannot go with --ledger");
+// The suite's own ledger is a test token minted at will by the deployer: on mainnet the market runs on a real one.
+if (network.mainnet && !ledger) {
+  fail('on mainnet pass --ledger <id> of a real ICRC-2 ledger (ICP, ckBTC, ckUSDC): the local test token (LIT) is not for the IC');
+}
 
 const localPem = join(here, '.localnet-state', DEPLOYER_PEM);
 const pemFile = values.identity ?? (network.name === 'local' && existsSync(localPem) ? localPem : undefined);
@@ -114,9 +118,6 @@ const cannotCreate =
 console.log(
   `Deploying ${names.join(', ')} to ${network.host} as ${deployer.toText()}${ledger ? `, with the ledger ${ledger.toText()}` : ''}.`,
 );
-if (network.mainnet && !ledger) {
-  console.log('note: this deploys the local test token (LIT) as the ledger; on mainnet pass --ledger <id> of a real ICRC-2 ledger.');
-}
 
 try {
   const agent = await HttpAgent.create({ host: network.host, identity, shouldFetchRootKey: !network.mainnet }).catch((error: Error) => {

@@ -213,10 +213,13 @@ describe('npm run deploy', () => {
     expect(nowhere.out).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
   });
 
-  it('with --faucet, adds the faucet on a test network, funded by minting; refuses it for ic and with --ledger', async () => {
+  it('with --faucet, adds the faucet on a test network, funded by minting; refuses it for ic and with --ledger, and ic without --ledger', async () => {
     const ic = await deploy(dir, 'ic', pem, '--faucet');
     expect(ic.code).toBe(1);
     expect(ic.out).toMatch(/--faucet is for local and test networks: https:\/\/icp-api\.io is mainnet/);
+    const testToken = await deploy(dir, 'ic', pem);
+    expect(testToken.code).toBe(1);
+    expect(testToken.out).toMatch(/on mainnet pass --ledger <id> of a real ICRC-2 ledger/);
     const outside = await deploy(dir, url, pem, '--faucet', '--ledger', ids.ledger);
     expect(outside.code).toBe(1);
     expect(outside.out).toMatch(/cannot go with --ledger/);
