@@ -188,15 +188,22 @@ describe('the recorded split and the dispute window', () => {
     expect(split.refunds).toEqual([{ amount: 100n, fee: 10n }]);
   });
 
-  it('opens 24 hours from the result for settled short single-replica jobs only', () => {
-    const output = { completed_at: 5_000n } as never;
-    expect(disputableUntil(job(), output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
-    expect(disputableUntil(job({ request: { ...job().request, redundancy: 2 } }), output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job({ state: { refunded: null } }), output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), undefined, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), output, { state: { open: null } } as never, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), output, undefined, { auditors: [principal(1), principal(2)] } as never)).toBeUndefined();
+  it('opens 24 hours from the result for settled jobs the bridge keeps the request of (its own rule)', () => {
+    const output = { completed_at: 5_000n, consumer: job().consumer } as never;
+    const text = { text_generation: null };
+    const embedding = { embedding: null };
+    expect(disputableUntil(job(), text, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
+    expect(disputableUntil(job({ request: { ...job().request, redundancy: 2 } }), text, output, undefined, undefined)).toBeUndefined();
+    // Long text generation runs asynchronously and cannot be disputed; an embedding is never long.
+    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), text, output, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), embedding, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
+    // An unknown kind is taken as text generation.
+    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), undefined, output, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 383 } }), undefined, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
+    expect(disputableUntil(job({ state: { refunded: null } }), text, output, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), text, undefined, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), text, output, { state: { open: null } } as never, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), text, output, undefined, { auditors: [principal(1), principal(2)] } as never)).toBeUndefined();
   });
 });
 

@@ -1,11 +1,8 @@
 // The wallet, activity, catalog and configuration logic, without a network; and the canister constants the app
-// mirrors, so they cannot drift apart.
+// mirrors (page limits), so they cannot drift apart.
 import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { LONG_JOB_TOKENS as BRIDGE_LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
-import { DISPUTE_WINDOW_NS as BRIDGE_DISPUTE_WINDOW_NS } from '../../../canisters/bridge/disputes';
-import { MAX_REDUNDANCY as MARKET_MAX_REDUNDANCY } from '../../../canisters/marketplace/job_machine';
 import { MAX_PAGE } from '../../../canisters/marketplace/types';
 import { MAX_PAGE_LIMIT } from '../../../canisters/payment/history';
 import type { Offer } from '../../../canisters/marketplace/offer_types';
@@ -14,36 +11,46 @@ import { PAGE_LIMIT as MARKET_PAGE_LIMIT } from '../../../src/frontend/lib/api/m
 import { HISTORY_PAGE_LIMIT } from '../../../src/frontend/lib/api/payment';
 import { parseConfig } from '../../../src/frontend/lib/config';
 import { CSV_HEADER, filterJobs, jobsCsv, loadMyJobs } from '../../../src/frontend/lib/services/activity';
-import { DISPUTE_WINDOW_NS, LONG_JOB_TOKENS, MAX_REDUNDANCY } from '../../../src/frontend/lib/services/jobs';
 import { cheapestPrice, filterModels, loadModels, providerCount } from '../../../src/frontend/lib/services/models';
 import { rangeFor } from '../../../src/frontend/lib/services/ranges';
-import { allowanceWarning, claimFaucet, isIcpLedger, withdrawOwed } from '../../../src/frontend/lib/services/wallet';
+import { escrowCharges } from '../../../src/frontend/lib/services/jobs';
+import { claimFaucet, EXPIRES_SOON_MS, expiryWarnings, isIcpLedger, paymentWarnings, withdrawOwed } from '../../../src/frontend/lib/services/wallet';
 import { parseHash } from '../../../src/frontend/lib/stores/route';
 import { fakeActors, IDS, job, LIT, principal } from './fakes';
 
 describe('constants mirrored from the canisters', () => {
   it('match', () => {
-    expect(MAX_REDUNDANCY).toBe(MARKET_MAX_REDUNDANCY);
-    expect(DISPUTE_WINDOW_NS).toBe(BRIDGE_DISPUTE_WINDOW_NS);
-    expect(LONG_JOB_TOKENS).toBe(BRIDGE_LONG_JOB_TOKENS);
     expect(MARKET_PAGE_LIMIT).toBe(MAX_PAGE);
     expect(HISTORY_PAGE_LIMIT).toBe(MAX_PAGE_LIMIT);
   });
 });
 
 describe('wallet', () => {
-  const waiting = [job({ id: 3n, state: { submitted: null }, price: 1_000_000n }), job({ id: 4n, state: { settled: null } })];
-
-  it('warns when payment’s allowance will not cover a job waiting for its escrow', () => {
-    expect(allowanceWarning({ allowance: 1_010_000n, expires_at: [] }, waiting, LIT, LIT.fee)).toBeUndefined();
-    expect(allowanceWarning({ allowance: 1_009_999n, expires_at: [] }, waiting, LIT, LIT.fee)).toBe(
-      'Your approval for payment is 0.01009999 LIT, but job 3 waiting for payment needs 0.0101 LIT: approve more before the payment is taken, or the job is rejected.',
-    );
+  it('warns, for the job being confirmed, when the balance or payment’s allowance is short of its charges, or the allowance expires soon', () => {
+    const charges = escrowCharges(1_000_000n, LIT.fee); // total 1_020_000, allowance 1_010_000
     const now = 1_700_000_000_000;
-    expect(allowanceWarning({ allowance: 5_000_000n, expires_at: [BigInt(now + 30_000) * 1_000_000n] }, waiting, LIT, LIT.fee, now)).toMatch(
-      /expires .* before job 3 is paid for/,
-    );
-    expect(allowanceWarning({ allowance: 0n, expires_at: [] }, [waiting[1]], LIT, LIT.fee)).toBeUndefined();
+    const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+    expect(paymentWarnings(charges, 1_020_000n, { allowance: 1_010_000n, expires_at: [] }, LIT, now)).toEqual([]);
+    expect(paymentWarnings(charges, undefined, undefined, LIT, now)).toEqual([]);
+    expect(paymentWarnings(charges, 1_019_999n, { allowance: 1_009_999n, expires_at: [] }, LIT, now)).toEqual([
+      'Your balance is 0.01019999 LIT, less than the 0.0102 LIT this job takes with its fees.',
+      'Payment may take only 0.01009999 LIT from you now, less than the 0.0101 LIT this job needs: approving sets it to that (one ledger fee).',
+    ]);
+    const soon = { allowance: 5_000_000n, expires_at: [ns(now + EXPIRES_SOON_MS)] as [bigint] };
+    expect(paymentWarnings(charges, 9_000_000n, soon, LIT, now)).toEqual([expect.stringMatching(/^Your approval for payment expires .*; approving replaces it\.$/)]);
+    const later = { allowance: 5_000_000n, expires_at: [ns(now + EXPIRES_SOON_MS + 1)] as [bigint] };
+    expect(paymentWarnings(charges, 9_000_000n, later, LIT, now)).toEqual([]);
+    // The Wallet: allowances in force that expire soon; a spent (zero) one is not worth a warning.
+    expect(
+      expiryWarnings(
+        [
+          { spender: 'payment', allowance: soon },
+          { spender: 'identity', allowance: later },
+          { spender: 'governance', allowance: { allowance: 0n, expires_at: [ns(now)] } },
+        ],
+        now,
+      ),
+    ).toEqual([expect.stringMatching(/^Your approval for payment expires /)]);
   });
 
   it('refuses a withdrawal the fee would eat, or above what is owed, before calling', async () => {

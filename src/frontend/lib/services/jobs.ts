@@ -6,13 +6,15 @@ import { sha256 } from '@noble/hashes/sha2';
 import type { Job, JobRequest, Lane } from '../../../../canisters/marketplace/job_types';
 import type { Quote } from '../../../../canisters/marketplace/types';
 import type { Account } from '../../../../canisters/ledger/types';
-import type { Audit, Dispute, JobOutput } from '../../../../canisters/bridge/types';
+import type { Audit, DispatchRequest, Dispute, JobKind, JobOutput } from '../../../../canisters/bridge/types';
+import type { Model } from '../../../../canisters/shared/models';
 import type { Verdict } from '../../../../canisters/verification/types';
 import type { HistoryEntry } from '../../../../canisters/payment/types';
 import type { Actors } from '../api/actors';
 import * as bridgeApi from '../api/bridge';
 import * as ledgerApi from '../api/ledger';
 import * as marketApi from '../api/marketplace';
+import * as registryApi from '../api/model_registry';
 import * as paymentApi from '../api/payment';
 import * as verificationApi from '../api/verification';
 import { errorSentence, noMatchReasons } from '../errors';
@@ -20,12 +22,12 @@ import type { Token } from '../format/amount';
 import { msToNs } from '../format/time';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
 
-/** Redundancy the marketplace accepts (MAX_REDUNDANCY in canisters/marketplace/job_machine.ts). */
-export const MAX_REDUNDANCY = 3;
-/** How long after its result a job may be disputed (DISPUTE_WINDOW_NS in canisters/bridge/disputes.ts). */
-export const DISPUTE_WINDOW_NS = 24n * 3_600n * 1_000_000_000n;
-/** Jobs this long run without an answer in the outcall (LONG_JOB_TOKENS in canisters/bridge/answers.ts). */
-export const LONG_JOB_TOKENS = 384;
+// The canisters' own pure rules (no 'azle' import), so the app cannot drift from them.
+import { isLongJob } from '../../../../canisters/bridge/answers';
+import { DISPUTE_WINDOW_NS, disputeProblem } from '../../../../canisters/bridge/disputes';
+import { MAX_REDUNDANCY } from '../../../../canisters/marketplace/job_machine';
+
+export { DISPUTE_WINDOW_NS, MAX_REDUNDANCY };
 const MAX_TOKENS = 100_000;
 /** The most a quote may cost per replica: quoting asks for every offer, whatever its price. */
 const ANY_PRICE = 2n ** 64n;
@@ -206,13 +208,42 @@ export type JobDetail = {
   disputableUntil: bigint | undefined;
 };
 
-/** Whether the consumer may still dispute: a settled single-replica short job, within 24 h of its result, not disputed or audited yet. */
-export function disputableUntil(job: Job, output: JobOutput | undefined, dispute: Dispute | undefined, audit: Audit | undefined): bigint | undefined {
-  if (output === undefined || dispute !== undefined) return undefined;
-  if (audit !== undefined && audit.auditors.length === 2) return undefined;
-  if (job.request.redundancy !== 1 || job.request.max_tokens >= LONG_JOB_TOKENS) return undefined;
-  if (!('settled' in job.state)) return undefined;
-  return output.completed_at + DISPUTE_WINDOW_NS;
+/** The kind of job the bridge runs for a model's task (as the marketplace hands it over), or undefined. */
+export function jobKindOf(model: Model | undefined): JobKind | undefined {
+  if (model === undefined) return undefined;
+  if ('text_generation' in model.task) return { text_generation: null };
+  if ('embedding' in model.task) return { embedding: null };
+  return undefined;
+}
+
+/**
+ * Until when the consumer may dispute, by the bridge's own rule (disputeProblem): the bridge keeps the request an
+ * audit needs only for jobs one node answered in the outcall, i.e. single-replica jobs that are not long (long is
+ * text generation of LONG_JOB_TOKENS or more; embeddings never are). A job whose model's kind is unknown is taken as
+ * text generation, so no dispute the bridge would refuse is offered. The app also waits for the job to be settled.
+ */
+export function disputableUntil(
+  job: Job,
+  kind: JobKind | undefined,
+  output: JobOutput | undefined,
+  dispute: Dispute | undefined,
+  audit: Audit | undefined,
+): bigint | undefined {
+  if (output === undefined || !('settled' in job.state)) return undefined;
+  const dispatched: DispatchRequest = {
+    job_id: job.id,
+    consumer: job.consumer,
+    kind: kind ?? { text_generation: null },
+    model_sha256: new Uint8Array(),
+    input: job.request.input[0] ?? '',
+    max_tokens: job.request.max_tokens,
+    redundancy: job.request.redundancy,
+    nodes: [],
+  };
+  const kept = dispatched.redundancy === 1 && !isLongJob(dispatched) ? dispatched : undefined;
+  // The window is not judged here (now = the result's time): the page counts down to the returned deadline.
+  const problem = disputeProblem({ caller: output.consumer, output, request: kept, audit, dispute, now: output.completed_at });
+  return problem === undefined ? output.completed_at + DISPUTE_WINDOW_NS : undefined;
 }
 
 /** Everything the job's page shows, read in parallel. */
@@ -222,14 +253,16 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
     if (!read.ok) return read;
     const job = read.value;
     const done = ['completed', 'settled'].includes(stateOf(job)) || job.result_hash.length === 1;
-    const [outputReply, offers, verdict, audit, dispute, paymentSettings] = await Promise.all([
+    const [outputReply, offers, verdict, audit, dispute, paymentSettings, model] = await Promise.all([
       done ? bridgeApi.getOutput(a, id) : Promise.resolve(undefined),
       Promise.all(job.offers.map((offer) => marketApi.getOffer(a, offer))),
       job.request.redundancy > 1 ? verificationApi.verdictOf(a, id) : Promise.resolve(undefined),
       bridgeApi.auditOf(a, id),
       bridgeApi.disputeOf(a, id),
       paymentApi.settings(a),
+      done ? registryApi.getModel(a, job.request.model) : Promise.resolve(undefined),
     ]);
+    const kind = jobKindOf(model && 'Ok' in model ? model.Ok : undefined);
     const output = outputReply && 'Ok' in outputReply ? outputReply.Ok : undefined;
     const outputError = outputReply && 'Err' in outputReply ? errorSentence('bridge', outputReply.Err) : undefined;
     const providers = job.offers.map((offer, i) => {
@@ -245,7 +278,7 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
     accounts.push({ owner: job.consumer, account: ledgerApi.own(job.consumer) });
     const histories = await Promise.all(accounts.map(async ({ owner, account }) => (await entriesOfJob(a, account, job)).map((entry) => ({ owner, entry }))));
     const split = splitFromHistory(job, histories.flat());
-    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit) });
+    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, kind, output, dispute, audit) });
   }, host);
 }
 

@@ -4,7 +4,6 @@ import type { Principal } from '@dfinity/principal';
 
 import type { ClaimStatus } from '../../../../canisters/faucet/types';
 import type { Allowance } from '../../../../canisters/ledger/types';
-import type { Job } from '../../../../canisters/marketplace/job_types';
 import type { Actors } from '../api/actors';
 import * as faucetApi from '../api/faucet';
 import * as ledgerApi from '../api/ledger';
@@ -13,6 +12,7 @@ import { ICP_LEDGER_ID } from '../config';
 import { encodeAccount } from '../format/account';
 import { formatToken, type Token } from '../format/amount';
 import { formatDateTime, msToNs } from '../format/time';
+import type { Charges } from './jobs';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
 
 /** The token's metadata, read once per session. */
@@ -82,21 +82,46 @@ export async function withdrawOwed(a: Actors, owner: Principal, amount: bigint, 
   return attempt(async () => fromResult('payment', await paymentApi.withdraw(a, amount, ledgerApi.own(owner)), { token }), host);
 }
 
+/** How long before its expiry an allowance in force is worth a warning. */
+export const EXPIRES_SOON_MS = 15 * 60_000;
+
+const expiresSoon = (allowance: Allowance, nowMs: number): boolean =>
+  allowance.allowance > 0n && allowance.expires_at[0] !== undefined && allowance.expires_at[0] <= msToNs(nowMs + EXPIRES_SOON_MS);
+
 /**
- * A warning when the allowance payment holds will not cover a job still waiting for its escrow (state submitted):
- * too small, or expiring. Undefined when it is enough.
+ * Warnings for the job being confirmed, whose charges are price + fees as escrowCharges computes them: the balance
+ * below the total; payment's current allowance from the user below what its escrow takes (price + the transfer fee),
+ * which the confirmation's approval replaces; and that allowance, in force, expiring soon. Empty when all is well.
  */
-export function allowanceWarning(allowance: Allowance, waiting: Job[], token: Token, fee: bigint, nowMs: number = Date.now()): string | undefined {
-  const pending = waiting.filter((j) => 'submitted' in j.state);
-  if (pending.length === 0) return undefined;
-  const needed = pending.reduce((sum, j) => sum + j.price + fee, 0n);
-  const expires = allowance.expires_at[0];
-  if (expires !== undefined && expires <= msToNs(nowMs + 60_000))
-    return `Your approval for payment expires ${formatDateTime(expires)}, before job ${pending.map((j) => j.id).join(', ')} is paid for.`;
-  if (allowance.allowance < needed)
-    return `Your approval for payment is ${formatToken(allowance.allowance, token)}, but job ${pending.map((j) => j.id).join(', ')} waiting for payment needs ${formatToken(needed, token)}: approve more before the payment is taken, or the job is rejected.`;
-  return undefined;
+export function paymentWarnings(
+  charges: Charges,
+  balance: bigint | undefined,
+  allowance: Allowance | undefined,
+  token: Token,
+  nowMs: number = Date.now(),
+): string[] {
+  const warnings: string[] = [];
+  if (balance !== undefined && balance < charges.total)
+    warnings.push(`Your balance is ${formatToken(balance, token)}, less than the ${formatToken(charges.total, token)} this job takes with its fees.`);
+  if (allowance !== undefined && allowance.allowance < charges.allowance)
+    warnings.push(
+      `Payment may take only ${formatToken(allowance.allowance, token)} from you now, less than the ${formatToken(charges.allowance, token)} this job needs: approving sets it to that (one ledger fee).`,
+    );
+  if (allowance !== undefined && expiresSoon(allowance, nowMs))
+    warnings.push(`Your approval for payment expires ${formatDateTime(allowance.expires_at[0]!)}; approving replaces it.`);
+  return warnings;
 }
+
+/** Warnings for allowances in force that expire soon (the Wallet's; a job's approval is given when it is confirmed). */
+export function expiryWarnings(allowances: { spender: Spender; allowance: Allowance }[], nowMs: number = Date.now()): string[] {
+  return allowances
+    .filter(({ allowance }) => expiresSoon(allowance, nowMs))
+    .map(({ spender, allowance }) => `Your approval for ${spender} expires ${formatDateTime(allowance.expires_at[0]!)}.`);
+}
+
+/** Payment's current allowance from the user, for the confirmation's warnings. */
+export const loadPaymentAllowance = (a: Actors, owner: Principal, host?: string): Promise<Outcome<Allowance>> =>
+  attempt(async () => success(await ledgerApi.allowance(a, ledgerApi.own(owner), a.ids.payment)), host);
 
 /** Claims test tokens from the network's faucet, signed by the user (local and test networks only). */
 export async function claimFaucet(a: Actors, token: Token, host?: string): Promise<Outcome<{ amount: bigint; nextClaimAt: bigint }>> {
