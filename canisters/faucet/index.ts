@@ -7,11 +7,11 @@ import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from '
 import { TransferArgs, TransferResult } from '../ledger/types';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
-import { callPeer, describe } from '../shared/peer_call';
+import { callPeer } from '../shared/peer_call';
 import { versionOf } from '../shared/version';
-import { checkConfig, DEFAULT_CONFIG, FaucetRules, type Lease } from './rules';
+import { checkConfig, DEFAULT_CONFIG, FaucetRules } from './rules';
 import { settingsCell, stableTables, todayCell } from './storage';
-import { Claimed, ClaimStatus, FaucetConfig, type FaucetError, InitArg, Result, Settings } from './types';
+import { Claimed, ClaimStatus, FaucetConfig, InitArg, Result, Settings } from './types';
 
 export default class {
   faucet = new FaucetRules(stableTables);
@@ -62,26 +62,13 @@ export default class {
       created_at_time: [time()],
     };
     const sent = await callPeer<TransferResult>('ledger', lease.ledger, 'icrc1_transfer', [TransferArgs], TransferResult, [args]);
-    if ('Err' in sent) return this.abort(lease, { LedgerError: sent.Err });
-    const result = sent.Ok;
-    if ('Err' in result) {
-      const error = result.Err as { InsufficientFunds?: { balance: bigint } };
-      if (error.InsufficientFunds !== undefined) return this.abort(lease, { Empty: { balance: error.InsufficientFunds.balance } });
-      return this.abort(lease, { LedgerError: describe(result.Err) });
-    }
-    this.faucet.commit(lease);
-    const status = this.faucet.status(lease.to, time());
-    return { Ok: { amount: lease.amount, block: result.Ok, remaining_today: status.remaining_today, next_claim_at: status.next_claim_at } };
+    // Aborts only when the ledger surely did not transfer; an unknown outcome stays counted (rules.ts settle).
+    return this.faucet.settle(lease, sent, time());
   }
 
   /** Changes the amount and the caps. Admin only (the deployer). */
   @update([FaucetConfig], Result(Settings))
   set_config(config: FaucetConfig): Result<Settings> {
     return this.faucet.setConfig(msgCaller(), config);
-  }
-
-  private abort(lease: Lease, error: FaucetError): Result<never> {
-    this.faucet.abort(lease);
-    return { Err: error };
   }
 }

@@ -1,13 +1,21 @@
 // The faucet's rules over storage tables: who may claim, how much, and the daily caps. Pure: time, caller and the
 // ledger's answer come in as arguments, so unit tests drive every decision. A claim is begin (check, count it,
-// lock the caller), the ledger transfer in the glue, then commit, or abort, which uncounts it.
+// lock the caller), the ledger transfer in the glue, then settle: commit, or abort, which uncounts it, only when the
+// ledger surely did not transfer.
 import type { Principal } from '@dfinity/principal';
 
-import type { ClaimStatus, FaucetConfig, FaucetError, Result, Settings, Tally } from './types';
+import type { TransferResult } from '../ledger/types';
+import type { CallOutcome } from '../shared/peer_call';
+import type { Claimed, ClaimStatus, FaucetConfig, FaucetError, Result, Settings, Tally } from './types';
 
 export const DAY_NS = 86_400_000_000_000n;
-/** At most this many claims a day (daily / amount), which bounds the per-principal table: it holds one day. */
+/** At most this many claims a day (daily / amount), which bounds each day's entries in the per-principal table. */
 export const MAX_CLAIMS_PER_DAY = 10_000n;
+/**
+ * At most this many entries of past days each claim removes, so no message does work that grows with the table.
+ * A day's first 100 claims forget up to 10,000 entries of the days before; a quiet day leaves them for later.
+ */
+export const PRUNE_PER_CLAIM = 100;
 
 /** 10 tokens of 8 decimals a claim, one claim per principal a day, 10,000 tokens a day in all. */
 export const DEFAULT_CONFIG: FaucetConfig = {
@@ -27,12 +35,22 @@ export interface Table<V> {
   get(key: string): V | undefined;
   insert(key: string, value: V): unknown;
   remove(key: string): unknown;
-  keys(): string[];
+  /** At most `length` keys from the `start`th, in ascending byte order. */
+  keys(start: number, length: number): string[];
   len(): number;
 }
 
-/** Settings; everyone's tally of the current day; each principal's tally of the current day (cleared each day). */
-export type Tables = { settings: Cell<Settings>; today: Cell<Tally>; claims: Table<Tally> };
+/**
+ * Settings; everyone's tally of the current day; each principal's tally of a day under claimKey(day, principal),
+ * past days pruned a bounded batch a claim; `retired`, the earlier table keyed by principal alone (one day's
+ * tallies, read for the day they hold and emptied in the same batches).
+ */
+export type Tables = { settings: Cell<Settings>; today: Cell<Tally>; claims: Table<Tally>; retired?: Table<Tally> };
+
+const DAY_DIGITS = 20; // u64::MAX has 20 digits: zero-padded days sort as numbers, oldest first.
+/** The per-principal table's key: the day first, so past days' entries come first in key order. */
+export const claimKey = (day: bigint, who: string): string => `${day.toString().padStart(DAY_DIGITS, '0')}:${who}`;
+const dayOfKey = (key: string): bigint => BigInt(key.slice(0, DAY_DIGITS));
 
 /** A claim in flight: what the glue transfers, and what abort takes back. */
 export type Lease = { to: Principal; ledger: Principal; amount: bigint; day: bigint; memo: string };
@@ -98,6 +116,7 @@ export class FaucetRules {
     const day = dayOf(now);
     const next_claim_at = nextDayAt(now);
     this.startDay(day);
+    this.prune(day);
     const mine = this.mine(caller, now);
     if (mine.claimed + config.amount > config.per_principal_daily) {
       const message = `this principal claimed ${mine.claimed} of its ${config.per_principal_daily} for today; the next claim is possible at ${iso(next_claim_at)}`;
@@ -108,7 +127,7 @@ export class FaucetRules {
       const message = `the faucet gave out its ${config.daily} for today; the next claim is possible at ${iso(next_claim_at)}`;
       return err({ DailyLimitReached: { next_claim_at, message } });
     }
-    this.t.claims.insert(key, { day, claimed: mine.claimed + config.amount, claims: mine.claims + 1 });
+    this.t.claims.insert(claimKey(day, key), { day, claimed: mine.claimed + config.amount, claims: mine.claims + 1 });
     this.t.today.put({ day, claimed: everyone.claimed + config.amount, claims: everyone.claims + 1 });
     this.busy.add(key);
     // Unique per claim, so the ledger's deduplication never takes one claim for another.
@@ -116,17 +135,45 @@ export class FaucetRules {
     return { Ok: { to: caller, ledger: ledger[0], amount: config.amount, day, memo } };
   }
 
+  /**
+   * The ledger's answer to a claim's transfer. A transfer commits it; a ledger Err, or a call that was never sent,
+   * aborts it (the ledger surely moved nothing). Any other failure (SYS_UNKNOWN, a reject after the call was
+   * delivered, a reply that does not decode) may have transferred: the claim stays counted and the caller is told.
+   */
+  settle(lease: Lease, answer: CallOutcome<TransferResult>, now: bigint): Result<Claimed> {
+    if ('Err' in answer) {
+      if (answer.notSent === true) {
+        this.abort(lease);
+        return err({ LedgerError: `${answer.Err} (the transfer was never sent; the claim does not count)` });
+      }
+      this.commit(lease);
+      const message = `${answer.Err} (the transfer's outcome is unknown, so the claim counts against today's caps: check the balance before claiming again)`;
+      return err({ LedgerError: message });
+    }
+    const result = answer.Ok;
+    if ('Err' in result) {
+      this.abort(lease);
+      const error = result.Err as { InsufficientFunds?: { balance: bigint } };
+      if (error.InsufficientFunds !== undefined) return err({ Empty: { balance: error.InsufficientFunds.balance } });
+      return err({ LedgerError: describe(result.Err) });
+    }
+    this.commit(lease);
+    const status = this.status(lease.to, now);
+    return { Ok: { amount: lease.amount, block: result.Ok, remaining_today: status.remaining_today, next_claim_at: status.next_claim_at } };
+  }
+
   commit(lease: Lease): void {
     this.busy.delete(lease.to.toText());
   }
 
-  /** The transfer failed: the claim no longer counts (unless the day has turned since, which cleared it anyway). */
+  /** The transfer surely did not happen: the claim no longer counts (its day's entries stay its own). */
   abort(lease: Lease): void {
     const key = lease.to.toText();
     this.busy.delete(key);
-    const mine = this.t.claims.get(key);
+    const tallyKey = claimKey(lease.day, key);
+    const mine = this.t.claims.get(tallyKey);
     if (mine !== undefined && mine.day === lease.day) {
-      this.t.claims.insert(key, { day: mine.day, claimed: mine.claimed - lease.amount, claims: mine.claims - 1 });
+      this.t.claims.insert(tallyKey, { day: mine.day, claimed: mine.claimed - lease.amount, claims: mine.claims - 1 });
     }
     const everyone = this.t.today.get();
     if (everyone.day === lease.day) {
@@ -134,16 +181,33 @@ export class FaucetRules {
     }
   }
 
-  /** Claims of past days no longer matter: the first claim of a day forgets them, so the table holds one day. */
   private startDay(day: bigint): void {
-    if (this.t.today.get().day === day) return;
-    for (const key of this.t.claims.keys()) this.t.claims.remove(key);
-    this.t.today.put(EMPTY(day));
+    if (this.t.today.get().day !== day) this.t.today.put(EMPTY(day));
+  }
+
+  /** Forgets at most PRUNE_PER_CLAIM entries of days before `day`, oldest first (the retired table's first). */
+  private prune(day: bigint): void {
+    let budget = PRUNE_PER_CLAIM;
+    const retired = this.t.retired;
+    if (retired !== undefined) {
+      for (const key of retired.keys(0, budget)) {
+        const tally = retired.get(key);
+        if (tally !== undefined && tally.day >= day) continue; // still today's: read by mine() until the day turns
+        retired.remove(key);
+        budget--;
+      }
+    }
+    if (budget <= 0) return;
+    for (const key of this.t.claims.keys(0, budget)) {
+      if (dayOfKey(key) >= day) break;
+      this.t.claims.remove(key);
+    }
   }
 
   private mine(who: Principal, now: bigint): Tally {
-    const tally = this.t.claims.get(who.toText());
-    return tally !== undefined && tally.day === dayOf(now) ? tally : EMPTY(dayOf(now));
+    const day = dayOf(now);
+    const tally = this.t.claims.get(claimKey(day, who.toText())) ?? this.t.retired?.get(who.toText());
+    return tally !== undefined && tally.day === day ? tally : EMPTY(day);
   }
 
   private everyone(now: bigint): Tally {
@@ -153,3 +217,5 @@ export class FaucetRules {
 }
 
 const err = (error: FaucetError): Result<never> => ({ Err: error });
+/** A candid error variant in words (peer_call's describe, which imports azle). */
+const describe = (value: object): string => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));

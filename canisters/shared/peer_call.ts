@@ -5,7 +5,12 @@ import { call, IDL, Principal } from 'azle';
 
 import { decodeCandid, encodeCandid } from './candid_cache';
 
-export type CallOutcome<T> = { Ok: T } | { Err: string };
+/**
+ * `notSent` marks a call that never left this canister (ic0.call_perform failed, too few cycles, arguments that do
+ * not encode): the callee did nothing. Any other failure may come after the callee acted (SYS_UNKNOWN, a reject
+ * after delivery, a reply that does not decode), so its outcome is unknown.
+ */
+export type CallOutcome<T> = { Ok: T } | { Err: string; notSent?: true };
 
 export async function callPeer<T>(
   peer: string,
@@ -15,8 +20,14 @@ export async function callPeer<T>(
   returnIdlType: IDL.Type,
   args: unknown[],
 ): Promise<CallOutcome<T>> {
+  let encoded: Uint8Array;
   try {
-    const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encodeCandid(paramIdlTypes, args) });
+    encoded = encodeCandid(paramIdlTypes, args);
+  } catch (error) {
+    return { ...failure(peer, error), notSent: true };
+  }
+  try {
+    const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
     return { Ok: decodeCandid([returnIdlType], reply)[0] as T };
   } catch (error) {
     return failure(peer, error);
@@ -31,17 +42,27 @@ export async function callPeerNoReply(
   paramIdlTypes: IDL.Type[],
   args: unknown[],
 ): Promise<CallOutcome<null>> {
+  let encoded: Uint8Array;
   try {
-    await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encodeCandid(paramIdlTypes, args) });
+    encoded = encodeCandid(paramIdlTypes, args);
+  } catch (error) {
+    return { ...failure(peer, error), notSent: true };
+  }
+  try {
+    await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
     return { Ok: null };
   } catch (error) {
     return failure(peer, error);
   }
 }
 
-function failure(peer: string, error: unknown): { Err: string } {
+// Errors azle throws before the call is handed to the system: the callee never saw it.
+const NOT_SENT = new Set(['CallPerformFailed', 'InsufficientLiquidCycleBalance']);
+
+function failure(peer: string, error: unknown): { Err: string; notSent?: true } {
   const e = error as { type?: string; rejectMessage?: string };
-  return { Err: `${peer} call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}` };
+  const Err = `${peer} call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}`;
+  return e.type !== undefined && NOT_SENT.has(e.type) ? { Err, notSent: true } : { Err };
 }
 
 /** A candid error variant in words: its name and fields, bigints as decimals. */
