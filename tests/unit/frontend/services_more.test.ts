@@ -10,7 +10,16 @@ import type { Model } from '../../../canisters/shared/models';
 import { PAGE_LIMIT as MARKET_PAGE_LIMIT } from '../../../src/frontend/lib/api/marketplace';
 import { HISTORY_PAGE_LIMIT } from '../../../src/frontend/lib/api/payment';
 import { parseConfig } from '../../../src/frontend/lib/config';
-import { CSV_HEADER, filterJobs, jobsCsv, loadMyJobs } from '../../../src/frontend/lib/services/activity';
+import {
+  CSV_HEADER,
+  filterJobs,
+  jobsCsv,
+  loadMyJobs,
+  loadOutputs,
+  outputPreview,
+  outputsToRead,
+  type OutputSummary,
+} from '../../../src/frontend/lib/services/activity';
 import { cheapestPrice, filterModels, loadModels, providerCount } from '../../../src/frontend/lib/services/models';
 import { rangeFor } from '../../../src/frontend/lib/services/ranges';
 import { escrowCharges } from '../../../src/frontend/lib/services/jobs';
@@ -95,12 +104,45 @@ describe('activity', () => {
     expect(filterJobs(jobs, { state: '', model: '', text: 'WORKER' }).map((j) => j.id)).toEqual([2n]);
   });
 
-  it('exports CSV with exact prices and quoted inputs', () => {
-    const csv = jobsCsv(jobs, LIT).split('\r\n');
-    expect(csv[0]).toBe(CSV_HEADER.join(',').replace('price', 'price_LIT'));
-    expect(csv[1]).toBe('1,1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,settled,2,standard,1,32,0.01,"Say ""hi"", please",0102,');
-    expect(csv[3]).toContain(',1.23456789,');
-    expect(csv).toHaveLength(5);
+  it('exports CSV with exact prices, quoted inputs and the outputs read', () => {
+    const outputs = new Map<bigint, OutputSummary>([
+      [1n, { text: 'Hello,\n"world"' }],
+      [3n, { dimensions: 384 }],
+    ]);
+    const csv = jobsCsv(jobs, LIT, outputs);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(CSV_HEADER.join(',').replace('price', 'price_LIT'));
+    expect(lines[0]).toContain(',input,output,result_sha256,');
+    expect(csv).toContain('0.01,"Say ""hi"", please","Hello,\n""world""",0102,');
+    expect(lines.at(-2)).toBe('3,1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,settled,0,standard,1,32,1.23456789,hi,384-dimensional vector,,');
+    // A job whose output was not read (or is not settled) has an empty output.
+    expect(jobsCsv(jobs, LIT).split('\r\n')[2]).toBe('2,1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,refunded,0,standard,1,32,0.01,hi,,,no worker answered');
+  });
+
+  it('previews outputs and reads them lazily, settled jobs only, capped', async () => {
+    expect(outputPreview({ text: '  a\n b ' })).toBe('a b');
+    expect(outputPreview({ text: 'x'.repeat(100) }, 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(outputPreview({ dimensions: 768 })).toBe('768-dimensional vector');
+    expect(outputPreview({ error: 'gone' })).toBe('output unavailable');
+    expect(outputPreview(undefined)).toBe('');
+    expect(outputsToRead(jobs, new Map(), 10)).toEqual([1n, 3n]);
+    expect(outputsToRead(jobs, new Map([[1n, { dimensions: 1 }]]), 10)).toEqual([3n]);
+    expect(outputsToRead(jobs, new Map(), 1)).toEqual([1n]);
+    const { actors, calls } = fakeActors({
+      bridge: {
+        get_output: (id: bigint) =>
+          id === 1n
+            ? { Ok: { text: ['hi'], vector: new Float32Array(), tokens: new Uint32Array() } }
+            : id === 3n
+              ? { Ok: { text: [], vector: new Float32Array(384), tokens: new Uint32Array() } }
+              : { Err: { NotFound: 'no output' } },
+      },
+    });
+    const read = await loadOutputs(actors, [1n, 3n, 9n]);
+    expect(read.get(1n)).toEqual({ text: 'hi' });
+    expect(read.get(3n)).toEqual({ dimensions: 384 });
+    expect(read.get(9n)).toMatchObject({ error: expect.any(String) });
+    expect(calls.map((c) => c.args[0])).toEqual([1n, 3n, 9n]);
   });
 
   it('reads every page of the caller’s jobs, newest first', async () => {
