@@ -7,7 +7,6 @@ import type { Actors } from './actors';
 
 export const settings = (a: Actors): Promise<Settings> => a.governance.settings();
 export const listProposals = (a: Actors, offset: bigint, limit: number): Promise<Proposal[]> => a.governance.list_proposals(offset, limit);
-export const getProposal = async (a: Actors, id: bigint): Promise<Proposal | undefined> => opt(await a.governance.get_proposal(id));
 export const createProposal = (a: Actors, request: ProposalRequest): Promise<Result<Proposal>> => a.governance.create_proposal(request);
 export const vote = (a: Actors, id: bigint, yes: boolean): Promise<Result<Proposal>> => a.governance.vote(id, yes);
 export const ballotOf = async (a: Actors, id: bigint, voter: Principal): Promise<Ballot | undefined> =>

@@ -4,9 +4,7 @@ import type { Principal } from '@dfinity/principal';
 import type { Job, JobPage, JobRequest, JobResult, ModelRates } from '../../../../canisters/marketplace/job_types';
 import type { Offer, OfferResult, OfferTerms } from '../../../../canisters/marketplace/offer_types';
 import type { OfferPage, QuoteResult } from '../../../../canisters/marketplace/types';
-import type { ProviderStanding } from '../../../../canisters/marketplace/match_types';
 import type { MarketConfig } from '../../../../canisters/marketplace/config';
-import { opt } from '../format/misc';
 import type { Actors } from './actors';
 
 /** The canister's page limit (MAX_PAGE in canisters/marketplace/types.ts). */
@@ -26,10 +24,8 @@ export const listJobs = async (a: Actors, offset: bigint, limit = PAGE_LIMIT): P
   const reply = await a.marketplace.list_jobs({ offset, limit });
   return 'Ok' in reply ? { Ok: { ...reply.Ok, jobs: reply.Ok.jobs.map(plainJob) } } : reply;
 };
-export const cancelJob = async (a: Actors, id: bigint): Promise<JobResult<Job>> => plain(await a.marketplace.cancel_job(id));
 export const modelRates = (a: Actors, model: bigint): Promise<ModelRates> => a.marketplace.model_rates(model);
 export const getConfig = (a: Actors): Promise<MarketConfig> => a.marketplace.get_config();
-export const intakePaused = (a: Actors): Promise<boolean> => a.marketplace.job_intake_paused();
 
 export const listOffers = (
   a: Actors,
@@ -49,5 +45,3 @@ export const pauseOffer = (a: Actors, id: bigint): Promise<OfferResult<Offer>> =
 export const resumeOffer = (a: Actors, id: bigint): Promise<OfferResult<Offer>> => a.marketplace.resume_offer(id);
 export const retireOffer = (a: Actors, id: bigint): Promise<OfferResult<Offer>> => a.marketplace.retire_offer(id);
 export const refreshStanding = (a: Actors, provider: Principal) => a.marketplace.refresh_standing(provider);
-export const providerStanding = async (a: Actors, provider: Principal): Promise<ProviderStanding | undefined> =>
-  opt(await a.marketplace.provider_standing(provider));

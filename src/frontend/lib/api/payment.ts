@@ -1,8 +1,7 @@
 // The payment canister's calls, one function each.
 import type { Account } from '../../../../canisters/ledger/types';
 import type { Settings, WithdrawReceipt } from '../../../../canisters/payment/settings';
-import type { Escrow, HistoryPage, Result } from '../../../../canisters/payment/types';
-import { opt } from '../format/misc';
+import type { HistoryPage, Result } from '../../../../canisters/payment/types';
 import type { Actors } from './actors';
 
 /** The history's page limit (MAX_PAGE_LIMIT in canisters/payment/history.ts). */
@@ -13,6 +12,4 @@ export const owedOf = (a: Actors, account: Account): Promise<bigint> => a.paymen
 export const withdraw = (a: Actors, amount: bigint, to: Account) => a.payment.withdraw(amount, to) as Promise<Result<WithdrawReceipt>>;
 export const history = (a: Actors, account: Account, offset: number, limit = HISTORY_PAGE_LIMIT) =>
   a.payment.history(account, { offset, limit }) as Promise<Result<HistoryPage>>;
-export const escrowOf = async (a: Actors, jobId: bigint): Promise<Escrow | undefined> => opt(await a.payment.escrow_of(jobId));
-export const depositOf = async (a: Actors, jobId: bigint): Promise<Escrow | undefined> => opt(await a.payment.deposit_of(jobId));
 export const settings = (a: Actors): Promise<Settings> => a.payment.get_config();
