@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Canister } from './dfx';
+import { addMetadata } from './metadata';
 
 // azle's exports hide package.json and the CLI; its main entry is <package>/src/stable/lib/index.ts.
 const AZLE_ROOT = join(fileURLToPath(import.meta.resolve('azle')), '../../../..');
@@ -19,7 +20,14 @@ export const azleVersion: string = JSON.parse(readFileSync(join(AZLE_ROOT, 'pack
 export type BuildResult = { ok: true } | { ok: false; output: string };
 
 // Runs `azle build <name>` with the environment dfx would give it, so the result matches a dfx build.
+// dfx.json's `metadata` entries with content go into the Wasm as custom sections afterwards, as dfx adds them.
 export async function azleBuild(root: string, canister: Canister): Promise<BuildResult> {
+  const result = await build(root, canister);
+  if (result.ok) await addMetadata(canister.wasm, canister.entry.metadata);
+  return result;
+}
+
+async function build(root: string, canister: Canister): Promise<BuildResult> {
   if (canister.assets === undefined) return run(root, root, canister.name, canister.generatedDid);
   // An `assets` entry has no `main` for azle to read: azle gets a dfx.json of its own that names the Azle asset
   // canister, in a folder under .azle, and what it builds there is moved to the canister's usual place.
@@ -27,7 +35,8 @@ export async function azleBuild(root: string, canister: Canister): Promise<Build
   const built = join(dfxRoot, '.azle', canister.name);
   await rm(dfxRoot, { recursive: true, force: true });
   await mkdir(dfxRoot, { recursive: true });
-  const entry = { ...canister.entry, main: relative(dfxRoot, join(root, canister.entry.main)) };
+  const { metadata: _, ...own } = canister.entry;
+  const entry = { ...own, main: relative(dfxRoot, join(root, canister.entry.main)) };
   await writeFile(join(dfxRoot, 'dfx.json'), JSON.stringify({ canisters: { [canister.name]: entry } }));
   const result = await run(root, dfxRoot, canister.name, join(built, `${canister.name}.did`));
   if (result.ok) {

@@ -30,8 +30,16 @@ export type Canister = {
  * An `assets` canister of dfx.json is DFINITY's asset canister, whose Wasm comes with dfx, which is not here. This
  * project builds its own (canisters/assets, the same interface) under the entry's name, e.g. .azle/frontend/frontend.wasm,
  * and the local deployment installs that; dfx deploys DFINITY's on mainnet from the same dfx.json.
+ *
+ * Like DFINITY's, it declares `supported_certificate_versions` "1,2" (scripts/build/metadata.ts adds the section), so
+ * gateways accept only v2 responses from it, where the status and headers are certified too.
  */
-export const LOCAL_ASSET_CANISTER: CanisterEntry = { type: 'azle', main: 'canisters/assets/index.ts', candid: 'candid/assets.did' };
+export const LOCAL_ASSET_CANISTER: CanisterEntry = {
+  type: 'azle',
+  main: 'canisters/assets/index.ts',
+  candid: 'candid/assets.did',
+  metadata: [{ name: 'supported_certificate_versions', content: '1,2', visibility: 'public' }],
+};
 
 /** The azle canisters of dfx.json (root/dfx.json), by name, in its order. */
 export async function readCanisters(root: string): Promise<Canister[]> {

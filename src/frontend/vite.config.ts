@@ -33,7 +33,8 @@ export default defineConfig({
   // Relative asset URLs: the app works from any path (an asset canister's root, or a sub-path of a gateway).
   base: './',
   // `npm run build` builds without .env (WEB_APP_DOTENV=off, scripts/build/web_app.ts): the app served by the asset
-  // canister reads env.json, so one bundle serves any network.
+  // canister reads env.json, so one bundle serves any network. dfx.json's build step (build:frontend:dfx) also builds
+  // without .env: vite still takes DFX_NETWORK and CANISTER_ID_<NAME> from the environment dfx gives build commands.
   envDir: process.env.WEB_APP_DOTENV === 'off' ? false : repo,
   envPrefix: ENV_PREFIXES,
   plugins: [svelte({ preprocess: vitePreprocess() }), devEnvJson()],

@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { candidDrift } from '../../scripts/build/candid';
 import { readAssetCanisters, readCanisters } from '../../scripts/build/dfx';
 import { inputsHash } from '../../scripts/build/inputs';
+import { withMetadata } from '../../scripts/build/metadata';
 import { webAppInputsHash } from '../../scripts/build/web_app';
+import { declaredVersions } from '../../src/localnet/gateway/http_gateway/verify';
 
 let root: string;
 
@@ -137,5 +139,27 @@ describe('candidDrift', () => {
   it('treats a missing checked-in file as empty', async () => {
     const canister = await withGenerated('service : {}\n');
     expect(await candidDrift(canister)).toContain('(missing)');
+  });
+});
+
+describe('withMetadata', () => {
+  const EMPTY = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  const VERSIONS = { name: 'supported_certificate_versions', content: '1,2', visibility: 'public' as const };
+
+  it('adds dfx.json metadata with content as icp:<visibility> sections, once', async () => {
+    const wasm = withMetadata(EMPTY, [VERSIONS, { name: 'candid:service' }, { name: 'secret', content: 'x', visibility: 'private' }]);
+    const module = new WebAssembly.Module(wasm);
+    expect(declaredVersions(module)).toEqual([1, 2]);
+    expect(WebAssembly.Module.customSections(module, 'icp:private secret')).toHaveLength(1);
+    expect(WebAssembly.Module.customSections(module, 'icp:public candid:service')).toHaveLength(0);
+    expect(withMetadata(wasm, [VERSIONS])).toBe(wasm);
+    expect(declaredVersions(new WebAssembly.Module(EMPTY))).toBeNull();
+  });
+
+  it('is declared for the Azle asset canister, as DFINITY’s asset canister declares it', async () => {
+    await mkdir(join(root, 'canisters/assets'), { recursive: true });
+    await writeFile(join(root, 'canisters/assets/index.ts'), 'export default class {}');
+    const [web] = await readAssetCanisters(root);
+    expect(web.entry.metadata).toEqual([VERSIONS]);
   });
 });

@@ -1,7 +1,8 @@
 // The app's configuration: which network, where its API is, the canisters' ids, the identity provider and the
 // faucet. Read at run time from `env.json` next to index.html (what the server that hosts the app provides), else
-// from the values baked in at build time (vite reads `.env`, which npm start writes). Both use the names of
-// dfx's .env:
+// from the values baked in at build time (`npm run build:frontend` reads `.env`, which npm start writes; dfx.json's
+// build step, `build:frontend:dfx`, reads no .env, only the DFX_NETWORK and CANISTER_ID_<NAME> dfx exports to it).
+// Both use the names of dfx's .env:
 //
 //   { "DFX_NETWORK": "local", "IC_HOST": "http://127.0.0.1:4943",
 //     "CANISTER_ID_LEDGER": "...", ..., "CANISTER_ID_ANALYTICS": "...",
@@ -53,9 +54,13 @@ export function parseConfig(raw: Record<string, unknown>, origin: string, source
     const value = raw[name] ?? raw[`VITE_${name}`];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
-  const network = get('DFX_NETWORK') ?? 'local';
+  // A production build that names no network is for mainnet (dfx deploy --network ic bakes DFX_NETWORK in; npm
+  // start's build names none and reads env.json, which comes first). Baked-in values on ic take no IC_HOST or II_URL:
+  // those come from a local .env, and would send a mainnet app to localhost.
+  const network = get('DFX_NETWORK') ?? (source === 'build' && raw.PROD === true ? 'ic' : 'local');
   const local = network === 'local';
-  const host = (get('IC_HOST') ?? (local ? origin : MAINNET_HOST)).replace(/\/+$/, '');
+  const mainnetBuild = source === 'build' && network === 'ic';
+  const host = ((mainnetBuild ? undefined : get('IC_HOST')) ?? (local ? origin : MAINNET_HOST)).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(host)) return { ok: false, error: `The network address "${host}" is not an http(s) URL.` };
   const canisters = {} as AppConfig['canisters'];
   const missing: string[] = [];
@@ -76,7 +81,7 @@ export function parseConfig(raw: Record<string, unknown>, origin: string, source
       ok: false,
       error: `The app does not know the id of the ${missing.join(', ')} canister${missing.length > 1 ? 's' : ''}: start the network with npm start (it writes .env), or serve an env.json next to the app.`,
     };
-  const identityProvider = get('II_URL') ?? (local ? `${host}/internet-identity` : MAINNET_IDENTITY_PROVIDER);
+  const identityProvider = (mainnetBuild ? undefined : get('II_URL')) ?? (local ? `${host}/internet-identity` : MAINNET_IDENTITY_PROVIDER);
   return { ok: true, config: { network, local, host, canisters, identityProvider, source } };
 }
 

@@ -241,6 +241,20 @@ describe('configuration', () => {
     expect(parsed).toMatchObject({ ok: true, config: { local: false, host: 'https://icp-api.io', identityProvider: 'https://identity.ic0.app' } });
   });
 
+  it('ignores a baked-in IC_HOST and II_URL on ic, and takes a production build without a network for ic', () => {
+    const mainnet = { ok: true, config: { network: 'ic', local: false, host: 'https://icp-api.io', identityProvider: 'https://identity.ic0.app' } };
+    const leaked = { ...ids, IC_HOST: 'http://127.0.0.1:4943', II_URL: 'http://127.0.0.1:4943/internet-identity' };
+    expect(parseConfig({ ...leaked, DFX_NETWORK: 'ic' }, 'https://app.example', 'build')).toMatchObject(mainnet);
+    expect(parseConfig({ ...ids, PROD: true }, 'https://app.example', 'build')).toMatchObject(mainnet);
+    // A development build, or env.json, without a network is local; env.json's host on ic is the deployer's.
+    expect(parseConfig({ ...ids, PROD: false }, 'http://127.0.0.1:4943', 'build')).toMatchObject({ ok: true, config: { local: true } });
+    expect(parseConfig({ ...ids, PROD: true }, 'http://127.0.0.1:4943', 'env.json')).toMatchObject({ ok: true, config: { local: true } });
+    expect(parseConfig({ ...ids, DFX_NETWORK: 'ic', IC_HOST: 'https://icp0.io' }, 'https://x', 'env.json')).toMatchObject({
+      ok: true,
+      config: { host: 'https://icp0.io' },
+    });
+  });
+
   it('serves a local network from the page’s own origin when no host is named, and honours overrides', () => {
     const parsed = parseConfig({ ...ids, II_URL: 'http://ii.local', CANISTER_ID_FAUCET: IDS.ledger.toText() }, 'http://127.0.0.1:4943', 'env.json');
     expect(parsed).toMatchObject({ ok: true, config: { host: 'http://127.0.0.1:4943', identityProvider: 'http://ii.local' } });
