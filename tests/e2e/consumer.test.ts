@@ -238,13 +238,22 @@ describe('the web app for consumers and model creators, in Chromium', () => {
       await shot('activity');
       const [download] = await Promise.all([page.waitForEvent('download'), main.getByRole('button', { name: 'Export CSV' }).click()]);
       expect(download.suggestedFilename()).toMatch(/^jobs-\d{4}-\d{2}-\d{2}\.csv$/);
-      const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n'); // RFC 4180 lines
-      expect(csv[0]).toBe('job,created,updated,state,model,lane,redundancy,max_tokens,price_LIT,input,result_sha256,failure');
-      expect(csv).toHaveLength(3);
-      expect(csv.find((row) => row.startsWith(`${text.id},`))).toContain(
-        `,settled,${system.demo.textModel},standard,1,16,${formatAmount(text.price, DECIMALS)},`,
-      );
-      expect(csv.find((row) => row.startsWith(`${embedding.id},`))).toContain(`,settled,${system.demo.embeddingModel},standard,1,`);
+      const [columns, ...rows] = parseCsv(await readFile((await download.path())!, 'utf8'));
+      expect(columns.join(',')).toBe('job,created,updated,state,model,lane,redundancy,max_tokens,price_LIT,input,output,result_sha256,failure');
+      expect(rows).toHaveLength(2);
+      const row = (id: bigint | string) => Object.fromEntries(columns.map((name, i) => [name, rows.find((r) => r[0] === `${id}`)?.[i]]));
+      expect(row(text.id)).toMatchObject({
+        state: 'settled',
+        model: `${system.demo.textModel}`,
+        lane: 'standard',
+        redundancy: '1',
+        max_tokens: '16',
+        price_LIT: formatAmount(text.price, DECIMALS),
+        input: 'Why is the sky blue?',
+      });
+      // The synthetic model's text, whole (the page showed it with its whitespace folded).
+      expect(row(text.id).output?.replace(/\s+/g, ' ').trim()).toBe(generated.replace(/\s+/g, ' ').trim());
+      expect(row(embedding.id)).toMatchObject({ state: 'settled', model: `${system.demo.embeddingModel}`, output: '512-dimensional vector' });
 
       // A job's page from Activity.
       await main.getByRole('link', { name: `#${text.id}`, exact: true }).click();
@@ -353,3 +362,25 @@ describe('the web app for consumers and model creators, in Chromium', () => {
     TEST_MS,
   );
 });
+
+/** The rows of an RFC 4180 CSV text: quoted fields may hold commas, quotes (doubled) and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
