@@ -5,14 +5,13 @@ import type { SignIdentity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 
+import { ed25519SeedFromPem, type PemProblem } from '../shared/ed25519_pem.js';
+
 // PKCS#8 v1 for Ed25519 up to the 32-byte seed: SEQUENCE { version 0, SEQUENCE { OID 1.3.101.112 },
 // OCTET STRING { OCTET STRING (32) } }.
 const ED25519_PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]);
-const ED25519_OID = Buffer.from([0x06, 0x03, 0x2b, 0x65, 0x70]);
-// The private key field: an OCTET STRING holding the seed as an OCTET STRING of 32 bytes.
-const SEED_HEADER = Buffer.from([0x04, 0x22, 0x04, 0x20]);
 
 /** The Ed25519 key as a PKCS#8 PEM (no public key inside, as OpenSSL writes it; every tool derives it). */
 export function ed25519Pem(identity: Ed25519KeyIdentity): string {
@@ -28,13 +27,14 @@ export function ed25519Pem(identity: Ed25519KeyIdentity): string {
  */
 export function identityFromPem(pem: string): SignIdentity {
   if (pem.includes('BEGIN EC PRIVATE KEY')) return Secp256k1KeyIdentity.fromPem(pem);
-  const match = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem);
-  if (match === null) throw new Error('not a PEM private key (expected EC PRIVATE KEY or PRIVATE KEY)');
-  const der = Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
-  const oid = der.indexOf(ED25519_OID);
-  if (oid < 0) throw new Error('the PKCS#8 key is not Ed25519 (only Ed25519 and secp256k1 keys are supported)');
-  const at = der.indexOf(SEED_HEADER, oid + ED25519_OID.length);
-  if (at < 0 || der.length < at + SEED_HEADER.length + 32) throw new Error('the PKCS#8 Ed25519 key has no 32-byte private key');
-  const seed = der.subarray(at + SEED_HEADER.length, at + SEED_HEADER.length + 32);
-  return Ed25519KeyIdentity.fromSecretKey(new Uint8Array(seed));
+  const read = ed25519SeedFromPem(pem);
+  if ('problem' in read) throw new Error(PROBLEMS[read.problem]);
+  return Ed25519KeyIdentity.fromSecretKey(read.seed);
 }
+
+const PROBLEMS: Record<PemProblem, string> = {
+  not_pem: 'not a PEM private key (expected EC PRIVATE KEY or PRIVATE KEY)',
+  bad_base64: 'the PEM key is not valid base64',
+  not_ed25519: 'the PKCS#8 key is not Ed25519 (only Ed25519 and secp256k1 keys are supported)',
+  no_seed: 'the PKCS#8 Ed25519 key has no 32-byte private key',
+};
