@@ -1,6 +1,6 @@
 // What every command needs: an agent for the network with the identity in use, and the canisters' actors, their
 // ids read from canister_ids.json as dfx (and npm start) write it.
-import { Actor, HttpAgent, type SignIdentity } from '@dfinity/agent';
+import { Actor, type SignIdentity } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
 import { idlFactory as marketplaceIdl, type MarketplaceService } from '../sdk/marketplace';
 import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
 import { idlFactory as paymentIdl, type PaymentService } from '../sdk/payment';
+import { createNetworkAgent } from '../shared/network_agent';
 
 export type Options = { network: string; ids: string };
 
@@ -26,11 +27,7 @@ export async function connect(identity: SignIdentity, options: Options) {
     if (id === undefined) throw new Error(`${options.ids} names no ${name} canister`);
     return Principal.fromText(id);
   };
-  const agent = await HttpAgent.create({
-    host: options.network,
-    shouldFetchRootKey: !options.network.startsWith('https://icp'),
-    identity,
-  }).catch((error: Error) => {
+  const agent = await createNetworkAgent(options.network, identity).catch((error: Error) => {
     throw new Error(`cannot reach ${options.network} (${error.message.split('\n')[0]}): is npm start running?`);
   });
   const actor = <T>(idl: IDL.InterfaceFactory, name: string) => Actor.createActor<T>(idl, { agent, canisterId: canister(name) });

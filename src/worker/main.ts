@@ -7,7 +7,7 @@
 // it, and sends a heartbeat every 30 seconds. Canister ids come from .dfx/local/canister_ids.json (npm start).
 // Started by another process with an IPC channel (npm start's demo market), it also sends that process its claim
 // code and its readiness as messages (WorkerMessage), and stops when the channel closes, i.e. when its parent dies.
-import { Actor, HttpAgent } from '@dfinity/agent';
+import { Actor } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
+import { createNetworkAgent } from '../shared/network_agent';
 import { loadOrCreateKey } from './key_file';
 import { EMBEDDING_MODEL, EMBEDDING_MODEL_SHA256 } from './runtime/embedding_model';
 import { detectHardware } from './runtime/hardware';
@@ -68,7 +69,7 @@ const canister = (name: string) => Principal.fromText(ids[name]?.local ?? fail(`
 const { identity, created } = loadOrCreateKey(values.key);
 const node = identity.getPrincipal();
 console.log(`worker: node ${node.toText()} (key ${created ? 'created at' : 'read from'} ${values.key})`);
-const agent = await HttpAgent.create({ host: values.host, shouldFetchRootKey: true, identity }).catch((error: Error) =>
+const agent = await createNetworkAgent(values.host, identity).catch((error: Error) =>
   fail(`cannot reach the network at ${values.host}: ${error.message}`),
 );
 const actor = <T>(idl: IDL.InterfaceFactory, name: string) => Actor.createActor<T>(idl, { agent, canisterId: canister(name) });
