@@ -22,8 +22,7 @@ import {
 } from '../../../src/frontend/lib/services/activity';
 import { cheapestPrice, filterModels, loadModels, providerCount } from '../../../src/frontend/lib/services/models';
 import { rangeFor } from '../../../src/frontend/lib/services/ranges';
-import { escrowCharges } from '../../../src/frontend/lib/services/jobs';
-import { claimFaucet, EXPIRES_SOON_MS, expiryWarnings, isIcpLedger, paymentWarnings, withdrawOwed } from '../../../src/frontend/lib/services/wallet';
+import { claimFaucet, EXPIRES_SOON_MS, expiryWarnings, isIcpLedger, withdrawOwed } from '../../../src/frontend/lib/services/wallet';
 import { parseHash } from '../../../src/frontend/lib/stores/route';
 import { fakeActors, IDS, job, LIT, principal } from './fakes';
 
@@ -35,21 +34,11 @@ describe('constants mirrored from the canisters', () => {
 });
 
 describe('wallet', () => {
-  it('warns, for the job being confirmed, when the balance or payment’s allowance is short of its charges, or the allowance expires soon', () => {
-    const charges = escrowCharges(1_000_000n, LIT.fee); // total 1_020_000, allowance 1_010_000
+  it('warns of allowances in force that expire soon; a spent (zero) one is not worth a warning', () => {
     const now = 1_700_000_000_000;
     const ns = (ms: number) => BigInt(ms) * 1_000_000n;
-    expect(paymentWarnings(charges, 1_020_000n, { allowance: 1_010_000n, expires_at: [] }, LIT, now)).toEqual([]);
-    expect(paymentWarnings(charges, undefined, undefined, LIT, now)).toEqual([]);
-    expect(paymentWarnings(charges, 1_019_999n, { allowance: 1_009_999n, expires_at: [] }, LIT, now)).toEqual([
-      'Your balance is 0.01019999 LIT, less than the 0.0102 LIT this job takes with its fees.',
-      'Payment may take only 0.01009999 LIT from you now, less than the 0.0101 LIT this job needs: approving sets it to that (one ledger fee).',
-    ]);
     const soon = { allowance: 5_000_000n, expires_at: [ns(now + EXPIRES_SOON_MS)] as [bigint] };
-    expect(paymentWarnings(charges, 9_000_000n, soon, LIT, now)).toEqual([expect.stringMatching(/^Your approval for payment expires .*; approving replaces it\.$/)]);
     const later = { allowance: 5_000_000n, expires_at: [ns(now + EXPIRES_SOON_MS + 1)] as [bigint] };
-    expect(paymentWarnings(charges, 9_000_000n, later, LIT, now)).toEqual([]);
-    // The Wallet: allowances in force that expire soon; a spent (zero) one is not worth a warning.
     expect(
       expiryWarnings(
         [

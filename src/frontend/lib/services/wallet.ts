@@ -12,7 +12,6 @@ import { ICP_LEDGER_ID } from '../config';
 import { encodeAccount } from '../format/account';
 import { formatToken, type Token } from '../format/amount';
 import { formatDateTime, msToNs } from '../format/time';
-import type { Charges } from './jobs';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
 
 /** The token's metadata, read once per session. */
@@ -88,40 +87,12 @@ export const EXPIRES_SOON_MS = 15 * 60_000;
 const expiresSoon = (allowance: Allowance, nowMs: number): boolean =>
   allowance.allowance > 0n && allowance.expires_at[0] !== undefined && allowance.expires_at[0] <= msToNs(nowMs + EXPIRES_SOON_MS);
 
-/**
- * Warnings for the job being confirmed, whose charges are price + fees as escrowCharges computes them: the balance
- * below the total; payment's current allowance from the user below what its escrow takes (price + the transfer fee),
- * which the confirmation's approval replaces; and that allowance, in force, expiring soon. Empty when all is well.
- */
-export function paymentWarnings(
-  charges: Charges,
-  balance: bigint | undefined,
-  allowance: Allowance | undefined,
-  token: Token,
-  nowMs: number = Date.now(),
-): string[] {
-  const warnings: string[] = [];
-  if (balance !== undefined && balance < charges.total)
-    warnings.push(`Your balance is ${formatToken(balance, token)}, less than the ${formatToken(charges.total, token)} this job takes with its fees.`);
-  if (allowance !== undefined && allowance.allowance < charges.allowance)
-    warnings.push(
-      `Payment may take only ${formatToken(allowance.allowance, token)} from you now, less than the ${formatToken(charges.allowance, token)} this job needs: approving sets it to that (one ledger fee).`,
-    );
-  if (allowance !== undefined && expiresSoon(allowance, nowMs))
-    warnings.push(`Your approval for payment expires ${formatDateTime(allowance.expires_at[0]!)}; approving replaces it.`);
-  return warnings;
-}
-
 /** Warnings for allowances in force that expire soon (the Wallet's; a job's approval is given when it is confirmed). */
 export function expiryWarnings(allowances: { spender: Spender; allowance: Allowance }[], nowMs: number = Date.now()): string[] {
   return allowances
     .filter(({ allowance }) => expiresSoon(allowance, nowMs))
     .map(({ spender, allowance }) => `Your approval for ${spender} expires ${formatDateTime(allowance.expires_at[0]!)}.`);
 }
-
-/** Payment's current allowance from the user, for the confirmation's warnings. */
-export const loadPaymentAllowance = (a: Actors, owner: Principal, host?: string): Promise<Outcome<Allowance>> =>
-  attempt(async () => success(await ledgerApi.allowance(a, ledgerApi.own(owner), a.ids.payment)), host);
 
 /** Claims test tokens from the network's faucet, signed by the user (local and test networks only). */
 export async function claimFaucet(a: Actors, token: Token, host?: string): Promise<Outcome<{ amount: bigint; nextClaimAt: bigint }>> {
