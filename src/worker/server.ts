@@ -1,26 +1,19 @@
-// The worker's HTTP interface, which the bridge canister reaches by HTTPS outcall. A job is idempotent by its id:
-// the replicas of one outcall (13 on a subnet) all ask, the model runs once, and every copy gets the same bytes.
-// Answers hold only what replicas must agree on (no times, no random ids), so the bridge's transform can pass them
-// through whole. Timings and the queue are at GET /status, which is not part of any job's answer.
+// The worker's HTTP interface, which the bridge canister reaches by HTTPS outcall. A job is idempotent by its id
+// and request: the replicas of one outcall (13 on a subnet) all ask, the model runs once, and every copy gets the
+// same bytes. Answers hold only what replicas must agree on (no times, no random ids), so the bridge's transform can
+// pass them through whole. Timings and the queue are at GET /status, which is not part of any job's answer.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
+import { checkAssigned, type AssignmentLookup } from './assignment';
+import { checkJobBody, samplingOf, type JobBody, type JobKind } from './job_body';
+import { JobError } from './job_error';
 import type { Embedder } from './runtime/embeddings';
-import { GREEDY, type Sampling, type TextGenerator } from './runtime/text_generation';
+import type { Sampling, TextGenerator } from './runtime/text_generation';
 
-export type JobKind = 'text_generation' | 'embedding';
-
-export type JobBody = {
-  job_id: string;
-  kind: JobKind;
-  /** sha256 (hex) of the model file the job was matched for: a worker serving another model refuses. */
-  model_sha256: string;
-  input: string;
-  max_tokens?: number;
-  sampling?: Sampling;
-  /** async: answer `{ job_id, status: 'accepted' }` at once and post the result later (a long job). */
-  mode?: 'sync' | 'async';
-};
+// What callers of the runner and the server handle, with them.
+export type { JobBody, JobKind } from './job_body';
+export { JobError } from './job_error';
 
 export type JobAnswer = {
   job_id: string;
@@ -44,21 +37,23 @@ export type WorkerModels = {
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_REMEMBERED = 10_000;
-
-export class JobError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * Jobs running or waiting at once. Text generation runs one job at a time, so the last of 8 waits for 7 others:
+ * about the most an outcall (some 30 s on mainnet) can wait for jobs of a hundred tokens on a modest machine.
+ */
+export const MAX_QUEUE = 8;
+/** What a full worker tells callers to wait: about one job's run. */
+const BUSY_RETRY_S = 10;
 
 const sha256Hex = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-/** Runs jobs once per id and remembers the answers, so a repeated request gets the same bytes. */
+// A job is known by its id and the hash of its request, so a request under a job id somebody else used first runs
+// on its own instead of being refused, and a repeat of either gets its own answer.
+const requestKey = (body: JobBody): string => `${body.job_id} ${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
+
+/** Runs jobs once per request and remembers the answers, so a repeated request gets the same bytes. */
 export class JobRunner {
-  private readonly answers = new Map<string, { body: string; answer: Promise<Uint8Array> }>();
+  private readonly answers = new Map<string, Promise<Uint8Array>>();
   private running = 0;
   private executed = 0;
   private generated = { tokens: 0, seconds: 0 };
@@ -66,23 +61,23 @@ export class JobRunner {
   constructor(
     private readonly models: WorkerModels,
     private readonly post?: ResultPoster,
+    private readonly maxQueue = MAX_QUEUE,
   ) {}
 
   /**
-   * The answer to `body`, from memory when this job id was asked before with the same request. A long (async) job
-   * is checked, acknowledged at once (the same bytes for every replica), run once, and its answer posted.
+   * The answer to `body`, from memory when the same request was made before. A long (async) job is checked,
+   * acknowledged at once (the same bytes for every replica), run once, and its answer posted. A new job past a full
+   * queue is refused with 503 and when to come back.
    */
   run(body: JobBody): Promise<Uint8Array> {
-    if (body.mode !== 'async') return this.answer(body);
     try {
+      const key = requestKey(body);
+      if (body.mode !== 'async') return this.answer(body, key);
       if (this.post === undefined) throw new JobError(501, 'this worker cannot post results: it takes short jobs only');
       this.checkServes(body);
-      const known = this.answers.get(body.job_id);
-      if (known !== undefined && known.body !== JSON.stringify(body))
-        throw new JobError(409, `job ${body.job_id} was asked before with a different request`);
-      if (known === undefined) {
+      if (!this.answers.has(key)) {
         const post = this.post;
-        void this.answer(body)
+        void this.answer(body, key)
           .then((bytes) => post(BigInt(body.job_id), bytes))
           .catch((error: Error) => console.error(`worker: job ${body.job_id} failed: ${error.message}`));
       }
@@ -92,17 +87,16 @@ export class JobRunner {
     }
   }
 
-  private answer(body: JobBody): Promise<Uint8Array> {
-    const key = JSON.stringify(body);
-    const known = this.answers.get(body.job_id);
-    if (known !== undefined) {
-      if (known.body !== key) return Promise.reject(new JobError(409, `job ${body.job_id} was asked before with a different request`));
-      return known.answer;
-    }
+  /** Throws a JobError when the request is new and the queue is full. */
+  private answer(body: JobBody, key: string): Promise<Uint8Array> {
+    const known = this.answers.get(key);
+    if (known !== undefined) return known;
+    if (this.running >= this.maxQueue)
+      throw new JobError(503, `the worker is busy: ${this.running} jobs queued, at most ${this.maxQueue}`, BUSY_RETRY_S);
     const answer = this.execute(body).then((a) => new TextEncoder().encode(JSON.stringify(a)));
-    this.answers.set(body.job_id, { body: key, answer });
+    this.answers.set(key, answer);
     // A failed run is forgotten, so a retry runs it again.
-    answer.catch(() => this.answers.delete(body.job_id));
+    answer.catch(() => this.answers.delete(key));
     if (this.answers.size > MAX_REMEMBERED) this.answers.delete(this.answers.keys().next().value!);
     return answer;
   }
@@ -129,7 +123,7 @@ export class JobRunner {
         const text = this.models.text;
         if (text === undefined || text.sha256 !== body.model_sha256)
           throw new JobError(404, `this worker does not serve model ${body.model_sha256}`);
-        const generation = await text.generator.generate(body.input, body.max_tokens ?? 128, body.sampling ?? GREEDY);
+        const generation = await text.generator.generate(body.input, body.max_tokens ?? 128, samplingOf(body));
         this.generated.tokens += generation.tokens.length;
         this.generated.seconds += generation.seconds;
         const { tokens, runtime, sampling } = generation;
@@ -146,19 +140,7 @@ export class JobRunner {
   }
 }
 
-/** The first problem with a job request body, or undefined. */
-export function checkJobBody(value: unknown): string | undefined {
-  const body = value as Partial<JobBody>;
-  if (typeof body !== 'object' || body === null) return 'the body must be a JSON object';
-  if (typeof body.job_id !== 'string' || !/^\d{1,20}$/.test(body.job_id)) return 'job_id: a decimal nat64';
-  if (body.kind !== 'text_generation' && body.kind !== 'embedding') return 'kind: text_generation or embedding';
-  if (typeof body.model_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.model_sha256)) return 'model_sha256: 64 lowercase hex digits';
-  if (typeof body.input !== 'string') return 'input: a string';
-  if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1)) return 'max_tokens: a positive integer';
-  if (body.mode !== undefined && body.mode !== 'sync' && body.mode !== 'async') return 'mode: sync or async';
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of request) {
@@ -166,33 +148,44 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new JobError(413, `the body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function send(response: ServerResponse, status: number, body: Uint8Array | string): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+function send(response: ServerResponse, status: number, body: Uint8Array | string, retryAfterSeconds?: number): void {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...(retryAfterSeconds === undefined ? {} : { 'retry-after': `${retryAfterSeconds}` }),
+  });
   response.end(body);
 }
 
-export function createWorkerServer(runner: JobRunner): Server {
+export type ServerOptions = {
+  /** Where the worker learns which jobs the bridge gave it; without it the worker runs any well-formed request. */
+  assignments?: AssignmentLookup;
+};
+
+export function createWorkerServer(runner: JobRunner, options: ServerOptions = {}): Server {
   return createServer(async (request, response) => {
     try {
       if (request.method === 'GET' && request.url === '/status') return send(response, 200, JSON.stringify(runner.status()));
       if (request.method !== 'POST' || request.url !== '/jobs')
         return send(response, 404, JSON.stringify({ error: 'POST /jobs or GET /status' }));
+      const raw = await readBody(request);
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(request));
-      } catch (error) {
-        if (error instanceof JobError) throw error;
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
         throw new JobError(400, 'the body is not JSON');
       }
       const problem = checkJobBody(body);
       if (problem !== undefined) throw new JobError(400, problem);
-      send(response, 200, await runner.run(body as JobBody));
+      const job = body as JobBody;
+      if (options.assignments !== undefined) await checkAssigned(options.assignments, job.job_id, raw);
+      send(response, 200, await runner.run(job));
     } catch (error) {
       const status = error instanceof JobError ? error.status : 500;
-      send(response, status, JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+      const retryAfter = error instanceof JobError ? error.retryAfterSeconds : undefined;
+      send(response, status, JSON.stringify({ error: error instanceof Error ? error.message : String(error) }), retryAfter);
     }
   });
 }

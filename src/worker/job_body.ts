@@ -1,0 +1,64 @@
+// What a request to the worker's POST /jobs holds (the bridge writes it: jobBody in canisters/bridge/answers.ts),
+// and the rules it must meet before the bridge is asked about it or anything runs.
+import { GREEDY, type Sampling } from './runtime/text_generation';
+
+export type JobKind = 'text_generation' | 'embedding';
+
+export type JobBody = {
+  job_id: string;
+  kind: JobKind;
+  /** sha256 (hex) of the model file the job was matched for: a worker serving another model refuses. */
+  model_sha256: string;
+  input: string;
+  max_tokens?: number;
+  /** Settings left out are greedy decoding's (GREEDY). */
+  sampling?: Partial<Sampling>;
+  /** async: answer `{ job_id, status: 'accepted' }` at once and post the result later (a long job). */
+  mode?: 'sync' | 'async';
+};
+
+/** More than any context the worker loads (2,048 tokens by default) holds: a larger budget can never be met. */
+export const MAX_TOKENS = 32_768;
+
+const FIELDS = new Set(['job_id', 'kind', 'model_sha256', 'input', 'max_tokens', 'sampling', 'mode']);
+
+// llama.cpp takes any number, but outside these a setting is a mistake or an attempt to make the run misbehave.
+const SAMPLING: Record<keyof Sampling, { ok: (value: number) => boolean; rule: string }> = {
+  temperature: { ok: (v) => v >= 0 && v <= 2, rule: 'a number from 0 (greedy) to 2' },
+  top_k: { ok: (v) => Number.isInteger(v) && v >= 0 && v <= 1_000, rule: 'an integer from 0 (off) to 1000' },
+  top_p: { ok: (v) => v > 0 && v <= 1, rule: 'a number above 0 and at most 1' },
+  seed: { ok: (v) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff, rule: 'an integer from 0 to 4294967295' },
+};
+
+function checkSampling(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'sampling: an object of settings';
+  for (const [name, setting] of Object.entries(value)) {
+    if (!(name in SAMPLING)) return `sampling.${name}: not a setting (temperature, top_k, top_p, seed)`;
+    const { ok, rule } = SAMPLING[name as keyof Sampling];
+    if (typeof setting !== 'number' || !Number.isFinite(setting) || !ok(setting)) return `sampling.${name}: ${rule}`;
+  }
+}
+
+/** The first problem with a job request body, or undefined. */
+export function checkJobBody(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body must be a JSON object';
+  const unknown = Object.keys(value).find((name) => !FIELDS.has(name));
+  if (unknown !== undefined) return `${unknown}: not a field of a job request`;
+  const body = value as Partial<JobBody>;
+  if (typeof body.job_id !== 'string' || !/^\d{1,20}$/.test(body.job_id) || BigInt(body.job_id) >= 2n ** 64n)
+    return 'job_id: a decimal nat64';
+  if (body.kind !== 'text_generation' && body.kind !== 'embedding') return 'kind: text_generation or embedding';
+  if (typeof body.model_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.model_sha256)) return 'model_sha256: 64 lowercase hex digits';
+  if (typeof body.input !== 'string') return 'input: a string';
+  if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1 || body.max_tokens > MAX_TOKENS))
+    return `max_tokens: an integer from 1 to ${MAX_TOKENS}`;
+  if (body.sampling !== undefined) {
+    if (body.kind === 'embedding') return 'sampling: an embedding samples nothing';
+    const problem = checkSampling(body.sampling);
+    if (problem !== undefined) return problem;
+  }
+  if (body.mode !== undefined && body.mode !== 'sync' && body.mode !== 'async') return 'mode: sync or async';
+}
+
+/** The sampling a checked body asks for, greedy where it names nothing. */
+export const samplingOf = (body: JobBody): Sampling => ({ ...GREEDY, ...body.sampling });
