@@ -1,10 +1,11 @@
 // The analytics canister: candid glue around the buckets (buckets.ts), the event intake (ingest.ts) and the dashboard
 // queries (queries.ts). The reporting canisters send events one way; a timer rolls minutes up into hours and days.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
 import { AccountFlows, AccountRole, Accounts, rankedBy } from './accounts';
@@ -51,6 +52,12 @@ export default class {
     this.accounts = new Accounts(stableAccounts, stableAccounts.all());
     // Timers do not survive an upgrade: postUpgrade arms the roll-up again through here.
     setTimerInterval(ROLL_UP_INTERVAL_S, () => stableWatermarks.put(this.buckets.rollUp(time())));
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)

@@ -2,10 +2,11 @@
 // per principal per day and a cap for everyone per day. It holds tokens minted to it at deploy (the deployer is the
 // local ledger's minting account) and is never part of a mainnet deployment (src/deploy/suite.ts deploys it only
 // when asked). Thin glue over rules.ts.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
 import { TransferArgs, TransferResult } from '../ledger/types';
 import { decodeOptionalArg } from '../shared/init_arg';
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { callPeer } from '../shared/peer_call';
 import { versionOf } from '../shared/version';
@@ -30,6 +31,12 @@ export default class {
   // The argument is ignored: settings survive upgrades and change only through set_config.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {}
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
+  }
 
   @query([], IDL.Text)
   version(): string {

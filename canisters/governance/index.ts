@@ -2,11 +2,12 @@
 // tokens locked here), a decision when the vote ends, a timelock, and execution through the suite's admin methods,
 // which governance holds after the deployer's one bootstrap call. A timer decides, settles deposits and executes.
 // Glue around the rules in proposals.ts and power.ts: read, check, lock, await, commit.
-import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
+import { canisterSelf, IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
 import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { decodeOptionalArg } from '../shared/init_arg';
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
 import { depositBack, depositBurn, depositIn, lockIn, reserveOut, unlockOut } from './ledger_legs';
@@ -37,6 +38,8 @@ const HOUSEKEEPING_S = 60;
 // The management canister's chunk limits: 1 MiB a chunk, 100 chunks in a store.
 const MAX_CHUNK_BYTES = 1024 * 1024;
 const MAX_CHUNKS = 100;
+// upload_wasm_chunk's argument beyond the chunk: the candid header, the proposal id and the vector's length.
+const CHUNK_ARG_OVERHEAD = 64;
 const MAX_PAGE = 100;
 
 const ProposalResult = Result(Proposal);
@@ -75,6 +78,12 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     setTimerInterval(HOUSEKEEPING_S, () => this.housekeeping());
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress({ argBytes: { upload_wasm_chunk: MAX_CHUNK_BYTES + CHUNK_ARG_OVERHEAD } });
   }
 
   @query([], IDL.Text)

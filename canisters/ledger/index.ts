@@ -1,5 +1,6 @@
-import { IDL, init, msgArgData, msgCaller, StableBTreeMap, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, StableBTreeMap, time } from 'azle';
 
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { versionOf } from '../shared/version';
@@ -55,6 +56,12 @@ export default class {
     const ledgerInit = decodeOptionalArg<LedgerInit>(LedgerInit, bytes);
     this.config.insert('config', ledgerInit === undefined ? UNCONFIGURED : configFromInit(ledgerInit));
     if (ledgerInit !== undefined) mintInitialBalances(this.state(), ledgerInit, time());
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)

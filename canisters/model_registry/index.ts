@@ -1,6 +1,7 @@
 // The model_registry canister: candid glue around the rules in registry.ts.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { requireSignedCaller } from '../shared/caller';
@@ -29,6 +30,12 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     this.registry = new Registry(stableModels, stableSettings);
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)

@@ -1,7 +1,8 @@
 // The payment canister: candid glue around the rules in payment.ts and the ledger calls between their steps.
 // Every flow reads, checks, locks (commits its step), awaits the ledger, then commits the outcome.
-import { canisterSelf, IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { canisterSelf, IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
 
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account, TransferArgs } from '../ledger/types';
@@ -68,6 +69,12 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     analytics.name(decodeInitArg(msgArgData())?.analytics ?? []);
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)

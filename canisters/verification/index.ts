@@ -1,10 +1,11 @@
 // The verification canister: the bridge submits the answers of a job run on several nodes; verification finds the
 // majority (consensus.ts), has identity slash and lower the reputation of every provider whose node disagreed, and
 // keeps the verdict. The bridge also sends it the answers of audits and disputes (three nodes on one job).
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMap, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMap, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
 import { decodeOptionalArg } from '../shared/init_arg';
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { checkConfig } from './config_rules';
@@ -38,6 +39,12 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     analytics.name(decodeOptionalArg<InitArg>(InitArg, msgArgData())?.analytics ?? []);
+  }
+
+  // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)

@@ -42,13 +42,14 @@ describe('the analytics canister', () => {
     },
   });
 
-  it('takes events only from its reporters: anonymous callers trap, others get Unauthorized', async () => {
+  it('takes events only from its reporters: anonymous ingress is refused before induction, others get Unauthorized', async () => {
     const at = await now();
     const refused = await analytics.record([jobEvent(1n, 'submitted', at)]).then(
       () => null,
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(Reject);
+    expect(refused).toMatchObject({ code: 4, errorCode: 'IC0406' });
     analytics.setPrincipal(stranger);
     expect(await analytics.record([jobEvent(1n, 'submitted', at)])).toEqual({ Err: { Unauthorized: expect.any(String) } });
     expect(await analytics.set_reporters([stranger])).toEqual({ Err: { Unauthorized: expect.any(String) } });

@@ -87,9 +87,10 @@ describe('ledger canister', () => {
     expect(await ledger.icrc1_transfer(transferArgs(account(Principal.anonymous()), 50n))).toHaveProperty('Ok');
     expect(await ledger.icrc1_balance_of(account(Principal.anonymous()))).toBe(50n);
     ledger.setPrincipal(Principal.anonymous());
-    expect(await ledger.icrc1_transfer(transferArgs(account(alice), 1n))).toMatchObject({ Err: { GenericError: { error_code: 1n } } });
+    // canister_inspect_message refuses anonymous ingress before induction (CANISTER_REJECT).
+    expect(await rejection(ledger.icrc1_transfer(transferArgs(account(alice), 1n)))).toMatchObject({ code: 4, errorCode: 'IC0406' });
     const approve = approveArgs(account(bob), 1n);
-    expect(await ledger.icrc2_approve(approve)).toMatchObject({ Err: { GenericError: { error_code: 1n } } });
+    expect(await rejection(ledger.icrc2_approve(approve))).toMatchObject({ code: 4, errorCode: 'IC0406' });
     expect(await ledger.icrc1_balance_of(account(Principal.anonymous()))).toBe(50n);
   });
 
