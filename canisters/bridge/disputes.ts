@@ -38,5 +38,11 @@ export function ruling(runner: Principal, dissenting: Principal[] | undefined): 
   return dissenting.some((node) => node.compareTo(runner) === 'eq') ? { upheld: null } : { rejected: null };
 }
 
+/** The disputes a provider's page lists: its newest ones. */
+export const DISPUTES_LISTED = 50;
+
+/** A provider's disputed job ids, oldest first, with `jobId` added and only the newest DISPUTES_LISTED kept. */
+export const withDisputed = (jobIds: bigint[], jobId: bigint): bigint[] => [...jobIds, jobId].slice(-DISPUTES_LISTED);
+
 /** Whether payment returns the deposit: an upheld or undecided dispute does; a rejected one forfeits it. */
 export const returnsDeposit = (state: DisputeState): boolean => !('rejected' in state);

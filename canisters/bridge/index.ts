@@ -10,11 +10,12 @@ import { decodeOptionalArg } from '../shared/init_arg';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { versionOf } from '../shared/version';
-import { checkEndpointUrl, isLongJob, jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
+import { checkEndpointUrl, isLongJob, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import { postJson, probeStatus } from './outcall';
+import { Assignments } from './assignments';
 import { claimedBy, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
-import { audits, awaiting, disputes, endpoints, health, outputs, pending, probes, settled, stableSettings, unreported } from './storage';
-import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling } from './disputes';
+import { audits, awaiting, disputed, disputes, endpoints, health, outputs, pending, probes, settled, stableSettings, unreported } from './storage';
+import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
 import { isAudited } from '../verification/consensus';
 import {
   Audit,
@@ -70,6 +71,7 @@ export default class {
   // Jobs being re-run by an audit or a dispute right now: verification takes one comparison per job, so a second
   // re-run of the same job would be refused and record a wrong ruling. Heap only: an upgrade waits for calls in flight.
   private readonly reRunning = new Set<bigint>();
+  private readonly assignments = new Assignments();
 
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
@@ -266,7 +268,17 @@ export default class {
       disputes.remove(jobId);
       return { Err: { CallFailed: `the deposit could not be taken: ${held.Err}` } };
     }
+    this.listDisputed(jobId);
     return { Ok: await this.decide(jobId) };
+  }
+
+  /** The disputes of jobs the provider's nodes ran, newest first, at most DISPUTES_LISTED. */
+  @query([IDL.Principal], IDL.Vec(Dispute))
+  disputes_against(provider: Principal): Dispute[] {
+    return [...(disputed.get(provider.toHex()) ?? [])]
+      .reverse()
+      .map((jobId) => disputes.get(jobId))
+      .filter((dispute): dispute is Dispute => dispute !== undefined);
   }
 
   @query([IDL.Nat64], IDL.Opt(Dispute))
@@ -285,6 +297,17 @@ export default class {
     const readers = [admin, ...marketplace, output.consumer];
     if (!readers.some((reader) => reader.compareTo(caller) === 'eq')) return unauthorized('only the job’s consumer may read its output');
     return { Ok: output };
+  }
+
+  /**
+   * For a worker checking a POST /jobs: the sha256 of the body the bridge posts for the job, when the caller is a
+   * node the job is given to right now (being dispatched or re-run for an audit or a dispute, or a long job whose
+   * result it owes); otherwise null, and the worker refuses the request.
+   */
+  @query([IDL.Nat64], IDL.Opt(IDL.Vec(IDL.Nat8)))
+  job_assignment(jobId: bigint): [] | [Uint8Array] {
+    const hash = this.assignments.assignment(jobId, msgCaller(), awaiting.get(jobId));
+    return hash === undefined ? [] : [hash];
   }
 
   @query([IDL.Principal], IDL.Opt(Probes))
@@ -353,6 +376,19 @@ export default class {
     else unreported.remove(jobId);
   }
 
+  // Lists a disputed job under the provider whose node ran it.
+  private listDisputed(jobId: bigint): void {
+    const runner = outputs.get(jobId)?.node;
+    const provider = runner === undefined ? undefined : endpoints.get(runner.toHex())?.provider;
+    if (provider === undefined) return;
+    disputed.insert(provider.toHex(), withDisputed(disputed.get(provider.toHex()) ?? [], jobId));
+  }
+
+  // Posts the job to a node, which may ask job_assignment meanwhile to check the body came from the bridge.
+  private post(request: DispatchRequest, endpoint: Endpoint): ReturnType<typeof postJson> {
+    return this.assignments.asking(request, endpoint.node, (body) => postJson(`${endpoint.url}/jobs`, body, maxResponseBytes(request)));
+  }
+
   private schedule(jobId: bigint): void {
     setTimer(0, () => this.run(jobId));
   }
@@ -374,7 +410,7 @@ export default class {
         continue;
       }
       const askedAt = time();
-      const response = await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request));
+      const response = await this.post(request, endpoint);
       if (isLongJob(request)) {
         const accepted = 'Ok' in response ? parseAcceptance(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
         if ('Err' in accepted) {
@@ -483,7 +519,7 @@ export default class {
       if (answers.length === 3) break;
       const endpoint = endpoints.get(node.toHex());
       if (endpoint === undefined || node.compareTo(original.endpoint.node) === 'eq') continue;
-      const answer = answerOf(request, await postJson(`${endpoint.url}/jobs`, jobBody(request), maxResponseBytes(request)));
+      const answer = answerOf(request, await this.post(request, endpoint));
       if ('Ok' in answer) {
         answers.push({ endpoint, answer: answer.Ok });
         auditors.push(node);

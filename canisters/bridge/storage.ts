@@ -1,5 +1,5 @@
 // The bridge's state in stable memory. Never reuse or renumber a memory id.
-import { StableBTreeMap } from 'azle';
+import { IDL, StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
@@ -18,6 +18,7 @@ export const MEMORY = {
   unreported: 8,
   settled: 9,
   disputes: 10,
+  disputed: 11,
   analytics: 20,
 } as const;
 
@@ -40,3 +41,5 @@ export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported,
 /** Settled single-replica jobs still open to dispute (see disputes.ts): what an audit re-runs. */
 export const settled = new StableBTreeMap<bigint, DispatchRequest>(MEMORY.settled, u64Key, candidValue<DispatchRequest>(DispatchRequest));
 export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));
+/** The disputed job ids of jobs each provider's nodes ran, newest last (see withDisputed), by the provider (hex). */
+export const disputed = new StableBTreeMap<string, bigint[]>(MEMORY.disputed, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));

@@ -50,6 +50,8 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     dispute: IDL.Func([IDL.Nat64], [Result(Dispute)], []),
     dispute_of: IDL.Func([IDL.Nat64], [IDL.Opt(Dispute)], ['query']),
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
+    job_assignment: IDL.Func([IDL.Nat64], [IDL.Opt(IDL.Vec(IDL.Nat8))], ['query']),
+    disputes_against: IDL.Func([IDL.Principal], [IDL.Vec(Dispute)], ['query']),
   });
 
 export type BridgeService = {
@@ -69,4 +71,8 @@ export type BridgeService = {
   dispute(jobId: bigint): Promise<ResultT<DisputeT>>;
   dispute_of(jobId: bigint): Promise<[] | [DisputeT]>;
   claim_admin(): Promise<ClaimAdminResultT>;
+  /** sha256 of the body the bridge posts for the job, when the caller is a node holding it now. */
+  job_assignment(jobId: bigint): Promise<[] | [Uint8Array]>;
+  /** The disputes of jobs the provider's nodes ran, newest first, at most 50. */
+  disputes_against(provider: Principal): Promise<DisputeT[]>;
 };

@@ -1,7 +1,15 @@
 import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, type DisputeFacts } from '../../../canisters/bridge/disputes';
+import {
+  DISPUTE_WINDOW_NS,
+  DISPUTES_LISTED,
+  disputeProblem,
+  returnsDeposit,
+  ruling,
+  withDisputed,
+  type DisputeFacts,
+} from '../../../canisters/bridge/disputes';
 import type { DispatchRequest, JobOutput } from '../../../canisters/bridge/types';
 
 const consumer = Principal.fromText('2vxsx-fae');
@@ -53,5 +61,16 @@ describe('the audit’s ruling', () => {
     expect(returnsDeposit({ upheld: null })).toBe(true);
     expect(returnsDeposit({ undecided: null })).toBe(true);
     expect(returnsDeposit({ rejected: null })).toBe(false);
+  });
+});
+
+describe('the disputes listed against a provider', () => {
+  it('keeps the newest, at most DISPUTES_LISTED', () => {
+    expect(withDisputed([1n, 2n], 3n)).toEqual([1n, 2n, 3n]);
+    const full = Array.from({ length: DISPUTES_LISTED }, (_, i) => BigInt(i));
+    const next = withDisputed(full, 99n);
+    expect(next).toHaveLength(DISPUTES_LISTED);
+    expect(next[0]).toBe(1n);
+    expect(next.at(-1)).toBe(99n);
   });
 });
