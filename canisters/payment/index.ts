@@ -1,6 +1,6 @@
 // The payment canister: candid glue around the rules in payment.ts and the ledger calls between their steps.
 // Every flow reads, checks, locks (commits its step), awaits the ledger, then commits the outcome.
-import { canisterSelf, IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { canisterSelf, IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
@@ -12,6 +12,7 @@ import { analytics, reportClosed } from './analytics_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { Payment } from './payment';
+import { insideDedupWindow, RETRY_INTERVAL_S } from './retries';
 import {
   InitArg,
   initialSettings,
@@ -51,6 +52,8 @@ const memoKey = (args: TransferArgs): string => memoKeyOf(args.memo[0] ?? []);
 export default class {
   // Built on first use: it needs the settings written by init, and its allowance locks live on the heap.
   private cached: Payment | undefined;
+  // Heap only: one retry round at a time (a round awaits the ledger once per leg).
+  private retrying = false;
 
   private get payment(): Payment {
     if (this.cached === undefined) this.cached = new Payment(stableStores, settings().config, canisterSelf());
@@ -63,12 +66,15 @@ export default class {
     const arg = decodeInitArg(msgArgData());
     stableSettings.put(initialSettings(arg, msgCaller(), canisterSelf()));
     analytics.name(arg?.analytics ?? []);
+    setTimerInterval(RETRY_INTERVAL_S, async () => void (await this.retryPending()));
   }
 
   // Settings survive upgrades and change only through set_config; only an analytics peer named is taken.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     analytics.name(decodeInitArg(msgArgData())?.analytics ?? []);
+    // Timers do not survive an upgrade.
+    setTimerInterval(RETRY_INTERVAL_S, async () => void (await this.retryPending()));
   }
 
   // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
@@ -133,7 +139,7 @@ export default class {
     return escrow === undefined ? [] : [escrow];
   }
 
-  /** Ledger legs committed but not known to have landed; retry_pending sends them again. */
+  /** Ledger legs committed but not known to have landed; the timer (or retry_pending) sends them again. */
   @query([], IDL.Vec(TransferArgs))
   pending_transfers(): TransferArgs[] {
     return pendingTransfers.values();
@@ -306,18 +312,35 @@ export default class {
     return { Ok: { amount, fee, block: paid.Ok } };
   }
 
-  /** Sends the pending legs again (same created_at_time and memo, so a leg that did land is a Duplicate). */
+  /**
+   * Sends the pending legs now rather than at the timer's next round (same created_at_time and memo, so a leg that
+   * did land is a Duplicate); returns how many landed.
+   */
   @update([], Result(IDL.Nat32))
   async retry_pending(): Promise<Result<number>> {
     requireSignedCaller();
     const current = settings();
     const refused = maySettle(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const ledger = current.ledger[0];
-    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    if (current.ledger[0] === undefined) return { Err: { LedgerNotSet: null } };
+    return { Ok: await this.retryPending() };
+  }
+
+  // The timer's work, and retry_pending's: every pending leg the ledger still deduplicates, sent again unchanged.
+  private async retryPending(): Promise<number> {
+    const ledger = settings().ledger[0];
+    if (ledger === undefined || this.retrying) return 0;
+    this.retrying = true;
     let landed = 0;
-    for (const leg of pendingTransfers.values()) if ((await this.send(ledger, leg, false)).length === 1) landed++;
-    return { Ok: landed };
+    try {
+      for (const leg of pendingTransfers.values()) {
+        if (!insideDedupWindow(leg, time())) continue;
+        if ((await this.send(ledger, leg, false)).length === 1) landed++;
+      }
+    } finally {
+      this.retrying = false;
+    }
+    return landed;
   }
 
   // Sends one leg out of an escrow subaccount; it stays pending until the ledger accepts it.
