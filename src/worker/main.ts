@@ -1,10 +1,12 @@
 // The worker: run it on a machine with a model file to sell inference.
 //   npm run worker -- --model <file.gguf> --model-id <registry id> [--port 8081] [--public-url <url>]
-//                     [--host http://127.0.0.1:4943] [--key .worker/key.json] [--threads 1]
+//                     [--host http://127.0.0.1:4943] [--key .worker/key.json] [--threads 1] [--max-queue 8]
 //   npm run worker -- --task embedding --model-id <registry id>     (the embedding model from npm, no file)
 // It checks the model against the registry's sha256, serves jobs over HTTP, registers as a node with the identity
 // canister and prints a one-time claim code, waits until a provider claims it, tells the bridge where to reach
-// it, and sends a heartbeat every 30 seconds. Canister ids come from .dfx/local/canister_ids.json (npm start).
+// it, and sends a heartbeat every 30 seconds. It runs only what the bridge gave this node: every POST /jobs is
+// checked against the bridge's job_assignment, asked as this node (src/worker/assignment.ts). Canister ids come
+// from .dfx/local/canister_ids.json (npm start).
 // Started by another process with an IPC channel (npm start's demo market), it also sends that process its claim
 // code and its readiness as messages (WorkerMessage), and stops when the channel closes, i.e. when its parent dies.
 import { Actor } from '@dfinity/agent';
@@ -17,12 +19,13 @@ import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
 import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
 import { createNetworkAgent } from '../shared/network_agent';
+import { bridgeAssignments } from './assignment';
 import { loadOrCreateKey } from './key_file';
 import { EMBEDDING_MODEL, EMBEDDING_MODEL_SHA256 } from './runtime/embedding_model';
 import { detectHardware } from './runtime/hardware';
 import { verifyModelFile } from './runtime/model_file';
 import { TextGenerator } from './runtime/text_generation';
-import { createWorkerServer, JobRunner, type WorkerModels } from './server';
+import { createWorkerServer, JobRunner, MAX_QUEUE, type WorkerModels } from './server';
 
 /** What the worker tells a parent process over IPC, when it has one. */
 export type WorkerMessage =
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: 'http://127.0.0.1:4943' },
     key: { type: 'string', default: '.worker/key.json' },
     threads: { type: 'string', default: '1' },
+    'max-queue': { type: 'string', default: `${MAX_QUEUE}` },
     ids: { type: 'string', default: '.dfx/local/canister_ids.json' },
     task: { type: 'string', default: 'text_generation' },
   },
@@ -62,6 +66,9 @@ if (task === 'text_generation') {
   if (!values.model) fail(USAGE);
   if (!existsSync(values.model)) fail(`no model file at ${values.model} (npm run make:test-model writes a tiny one)`);
 } else if (values.model) fail('--task embedding serves the embedding model from npm: it takes no --model file');
+const maxQueue = Number(values['max-queue']);
+if (!Number.isInteger(maxQueue) || maxQueue < 1)
+  fail(`--max-queue is the number of jobs running or waiting at once, at least 1, not ${values['max-queue']}`);
 if (!existsSync(values.ids)) fail(`no ${values.ids}: start the network with npm start first`);
 const ids = JSON.parse(readFileSync(values.ids, 'utf8')) as Record<string, { local: string }>;
 const canister = (name: string) => Principal.fromText(ids[name]?.local ?? fail(`${values.ids} names no ${name} canister`));
@@ -116,8 +123,8 @@ const postResult = async (jobId: bigint, answer: Uint8Array): Promise<void> => {
   }
   console.error(`worker: could not post the result of job ${jobId}`);
 };
-const runner = new JobRunner(models, postResult);
-const server = createWorkerServer(runner);
+const runner = new JobRunner(models, postResult, maxQueue);
+const server = createWorkerServer(runner, { assignments: bridgeAssignments(bridge) });
 await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const address = server.address() as { port: number };
 // Ctrl-C, a service manager's stop, or the end of the parent that started it: stop serving and free the model.

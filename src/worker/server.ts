@@ -152,10 +152,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function send(response: ServerResponse, status: number, body: Uint8Array | string, retryAfterSeconds?: number): void {
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    ...(retryAfterSeconds === undefined ? {} : { 'retry-after': `${retryAfterSeconds}` }),
-  });
+  response.setHeader('content-type', 'application/json');
+  if (retryAfterSeconds !== undefined) response.setHeader('retry-after', `${retryAfterSeconds}`);
+  response.writeHead(status);
   response.end(body);
 }
 

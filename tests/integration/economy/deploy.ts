@@ -14,6 +14,7 @@ import type { Access, Model } from '../../../canisters/shared/models';
 import { deploySuite } from '../../../src/deploy/suite.js';
 import { localTarget } from '../../../src/deploy/target.js';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
+import { bridgeAssignments } from '../../../src/worker/assignment';
 import { createWorkerServer, type JobRunner } from '../../../src/worker/server';
 import { idlFactory as bridgeIdl, BRIDGE_WASM, type BridgeService } from '../bridge/client';
 import { idlFactory as verificationIdl, type VerificationService } from '../../../src/sdk/verification';
@@ -198,9 +199,14 @@ export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): 
   };
 }
 
-/** Serves `runner` on a free loopback port and registers that URL with the bridge as `node`'s endpoint. */
+/**
+ * Serves `runner` on a free loopback port and registers that URL with the bridge as `node`'s endpoint. Like
+ * `npm run worker`, it runs only what the bridge gave the node, asking job_assignment as the node.
+ */
 export async function serveWorker(e: Economy, node: Principal, runner: JobRunner): Promise<{ server: Server; url: string }> {
-  const server = createWorkerServer(runner);
+  const asNode = e.network.createActor<BridgeService>(bridgeIdl, e.ids.bridge);
+  asNode.setPrincipal(node);
+  const server = createWorkerServer(runner, { assignments: bridgeAssignments(asNode) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   e.bridge!.setPrincipal(node);
