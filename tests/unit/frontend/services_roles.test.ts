@@ -9,7 +9,7 @@ import type { Proposal } from '../../../canisters/governance/types';
 import { chartsOf } from '../../../src/frontend/lib/services/analytics';
 import { hashFile, publishRequest, royaltiesOf, type PublishForm } from '../../../src/frontend/lib/services/creator';
 import { createProposal, depositCharges, filterProposals, nextStep, proposalAction, tallyBps, type ProposalForm } from '../../../src/frontend/lib/services/governance';
-import { newOfferForm, offerForm, offerTerms, slashedJob, stake, stakeCharges, uptimeBps } from '../../../src/frontend/lib/services/provider';
+import { newOfferForm, offerForm, offerTerms, stake, stakeCharges, uptimeBps } from '../../../src/frontend/lib/services/provider';
 import { fakeActors, IDS, LIT, principal } from './fakes';
 
 describe('provider', () => {
@@ -41,11 +41,9 @@ describe('provider', () => {
     expect(offerTerms({ ...form, region: 'EU West' }, [node.id], LIT)).toMatchObject({ ok: false, error: /region/ });
   });
 
-  it('computes uptime from probes and finds the job a slash names', () => {
+  it('computes uptime from probes', () => {
     expect(uptimeBps(undefined)).toBeUndefined();
     expect(uptimeBps({ node: node.id, probes: 200n, failures: 3n, last_ok: true, last_at: 0n })).toBe(9_850);
-    expect(slashedJob({ reason: 'job 12: answer disagreed with the majority' } as never)).toBe(12n);
-    expect(slashedJob({ reason: 'manual' } as never)).toBeUndefined();
   });
 
   it('stakes by approving identity for amount + fee, then calling stake', async () => {

@@ -12,6 +12,7 @@ export const getOutput = async (a: Actors, jobId: bigint): Promise<Result<JobOut
 };
 export const dispute = (a: Actors, jobId: bigint): Promise<Result<Dispute>> => a.bridge.dispute(jobId);
 export const disputeOf = async (a: Actors, jobId: bigint): Promise<Dispute | undefined> => opt(await a.bridge.dispute_of(jobId));
+export const disputesAgainst = (a: Actors, provider: Principal): Promise<Dispute[]> => a.bridge.disputes_against(provider);
 export const auditOf = async (a: Actors, jobId: bigint): Promise<Audit | undefined> => opt(await a.bridge.audit_of(jobId));
 export const settings = (a: Actors): Promise<Settings> => a.bridge.settings();
 export const probesOf = async (a: Actors, node: Principal): Promise<Probes | undefined> => opt(await a.bridge.probes_of(node));

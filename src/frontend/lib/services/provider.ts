@@ -45,7 +45,7 @@ export type ProviderView = {
   jobs: Summary | undefined;
   reputation: Reputation;
   slashes: SlashRecord[];
-  /** Disputes of the jobs the provider was slashed for. */
+  /** Disputes of jobs the provider's nodes ran, newest first (the bridge lists the newest 50). */
   disputes: Dispute[];
 };
 
@@ -54,12 +54,6 @@ export function uptimeBps(probes: Probes | undefined): number | undefined {
   if (!probes || probes.probes === 0n) return undefined;
   return Number(((probes.probes - probes.failures) * 10_000n) / probes.probes);
 }
-
-/** The job a slash was for, when its reason names one ("job 12: ..."). */
-export const slashedJob = (slash: SlashRecord): bigint | undefined => {
-  const match = /\bjob (\d+)/.exec(slash.reason);
-  return match ? BigInt(match[1]) : undefined;
-};
 
 async function allOffers(a: Actors, provider: Principal): Promise<Offer[]> {
   const offers: Offer[] = [];
@@ -73,7 +67,7 @@ async function allOffers(a: Actors, provider: Principal): Promise<Offer[]> {
 
 export async function loadProvider(a: Actors, me: Principal, host?: string): Promise<Outcome<ProviderView>> {
   return attempt(async () => {
-    const [account, standing, stake, settings, nodes, offers, owed, flows, reputation, slashes, jobs] = await Promise.all([
+    const [account, standing, stake, settings, nodes, offers, owed, flows, reputation, slashes, disputes, jobs] = await Promise.all([
       identityApi.getAccount(a, me),
       identityApi.standing(a, me),
       identityApi.getStake(a, me),
@@ -84,6 +78,7 @@ export async function loadProvider(a: Actors, me: Principal, host?: string): Pro
       analyticsApi.accountFlows(a, me),
       identityApi.reputation(a, me),
       identityApi.slashesOf(a, me),
+      bridgeApi.disputesAgainst(a, me),
       analyticsApi.summary(a, { provider: me }, rangeFor('24h')).then((r) => ('Ok' in r ? r.Ok : undefined)),
     ]);
     const nodeViews = await Promise.all(
@@ -95,10 +90,6 @@ export async function loadProvider(a: Actors, me: Principal, host?: string): Pro
         ]);
         return { node, probes, health, endpoint };
       }),
-    );
-    const slashedJobs = [...new Set(slashes.map(slashedJob).filter((j): j is bigint => j !== undefined))];
-    const disputes = (await Promise.all(slashedJobs.map((job) => bridgeApi.disputeOf(a, job)))).filter(
-      (d): d is Dispute => d !== undefined,
     );
     return success({
       account,
