@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { AssignmentLookup } from '../../../src/worker/assignment';
+import type { Embedder } from '../../../src/worker/runtime/embeddings';
 import type { Generation, Sampling, TextGenerator } from '../../../src/worker/runtime/text_generation';
 import { createWorkerServer, JobRunner } from '../../../src/worker/server';
 
@@ -50,7 +51,17 @@ describe('which requests the worker runs', () => {
 
   async function start(lookup: AssignmentLookup, maxQueue?: number) {
     const generator = stubGenerator();
-    const runner = new JobRunner({ text: { sha256: MODEL, generator: generator as unknown as TextGenerator } }, undefined, maxQueue);
+    const runner = new JobRunner(
+      {
+        text: { sha256: MODEL, generator: generator as unknown as TextGenerator },
+        embedding: { sha256: MODEL, embedder: { embed: async () => ({ vector: [1] }) } as unknown as Embedder, runtime: 'stub' },
+      },
+      // Long jobs post their results back: never reached by a refused request.
+      async () => {
+        throw new Error('nothing was assigned to post');
+      },
+      maxQueue,
+    );
     const server = createWorkerServer(runner, { assignments: lookup });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => server.close());
@@ -68,12 +79,15 @@ describe('which requests the worker runs', () => {
     return async (jobId) => hashes.get(jobId);
   };
 
-  it('refuses a job the bridge did not give this node, and runs nothing', async () => {
-    const { generator, post } = await start(assigned([]));
-    const refused = await post(body(1));
-    expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.text).error).toBe('job 1 is not given to this node');
+  it('refuses a job the bridge did not give this node, of any kind and mode, and runs nothing', async () => {
+    const { generator, runner, post } = await start(assigned([]));
+    for (const text of [body(1), body(1, 'hi', { kind: 'embedding', max_tokens: undefined }), body(1, 'hi', { mode: 'async' })]) {
+      const refused = await post(text);
+      expect(refused.status, text).toBe(403);
+      expect(JSON.parse(refused.text).error).toBe('job 1 is not given to this node');
+    }
     expect(generator.runs).toBe(0);
+    expect(runner.status()).toMatchObject({ executed: 0, remembered: 0 });
   });
 
   it('refuses a squatter’s input under a real job id, runs the bridge’s, and answers a replay of it from memory', async () => {
