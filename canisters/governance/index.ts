@@ -17,7 +17,7 @@ import { allBondedStakes, mintingAccount } from './peers';
 import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
 import { castVote, checkRequest, decide, openProposal, whyNotExecutable } from './proposals';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
-import { claimAdminOf, executeAction, type Outcome } from './targets';
+import { claimAdminOf, dropCertifier, executeAction, type Outcome } from './targets';
 import {
   ADMINISTERED,
   Ballot,
@@ -97,8 +97,9 @@ export default class {
   }
 
   /**
-   * The hand-over, once, by governance's admin (the deployer): every suite canister makes governance its admin, and
-   * governance, a controller of each, removes every other controller from them and from itself. Safe to call again
+   * The hand-over, once, by governance's admin (the deployer): every suite canister makes governance its admin,
+   * governance, a controller of each, removes every other controller from them and from itself, and takes the
+   * deployer off identity's certifiers. Safe to call again
    * after a partial failure; afterwards nobody holds governance's admin role.
    */
   @update([], Result(BootstrapReport))
@@ -121,6 +122,10 @@ export default class {
         const controlled = await setControllers(canister, [self]);
         if ('Err' in controlled) return err({ PeerError: `${name}: ${controlled.Err}` });
         handed.push(canister);
+      }
+      if (current.peers.identity[0] !== undefined) {
+        const dropped = await dropCertifier(current.peers, admin);
+        if ('Err' in dropped) return err({ PeerError: dropped.Err });
       }
       const own = await setControllers(self, [self]);
       if ('Err' in own) return err({ PeerError: `governance: ${own.Err}` });

@@ -7,10 +7,12 @@ import { Account } from '../ledger/types';
 import { Settings as BridgeSettings, Result as BridgeResult } from '../bridge/types';
 import { NO_CHANGES } from '../identity/settings';
 import { Result as IdentityResult, Settings as IdentitySettings, SettingsUpdate } from '../identity/types';
-import { AdminResult as MarketResult } from '../marketplace/types';
+import { Result as AnalyticsResult } from '../analytics/queries';
+import { Settings as AnalyticsSettings } from '../analytics/settings';
+import { AdminResult as MarketResult, Peers as MarketPeers } from '../marketplace/types';
 import { MarketConfig } from '../marketplace/config';
 import { Result as RegistryResult, Settings as RegistrySettings } from '../model_registry/types';
-import { Settings as PaymentSettings, WithdrawReceipt } from '../payment/settings';
+import { PeersUpdate as PaymentPeers, Settings as PaymentSettings, WithdrawReceipt } from '../payment/settings';
 import { PaymentConfig, Result as PaymentResult } from '../payment/types';
 import { Result as VerificationResult, Settings as VerificationSettings, VerificationConfig } from '../verification/types';
 import { ClaimAdminResult } from '../shared/admin_claim';
@@ -25,6 +27,9 @@ const T = {
   identity: IdentityResult(IdentitySettings),
   marketConfig: MarketResult(MarketConfig),
   marketBool: MarketResult(IDL.Bool),
+  marketPeers: MarketResult(MarketPeers),
+  analytics: AnalyticsResult(AnalyticsSettings),
+  paymentSettings: PaymentResult(PaymentSettings),
   registry: RegistryResult(RegistrySettings),
   paymentConfig: PaymentResult(PaymentConfig),
   paymentReceipt: PaymentResult(WithdrawReceipt),
@@ -81,7 +86,24 @@ async function setParameter(peers: Peers, p: Parameter): Promise<Outcome> {
     const next = { ...config.Ok, priority_surcharge_bps: p.priority_surcharge_bps };
     return adminCall(peers, 'marketplace', 'set_config', [MarketConfig], T.marketConfig, [next]);
   }
+  if ('dispute_deposit' in p) return adminCall(peers, 'bridge', 'set_dispute_deposit', [IDL.Nat], T.bridge, [p.dispute_deposit]);
+  if ('analytics_reporters' in p)
+    return adminCall(peers, 'analytics', 'set_reporters', [IDL.Vec(IDL.Principal)], T.analytics, [p.analytics_reporters]);
+  if ('payment_peers' in p) return adminCall(peers, 'payment', 'set_peers', [PaymentPeers], T.paymentSettings, [p.payment_peers]);
+  if ('marketplace_peers' in p) return adminCall(peers, 'marketplace', 'set_peers', [MarketPeers], T.marketPeers, [p.marketplace_peers]);
   return { Err: 'governance parameters are set by governance itself' };
+}
+
+/**
+ * Takes `deployer` off identity's certifiers at the hand-over (governance being identity's admin by then), so after
+ * bootstrap only certifiers that governance keeps or names may certify.
+ */
+export async function dropCertifier(peers: Peers, deployer: Principal): Promise<Outcome> {
+  const settings = await read<IdentitySettings>(peers, 'identity', 'settings', IdentitySettings);
+  if ('Err' in settings) return settings;
+  const certifiers = settings.Ok.certifiers.filter((c) => c.compareTo(deployer) !== 'eq');
+  if (certifiers.length === settings.Ok.certifiers.length) return { Ok: 'identity: the deployer is no certifier' };
+  return adminCall(peers, 'identity', 'update_settings', [SettingsUpdate], T.identity, [{ ...NO_CHANGES, certifiers: [certifiers] }]);
 }
 
 /** Executes every action but an upgrade (upgrade.ts) and governance's own parameters (set where they live). */

@@ -3,6 +3,8 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { Account } from '../ledger/types';
+import { Peers as MarketPeers } from '../marketplace/types';
+import { PeersUpdate as PaymentPeers } from '../payment/settings';
 import { Split } from '../payment/types';
 
 type Opt<T> = [] | [T];
@@ -72,6 +74,14 @@ export const Parameter = IDL.Variant({
   priority_surcharge_bps: IDL.Nat32,
   certifiers: IDL.Vec(IDL.Principal),
   governance: Params,
+  /** The bridge's deposit for disputing a job (set_dispute_deposit). */
+  dispute_deposit: IDL.Nat,
+  /** The canisters whose events analytics records (set_reporters). */
+  analytics_reporters: IDL.Vec(IDL.Principal),
+  /** Payment's marketplace and bridge (set_peers; an empty opt keeps the one named). */
+  payment_peers: PaymentPeers,
+  /** The marketplace's peers (set_peers; an empty opt keeps the one named). */
+  marketplace_peers: MarketPeers,
 });
 export type Parameter =
   | { fee_split: Split }
@@ -82,7 +92,11 @@ export type Parameter =
   | { royalty_cap_bps: number }
   | { priority_surcharge_bps: number }
   | { certifiers: Principal[] }
-  | { governance: Params };
+  | { governance: Params }
+  | { dispute_deposit: bigint }
+  | { analytics_reporters: Principal[] }
+  | { payment_peers: PaymentPeers }
+  | { marketplace_peers: MarketPeers };
 
 export const Upgrade = IDL.Record({ canister: IDL.Principal, wasm_sha256: IDL.Vec(IDL.Nat8), arg: IDL.Vec(IDL.Nat8) });
 export type Upgrade = { canister: Principal; wasm_sha256: Uint8Array; arg: Uint8Array };

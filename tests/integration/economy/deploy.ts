@@ -68,6 +68,8 @@ export async function deployEconomy(network: LocalNetwork, deployer: Principal, 
   const economy = {
     network,
     deployer,
+    /** Who certifies providers in onboardProvider: the deployer, until governance's bootstrap takes it off. */
+    certifier: deployer,
     ids,
     ledger: network.createActor<LedgerService>(ledgerIdl, ids.ledger),
     identity: network.createActor<IdentityService>(identityIdl, ids.identity),
@@ -128,7 +130,7 @@ export async function publishModel(
 export const STAKE = 100_000_000n;
 
 /**
- * A provider as the design's step 1 has it: registered, certified by the deployer, staked through ICRC-2, with a
+ * A provider as the design's step 1 has it: registered, certified by `e.certifier`, staked through ICRC-2, with a
  * worker node registered and claimed by code, and one offer for `models` naming that node. The marketplace copies
  * its standing from identity.
  */
@@ -142,7 +144,7 @@ export async function onboardProvider(
   const provider = randomUser();
   e.identity.setPrincipal(provider);
   ok(await e.identity.register({ roles: [{ provider: null }], profile: [{ name: 'rig', region: 'eu-west', contact: 'ops@rig.test' }] }));
-  e.identity.setPrincipal(e.deployer);
+  e.identity.setPrincipal(e.certifier);
   ok(await e.identity.set_certification(provider, { certified: null }, 'passed the checks'));
   // The approve and the transfer_from each pay one fee.
   await mint(e, provider, STAKE + 2n * FEE);

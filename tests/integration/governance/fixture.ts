@@ -4,10 +4,12 @@
 import type { Principal } from '@dfinity/principal';
 
 import { DEFAULT_PARAMS } from '../../../canisters/governance/params';
+import { NO_CHANGES } from '../../../canisters/identity/settings';
 import type { Proposal, ProposalRequest } from '../../../canisters/governance/types';
 import type { LocalNetwork } from '../../../src/localnet/index.js';
 import type { GovernanceService } from '../../../src/sdk/governance';
 import { FEE, NAMES, approve, deployEconomy, mint, ok, type CanisterName, type Economy } from '../economy/suite';
+import { randomUser } from '../localnet/probe';
 
 export type Governed = Economy & { governance: GovernanceService };
 
@@ -16,7 +18,7 @@ const NS_PER_MS = 1_000_000n;
 export const VOTING_MS = Number(DEFAULT_PARAMS.voting_period_ns / NS_PER_MS);
 export const TIMELOCK_MS = Number(DEFAULT_PARAMS.timelock_ns / NS_PER_MS);
 
-/** Deploys `names` and governance, lets `prepare` act as the deployer, then bootstraps. */
+/** Deploys `names` and governance, lets `prepare` act as the deployer, names a certifier, then bootstraps. */
 export async function deployGoverned(
   network: LocalNetwork,
   deployer: Principal,
@@ -25,8 +27,13 @@ export async function deployGoverned(
 ): Promise<Governed> {
   const e = (await deployEconomy(network, deployer, [...names, 'governance'])) as Governed;
   await prepare(e);
+  // The hand-over takes the deployer off identity's certifiers; one it named before stays, so providers onboard after.
+  const certifier = randomUser();
+  e.identity.setPrincipal(deployer);
+  ok(await e.identity.update_settings({ ...NO_CHANGES, certifiers: [[deployer, certifier]] }));
   e.governance.setPrincipal(deployer);
   ok(await e.governance.bootstrap());
+  e.certifier = certifier;
   return e;
 }
 

@@ -40,7 +40,7 @@ describe('proposals, votes and execution on the governed suite', () => {
     network = await LocalNetwork.create();
     e = await deployGoverned(network, deployer, [...NAMES, 'bridge', 'verification']);
     model = (await publishModel(e, randomUser(), 'tiny-llama', 500)).id;
-    // The deployer is still a certifier (a role governance may change by proposal), so providers onboard as before.
+    // The certifier named before the hand-over (fixture.ts) stays one, so providers onboard as before.
     providerA = (await onboardProvider(e, [model])).provider;
     providerB = (await onboardProvider(e, [model])).provider;
     await lockTokens(e, holder, LOCKED);
