@@ -1,7 +1,7 @@
 // The worker as a provider runs it: a separate process (`npm run worker`) talking to the local network over the
 // IC's HTTP interface with the stock agent. It creates its key, checks its model file against the registry,
 // registers and prints a claim code, is claimed, registers its endpoint with the bridge, sends heartbeats, serves
-// a job the bridge dispatches, and on restart finds itself claimed.
+// a job the bridge dispatches and refuses one the bridge did not give it, and on restart finds itself claimed.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,12 +48,14 @@ describe('the worker process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worker-process-'));
   const deployer = randomUser();
   let args: string[];
+  let modelSha: string;
 
   beforeAll(async () => {
     served = await serve();
     e = await deployEconomy(served.network, deployer, [...NAMES, 'bridge']);
     const gguf = tinyLlamaGguf(42);
     writeFileSync(join(dir, 'tiny.gguf'), gguf);
+    modelSha = createHash('sha256').update(gguf).digest('hex');
     writeFileSync(
       join(dir, 'ids.json'),
       JSON.stringify(Object.fromEntries(Object.entries(e.ids).map(([name, id]) => [name, { local: id.toText() }]))),
@@ -79,7 +81,7 @@ describe('the worker process', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('registers, is claimed by code, serves a dispatched job, and on restart finds itself claimed', async () => {
+  it('registers, is claimed by code, serves a dispatched job and only that, and on restart finds itself claimed', async () => {
     const first = startWorker(args);
     try {
       const [, node] = await first.waitFor(/node (\S+) \(key created/);
@@ -108,6 +110,15 @@ describe('the worker process', () => {
       expect(state).toEqual({ settled: null });
       e.bridge!.setPrincipal(consumer);
       expect(ok(await e.bridge!.get_output(job.id)).node.toText()).toBe(node);
+      // A stranger's request, for the next job id or again for this one, is not the bridge's: the process asked it.
+      for (const id of [job.id + 1n, job.id]) {
+        const stranger = await fetch(`${endpoint!.url}/jobs`, {
+          method: 'POST',
+          body: JSON.stringify({ job_id: `${id}`, kind: 'text_generation', model_sha256: modelSha, input: 'Say yes.', max_tokens: 8 }),
+        });
+        expect(stranger.status).toBe(403);
+        expect((await stranger.json()).error).toBe(`job ${id} is not given to this node`);
+      }
     } finally {
       expect(await stop(first)).toBe(0);
     }
