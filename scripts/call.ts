@@ -1,12 +1,14 @@
 // Asks a canister deployed by `npm start` for its version from a separate process, through the local network's
-// HTTP interface with the stock @dfinity/agent (root key fetched, query signatures verified): a quick check that
+// HTTP interface with the stock @dfinity/agent (root key fetched from a local network only, query signatures verified): a quick check that
 // the network is up and the canister installed. `npm run cli` drives the canisters themselves.
 //   npm run call -- <canister name or id> version [--host http://127.0.0.1:4943]
-import { Actor, HttpAgent } from '@dfinity/agent';
+import { Actor } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+
+import { createNetworkAgent } from '../src/shared/network_agent';
 
 // Every canister of the suite has this query.
 const versioned: IDL.InterfaceFactory = ({ IDL }) => IDL.Service({ version: IDL.Func([], [IDL.Text], ['query']) });
@@ -35,7 +37,7 @@ function canisterId(nameOrId: string): Principal {
   }
 }
 
-const agent = await HttpAgent.create({ host: values.host, shouldFetchRootKey: true }).catch((error: Error) => {
+const agent = await createNetworkAgent(values.host).catch((error: Error) => {
   console.error(`Cannot reach the local network at ${values.host}: ${error.message}. Is \`npm start\` running?`);
   process.exit(1);
 });
