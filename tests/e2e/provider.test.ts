@@ -198,7 +198,8 @@ describe('a provider in the web app', () => {
       await page.getByRole('dialog').getByRole('button', { name: 'Approve and submit' }).click();
       const heading = page.getByRole('heading', { name: /^Job \d+$/ });
       await heading.waitFor();
-      console.log(`provider: ${await heading.innerText()} on offer ${offer}`);
+      const job = /^Job (\d+)$/.exec(await heading.innerText())![1];
+      console.log(`provider: job ${job} on offer ${offer}`);
       // Once final, the page shows who ran it: this offer, and the output names this worker's node.
       await main.getByRole('heading', { name: 'Who ran it' }).waitFor({ timeout: 90_000 });
       expect(await main.locator('tr', { hasText: `#${offer}` }).innerText()).toContain('ran it');
@@ -218,6 +219,17 @@ describe('a provider in the web app', () => {
       expect(amount).toBeGreaterThan(0);
       expect(amount).toBeLessThan(0.001);
       await shot('earnings');
+
+      // The same person disputes the job as its consumer: the provider's Disputes section lists it, whatever the
+      // audit rules, with the ruling in words and the deposit.
+      await page.evaluate((id) => (location.hash = `#/jobs/${id}`), job);
+      await main.getByRole('button', { name: 'Dispute…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Approve the deposit and dispute' }).click();
+      await page.getByText(/^Dispute (upheld|rejected|undecided|open): /).waitFor({ timeout: 120_000 });
+      await navigate(page, 'Provider');
+      const disputed = main.getByTestId('disputes').locator('tr', { hasText: `#${job}` });
+      expect(await disputed.innerText()).toMatch(/(upheld|rejected|undecided|open): [\s\S]*0\.01 LIT, /);
+      await shot('disputes');
     } finally {
       // Retire the offer before the worker stops, so no other test's job is sent to it.
       await navigate(page, 'Provider');

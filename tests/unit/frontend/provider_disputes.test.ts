@@ -27,7 +27,7 @@ describe('provider disputes', () => {
     expect(disputeStateWords({ open: null })).toBe('open: auditors are running the job again');
     expect(disputeStateWords({ upheld: null })).toBe('upheld: the auditors’ majority disagreed with your worker’s answer');
     expect(disputeStateWords({ rejected: null })).toBe('rejected: the auditors’ majority agreed with your worker’s answer');
-    expect(disputeStateWords({ undecided: null })).toBe('undecided: the audit found no majority');
+    expect(disputeStateWords({ undecided: null })).toBe('undecided: the audit reached no verdict');
   });
 
   it('say what became of the deposit: held, then returned unless rejected, once payment has moved it', () => {

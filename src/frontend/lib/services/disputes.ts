@@ -9,7 +9,7 @@ const STATE_WORDS: Record<string, string> = {
   open: 'open: auditors are running the job again',
   upheld: 'upheld: the auditors’ majority disagreed with your worker’s answer',
   rejected: 'rejected: the auditors’ majority agreed with your worker’s answer',
-  undecided: 'undecided: the audit found no majority',
+  undecided: 'undecided: the audit reached no verdict',
 };
 
 export const disputeStateWords = (state: DisputeState): string => STATE_WORDS[variantName(state)];
