@@ -40,7 +40,7 @@ function market(size: number) {
     if (rand() < 0.1) book.pause(offer.Ok.provider, 0n, offer.Ok.id);
     else if (rand() < 0.3) book.acquire(offer.Ok.id);
   }
-  const context: MatchContext = { config: { ...DEFAULT_CONFIG, min_stake: 300n }, providers };
+  const context: MatchContext = { config: DEFAULT_CONFIG, minStake: 300n, providers };
   return { book, store, context };
 }
 

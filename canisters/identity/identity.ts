@@ -1,10 +1,14 @@
 // The identity rules as one service over storage tables: accounts and certification, nodes and claims, stake and
 // reputation. It never awaits: the canister glue does the ledger calls between a begin* step (check and lock) and its
 // commit or abort, so a read made before an await is never trusted after it.
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
 
 import type { Account } from '../ledger/types';
 import { checkClaim, publicNode, type ClaimCode, type StoredNode } from './claims';
+import { MIN_STAKE_ENTRY, StandingOutbox, type OutboxEntry } from './standing_outbox';
+import type { Table } from './tables';
+import type { StandingPush } from '../marketplace/types';
+import { isOneOf } from '../shared/guard';
 import { INITIAL_REPUTATION, adjust } from './reputation';
 import { applyUpdate, withDefaults } from './settings';
 import { EMPTY_STAKE, bond, release, slash, totalStake, unbond } from './stake';
@@ -16,6 +20,7 @@ import type {
   IdentityError,
   Node,
   Opt,
+  PendingSlash,
   ProviderStanding,
   RegisterRequest,
   Reputation,
@@ -27,14 +32,7 @@ import type {
   UserAccount,
 } from './types';
 
-/** The part of a StableBTreeMap the rules use, so tests back it with a Map. */
-export interface Table<V> {
-  get(key: string): V | undefined;
-  insert(key: string, value: V): unknown;
-  remove(key: string): unknown;
-  values(): V[];
-  len(): number;
-}
+export type { Table };
 
 export type Tables = {
   settings: Table<Settings>;
@@ -44,11 +42,21 @@ export type Tables = {
   stakes: Table<Stake>;
   slashes: Table<SlashRecord>;
   reputations: Table<Reputation>;
+  outbox: Table<OutboxEntry>;
+  pendingSlashes: Table<PendingSlash>;
+  counters: Table<bigint>;
 };
 
 /** A stake operation in flight: what the glue needs for its ledger call, and what abort restores. */
 export type Lease = { provider: Principal; ledger: Principal; before: Stake; amount: bigint };
-export type SlashLease = Lease & { treasury: Account; requested: bigint; reason: string; by: Principal };
+export type SlashLease = Lease & { treasury: Account; requested: bigint; reason: string; by: Principal; pending?: bigint };
+
+/** Claimed nodes one provider may hold: each is a stored record and a node the bridge may probe. */
+export const MAX_NODES_PER_PROVIDER = 32;
+/** Unbonding entries one provider may have waiting: each is kept in the provider's one stake record. */
+export const MAX_UNBONDINGS = 16;
+/** What the marketplace may add to a provider's reputation in one call: the credit for one settled job. */
+export const MAX_JOB_CREDIT_BPS = 100;
 
 const ALLOWED: Record<string, string[]> = {
   pending: ['certified', 'suspended'],
@@ -69,7 +77,11 @@ export class Identity {
   // Providers with a ledger call in flight. Heap only: upgrades follow stop_canister, which waits for open calls.
   private readonly busy = new Set<string>();
 
-  constructor(private readonly t: Tables) {}
+  readonly outbox: StandingOutbox;
+
+  constructor(private readonly t: Tables) {
+    this.outbox = new StandingOutbox(t.outbox);
+  }
 
   settings(): Settings {
     const value = this.t.settings.get('settings');
@@ -80,9 +92,11 @@ export class Identity {
 
   updateSettings(caller: Principal, update: SettingsUpdate): Result<Settings> {
     if (!same(caller, this.settings().admin)) return unauthorized('only the admin may change the settings');
-    const next = applyUpdate(this.settings(), update);
+    const before = this.settings();
+    const next = applyUpdate(before, update);
     if (typeof next === 'string') return invalid(next);
     this.t.settings.insert('settings', next);
+    if (next.min_stake !== before.min_stake) this.outbox.mark(MIN_STAKE_ENTRY);
     return { Ok: next };
   }
 
@@ -110,6 +124,7 @@ export class Identity {
       created_at: existing?.created_at ?? now,
     };
     this.t.accounts.insert(key(caller), account);
+    if (provider) this.outbox.mark(key(caller));
     return { Ok: account };
   }
 
@@ -128,6 +143,7 @@ export class Identity {
     if (!ALLOWED[from].includes(to)) return err({ InvalidTransition: `${from} cannot become ${to}` });
     const updated: UserAccount = { ...account, certification: [{ status, updated_at: now, updated_by: [caller], reason }] };
     this.t.accounts.insert(key(provider), updated);
+    this.outbox.mark(key(provider));
     return { Ok: updated };
   }
 
@@ -162,6 +178,8 @@ export class Identity {
     const node = claim === undefined ? undefined : this.t.nodes.get(key(claim.node));
     const problem = checkClaim(claim, node, now);
     if (problem !== undefined) return err(problem);
+    const held = this.nodesOf(caller).filter((n) => 'claimed' in n.status).length;
+    if (held >= MAX_NODES_PER_PROVIDER) return err({ TooManyNodes: { max: MAX_NODES_PER_PROVIDER } });
     const claimed: StoredNode = { ...node!, status: { claimed: null }, provider: [caller], claimed_at: [now] };
     this.t.nodes.insert(key(claimed.id), claimed);
     this.t.claimCodes.insert(code, { ...claim!, used: true });
@@ -207,6 +225,7 @@ export class Identity {
   commitStake(lease: Lease): Stake {
     const stake = bond(this.stakeOf(lease.provider), lease.amount);
     this.t.stakes.insert(key(lease.provider), stake);
+    this.outbox.mark(key(lease.provider));
     this.unlock(lease);
     return stake;
   }
@@ -214,10 +233,12 @@ export class Identity {
   unbond(caller: Principal, now: bigint, amount: bigint): Result<Stake> {
     if (this.busy.has(key(caller))) return err({ Busy: null });
     const stake = this.stakeOf(caller);
+    if (stake.unbonding.length >= MAX_UNBONDINGS) return err({ TooManyUnbondings: { max: MAX_UNBONDINGS } });
     const next = unbond(stake, amount, now, this.settings().unbonding_delay_ns);
     if (next === undefined)
       return amount <= 0n ? invalid('amount: must be positive') : err({ InsufficientStake: { available: stake.bonded } });
     this.t.stakes.insert(key(caller), next);
+    this.outbox.mark(key(caller));
     return { Ok: next };
   }
 
@@ -234,21 +255,43 @@ export class Identity {
     return { Ok: { ...leased.Ok, amount } };
   }
 
-  /** Only the verification canister slashes; the stake drops before the transfer to the treasury, abort restores it. */
-  beginSlash(caller: Principal, provider: Principal, requested: bigint, reason: string): Result<SlashLease> {
-    const { verification, treasury } = this.settings();
+  /**
+   * Only the verification canister slashes; the stake drops before the transfer to the treasury, abort restores it.
+   * While the provider is busy in another ledger call the slash is kept as pending (SlashPending) and applied by the
+   * next stake operation or the timer, so being busy never escapes a slash.
+   */
+  beginSlash(caller: Principal, now: bigint, provider: Principal, requested: bigint, reason: string): Result<SlashLease> {
+    const { verification } = this.settings();
     if (verification[0] === undefined || !same(verification[0], caller)) return unauthorized('only the verification canister may slash');
     if (requested <= 0n) return invalid('amount: must be positive');
     if (reason.length === 0 || reason.length > 256) return invalid('reason: 1 to 256 characters');
-    const leased = this.lock(provider, 0n);
-    if ('Err' in leased) return leased;
-    if (totalStake(leased.Ok.before) === 0n) {
-      this.unlock(leased.Ok);
-      return err({ InsufficientStake: { available: 0n } });
+    if (this.busy.has(key(provider))) {
+      const id = this.nextPendingId();
+      this.t.pendingSlashes.insert(slashKey(id), { id, provider, requested, reason, by: caller, at: now });
+      return err({ SlashPending: { id } });
     }
-    const { taken, rest } = slash(leased.Ok.before, requested);
-    this.t.stakes.insert(key(provider), rest);
-    return { Ok: { ...leased.Ok, amount: taken, treasury, requested, reason, by: caller } };
+    return this.leaseSlash({ provider, requested, reason, by: caller });
+  }
+
+  /** A pending slash taken up again: a lease as beginSlash gives, or Busy, or InsufficientStake (it is then dropped). */
+  beginPendingSlash(id: bigint): Result<SlashLease> {
+    const pending = this.t.pendingSlashes.get(slashKey(id));
+    if (pending === undefined) return err({ NotFound: 'no such pending slash' });
+    const leased = this.leaseSlash(pending);
+    // Nothing left that a transfer could move: there is nothing to keep the slash for.
+    if ('Err' in leased && 'InsufficientStake' in leased.Err) this.t.pendingSlashes.remove(slashKey(id));
+    return 'Ok' in leased ? { Ok: { ...leased.Ok, pending: id } } : leased;
+  }
+
+  /** The pending slashes of `provider`, or of everyone, oldest first. */
+  pendingSlashes(provider?: Principal): PendingSlash[] {
+    const all = this.t.pendingSlashes.values();
+    return provider === undefined ? all : all.filter((p) => same(p.provider, provider));
+  }
+
+  /** A pending slash that cannot move anything (its amount does not cover the ledger fee) ends here. */
+  dropPending(lease: SlashLease): void {
+    if (lease.pending !== undefined) this.t.pendingSlashes.remove(slashKey(lease.pending));
   }
 
   commitSlash(lease: SlashLease, now: bigint, block: bigint): SlashRecord {
@@ -264,8 +307,29 @@ export class Identity {
       block,
     };
     this.t.slashes.insert(slashKey(id), record);
+    this.dropPending(lease);
+    this.outbox.mark(key(lease.provider));
     this.unlock(lease);
     return record;
+  }
+
+  private leaseSlash(p: { provider: Principal; requested: bigint; reason: string; by: Principal }): Result<SlashLease> {
+    const leased = this.lock(p.provider, 0n);
+    if ('Err' in leased) return leased;
+    if (totalStake(leased.Ok.before) === 0n) {
+      this.unlock(leased.Ok);
+      return err({ InsufficientStake: { available: 0n } });
+    }
+    // Bonded and unbonding alike: unbonding right after a match does not escape a slash for that job.
+    const { taken, rest } = slash(leased.Ok.before, p.requested);
+    this.t.stakes.insert(key(p.provider), rest);
+    return { Ok: { ...leased.Ok, amount: taken, treasury: this.settings().treasury, ...p } };
+  }
+
+  private nextPendingId(): bigint {
+    const id = this.t.counters.get('pending_slash') ?? 0n;
+    this.t.counters.insert('pending_slash', id + 1n);
+    return id;
   }
 
   commitWithdraw(lease: Lease): void {
@@ -284,16 +348,25 @@ export class Identity {
 
   // Reputation.
 
+  /**
+   * The verification and bridge canisters judge work and may move reputation either way; the marketplace credits
+   * settled jobs and may only raise it, by at most MAX_JOB_CREDIT_BPS a call. A provider can never change its own.
+   */
   updateReputation(caller: Principal, now: bigint, provider: Principal, delta: number, reason: string): Result<Reputation> {
-    const { verification, bridge } = this.settings();
-    if (![...verification, ...bridge].some((p) => same(p, caller))) {
-      return unauthorized('only the verification and bridge canisters may change reputation');
+    const { verification, bridge, marketplace } = this.settings();
+    const judge = isOneOf(caller, verification, bridge);
+    if (!judge && !isOneOf(caller, marketplace)) {
+      return unauthorized('only the verification, bridge and marketplace canisters may change reputation');
+    }
+    if (!judge && (delta <= 0 || delta > MAX_JOB_CREDIT_BPS)) {
+      return invalid(`delta_bps: the marketplace may only credit 1 to ${MAX_JOB_CREDIT_BPS} bps`);
     }
     if (!Number.isInteger(delta) || delta < -10_000 || delta > 10_000) return invalid('delta_bps: between -10000 and 10000');
     if (reason.length > 256) return invalid('reason: at most 256 characters');
     if (this.t.accounts.get(key(provider)) === undefined) return err({ NotFound: 'no such account' });
     const next = adjust(this.reputation(provider), delta, caller, now, reason);
     this.t.reputations.insert(key(provider), next);
+    this.outbox.mark(key(provider));
     return { Ok: next };
   }
 
@@ -309,6 +382,18 @@ export class Identity {
     const { bonded } = this.stakeOf(provider);
     const { min_stake } = this.settings();
     return { certified, bonded, min_stake, reputation_bps: this.reputation(provider).bps, matchable: certified && bonded >= min_stake };
+  }
+
+  /** What one push tells the marketplace: min_stake and the standings of the providers in `batch`. */
+  standingPush(batch: OutboxEntry[]): StandingPush {
+    const standings = batch
+      .filter((entry) => entry.key !== MIN_STAKE_ENTRY)
+      .map((entry) => {
+        const provider = Principal.fromText(entry.key);
+        const { certified, bonded, reputation_bps } = this.standing(provider);
+        return { provider, certified, stake: bonded, reputation_bps };
+      });
+    return { min_stake: this.settings().min_stake, standings };
   }
 
   private isProvider(p: Principal): boolean {

@@ -1,13 +1,15 @@
 // The identity canister: candid glue around the rules in identity.ts, and the ledger calls between their steps.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
+import { acceptIngress } from '../shared/inspect';
 import { versionOf } from '../shared/version';
 import { formatCode } from './claims';
-import { Identity, type Lease } from './identity';
+import { Identity, type Lease, type SlashLease } from './identity';
+import { pushStandings } from './marketplace_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee as fee } from '../shared/icrc_ledger';
 import { payOut, pullStake, stakeAccount } from './ledger';
@@ -21,6 +23,7 @@ import {
   InitArg,
   MAX_STAKES_PAGE,
   Node,
+  PendingSlash,
   ProviderStanding,
   RegisterRequest,
   Reputation,
@@ -33,6 +36,11 @@ import {
   Withdrawal,
 } from './types';
 
+/** How often the timer pushes standings the marketplace has not acknowledged and applies pending slashes. */
+const RETRY_INTERVAL_S = 30;
+/** Pending slashes the timer takes up per round, so one round stays small. */
+const PENDING_PER_ROUND = 10;
+
 export default class {
   identity = new Identity(stableTables);
 
@@ -40,12 +48,29 @@ export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
     stableTables.settings.insert('settings', initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    this.armTimer();
   }
 
   // Azle requires init's parameters here too. The argument is ignored: settings survive upgrades and change
   // only through update_settings.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
-  postUpgrade(): void {}
+  postUpgrade(): void {
+    this.armTimer();
+  }
+
+  // Timers do not survive an upgrade, so init and postUpgrade both arm the retry round.
+  private armTimer(): void {
+    setTimerInterval(RETRY_INTERVAL_S, async () => {
+      await this.publish();
+      for (const pending of this.identity.pendingSlashes().slice(0, PENDING_PER_ROUND)) await this.applyPending(pending.id);
+    });
+  }
+
+  // Ingress only: anonymous callers are refused; every argument here is small.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
+  }
 
   @query([], IDL.Text)
   version(): string {
@@ -58,9 +83,9 @@ export default class {
   }
 
   @update([SettingsUpdate], Result(Settings))
-  update_settings(update: SettingsUpdate): Result<Settings> {
+  async update_settings(update: SettingsUpdate): Promise<Result<Settings>> {
     requireSignedCaller();
-    return this.identity.updateSettings(msgCaller(), update);
+    return this.published(this.identity.updateSettings(msgCaller(), update));
   }
 
   /** A controller (governance, after the hand-over) becomes the admin. */
@@ -70,9 +95,9 @@ export default class {
   }
 
   @update([RegisterRequest], Result(UserAccount))
-  register(request: RegisterRequest): Result<UserAccount> {
+  async register(request: RegisterRequest): Promise<Result<UserAccount>> {
     requireSignedCaller();
-    return this.identity.register(msgCaller(), time(), request);
+    return this.published(this.identity.register(msgCaller(), time(), request));
   }
 
   @query([IDL.Principal], IDL.Opt(UserAccount))
@@ -82,9 +107,9 @@ export default class {
   }
 
   @update([IDL.Principal, CertificationStatus, IDL.Text], Result(UserAccount))
-  set_certification(provider: Principal, status: CertificationStatus, reason: string): Result<UserAccount> {
+  async set_certification(provider: Principal, status: CertificationStatus, reason: string): Promise<Result<UserAccount>> {
     requireSignedCaller();
-    return this.identity.setCertification(msgCaller(), time(), provider, status, reason);
+    return this.published(this.identity.setCertification(msgCaller(), time(), provider, status, reason));
   }
 
   @query([IDL.Principal], ProviderStanding)
@@ -152,14 +177,15 @@ export default class {
     if ('Err' in leased) return leased;
     const lease = leased.Ok;
     const pulled = await pullStake(lease.ledger, lease.provider, lease.amount);
-    if ('Err' in pulled) return this.abort(lease, pulled.Err);
-    return { Ok: this.identity.commitStake(lease) };
+    const result = 'Err' in pulled ? this.abort(lease, pulled.Err) : { Ok: this.identity.commitStake(lease) };
+    await this.afterLedgerCall(lease.provider);
+    return 'Ok' in result ? { Ok: this.identity.stakeOf(lease.provider) } : result;
   }
 
   @update([IDL.Nat], Result(Stake))
-  unbond(amount: bigint): Result<Stake> {
+  async unbond(amount: bigint): Promise<Result<Stake>> {
     requireSignedCaller();
-    return this.identity.unbond(msgCaller(), time(), amount);
+    return this.published(this.identity.unbond(msgCaller(), time(), amount));
   }
 
   /** Pays out every released unbonding entry, less the ledger fee. */
@@ -169,6 +195,12 @@ export default class {
     const leased = this.identity.beginWithdraw(msgCaller(), time());
     if ('Err' in leased) return leased;
     const lease = leased.Ok;
+    const result = await this.payWithdrawal(lease);
+    await this.afterLedgerCall(lease.provider);
+    return result;
+  }
+
+  private async payWithdrawal(lease: Lease): Promise<Result<Withdrawal>> {
     const ledgerFee = await fee(lease.ledger);
     if ('Err' in ledgerFee) return this.abort(lease, ledgerFee.Err);
     if (lease.amount <= ledgerFee.Ok) return this.refuse(lease, `the released ${lease.amount} does not cover the ledger fee`);
@@ -178,19 +210,59 @@ export default class {
     return { Ok: { amount: lease.amount, fee: ledgerFee.Ok, block: paid.Ok } };
   }
 
-  /** The verification canister's penalty: up to `amount` of the provider's stake goes to the treasury, less the fee. */
+  /**
+   * The verification canister's penalty: up to `amount` of the provider's stake, bonded and unbonding, goes to the
+   * treasury, less the fee. A provider busy in another ledger call gets SlashPending: the slash is applied later.
+   */
   @update([IDL.Principal, IDL.Nat, IDL.Text], Result(SlashRecord))
   async slash(provider: Principal, amount: bigint, reason: string): Promise<Result<SlashRecord>> {
     requireSignedCaller();
-    const leased = this.identity.beginSlash(msgCaller(), provider, amount, reason);
+    const leased = this.identity.beginSlash(msgCaller(), time(), provider, amount, reason);
     if ('Err' in leased) return leased;
-    const lease = leased.Ok;
+    return this.published(await this.executeSlash(leased.Ok));
+  }
+
+  @query([IDL.Principal], IDL.Vec(PendingSlash))
+  pending_slashes_of(provider: Principal): PendingSlash[] {
+    return this.identity.pendingSlashes(provider);
+  }
+
+  private async executeSlash(lease: SlashLease): Promise<Result<SlashRecord>> {
     const ledgerFee = await fee(lease.ledger);
     if ('Err' in ledgerFee) return this.abort(lease, ledgerFee.Err);
-    if (lease.amount <= ledgerFee.Ok) return this.refuse(lease, `the slashed ${lease.amount} does not cover the ledger fee`);
+    if (lease.amount <= ledgerFee.Ok) {
+      this.identity.dropPending(lease);
+      return this.refuse(lease, `the slashed ${lease.amount} does not cover the ledger fee`);
+    }
     const paid = await payOut(lease.ledger, lease.treasury, lease.amount - ledgerFee.Ok, 'slash');
     if ('Err' in paid) return this.abort(lease, paid.Err);
     return { Ok: this.identity.commitSlash(lease, time(), paid.Ok) };
+  }
+
+  private async applyPending(id: bigint): Promise<void> {
+    const leased = this.identity.beginPendingSlash(id);
+    if ('Ok' in leased) await this.executeSlash(leased.Ok);
+  }
+
+  // A stake operation ended: slashes that found the provider busy are applied now, then the marketplace is told.
+  private async afterLedgerCall(provider: Principal): Promise<void> {
+    for (const pending of this.identity.pendingSlashes(provider)) await this.applyPending(pending.id);
+    await this.publish();
+  }
+
+  /** Pushes the standings that changed; a failed push stays in the outbox for the timer. */
+  private async publish(): Promise<void> {
+    const marketplace = this.identity.settings().marketplace[0];
+    const batch = this.identity.outbox.batch();
+    if (marketplace === undefined || batch.length === 0) return;
+    const pushed = await pushStandings(marketplace, this.identity.standingPush(batch));
+    if ('Ok' in pushed) this.identity.outbox.delivered(batch);
+  }
+
+  /** `result`, once the change it made has been pushed to the marketplace (or left to the timer). */
+  private async published<T>(result: Result<T>): Promise<Result<T>> {
+    if ('Ok' in result) await this.publish();
+    return result;
   }
 
   @query([IDL.Principal], IDL.Vec(SlashRecord))
@@ -199,9 +271,9 @@ export default class {
   }
 
   @update([IDL.Principal, IDL.Int32, IDL.Text], Result(Reputation))
-  update_reputation(provider: Principal, deltaBps: number, reason: string): Result<Reputation> {
+  async update_reputation(provider: Principal, deltaBps: number, reason: string): Promise<Result<Reputation>> {
     requireSignedCaller();
-    return this.identity.updateReputation(msgCaller(), time(), provider, deltaBps, reason);
+    return this.published(this.identity.updateReputation(msgCaller(), time(), provider, deltaBps, reason));
   }
 
   @query([IDL.Principal], Reputation)

@@ -7,4 +7,10 @@ export const MEMORY = {
   stakes: 4,
   slashes: 5,
   reputations: 6,
+  // Providers whose standing the marketplace has not acknowledged yet (standing_outbox.ts).
+  standing_outbox: 7,
+  // Slashes asked for while the provider was busy, until applied.
+  pending_slashes: 8,
+  // Sequences: the next pending slash id.
+  counters: 9,
 } as const;

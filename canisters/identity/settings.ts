@@ -21,6 +21,7 @@ export const NO_CHANGES: SettingsUpdate = {
   ledger: [],
   verification: [],
   bridge: [],
+  marketplace: [],
   treasury: [],
   min_stake: [],
   unbonding_delay_ns: [],
@@ -40,6 +41,7 @@ export function initialSettings(arg: SettingsUpdate | undefined, installer: Prin
     ledger: [],
     verification: [],
     bridge: [],
+    marketplace: [],
     treasury: { owner: admin, subaccount: [] },
     ...DEFAULTS,
   };
@@ -52,7 +54,7 @@ export function initialSettings(arg: SettingsUpdate | undefined, installer: Prin
 
 /** Settings stored before a field existed, completed with that field's default (an upgrade keeps old settings). */
 export function withDefaults(stored: Settings): Settings {
-  return { ...stored, auto_certify: stored.auto_certify ?? DEFAULTS.auto_certify };
+  return { ...stored, auto_certify: stored.auto_certify ?? DEFAULTS.auto_certify, marketplace: stored.marketplace ?? [] };
 }
 
 /** The settings with each present field replaced, or why the update is refused. */
@@ -63,6 +65,7 @@ export function applyUpdate(settings: Settings, update: SettingsUpdate): Setting
     ledger: update.ledger.length > 0 ? update.ledger : settings.ledger,
     verification: update.verification.length > 0 ? update.verification : settings.verification,
     bridge: update.bridge.length > 0 ? update.bridge : settings.bridge,
+    marketplace: update.marketplace.length > 0 ? update.marketplace : settings.marketplace,
     treasury: update.treasury[0] ?? settings.treasury,
     min_stake: update.min_stake[0] ?? settings.min_stake,
     unbonding_delay_ns: update.unbonding_delay_ns[0] ?? settings.unbonding_delay_ns,
@@ -79,6 +82,7 @@ function checkSettings(s: Settings): string | undefined {
     ...s.ledger.map((p): [string, Principal] => ['ledger', p]),
     ...s.verification.map((p): [string, Principal] => ['verification', p]),
     ...s.bridge.map((p): [string, Principal] => ['bridge', p]),
+    ...s.marketplace.map((p): [string, Principal] => ['marketplace', p]),
     ['treasury', s.treasury.owner],
   ];
   for (const [field, principal] of named) {

@@ -5,7 +5,8 @@ import { StableBTreeMap } from 'azle';
 import type { ClaimCode, StoredNode } from './claims';
 import type { Tables } from './identity';
 import { MEMORY } from './memory';
-import type { Reputation, Settings, SlashRecord, Stake, UserAccount } from './types';
+import type { OutboxEntry } from './standing_outbox';
+import type { PendingSlash, Reputation, Settings, SlashRecord, Stake, UserAccount } from './types';
 
 // Paged by governance's voting-power snapshot (bonded_stakes), which needs the keys as well as the values.
 export const stakeMap = new StableBTreeMap<string, Stake>(MEMORY.stakes);
@@ -18,4 +19,7 @@ export const stableTables: Tables = {
   stakes: stakeMap,
   slashes: new StableBTreeMap<string, SlashRecord>(MEMORY.slashes),
   reputations: new StableBTreeMap<string, Reputation>(MEMORY.reputations),
+  outbox: new StableBTreeMap<string, OutboxEntry>(MEMORY.standing_outbox),
+  pendingSlashes: new StableBTreeMap<string, PendingSlash>(MEMORY.pending_slashes),
+  counters: new StableBTreeMap<string, bigint>(MEMORY.counters),
 };

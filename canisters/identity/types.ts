@@ -101,6 +101,17 @@ export const SlashRecord = IDL.Record({
   // The ledger block of the transfer to the treasury.
   block: IDL.Nat,
 });
+/** A slash asked for while the provider was busy, applied by the next stake operation or the timer. */
+export const PendingSlash = IDL.Record({
+  id: IDL.Nat64,
+  provider: IDL.Principal,
+  requested: IDL.Nat,
+  reason: IDL.Text,
+  by: IDL.Principal,
+  at: IDL.Nat64,
+});
+export type PendingSlash = { id: bigint; provider: Principal; requested: bigint; reason: string; by: Principal; at: bigint };
+
 export type SlashRecord = {
   id: bigint;
   provider: Principal;
@@ -130,6 +141,8 @@ export const Settings = IDL.Record({
   ledger: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
   bridge: IDL.Opt(IDL.Principal),
+  // Where each change of a provider's standing is pushed, so matching never reads a stale one.
+  marketplace: IDL.Opt(IDL.Principal),
   treasury: Account,
   min_stake: IDL.Nat,
   unbonding_delay_ns: IDL.Nat64,
@@ -143,6 +156,7 @@ export type Settings = {
   ledger: Opt<Principal>;
   verification: Opt<Principal>;
   bridge: Opt<Principal>;
+  marketplace: Opt<Principal>;
   treasury: Account;
   min_stake: bigint;
   unbonding_delay_ns: bigint;
@@ -157,6 +171,7 @@ export const SettingsUpdate = IDL.Record({
   ledger: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
   bridge: IDL.Opt(IDL.Principal),
+  marketplace: IDL.Opt(IDL.Principal),
   treasury: IDL.Opt(Account),
   min_stake: IDL.Opt(IDL.Nat),
   unbonding_delay_ns: IDL.Opt(IDL.Nat64),
@@ -169,6 +184,7 @@ export type SettingsUpdate = {
   ledger: Opt<Principal>;
   verification: Opt<Principal>;
   bridge: Opt<Principal>;
+  marketplace: Opt<Principal>;
   treasury: Opt<Account>;
   min_stake: Opt<bigint>;
   unbonding_delay_ns: Opt<bigint>;
@@ -194,6 +210,10 @@ export const IdentityError = IDL.Variant({
   Busy: IDL.Null,
   LedgerNotSet: IDL.Null,
   LedgerError: IDL.Text,
+  TooManyNodes: IDL.Record({ max: IDL.Nat32 }),
+  TooManyUnbondings: IDL.Record({ max: IDL.Nat32 }),
+  // The provider was busy in another ledger call: the slash is kept and applied when it is free.
+  SlashPending: IDL.Record({ id: IDL.Nat64 }),
 });
 export type IdentityError =
   | { InvalidInput: string }
@@ -208,7 +228,10 @@ export type IdentityError =
   | { NothingToWithdraw: { next_release_at: Opt<bigint> } }
   | { Busy: null }
   | { LedgerNotSet: null }
-  | { LedgerError: string };
+  | { LedgerError: string }
+  | { TooManyNodes: { max: number } }
+  | { TooManyUnbondings: { max: number } }
+  | { SlashPending: { id: bigint } };
 
 export type Result<T> = { Ok: T } | { Err: IdentityError };
 export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: IdentityError });

@@ -24,7 +24,6 @@ export const MarketConfig = IDL.Record({
   multiplier_curve: IDL.Vec(CurvePoint),
   max_multiplier_bps: IDL.Nat32,
   spares: IDL.Nat8,
-  min_stake: IDL.Nat,
   default_reputation_bps: IDL.Nat16,
   weights: ScoreWeights,
   latency_reference_ms: IDL.Nat32,
@@ -40,8 +39,6 @@ export type MarketConfig = {
   max_multiplier_bps: number;
   /** Candidates kept beyond the redundancy, for failover. */
   spares: number;
-  /** Stake a provider needs to be matched, in base units. */
-  min_stake: bigint;
   /** Reputation of a provider the verification canister has not rated yet. */
   default_reputation_bps: number;
   weights: ScoreWeights;
@@ -71,7 +68,6 @@ export const DEFAULT_CONFIG: MarketConfig = {
   ],
   max_multiplier_bps: 20_000,
   spares: 2,
-  min_stake: 0n,
   default_reputation_bps: 5_000,
   weights: { hardware: 1_500, reputation: 3_000, price: 2_500, region_latency: 1_500, load: 1_500 },
   latency_reference_ms: 5_000,
@@ -79,6 +75,15 @@ export const DEFAULT_CONFIG: MarketConfig = {
   max_reservation_ns: 30n * 24n * HOUR_NS,
   job_timeout_ns: HOUR_NS / 4n,
 };
+
+/**
+ * A configuration as stored: configurations written before min_stake moved to identity (the one minimum, pushed
+ * with every standing) still hold it, and it is dropped when the settings are loaded.
+ */
+export function withoutRetiredFields(config: MarketConfig & { min_stake?: bigint }): MarketConfig {
+  const { min_stake: _retired, ...current } = config;
+  return current;
+}
 
 /** The first problem with a configuration, or undefined when it is consistent. */
 export function checkConfig(config: MarketConfig): string | undefined {

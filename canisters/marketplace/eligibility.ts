@@ -10,6 +10,8 @@ import { laneBps, quote } from './pricing';
 /** What matching knows beyond the offers: parameters, provider standings, reservations and the model's multiplier. */
 export type MatchContext = {
   config: MarketConfig;
+  /** Identity's min_stake, as its last push said (identity holds the one parameter). */
+  minStake: bigint;
   /** By providerKey; a provider missing here is uncertified with no stake. */
   providers: ReadonlyMap<string, ProviderStanding>;
   /** Slots reserved now on each offer, which jobs outside the reservation cannot use. */
@@ -24,6 +26,11 @@ const unknownProvider = (config: MarketConfig): ProviderStanding => ({
 
 /** A provider's key in lookups: hex, because Principal.toText (base32 and a checksum) costs about 10 times more. */
 export const providerKey = (provider: Principal): string => provider.toHex();
+
+/** Whether a provider's offers can be matched at all: certified, with at least the minimum stake. */
+export function matchable(standing: ProviderStanding | undefined, minStake: bigint): boolean {
+  return standing !== undefined && standing.certified && standing.stake >= minStake;
+}
 
 export function standingOf(offer: Offer, context: MatchContext): ProviderStanding {
   return context.providers.get(providerKey(offer.provider)) ?? unknownProvider(context.config);
@@ -61,7 +68,6 @@ export function exclusionsOf(offer: Offer, request: JobRequest, multiplier: numb
   if (price > request.max_price) reasons.push({ PriceAboveMax: { quote: price, max: request.max_price } });
   const standing = standingOf(offer, context);
   if (!standing.certified) reasons.push({ ProviderNotCertified: null });
-  if (standing.stake < context.config.min_stake)
-    reasons.push({ StakeBelowMinimum: { stake: standing.stake, minimum: context.config.min_stake } });
+  if (standing.stake < context.minStake) reasons.push({ StakeBelowMinimum: { stake: standing.stake, minimum: context.minStake } });
   return reasons;
 }

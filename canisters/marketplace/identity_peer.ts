@@ -24,6 +24,9 @@ export async function fetchStanding(identity: Principal, provider: Principal): P
   return { Ok: { certified: reply.Ok.certified, stake: reply.Ok.bonded, reputation_bps: reply.Ok.reputation_bps } };
 }
 
+/** Reputation one settled job earns each provider paid for it (identity caps a marketplace credit at 100 bps). */
+export const JOB_CREDIT_BPS = 10;
+
 /** The nodes identity says `provider` has claimed (retired ones excluded), or why the call failed. */
 export async function claimedNodes(identity: Principal, provider: Principal): Promise<CallOutcome<Principal[]>> {
   const reply = await callPeer<Node[]>('identity', identity, 'nodes_of', [IDL.Principal], Nodes, [provider]);

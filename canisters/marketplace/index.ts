@@ -1,15 +1,20 @@
 // The marketplace canister: candid glue around the offer book and matching (offers.ts, matching.ts) and the
 // job flows (job_desk.ts), whose timer sweeps timed-out jobs and retries payments that did not land.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
+
+import { DEFAULTS as IDENTITY_DEFAULTS } from '../identity/settings';
 
 import { query, update } from '../shared/methods';
 import { analytics, reportingJobs } from './analytics_peer';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { requireSignedCaller } from '../shared/caller';
+import { guard } from '../shared/guard';
+import { acceptIngress } from '../shared/inspect';
 import { versionOf } from '../shared/version';
-import { checkConfig, MarketConfig, SWEEP_INTERVAL_S } from './config';
-import { providerKey, type MatchContext } from './eligibility';
-import { claimedNodes, fetchStanding } from './identity_peer';
+import { checkConfig, MarketConfig, SWEEP_INTERVAL_S, withoutRetiredFields } from './config';
+import { matchable, providerKey, type MatchContext } from './eligibility';
+import { claimedNodes, fetchStanding, JOB_CREDIT_BPS } from './identity_peer';
+import { raiseReputation } from '../shared/reputation';
 import { decodeInitArg, initialSettings } from './init_arg';
 import { JobDesk } from './job_desk';
 import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from './job_types';
@@ -26,12 +31,14 @@ import {
   AdminResult,
   InitArg,
   MAX_PAGE,
+  MAX_PUSH,
   OfferFilter,
   OfferPage,
   Page,
   Peers,
   QuoteResult,
   RefreshError,
+  StandingPush,
   withPeers,
   type Settings,
 } from './types';
@@ -64,8 +71,10 @@ export default class {
   }
 
   private load(): void {
-    this.book = new OfferBook(stableOffers);
+    const stored = stableSettings.get();
+    stableSettings.put({ ...stored, config: withoutRetiredFields(stored.config) });
     this.standings = new Map(stableStandings.items());
+    this.book = new OfferBook(stableOffers, (provider) => matchable(this.standings.get(providerKey(provider)), this.minStake()));
     this.jobs = new JobBook(reportingJobs(stableJobs, () => this.book));
     this.reservations = new Reservations(stableReservations.values());
     for (const job of this.jobs.occupying()) if (job.request.reservation.length === 1) this.reservations.use(job.request.reservation[0], 1);
@@ -78,9 +87,17 @@ export default class {
       settings: () => stableSettings.get(),
       context: () => this.context(),
       nextId,
+      credit: (providers, job) => this.credit(providers, job),
     });
     // Timers do not survive an upgrade, so postUpgrade arms the sweep again through here.
     setTimerInterval(SWEEP_INTERVAL_S, async () => void (await this.desk.sweep()));
+  }
+
+  // Ingress only: anonymous callers are refused before induction; no method takes more than 64 KiB (a job's input
+  // is capped well below it).
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress();
   }
 
   @query([], IDL.Text)
@@ -194,7 +211,30 @@ export default class {
   }
 
   private context(): MatchContext {
-    return { config: stableSettings.get().config, providers: this.standings, reserved: this.reservations.reservedNow(time()) };
+    return {
+      config: stableSettings.get().config,
+      minStake: this.minStake(),
+      providers: this.standings,
+      reserved: this.reservations.reservedNow(time()),
+    };
+  }
+
+  private minStake(): bigint {
+    return stableSettings.get().min_stake ?? IDENTITY_DEFAULTS.min_stake;
+  }
+
+  // Good work raises reputation: each provider paid for a settled job is credited JOB_CREDIT_BPS in identity, which
+  // pushes the new standing back. A credit that fails is lost; it is a reward, not money.
+  private async credit(providers: Principal[], job: bigint): Promise<void> {
+    const identity = stableSettings.get().peers.identity[0];
+    if (identity === undefined) return;
+    for (const provider of providers) await raiseReputation(identity, provider, JOB_CREDIT_BPS, `job ${job} settled`);
+  }
+
+  private setStanding(provider: Principal, standing: ProviderStanding): void {
+    stableStandings.put(providerKey(provider), standing);
+    this.standings.set(providerKey(provider), standing);
+    this.book.reindex(provider);
   }
 
   // Jobs. The consumer submits and cancels; the bridge (until one is named, the admin) reports outcomes.
@@ -297,8 +337,24 @@ export default class {
     const denied = this.denyNonAdmin();
     if (denied !== undefined) return denied;
     if (standing.reputation_bps > 10_000) return { Err: { InvalidInput: 'reputation_bps: at most 10000' } };
-    stableStandings.put(providerKey(provider), standing);
-    this.standings.set(providerKey(provider), standing);
+    this.setStanding(provider, standing);
+    return { Ok: null };
+  }
+
+  /**
+   * Identity pushes each change of a provider's standing (certification, stake, slash, reputation) and its
+   * min_stake, so matching never waits for refresh_standing. The identity peer only.
+   */
+  @update([StandingPush], AdminResult(IDL.Null))
+  push_standings(push: StandingPush): AdminResult<null> {
+    const denied = guard(msgCaller(), 'the identity canister', stableSettings.get().peers.identity);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    if (push.standings.length > MAX_PUSH) return { Err: { InvalidInput: `standings: at most ${MAX_PUSH} a push` } };
+    if (push.standings.some((s) => s.reputation_bps > 10_000)) return { Err: { InvalidInput: 'reputation_bps: at most 10000' } };
+    const minimumChanged = push.min_stake !== this.minStake();
+    if (minimumChanged) stableSettings.put({ ...stableSettings.get(), min_stake: push.min_stake });
+    for (const { provider, ...standing } of push.standings) this.setStanding(provider, standing);
+    if (minimumChanged) this.book.reindexAll();
     return { Ok: null };
   }
 
@@ -314,8 +370,7 @@ export default class {
     if (identity === undefined) return { Err: { NoIdentityPeer: null } };
     const fetched = await fetchStanding(identity, provider);
     if ('Err' in fetched) return { Err: { CallFailed: fetched.Err } };
-    stableStandings.put(providerKey(provider), fetched.Ok);
-    this.standings.set(providerKey(provider), fetched.Ok);
+    this.setStanding(provider, fetched.Ok);
     return fetched;
   }
 

@@ -30,6 +30,8 @@ export type DeskDeps = {
   settings(): Settings;
   context(): MatchContext;
   nextId(): bigint;
+  /** Credits the providers paid for a settled job with reputation (good work raises it). */
+  credit(providers: Principal[], job: JobId): Promise<void>;
 };
 
 const err = (error: JobError): { Err: JobError } => ({ Err: error });
@@ -258,7 +260,10 @@ export class JobDesk {
     this.busy.delete(job.id);
     if ('Err' in settled && !alreadyIn(settled, job.late_refund_bps > 0 ? 'refunded' : 'settled'))
       return err({ PaymentFailed: settled.Err });
-    return this.deps.jobs.apply(job.id, [{ Settled: null }], time());
+    const done = this.deps.jobs.apply(job.id, [{ Settled: null }], time());
+    // Only a job settled in full and on time earns credit, and only once: a retry finding it settled does not.
+    if ('Ok' in done && 'Ok' in settled && job.late_refund_bps === 0) await this.deps.credit(providers, job.id);
+    return done;
   }
 
   private async refundJob(job: Job, why: { failed: null } | { timed_out: null }): Promise<JobResult<Job>> {

@@ -51,12 +51,14 @@ export type OfferExclusion = { offer: OfferId; reasons: Exclusion[] };
 export const NoMatch = IDL.Record({
   needed: IDL.Nat8,
   eligible: IDL.Nat32,
-  /** Every live offer of the model, with all its reasons; eligible ones have none. */
+  /** The model's live offers in id order, at most MAX_EXPLAINED, with all their reasons; eligible ones have none. */
   offers: IDL.Vec(OfferExclusion),
+  /** Live offers of the model past the ones listed, counted rather than listed, so the reply stays small. */
+  more_offers: IDL.Nat64,
   /** Live offers that do not serve the model, counted rather than listed. */
   other_model_offers: IDL.Nat64,
 });
-export type NoMatch = { needed: number; eligible: number; offers: OfferExclusion[]; other_model_offers: bigint };
+export type NoMatch = { needed: number; eligible: number; offers: OfferExclusion[]; more_offers: bigint; other_model_offers: bigint };
 
 export const MatchOutcome = IDL.Variant({
   Matched: IDL.Record({ chosen: IDL.Vec(Candidate), spares: IDL.Vec(Candidate), multiplier_bps: IDL.Nat32 }),

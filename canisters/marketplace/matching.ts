@@ -2,9 +2,10 @@
 // redundancy asks plus spares. It reads the model's price ladders cheapest first and stops once the quote passes
 // the job's maximum or `candidate_pool` eligible offers are scored, so its cost follows the pool, not the number
 // of offers (ineligible offers met on the way are skipped, and only a market mostly unable to serve the job makes
-// the walk long). The price outside the pool only worsens, which bounds what the cut can lose: an offer beyond it
-// could rank higher only on reputation, hardware fit, region or load. A no-match explains every live offer of
-// the model, and counts the others.
+// the walk long; offers of uncertified or understaked providers are not on the ladders at all). The price outside
+// the pool only worsens, which bounds what the cut can lose: an offer beyond it could rank higher only on
+// reputation, hardware fit, region or load. A no-match explains the model's first MAX_EXPLAINED live offers and
+// counts the others.
 import type { MarketConfig } from './config';
 import { exclusionsOf, inUse, providerKey, quoteFor, standingOf, type MatchContext } from './eligibility';
 import type { JobRequest } from './job_types';
@@ -14,6 +15,9 @@ import type { Offer, OfferId } from './offer_types';
 import type { OfferBook } from './offers';
 import { multiplierBps, priceUnits, utilizationBps } from './pricing';
 import { score } from './scoring';
+
+/** Offers a no-match explains one by one: the reply stays far below the message limit however many there are. */
+export const MAX_EXPLAINED = 100;
 
 /** The multiplier the model's current utilization sets. */
 export function modelMultiplier(entry: ModelEntry | undefined, config: MarketConfig): number {
@@ -101,7 +105,8 @@ function pickDistinct(ranked: Candidate[], count: number): Candidate[] {
 function explain(book: OfferBook, entry: ModelEntry | undefined, request: JobRequest, multiplier: number, context: MatchContext): NoMatch {
   const offers: OfferExclusion[] = [];
   const firstOfProvider = new Map<string, OfferId>();
-  for (const id of [...(entry?.live ?? [])].sort((a, b) => (a < b ? -1 : 1))) {
+  const live = [...(entry?.live ?? [])].sort((a, b) => (a < b ? -1 : 1));
+  for (const id of live.slice(0, MAX_EXPLAINED)) {
     const offer = book.get(id) as Offer;
     const reasons: Exclusion[] = exclusionsOf(offer, request, multiplier, context);
     const chosen = firstOfProvider.get(providerKey(offer.provider));
@@ -113,6 +118,7 @@ function explain(book: OfferBook, entry: ModelEntry | undefined, request: JobReq
     needed: request.redundancy,
     eligible: firstOfProvider.size,
     offers,
+    more_offers: BigInt(Math.max(0, live.length - MAX_EXPLAINED)),
     other_model_offers: BigInt(book.index.live - (entry?.live.size ?? 0)),
   };
 }

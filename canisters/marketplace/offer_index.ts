@@ -1,7 +1,10 @@
-// The heap index over offers, per model: the active ones on price ladders with their summed capacity and load
-// (for the utilization multiplier), and every live (active or paused) one, for explaining a no-match. Retired
-// offers leave it, so explanations stay bounded by live offers. It is a cache, rebuilt from the offers after an
-// upgrade.
+// The heap index over offers, per model: the active ones of matchable providers (certified, staked) on price
+// ladders with their summed capacity and load (for the utilization multiplier and the walk a match makes), and
+// every live (active or paused) one, for explaining a no-match. Offers of providers that cannot be matched count
+// neither toward capacity nor in the walk, so junk offers cost a match nothing. Retired offers leave it. It is a
+// cache, rebuilt from the offers after an upgrade and for one provider when its standing changes.
+import type { Principal } from '@dfinity/principal';
+
 import type { ModelId } from '../shared/models';
 import type { Offer, OfferId } from './offer_types';
 import { PriceLadder } from './price_ladder';
@@ -18,16 +21,23 @@ const newEntry = (): ModelEntry => ({ perToken: new PriceLadder(), perRequest: n
 
 export class OfferIndex {
   private readonly models = new Map<ModelId, ModelEntry>();
+  // Offers on the ladders now, so removing one takes off exactly what adding it put on.
+  private readonly ranked = new Set<OfferId>();
   private liveCount = 0;
+
+  /** `matchable`: whether a provider's active offers go on the ladders. */
+  constructor(private readonly matchable: (provider: Principal) => boolean) {}
 
   add(offer: Offer): void {
     if ('retired' in offer.status) return;
     this.liveCount++;
+    const ranked = 'active' in offer.status && this.matchable(offer.provider);
+    if (ranked) this.ranked.add(offer.id);
     for (const model of offer.terms.models) {
       let entry = this.models.get(model);
       if (entry === undefined) this.models.set(model, (entry = newEntry()));
       entry.live.add(offer.id);
-      if (!('active' in offer.status)) continue;
+      if (!ranked) continue;
       ladderOf(entry, offer).add(offer.terms.price.amount, offer.id);
       entry.capacity += offer.terms.capacity;
       entry.load += offer.load;
@@ -37,11 +47,12 @@ export class OfferIndex {
   remove(offer: Offer): void {
     if ('retired' in offer.status) return;
     this.liveCount--;
+    const ranked = this.ranked.delete(offer.id);
     for (const model of offer.terms.models) {
       const entry = this.models.get(model);
       if (entry === undefined) continue;
       entry.live.delete(offer.id);
-      if ('active' in offer.status) {
+      if (ranked) {
         ladderOf(entry, offer).remove(offer.terms.price.amount, offer.id);
         entry.capacity -= offer.terms.capacity;
         entry.load -= offer.load;
@@ -58,7 +69,7 @@ export class OfferIndex {
 
   /** A change of load only, without moving the offer on its ladders. */
   adjustLoad(offer: Offer, delta: number): void {
-    if (!('active' in offer.status)) return;
+    if (!this.ranked.has(offer.id)) return;
     for (const model of offer.terms.models) this.models.get(model)!.load += delta;
   }
 

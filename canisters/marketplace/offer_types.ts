@@ -82,6 +82,8 @@ export const OfferError = IDL.Variant({
   /** Capacity cannot drop below the jobs running now. */
   CapacityBelowLoad: IDL.Record({ load: IDL.Nat32 }),
   NoFreeSlot: IDL.Null,
+  /** The provider has created as many offers as one provider may (retired ones count: they stay stored). */
+  TooManyOffers: IDL.Record({ max: IDL.Nat32 }),
 });
 export type OfferError =
   | { InvalidInput: string }
@@ -89,7 +91,8 @@ export type OfferError =
   | { Unauthorized: string }
   | { Retired: null }
   | { CapacityBelowLoad: { load: number } }
-  | { NoFreeSlot: null };
+  | { NoFreeSlot: null }
+  | { TooManyOffers: { max: number } };
 
 export type OfferResult<T> = { Ok: T } | { Err: OfferError };
 export const OfferResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: OfferError });

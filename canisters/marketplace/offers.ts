@@ -3,6 +3,7 @@
 // canister backs it with stable memory and tests with a map.
 import type { Principal } from '@dfinity/principal';
 
+import { providerKey } from './eligibility';
 import { OfferIndex } from './offer_index';
 import type { Offer, OfferId, OfferResult, OfferStatus, OfferTerms } from './offer_types';
 import { checkTerms } from './offer_validation';
@@ -17,11 +18,51 @@ export interface OfferStore {
 
 const NOT_FOUND: OfferResult<never> = { Err: { NotFound: null } };
 
-export class OfferBook {
-  readonly index = new OfferIndex();
+/** Offers one provider may create: offers are never removed (retired ones stay), so each is stored for good. */
+export const MAX_OFFERS_PER_PROVIDER = 64;
 
-  constructor(private readonly store: OfferStore) {
-    for (const offer of store.values()) this.index.add(offer);
+const everyone = (): boolean => true;
+
+export class OfferBook {
+  readonly index: OfferIndex;
+  // Each provider's offer ids, for the cap and for re-indexing a provider whose standing changed.
+  private readonly byProvider = new Map<string, OfferId[]>();
+
+  /** `matchable` says whose active offers go on the price ladders; by default everyone's (the offer rules alone). */
+  constructor(
+    private readonly store: OfferStore,
+    matchable: (provider: Principal) => boolean = everyone,
+  ) {
+    this.index = new OfferIndex(matchable);
+    for (const offer of store.values()) {
+      this.index.add(offer);
+      this.offersOf(offer.provider).push(offer.id);
+    }
+  }
+
+  /** A provider's standing changed: its offers move onto or off the ladders. */
+  reindex(provider: Principal): void {
+    for (const id of this.byProvider.get(providerKey(provider)) ?? []) {
+      const offer = this.store.get(id)!;
+      this.index.replace(offer, offer);
+    }
+  }
+
+  /** Every provider's standing may have changed (a new minimum stake). */
+  reindexAll(): void {
+    for (const ids of this.byProvider.values()) {
+      for (const id of ids) {
+        const offer = this.store.get(id)!;
+        this.index.replace(offer, offer);
+      }
+    }
+  }
+
+  private offersOf(provider: Principal): OfferId[] {
+    const key = providerKey(provider);
+    let ids = this.byProvider.get(key);
+    if (ids === undefined) this.byProvider.set(key, (ids = []));
+    return ids;
   }
 
   get(id: OfferId): Offer | undefined {
@@ -33,6 +74,8 @@ export class OfferBook {
     if (caller.isAnonymous()) return { Err: { Unauthorized: 'the anonymous principal cannot offer' } };
     const problem = checkTerms(terms);
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
+    const own = this.offersOf(caller);
+    if (own.length >= MAX_OFFERS_PER_PROVIDER) return { Err: { TooManyOffers: { max: MAX_OFFERS_PER_PROVIDER } } };
     const offer: Offer = {
       id: this.store.count(),
       provider: caller,
@@ -44,6 +87,7 @@ export class OfferBook {
     };
     this.store.put(offer);
     this.index.add(offer);
+    own.push(offer.id);
     return { Ok: offer };
   }
 

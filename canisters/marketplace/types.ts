@@ -38,7 +38,21 @@ export const Peers = IDL.Record({
 export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal]; bridge: [] | [Principal] };
 
 // intake_paused: the circuit breaker governance pulls; absent in settings written before it existed, read as false.
-export type Settings = { admin: Principal; peers: Peers; config: MarketConfig; intake_paused?: boolean };
+// min_stake: identity's minimum stake as identity last pushed it (identity holds the one parameter); absent until
+// the first push, read as identity's default.
+export type Settings = { admin: Principal; peers: Peers; config: MarketConfig; intake_paused?: boolean; min_stake?: bigint };
+
+/** What identity pushes after each change of standing: its min_stake and the standings that changed. */
+export const StandingPush = IDL.Record({
+  min_stake: IDL.Nat,
+  standings: IDL.Vec(IDL.Record({ provider: IDL.Principal, certified: IDL.Bool, stake: IDL.Nat, reputation_bps: IDL.Nat16 })),
+});
+export type StandingPush = {
+  min_stake: bigint;
+  standings: { provider: Principal; certified: boolean; stake: bigint; reputation_bps: number }[];
+};
+/** The most standings one push may carry (identity sends at most this many). */
+export const MAX_PUSH = 100;
 
 /** Peers named in `update` replace the current ones; an empty opt keeps what is there. */
 export function withPeers(peers: Peers, update: Peers): Peers {

@@ -67,6 +67,8 @@ export function initArg(canister: string, { deployer, ids, local = false }: Depl
         ledger: peer('ledger'),
         verification: peer('verification'),
         bridge: peer('bridge'),
+        // Identity pushes each change of a provider's standing there, so matching never reads a stale one.
+        marketplace: peer('marketplace'),
         // Slashed stake goes to governance's reserve, which only a proposal spends; without governance, to the admin.
         treasury: ids.governance ? [reserveAccount(ids.governance)] : [],
         min_stake: [],

@@ -10,6 +10,7 @@ import {
   ClaimTicket,
   Hardware,
   Node,
+  PendingSlash,
   ProviderStanding,
   RegisterRequest,
   Reputation,
@@ -50,6 +51,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     withdraw: IDL.Func([], [Result(Withdrawal)], []),
     slash: IDL.Func([IDL.Principal, IDL.Nat, IDL.Text], [Result(SlashRecord)], []),
     slashes_of: IDL.Func([IDL.Principal], [IDL.Vec(SlashRecord)], ['query']),
+    pending_slashes_of: IDL.Func([IDL.Principal], [IDL.Vec(PendingSlash)], ['query']),
     update_reputation: IDL.Func([IDL.Principal, IDL.Int32, IDL.Text], [Result(Reputation)], []),
     get_reputation: IDL.Func([IDL.Principal], [Reputation], ['query']),
   });
@@ -76,6 +78,7 @@ export type IdentityService = {
   withdraw(): Promise<Result<Withdrawal>>;
   slash(provider: Principal, amount: bigint, reason: string): Promise<Result<SlashRecord>>;
   slashes_of(provider: Principal): Promise<SlashRecord[]>;
+  pending_slashes_of(provider: Principal): Promise<PendingSlash[]>;
   update_reputation(provider: Principal, deltaBps: number, reason: string): Promise<Result<Reputation>>;
   get_reputation(provider: Principal): Promise<Reputation>;
 };

@@ -19,7 +19,16 @@ import type {
 } from '../../canisters/marketplace/reservation_types';
 import { MatchOutcome, type ProviderStanding } from '../../canisters/marketplace/match_types';
 import { Offer, OfferId, OfferResult, OfferTerms } from '../../canisters/marketplace/offer_types';
-import { AdminResult, RefreshError, OfferFilter, OfferPage, Page, Peers, QuoteResult } from '../../canisters/marketplace/types';
+import {
+  AdminResult,
+  RefreshError,
+  OfferFilter,
+  OfferPage,
+  Page,
+  Peers,
+  QuoteResult,
+  StandingPush,
+} from '../../canisters/marketplace/types';
 import type {
   AdminResult as AdminResultT,
   OfferFilter as OfferFilterT,
@@ -28,6 +37,7 @@ import type {
   Peers as PeersT,
   QuoteResult as QuoteResultT,
   RefreshError as RefreshErrorT,
+  StandingPush as StandingPushT,
 } from '../../canisters/marketplace/types';
 
 import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
@@ -50,6 +60,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     set_provider_standing: IDL.Func([IDL.Principal, Standing], [AdminResult(IDL.Null)], []),
     refresh_standing: IDL.Func([IDL.Principal], [IDL.Variant({ Ok: Standing, Err: RefreshError })], []),
     provider_standing: IDL.Func([IDL.Principal], [IDL.Opt(Standing)], ['query']),
+    push_standings: IDL.Func([StandingPush], [AdminResult(IDL.Null)], []),
     get_config: IDL.Func([], [MarketConfig], ['query']),
     set_config: IDL.Func([MarketConfig], [AdminResult(MarketConfig)], []),
     settings: IDL.Func([], [IDL.Record({ admin: IDL.Principal, peers: Peers })], ['query']),
@@ -84,6 +95,7 @@ export type MarketplaceService = {
   set_provider_standing(provider: Principal, standing: ProviderStanding): Promise<AdminResultT<null>>;
   refresh_standing(provider: Principal): Promise<{ Ok: ProviderStanding } | { Err: RefreshErrorT }>;
   provider_standing(provider: Principal): Promise<[] | [ProviderStanding]>;
+  push_standings(push: StandingPushT): Promise<AdminResultT<null>>;
   get_config(): Promise<MarketConfig>;
   set_config(config: MarketConfig): Promise<AdminResultT<MarketConfig>>;
   settings(): Promise<{ admin: Principal; peers: PeersT }>;

@@ -79,6 +79,9 @@ const identity: Sentences<IdentityError> = {
   Busy: () => 'Another request of yours is still being processed; try again in a moment.',
   LedgerNotSet: () => 'The identity canister has no ledger configured yet.',
   LedgerError: (why) => because('The ledger refused the stake transfer', why),
+  TooManyNodes: ({ max }) => `A provider may hold at most ${max} nodes: retire one before claiming another.`,
+  TooManyUnbondings: ({ max }) => `At most ${max} unbondings may wait at once: withdraw released ones first.`,
+  SlashPending: ({ id }) => `The provider was busy; slash ${id} is kept and applied when it is free.`,
 };
 
 const model_registry: Sentences<RegistryError> = {
@@ -92,7 +95,7 @@ const model_registry: Sentences<RegistryError> = {
 const noMatchSentence = (no: NoMatch): string =>
   no.offers.length === 0
     ? 'No provider offers this model now.'
-    : `Only ${no.eligible} of the ${no.offers.length} offers of this model can take the job, and it needs ${no.needed}.`;
+    : `Only ${no.eligible} of the ${no.offers.length + Number(no.more_offers)} offers of this model can take the job, and it needs ${no.needed}.`;
 
 const marketplace: Sentences<JobError | OfferError | ReservationError | AdminError | RefreshError> = {
   InvalidInput: (why) => because('The marketplace refused the request', why),
@@ -110,6 +113,7 @@ const marketplace: Sentences<JobError | OfferError | ReservationError | AdminErr
   Retired: () => 'This offer is retired and cannot change any more.',
   CapacityBelowLoad: ({ load }) => `The capacity cannot be lower than the ${load} job(s) running on this offer now.`,
   NoFreeSlot: () => 'This offer has no free slot right now.',
+  TooManyOffers: ({ max }) => `A provider may create at most ${max} offers; update an existing one instead.`,
   OfferUnavailable: (why) => because('The offer cannot be reserved', why),
   InsufficientCapacity: ({ free }) => `Only ${free} slot(s) are free during that whole window.`,
   NoIdentityPeer: () => 'The marketplace has no identity canister configured to read your standing from.',

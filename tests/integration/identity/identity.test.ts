@@ -16,6 +16,8 @@ function ok<T>(result: { Ok: T } | { Err: unknown }): T {
   return result.Ok;
 }
 
+// Anonymous ingress never reaches a method: canister_inspect_message refuses it before induction.
+const REFUSED_AT_INSPECT = { code: 4, errorCode: 'IC0406' };
 const HOUR_MS = 3_600_000;
 const HOUR_NS = 3_600_000_000_000n;
 const MIN_STAKE = 1_000_000n;
@@ -211,7 +213,7 @@ describe('identity', () => {
       });
     }
     s.identity.actor.setPrincipal(Principal.anonymous());
-    expect((await rejection(s.identity.actor.slash(provider, 1_000_000n, 'lied'))).code).toBe(5);
+    expect(await rejection(s.identity.actor.slash(provider, 1_000_000n, 'lied'))).toMatchObject(REFUSED_AT_INSPECT);
     expect((await s.identity.actor.get_stake(provider)).bonded).toBe(5_000_000n);
 
     s.identity.actor.setPrincipal(verification);
@@ -254,8 +256,7 @@ describe('identity', () => {
       expect(result.Err, name).toHaveProperty('Unauthorized');
       s.identity.actor.setPrincipal(Principal.anonymous());
       const refused = await rejection(invoke());
-      expect(refused.code, name).toBe(5);
-      expect(refused.message, name).toContain('anonymous callers cannot change state');
+      expect(refused, name).toMatchObject(REFUSED_AT_INSPECT);
     }
     // Nor may the anonymous principal register, claim or stake.
     for (const invoke of [
@@ -264,7 +265,7 @@ describe('identity', () => {
       () => s.identity.actor.claim_node('x'),
       () => s.identity.actor.stake(1n),
     ]) {
-      expect((await rejection(invoke())).code).toBe(5);
+      expect(await rejection(invoke())).toMatchObject(REFUSED_AT_INSPECT);
     }
     expect(await s.identity.actor.settings()).toMatchObject({ min_stake: MIN_STAKE });
     expect((await s.identity.actor.get_account(provider))[0]?.certification[0]?.status).toEqual({ pending: null });

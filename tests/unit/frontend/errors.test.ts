@@ -107,6 +107,7 @@ describe('error sentences', () => {
       {
         needed: 2,
         eligible: 1,
+        more_offers: 0n,
         other_model_offers: 0n,
         offers: [
           { offer: 1n, reasons: [] },
@@ -116,7 +117,7 @@ describe('error sentences', () => {
       TOKEN,
     );
     expect(reasons).toEqual(['Offer 2 costs 2 LIT, above your maximum of 1 LIT, is paused.']);
-    expect(errorSentence('marketplace', { NoMatch: { needed: 2, eligible: 1, offers: [{}, {}], other_model_offers: 0n } })).toBe(
+    expect(errorSentence('marketplace', { NoMatch: { needed: 2, eligible: 1, offers: [{}, {}], more_offers: 0n, other_model_offers: 0n } })).toBe(
       'Only 1 of the 2 offers of this model can take the job, and it needs 2.',
     );
   });
@@ -153,7 +154,11 @@ function samplePayload(canister: string, name: string): unknown {
     InvalidTransition: { from: { held: null }, to: { settled: null }, event: 'Settled' },
     UnknownModel: { model: 1n },
     ModelNotAllowed: { model: 1n },
-    NoMatch: { needed: 1, eligible: 0, offers: [], other_model_offers: 0n },
+    NoMatch: { needed: 1, eligible: 0, offers: [], more_offers: 0n, other_model_offers: 0n },
+    TooManyNodes: { max: 32 },
+    TooManyUnbondings: { max: 16 },
+    SlashPending: { id: 1n },
+    TooManyOffers: { max: 64 },
     CapacityBelowLoad: { load: 2 },
     InsufficientCapacity: { free: 1 },
     AlreadyEscrowed: { state: { held: null } },

@@ -37,6 +37,7 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
   const ledger = randomUser();
   const verification = randomUser();
   const bridge = randomUser();
+  const marketplace = randomUser();
   const tables = {
     settings: memoryTable(),
     accounts: memoryTable(),
@@ -45,6 +46,9 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
     stakes: memoryTable(),
     slashes: memoryTable(),
     reputations: memoryTable(),
+    outbox: memoryTable(),
+    pendingSlashes: memoryTable(),
+    counters: memoryTable(),
   } as Tables;
   const settings = initialSettings(
     {
@@ -52,6 +56,7 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
       ledger: [ledger],
       verification: [verification],
       bridge: [bridge],
+      marketplace: [marketplace],
       min_stake: [1_000n],
       unbonding_delay_ns: [100n],
       ...update,
@@ -59,7 +64,7 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
     admin,
   );
   tables.settings.insert('settings', settings);
-  return { identity: new Identity(tables), tables, admin, ledger, verification, bridge };
+  return { identity: new Identity(tables), tables, admin, ledger, verification, bridge, marketplace };
 }
 
 export function ok<T>(result: { Ok: T } | { Err: unknown }): T {

@@ -20,6 +20,7 @@ describe('settings', () => {
       ledger: [],
       verification: [],
       bridge: [],
+      marketplace: [],
       treasury: { owner: installer, subaccount: [] },
       ...DEFAULTS,
     });
@@ -316,7 +317,7 @@ describe('slashing', () => {
   it('is open to the verification canister only', () => {
     const { identity, provider, admin, bridge } = staked(1_000n);
     for (const caller of [admin, bridge, provider, randomUser()]) {
-      expect(identity.beginSlash(caller, provider, 10n, 'lied')).toEqual({
+      expect(identity.beginSlash(caller, 0n, provider, 10n, 'lied')).toEqual({
         Err: { Unauthorized: 'only the verification canister may slash' },
       });
     }
@@ -325,7 +326,7 @@ describe('slashing', () => {
 
   it('takes at most the stake, records why and sends it to the treasury', () => {
     const { identity, provider, verification, admin } = staked(1_000n);
-    const lease = ok(identity.beginSlash(verification, provider, 5_000n, 'wrong tokens on job 7'));
+    const lease = ok(identity.beginSlash(verification, 0n, provider, 5_000n, 'wrong tokens on job 7'));
     expect(lease).toMatchObject({ amount: 1_000n, requested: 5_000n, treasury: { owner: admin, subaccount: [] } });
     expect(identity.stakeOf(provider)).toEqual({ bonded: 0n, unbonding: [], slashed: 1_000n });
     const record = identity.commitSlash(lease, 77n, 12n);
@@ -340,13 +341,13 @@ describe('slashing', () => {
       block: 12n,
     });
     expect(identity.slashes(provider)).toEqual([record]);
-    expect(identity.beginSlash(verification, provider, 1n, 'again')).toEqual({ Err: { InsufficientStake: { available: 0n } } });
+    expect(identity.beginSlash(verification, 0n, provider, 1n, 'again')).toEqual({ Err: { InsufficientStake: { available: 0n } } });
   });
 
   it('restores the stake when the transfer fails, and refuses empty reasons', () => {
     const { identity, provider, verification } = staked(1_000n);
-    expect(identity.beginSlash(verification, provider, 10n, '')).toEqual({ Err: { InvalidInput: 'reason: 1 to 256 characters' } });
-    identity.abort(ok(identity.beginSlash(verification, provider, 10n, 'late')));
+    expect(identity.beginSlash(verification, 0n, provider, 10n, '')).toEqual({ Err: { InvalidInput: 'reason: 1 to 256 characters' } });
+    identity.abort(ok(identity.beginSlash(verification, 0n, provider, 10n, 'late')));
     expect(identity.stakeOf(provider)).toEqual({ bonded: 1_000n, unbonding: [], slashed: 0n });
   });
 });
@@ -357,7 +358,7 @@ describe('reputation updates', () => {
     const provider = randomUser();
     ok(identity.register(provider, 0n, PROVIDER));
     expect(identity.updateReputation(admin, 0n, provider, 10, 'x')).toEqual({
-      Err: { Unauthorized: 'only the verification and bridge canisters may change reputation' },
+      Err: { Unauthorized: 'only the verification, bridge and marketplace canisters may change reputation' },
     });
     ok(identity.updateReputation(verification, 1n, provider, 300, 'verified'));
     const after = ok(identity.updateReputation(bridge, 2n, provider, -100, 'timeout'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { checkConfig, DEFAULT_CONFIG, type MarketConfig } from '../../../canisters/marketplace/config';
+import { checkConfig, DEFAULT_CONFIG, withoutRetiredFields, type MarketConfig } from '../../../canisters/marketplace/config';
 
 const curve = (...points: [number, number][]) => points.map(([utilization_bps, multiplier_bps]) => ({ utilization_bps, multiplier_bps }));
 
@@ -23,5 +23,13 @@ describe('the market configuration', () => {
     [{ job_timeout_ns: 59_000_000_000n }, 'job_timeout_ns: at least the sweep interval, 60000000000 ns'],
   ] as [Partial<MarketConfig>, string][])('refuses an inconsistent one %#', (override, reason) => {
     expect(checkConfig({ ...DEFAULT_CONFIG, ...override })).toBe(reason);
+  });
+});
+
+describe('a configuration stored before min_stake moved to identity', () => {
+  it('loses the retired field and keeps every other', () => {
+    const stored = { ...DEFAULT_CONFIG, min_stake: 500n };
+    expect(withoutRetiredFields(stored)).toEqual(DEFAULT_CONFIG);
+    expect(Object.keys(withoutRetiredFields(stored))).not.toContain('min_stake');
   });
 });

@@ -61,9 +61,9 @@ export function job(overrides: Partial<JobRequest> = {}): JobRequest {
 
 export const GOOD: ProviderStanding = { certified: true, stake: 1_000n, reputation_bps: 8_000 };
 
-/** A context in which the given providers (by number) are certified and staked. */
-export function context(standings: [number, ProviderStanding][] = [], config: MarketConfig = DEFAULT_CONFIG): MatchContext {
-  return { config, providers: new Map(standings.map(([n, standing]) => [providerKey(user(n)), standing])) };
+/** A context with the given providers' (by number) standings and identity's minimum stake. */
+export function context(standings: [number, ProviderStanding][] = [], config: MarketConfig = DEFAULT_CONFIG, minStake = 0n): MatchContext {
+  return { config, minStake, providers: new Map(standings.map(([n, standing]) => [providerKey(user(n)), standing])) };
 }
 
 export function setup() {

@@ -89,7 +89,6 @@ describe('matching', () => {
 
   it('explains a no-match with every reason of every live offer of the model, and counts the others', () => {
     const { book } = setup();
-    const config: MarketConfig = { ...DEFAULT_CONFIG, min_stake: 500n };
     ok(book.create(user(1), 0n, terms())); // 0: paused
     ok(book.pause(user(1), 0n, 0n));
     ok(book.create(user(2), 0n, terms({ capacity: 1 }))); // 1: full
@@ -109,7 +108,7 @@ describe('matching', () => {
     ok(book.create(user(7), 0n, terms({ models: [3n] })));
     ok(book.retire(user(7), 0n, 8n)); // retired offers are not counted
     const good: [number, typeof GOOD][] = [1, 2, 3, 4, 6].map((p) => [p, GOOD]);
-    const ctx = context([...good, [5, { certified: false, stake: 10n, reputation_bps: 0 }]], config);
+    const ctx = context([...good, [5, { certified: false, stake: 10n, reputation_bps: 0 }]], DEFAULT_CONFIG, 500n);
     const request = job({
       redundancy: 2,
       hardware: { min_vram_gib: 20, min_compute_capability_x10: 80, min_cpu_cores: 8, min_ram_gib: 0 },
@@ -134,6 +133,7 @@ describe('matching', () => {
         { offer: 5n, reasons: [] },
         { offer: 6n, reasons: [{ SameProvider: { chosen: 5n } }] },
       ],
+      more_offers: 0n,
       other_model_offers: 1n,
     });
   });
@@ -148,7 +148,13 @@ describe('matching', () => {
   it('answers NoMatch with an empty explanation for a model nobody serves', () => {
     const { book } = setup();
     ok(book.create(user(1), 0n, terms({ models: [2n] })));
-    expect(noMatch(match(book, job({ model: 9n }), context()))).toEqual({ needed: 1, eligible: 0, offers: [], other_model_offers: 1n });
+    expect(noMatch(match(book, job({ model: 9n }), context()))).toEqual({
+      needed: 1,
+      eligible: 0,
+      offers: [],
+      more_offers: 0n,
+      other_model_offers: 1n,
+    });
   });
 
   it('counts reserved slots as in use', () => {
@@ -218,8 +224,8 @@ describe('matching against a full scan', () => {
       if (rand() < 0.2) ok(book.pause(offer.provider, 0n, offer.id));
       else if (rand() < 0.3) ok(book.acquire(offer.id));
     }
-    const config = { ...DEFAULT_CONFIG, min_stake: 300n, candidate_pool: 10_000 };
-    const ctx = context(standings, config);
+    const config = { ...DEFAULT_CONFIG, candidate_pool: 10_000 };
+    const ctx = context(standings, config, 300n);
     let matches = 0;
     for (let q = 0; q < 20; q++) {
       const request = job({

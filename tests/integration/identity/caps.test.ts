@@ -1,0 +1,72 @@
+// Issue 13, items 8 and 9 for identity, on the real canister: claimed nodes and waiting unbondings per provider are
+// capped with their own error variants, and ingress that is anonymous or larger than any method takes is refused by
+// canister_inspect_message before it runs.
+import { Principal } from '@dfinity/principal';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { MAX_NODES_PER_PROVIDER, MAX_UNBONDINGS } from '../../../canisters/identity/identity';
+import type { Account } from '../../../canisters/ledger/types';
+import { LocalNetwork } from '../../../src/localnet/index.js';
+import { FEE, account, approveArgs, setupLedger } from '../ledger/fixture';
+import { randomUser, rejection } from '../localnet/probe';
+import { setupIdentity } from './client';
+
+function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+  if (!('Ok' in result)) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+  return result.Ok;
+}
+
+const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
+const PROVIDER = { roles: [{ provider: null }], profile: [{ name: 'Acme', region: 'eu-west', contact: 'ops@acme.test' }] } as const;
+
+describe('identity caps and ingress inspection', () => {
+  let network: LocalNetwork;
+  const [deployer, minter, provider] = [randomUser(), randomUser(), randomUser()];
+
+  beforeAll(async () => {
+    network = await LocalNetwork.create();
+  });
+  afterAll(() => network.stop());
+
+  it(`refuses a provider more than ${MAX_NODES_PER_PROVIDER} claimed nodes, and more than ${MAX_UNBONDINGS} waiting unbondings`, async () => {
+    const ledger = await setupLedger(network, minter, [[account(provider), 1_000_000_000n] as [Account, bigint]]);
+    const { actor, canisterId } = await setupIdentity(network, deployer, { ledger: [ledger.canisterId], min_stake: [1n] });
+    actor.setPrincipal(provider);
+    ok(await actor.register({ roles: [...PROVIDER.roles], profile: [{ ...PROVIDER.profile[0] }] }));
+
+    const claim = async () => {
+      actor.setPrincipal(randomUser());
+      const { code } = ok(await actor.register_node(HARDWARE));
+      actor.setPrincipal(provider);
+      return actor.claim_node(code);
+    };
+    const first = ok(await claim()).id;
+    for (let i = 1; i < MAX_NODES_PER_PROVIDER; i++) ok(await claim());
+    expect(await claim()).toEqual({ Err: { TooManyNodes: { max: MAX_NODES_PER_PROVIDER } } });
+    // A retired node frees its place.
+    ok(await actor.retire_node(first));
+    ok(await claim());
+
+    ledger.actor.setPrincipal(provider);
+    ok(await ledger.actor.icrc2_approve(approveArgs(account(canisterId), 1_000n + FEE)));
+    actor.setPrincipal(provider);
+    ok(await actor.stake(1_000n));
+    for (let i = 0; i < MAX_UNBONDINGS; i++) ok(await actor.unbond(1n));
+    expect(await actor.unbond(1n)).toEqual({ Err: { TooManyUnbondings: { max: MAX_UNBONDINGS } } });
+    expect((await actor.get_stake(provider)).unbonding).toHaveLength(MAX_UNBONDINGS);
+  });
+
+  it('refuses anonymous and oversized ingress before it runs', async () => {
+    const { actor, canisterId } = await setupIdentity(network, deployer);
+    const messages = network.getCounters(canisterId).messages;
+    actor.setPrincipal(Principal.anonymous());
+    expect(await rejection(actor.register({ roles: [{ consumer: null }], profile: [] }))).toMatchObject({ code: 4, errorCode: 'IC0406' });
+    actor.setPrincipal(randomUser());
+    const huge = { name: 'x'.repeat(70_000), region: 'eu-west', contact: '' };
+    expect(await rejection(actor.register({ roles: [{ consumer: null }], profile: [huge] }))).toMatchObject({
+      code: 4,
+      errorCode: 'IC0406',
+    });
+    expect(network.getCounters(canisterId).messages).toBe(messages);
+  });
+});
