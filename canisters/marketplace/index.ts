@@ -327,9 +327,9 @@ export default class {
   }
 
   // Provider standing. Matching reads only the standings kept here (a provider missing is uncertified with no stake).
-  // refresh_standing copies one from the identity canister on request; set_provider_standing is the admin's
-  // STAND-IN for tests, benchmarks and networks without identity, until identity pushes changes (or jobs refresh
-  // the standings they use) and this method can go.
+  // Identity pushes every change (push_standings); refresh_standing copies one on request, for a network whose
+  // identity does not name this marketplace yet; set_provider_standing is the admin's stand-in for tests,
+  // benchmarks and networks without identity.
 
   @update([IDL.Principal, Standing], AdminResult(IDL.Null))
   set_provider_standing(provider: Principal, standing: ProviderStanding): AdminResult<null> {
