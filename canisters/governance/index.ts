@@ -15,7 +15,7 @@ import type { Account } from '../ledger/types';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
 import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
-import { castVote, checkRequest, decide, openProposal, whyNotExecutable } from './proposals';
+import { castVote, checkRequest, decide, keepsWasm, mayUploadWasm, openProposal, whyNotExecutable } from './proposals';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
 import { claimAdminOf, dropCertifier, executeAction, type Outcome } from './targets';
 import {
@@ -217,7 +217,10 @@ export default class {
 
   // Wasm for upgrade proposals.
 
-  /** Appends a chunk (at most 1 MiB) of the Wasm an upgrade proposal names. Its proposer only, until it executes. */
+  /**
+   * Appends a chunk (at most 1 MiB, at most 100 a proposal) of the Wasm an upgrade proposal names. Its proposer only,
+   * until it executes; the timer frees the chunks once they can no longer be installed.
+   */
   @update([IDL.Nat64, IDL.Vec(IDL.Nat8)], Result(WasmUpload))
   upload_wasm_chunk(id: bigint, chunk: Uint8Array): Result<WasmUpload> {
     requireSignedCaller();
@@ -225,8 +228,7 @@ export default class {
     if (proposal === undefined) return err({ NotFound: null });
     if (proposal.proposer.compareTo(msgCaller()) !== 'eq') return err({ Unauthorized: 'only the proposer uploads its Wasm' });
     if (!('upgrade_canister' in proposal.action)) return err({ InvalidInput: 'not an upgrade proposal' });
-    if (!('open' in proposal.state) && !('adopted' in proposal.state) && !('failed' in proposal.state))
-      return err({ InvalidState: `the proposal is ${Object.keys(proposal.state)[0]}` });
+    if (!mayUploadWasm(proposal, time())) return err({ InvalidState: `the proposal is ${Object.keys(proposal.state)[0]}` });
     if (chunk.length === 0 || chunk.length > MAX_CHUNK_BYTES) return err({ InvalidInput: `chunk: 1 to ${MAX_CHUNK_BYTES} bytes` });
     const upload = uploadOf(id);
     if (upload.chunks >= MAX_CHUNKS) return err({ InvalidInput: `at most ${MAX_CHUNKS} chunks` });
@@ -300,6 +302,8 @@ export default class {
       if ('returning' in state || 'burning' in state) await this.settleDeposit(id);
       const current = proposals.get(id)!;
       if ('adopted' in current.state && whyNotExecutable(current, time()) === undefined) await this.execute(current);
+      const after = proposals.get(id)!;
+      if (!keepsWasm(after, time()) && uploadOf(id).chunks > 0) this.dropWasm(id);
     }
   }
 

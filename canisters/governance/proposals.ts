@@ -141,3 +141,17 @@ export function whyNotExecutable(proposal: Proposal, now: bigint): string | unde
   if ('failed' in proposal.state && now > at + RETRY_WINDOW_NS) return 'its failed execution can no longer be retried: propose it again';
   return undefined;
 }
+
+/** Whether the proposer may still upload Wasm for the proposal: while it is open or adopted, or failed and retryable. */
+export function mayUploadWasm(proposal: Proposal, now: bigint): boolean {
+  if ('open' in proposal.state || 'adopted' in proposal.state) return true;
+  return 'failed' in proposal.state && whyNotExecutable(proposal, now) === undefined;
+}
+
+/**
+ * Whether the proposal's uploaded Wasm may still be installed. Once it cannot (rejected, executed, or failed past
+ * its retry window) the chunks are freed, so Wasm uploaded for proposals that were not adopted holds no memory.
+ */
+export function keepsWasm(proposal: Proposal, now: bigint): boolean {
+  return 'executing' in proposal.state || mayUploadWasm(proposal, now);
+}

@@ -2,6 +2,8 @@
 // creator, so searches start from the smallest matching list instead of reading every model. It is a cache,
 // rebuilt after an upgrade from compact entries kept beside the models; the models themselves are read only
 // for the page returned.
+import type { Principal } from '@dfinity/principal';
+
 import type { Format, Model, ModelId, Task } from '../shared/models';
 import type { Page, SearchFilter } from './types';
 
@@ -61,6 +63,11 @@ export class Catalog {
     append(this.byTask, entry.task, entry.id);
     append(this.byFormat, entry.format, entry.id);
     append(this.byCreator, entry.creator, entry.id);
+  }
+
+  /** How many models (every version counts) `creator` has published. */
+  publishedBy(creator: Principal): number {
+    return this.byCreator.get(creator.toText())?.length ?? 0;
   }
 
   /** The creator who first published under this name, if anyone has. */

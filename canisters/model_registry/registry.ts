@@ -5,7 +5,15 @@ import type { Principal } from '@dfinity/principal';
 import { mayUse, type Access, type Model, type ModelId } from '../shared/models';
 import { Catalog, entryOf, type Entry } from './catalog';
 import type { ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from './types';
-import { checkAccess, checkFilter, checkPage, checkPublishRequest, checkRoyaltyCap, normalizeAccess } from './validation';
+import {
+  checkAccess,
+  checkFilter,
+  checkPage,
+  checkPublishRequest,
+  checkRoyaltyCap,
+  MAX_MODELS_PER_CREATOR,
+  normalizeAccess,
+} from './validation';
 
 export interface ModelStore {
   get(id: ModelId): Model | undefined;
@@ -48,6 +56,8 @@ export class Registry {
     }
     const existing = this.catalog.idOf(request.name, request.version);
     if (existing !== undefined) return { Err: { AlreadyExists: { id: existing } } };
+    if (this.catalog.publishedBy(caller) >= MAX_MODELS_PER_CREATOR)
+      return invalid(`a creator publishes at most ${MAX_MODELS_PER_CREATOR} models (every version counts)`);
 
     // Ids are dense from 0 because models are never removed.
     const model: Model = {

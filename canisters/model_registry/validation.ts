@@ -10,6 +10,8 @@ export const DEFAULT_ROYALTY_CAP_BPS = 1_000;
 export const MAX_PAGE_LIMIT = 100;
 // Bounds the size of one model record and of each can_use check.
 export const MAX_ALLOW_LIST = 500;
+/** Models one creator may publish, every version counting: the registry is stored forever (ids are never freed). */
+export const MAX_MODELS_PER_CREATOR = 100;
 
 const SHA256_BYTES = 32;
 // Names are identifiers that hubs also use ("org/model-name"); a leading letter or digit keeps them readable.

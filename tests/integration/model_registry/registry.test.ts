@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import type { PublishRequest, SearchFilter } from '../../../canisters/model_registry/types';
+import { MAX_MODELS_PER_CREATOR } from '../../../canisters/model_registry/validation';
 import { randomUser, rejection } from '../localnet/probe';
 import { REGISTRY_WASM, setupRegistry } from './client';
 
@@ -73,6 +74,20 @@ describe('model_registry', () => {
     // canister_inspect_message refuses it before induction.
     expect(await rejection(actor.publish(request({ name: 'anon' })))).toMatchObject({ code: 4, errorCode: 'IC0406' });
     expect(ok(await actor.list({ offset: 0, limit: 10 })).total).toBe(1n);
+  });
+
+  it('caps the models one creator publishes, also across an upgrade, and leaves other creators alone', async () => {
+    const { actor, canisterId } = await setupRegistry(network, deployer);
+    actor.setPrincipal(alice);
+    for (let i = 0; i < MAX_MODELS_PER_CREATOR; i++) ok(await actor.publish(request({ version: `1.0.${i}` })));
+    const refusal = { Err: { InvalidInput: `a creator publishes at most ${MAX_MODELS_PER_CREATOR} models (every version counts)` } };
+    expect(await actor.publish(request({ name: 'one-more' }))).toEqual(refusal);
+    // The count is rebuilt from stable memory after an upgrade.
+    await network.upgradeCanister({ canisterId, wasm: REGISTRY_WASM, sender: deployer });
+    expect(await actor.publish(request({ name: 'one-more' }))).toEqual(refusal);
+    expect(ok(await actor.list({ offset: 0, limit: 0 })).total).toBe(BigInt(MAX_MODELS_PER_CREATOR));
+    actor.setPrincipal(bob);
+    expect(ok(await actor.publish(request({ name: 'one-more' }))).creator).toEqual(bob);
   });
 
   it('lets only the admin set the royalty cap', async () => {

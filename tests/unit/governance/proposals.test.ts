@@ -7,6 +7,8 @@ import {
   castVote,
   checkRequest,
   decide,
+  keepsWasm,
+  mayUploadWasm,
   openProposal,
   quorumReached,
   whyNotExecutable,
@@ -144,5 +146,26 @@ describe('the decision and the deposit', () => {
     expect(whyNotExecutable({ ...decided, state: { failed: { at, reason: 'down' } } }, at)).toBeUndefined();
     expect(whyNotExecutable({ ...decided, state: { executing: null } }, at)).toMatch(/executing/);
     expect(whyNotExecutable({ ...decided, state: { executed: { at, outcome: 'done' } } }, at)).toMatch(/executed/);
+  });
+});
+
+describe('the Wasm uploaded for an upgrade proposal', () => {
+  const adoptedAt = (): Proposal => decide(withVotes(600n, 0n), END)!;
+  const EXECUTABLE = END + DEFAULT_PARAMS.timelock_ns;
+
+  it('is kept and may grow while the proposal is open or adopted, and kept but not grown while it executes', () => {
+    for (const p of [open(), adoptedAt()]) expect([mayUploadWasm(p, END), keepsWasm(p, END)]).toEqual([true, true]);
+    const executing: Proposal = { ...adoptedAt(), state: { executing: null } };
+    expect([mayUploadWasm(executing, EXECUTABLE), keepsWasm(executing, EXECUTABLE)]).toEqual([false, true]);
+  });
+
+  it('is freed once the proposal is rejected or executed, or failed past its retry window', () => {
+    const rejected = decide(withVotes(100n, 500n), END)!;
+    const executed: Proposal = { ...adoptedAt(), state: { executed: { at: EXECUTABLE, outcome: 'upgraded' } } };
+    const failed: Proposal = { ...adoptedAt(), state: { failed: { at: EXECUTABLE, reason: 'the hash differs' } } };
+    expect(keepsWasm(rejected, END)).toBe(false);
+    expect(keepsWasm(executed, EXECUTABLE)).toBe(false);
+    expect([mayUploadWasm(failed, EXECUTABLE + RETRY_WINDOW_NS), keepsWasm(failed, EXECUTABLE + RETRY_WINDOW_NS)]).toEqual([true, true]);
+    expect(keepsWasm(failed, EXECUTABLE + RETRY_WINDOW_NS + 1n)).toBe(false);
   });
 });

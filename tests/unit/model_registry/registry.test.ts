@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeEntry, encodeEntry, entryOf } from '../../../canisters/model_registry/catalog';
 import { Registry } from '../../../canisters/model_registry/registry';
-import { MAX_PAGE_LIMIT } from '../../../canisters/model_registry/validation';
+import { MAX_MODELS_PER_CREATOR, MAX_PAGE_LIMIT } from '../../../canisters/model_registry/validation';
 import type { Model } from '../../../canisters/shared/models';
 import { ANY, randomUser, request, setup } from './fixtures';
 
@@ -47,6 +47,18 @@ describe('publishing', () => {
     const refused = registry.publish(mallory, 1n, request({ name: 'Llama-Tiny', version: '9.9.9' }));
     expect(refused).toEqual({ Err: { Unauthorized: `the name Llama-Tiny belongs to ${alice.toText()}` } });
     expect(ok(registry.latest('llama-tiny')).version).toBe('1.0.0');
+  });
+
+  it('caps the models a creator publishes, every version counting, and stores nothing past the cap', () => {
+    const { registry, models } = setup();
+    const [alice, bob] = [randomUser(), randomUser()];
+    for (let i = 0; i < MAX_MODELS_PER_CREATOR; i++) ok(registry.publish(alice, 0n, request({ version: `1.0.${i}` })));
+    expect(registry.publish(alice, 1n, request({ name: 'another' }))).toEqual({
+      Err: { InvalidInput: `a creator publishes at most ${MAX_MODELS_PER_CREATOR} models (every version counts)` },
+    });
+    expect(models.map.size).toBe(MAX_MODELS_PER_CREATOR);
+    // Another creator is not held to alice's count.
+    expect(ok(registry.publish(bob, 1n, request({ name: 'another' }))).creator).toBe(bob);
   });
 
   it('caps the royalty: equal to the cap passes, above it is RoyaltyAboveCap', () => {
