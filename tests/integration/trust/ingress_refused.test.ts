@@ -12,7 +12,9 @@ import { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory as analyticsIdl } from '../../../src/sdk/analytics';
 import { idlFactory as faucetIdl } from '../../../src/sdk/faucet';
 import { idlFactory as governanceIdl } from '../../../src/sdk/governance';
+import { idlFactory as identityIdl } from '../../../src/sdk/identity';
 import { account, idlFactory as ledgerIdl, transferArgs } from '../../../src/sdk/ledger';
+import { idlFactory as marketplaceIdl } from '../../../src/sdk/marketplace';
 import { idlFactory as registryIdl } from '../../../src/sdk/model_registry';
 import { idlFactory as paymentIdl } from '../../../src/sdk/payment';
 import { idlFactory as verificationIdl } from '../../../src/sdk/verification';
@@ -23,9 +25,11 @@ const user = randomUser();
 /** One update of each canister and a well-formed argument for it, encoded with the canister's own candid types. */
 const CASES: { name: string; idl: IDL.InterfaceFactory; method: string; values: unknown[] }[] = [
   { name: 'ledger', idl: ledgerIdl, method: 'icrc1_transfer', values: [transferArgs(account(user), 1n)] },
+  { name: 'identity', idl: identityIdl, method: 'claim_node', values: ['a-claim-code'] },
+  { name: 'model_registry', idl: registryIdl, method: 'set_royalty_cap', values: [100] },
+  { name: 'marketplace', idl: marketplaceIdl, method: 'pause_offer', values: [0n] },
   { name: 'payment', idl: paymentIdl, method: 'withdraw', values: [100n, account(user)] },
   { name: 'governance', idl: governanceIdl, method: 'lock_tokens', values: [1n] },
-  { name: 'model_registry', idl: registryIdl, method: 'set_royalty_cap', values: [100] },
   {
     name: 'verification',
     idl: verificationIdl,
@@ -53,7 +57,6 @@ describe('canister_inspect_message across the suite', () => {
 
   beforeAll(async () => {
     network = await LocalNetwork.create();
-    // The canisters of this lane; the bridge's, identity's and the marketplace's join as they gain their inspection.
     const names = CASES.map((c) => c.name);
     ({ ids } = await deploySuite(localTarget(network, deployer), { names, deployer, faucet: true }));
     await network.tick();
