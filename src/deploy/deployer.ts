@@ -1,6 +1,7 @@
 // The local network's deployer: an Ed25519 key that follows from the network's root secret, so it is the same across
 // restarts, written as a PEM into the state directory so that people and tools can act as it (mint the local
-// token, certify providers, call governance's bootstrap) after importing it into icp-cli, dfx or the project's CLI.
+// token, certify providers until governance's bootstrap takes it off the certifiers, call that bootstrap) after
+// importing it into icp-cli, dfx or the project's CLI.
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { sha256 } from '@noble/hashes/sha2';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
