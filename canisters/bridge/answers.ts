@@ -1,8 +1,9 @@
 // What the bridge accepts from a worker, and what it sends: pure rules, no 'azle' import. An answer must be for
 // the job asked, of its kind, and its output must hash to the sha256 it claims (the hash the job settles on).
+import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
-import type { DispatchRequest, JobKind } from './types';
+import type { DispatchRequest, JobKind, JobOutput } from './types';
 
 export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
 
@@ -18,15 +19,18 @@ export const LONG_JOB_TOKENS = 384;
 export const isLongJob = (request: DispatchRequest): boolean =>
   'text_generation' in request.kind && request.redundancy === 1 && request.max_tokens >= LONG_JOB_TOKENS;
 
-/** The JSON body POSTed to the worker's /jobs. */
-export function jobBody(request: DispatchRequest): string {
+/**
+ * The JSON body POSTed to the worker's /jobs: a long job asks for an acknowledgement (async) when it is dispatched,
+ * and for the answer itself when an audit or a dispute re-runs it.
+ */
+export function jobBody(request: DispatchRequest, async = isLongJob(request)): string {
   return JSON.stringify({
     job_id: request.job_id.toString(),
     kind: kindName(request.kind),
     model_sha256: hex(request.model_sha256),
     input: request.input,
     max_tokens: request.max_tokens,
-    ...(isLongJob(request) ? { mode: 'async' } : {}),
+    ...(async ? { mode: 'async' } : {}),
   });
 }
 
@@ -43,9 +47,12 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
   return { Err: 'the worker did not accept the job' };
 }
 
+/** The most tokens a job may ask for: it bounds every answer the bridge takes (see maxResponseBytes). */
+export const MAX_TOKENS = 4_096;
+
 /** The most bytes a worker's answer to this job may take: the tokens or the vector as JSON, the text, and room. */
-export function maxResponseBytes(request: DispatchRequest): bigint {
-  if (isLongJob(request)) return 1_024n;
+export function maxResponseBytes(request: DispatchRequest, async = isLongJob(request)): bigint {
+  if (async) return 1_024n;
   const output = 'embedding' in request.kind ? 512 * 24 : request.max_tokens * 8 + request.max_tokens * 64;
   return BigInt(2_048 + output);
 }
@@ -63,8 +70,11 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
   if (answer.job_id !== request.job_id.toString()) return { Err: `the answer is for job ${String(answer.job_id)}` };
   if (answer.kind !== kindName(request.kind)) return { Err: `the answer is of kind ${String(answer.kind)}` };
   const output = 'embedding' in request.kind ? answer.vector : answer.tokens;
-  if (!Array.isArray(output) || !output.every((x) => typeof x === 'number' && Number.isFinite(x)))
+  if (!Array.isArray(output) || output.length === 0 || !output.every((x) => typeof x === 'number' && Number.isFinite(x)))
     return { Err: 'the answer has no output' };
+  // A generation is at least one token and at most what the consumer paid for.
+  if ('text_generation' in request.kind && output.length > request.max_tokens)
+    return { Err: `the answer has ${output.length} tokens, more than the job's max_tokens of ${request.max_tokens}` };
   const claimed = String(answer.output_sha256 ?? '');
   if (hex(sha256(new TextEncoder().encode(JSON.stringify(output)))) !== claimed)
     return { Err: 'the output does not hash to the sha256 the worker claims' };
@@ -76,6 +86,22 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
       vector: 'embedding' in request.kind ? (output as number[]) : [],
       runtime: String(answer.runtime ?? ''),
     },
+  };
+}
+
+/** The output the consumer reads (and the job settles on): `node`'s answer to the job, completed at `at`. */
+export function outputOf(request: DispatchRequest, node: Principal, answer: WorkerAnswer, at: bigint): JobOutput {
+  const { output_sha256, tokens, text, vector, runtime } = answer;
+  return {
+    job_id: request.job_id,
+    consumer: request.consumer,
+    node,
+    output_sha256,
+    tokens,
+    text: text === undefined ? [] : [text],
+    vector,
+    runtime,
+    completed_at: at,
   };
 }
 

@@ -4,10 +4,10 @@ import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
 import { jobBody } from './answers';
-import type { Awaiting, DispatchRequest } from './types';
+import type { Awaiting } from './types';
 
-/** sha256 of the exact bytes the bridge POSTs to a worker for `request`. */
-export const bodySha256 = (request: DispatchRequest): Uint8Array => sha256(new TextEncoder().encode(jobBody(request)));
+/** sha256 of the exact bytes the bridge POSTs to a worker. */
+export const bodySha256 = (body: string): Uint8Array => sha256(new TextEncoder().encode(body));
 
 const keyOf = (jobId: bigint, node: Principal): string => `${jobId}:${node.toText()}`;
 
@@ -18,12 +18,12 @@ const keyOf = (jobId: bigint, node: Principal): string => `${jobId}:${node.toTex
 export class Assignments {
   private readonly asked = new Map<string, Uint8Array>();
 
-  /** Posts `request` to `node` by `post`, naming the job `node`'s while the outcall is in flight. */
-  async asking<T>(request: DispatchRequest, node: Principal, post: (body: string) => Promise<T>): Promise<T> {
-    const key = keyOf(request.job_id, node);
-    this.asked.set(key, bodySha256(request));
+  /** Runs `post` (the outcall of `body` for job `jobId` to `node`), naming the job `node`'s while it is in flight. */
+  async asking<T>(jobId: bigint, node: Principal, body: string, post: () => Promise<T>): Promise<T> {
+    const key = keyOf(jobId, node);
+    this.asked.set(key, bodySha256(body));
     try {
-      return await post(jobBody(request));
+      return await post();
     } finally {
       this.asked.delete(key);
     }
@@ -33,6 +33,6 @@ export class Assignments {
   assignment(jobId: bigint, caller: Principal, awaiting: Awaiting | undefined): Uint8Array | undefined {
     const asked = this.asked.get(keyOf(jobId, caller));
     if (asked !== undefined) return asked;
-    if (awaiting !== undefined && awaiting.node.compareTo(caller) === 'eq') return bodySha256(awaiting.request);
+    if (awaiting !== undefined && awaiting.node.compareTo(caller) === 'eq') return bodySha256(jobBody(awaiting.request));
   }
 }

@@ -1,22 +1,40 @@
 // The bridge canister: worker endpoints, and the dispatch of jobs to workers by HTTPS outcall. A node registers its
-// own endpoint once identity says a provider claimed it. The marketplace hands a job over; a timer posts it to the
-// nodes in order until one answers acceptably (answers.ts), stores the output for the consumer and reports the
-// outcome to the marketplace, which settles or refunds.
-import { IDL, init, msgArgData, msgCaller, postUpgrade, Principal, setTimer, setTimerInterval, time } from 'azle';
+// own endpoint once identity says a provider claimed it. The marketplace hands a job over; the dispatcher
+// (dispatcher.ts) runs it over its nodes and reports the outcome, the dispute desk (dispute_desk.ts) audits and
+// decides disputes, and probes.ts checks every node's health. Glue: this file wires them to azle and stable memory.
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimer, setTimerInterval, time } from 'azle';
 import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
 import { requireSignedCaller } from '../shared/caller';
+import { guard } from '../shared/guard';
 import { decodeOptionalArg } from '../shared/init_arg';
+import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
+import { lowerReputation } from '../shared/reputation';
 import { versionOf } from '../shared/version';
-import { checkEndpointUrl, isLongJob, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
-import { postJson, probeStatus } from './outcall';
+import { analytics, reportRun } from './analytics_peer';
+import { checkEndpointUrl, MAX_TOKENS, maxResponseBytes } from './answers';
 import { Assignments } from './assignments';
+import { Dispatcher } from './dispatcher';
+import { DisputeDesk } from './dispute_desk';
+import { postJson, probeStatus } from './outcall';
 import { claimedBy, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
-import { audits, awaiting, disputed, disputes, endpoints, health, outputs, pending, probes, settled, stableSettings, unreported } from './storage';
-import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
-import { isAudited } from '../verification/consensus';
+import { PROBE_INTERVAL_S, probeAll } from './probes';
+import {
+  audits,
+  awaiting,
+  disputed,
+  disputes,
+  endpoints,
+  health,
+  outputs,
+  pending,
+  probes,
+  settled,
+  stableSettings,
+  unreported,
+} from './storage';
 import {
   Audit,
   DEFAULT_AUDIT_RATE_BPS,
@@ -33,45 +51,61 @@ import {
   Result,
   Settings,
 } from './types';
-import { lowerReputation } from '../shared/reputation';
-import { analytics, reportRun } from './analytics_peer';
-
-const MAX_NODES = 10;
-// Every node's /status is probed, and undelivered outcomes sent again, this often; a failed probe costs its provider
-// this much reputation.
-const PROBE_INTERVAL_S = 300;
-const PROBE_PENALTY_BPS = 100;
-const MAX_INPUT_BYTES = 32 * 1024;
+import type { WorkDeps } from './work';
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
 
-/** A node's acceptable answer to a job. */
-type Answered = { endpoint: Endpoint; answer: WorkerAnswer };
+// submit_result carries a worker's answer: as large as the answer to the largest job an outcall may take, and room
+// for the job id and the candid header.
+const SUBMIT_RESULT_BYTES =
+  Number(maxResponseBytes({ kind: { text_generation: null }, max_tokens: MAX_TOKENS } as DispatchRequest, false)) + 64;
 
-/** The worker's answer checked against the job, or why the outcall or the answer failed. */
-function answerOf(request: DispatchRequest, response: Awaited<ReturnType<typeof postJson>>): { Ok: WorkerAnswer } | { Err: string } {
-  return 'Ok' in response ? parseAnswer(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
-}
-
-/** Has verification compare the answers of several nodes to one job. */
-function compare(verification: Principal, request: DispatchRequest, answers: Answered[]) {
-  return verify(verification, {
-    job_id: request.job_id,
-    embedding: 'embedding' in request.kind,
-    answers: answers.map(({ endpoint, answer }) => ({
-      node: endpoint.node,
-      provider: endpoint.provider,
-      output_sha256: answer.output_sha256,
-      vector: answer.vector,
-    })),
-  });
-}
+const endpointOf = (node: Principal): Endpoint | undefined => endpoints.get(node.toHex());
 
 export default class {
-  // Jobs being re-run by an audit or a dispute right now: verification takes one comparison per job, so a second
-  // re-run of the same job would be refused and record a wrong ruling. Heap only: an upgrade waits for calls in flight.
-  private readonly reRunning = new Set<bigint>();
   private readonly assignments = new Assignments();
+
+  private readonly work: WorkDeps = {
+    endpointOf,
+    now: () => time(),
+    // The node may ask job_assignment while the outcall is in flight, to check the body came from the bridge.
+    post: (request, endpoint, body, maxBytes) =>
+      this.assignments.asking(request.job_id, endpoint.node, body, async () => {
+        const response = await postJson(`${endpoint.url}/jobs`, body, maxBytes);
+        return 'Ok' in response ? { Ok: { status: response.Ok.status, body: Uint8Array.from(response.Ok.body) } } : response;
+      }),
+    verify: (request) => {
+      const verification = stableSettings.get().verification[0];
+      return verification === undefined ? Promise.resolve({ Err: 'no verification canister is named' }) : verify(verification, request);
+    },
+  };
+
+  private readonly desk = new DisputeDesk({
+    ...this.work,
+    settings: () => stableSettings.get(),
+    outputs,
+    settled,
+    audits,
+    disputes,
+    disputed,
+    holdDeposit: (jobId, consumer, amount) => holdDeposit(stableSettings.get().payment[0]!, jobId, consumer, amount),
+    resolveDeposit: (jobId, returned) => resolveDeposit(stableSettings.get().payment[0]!, jobId, returned),
+  });
+
+  private readonly dispatcher: Dispatcher = new Dispatcher({
+    ...this.work,
+    settings: () => stableSettings.get(),
+    pending,
+    awaiting,
+    outputs,
+    settled,
+    schedule: (jobId) => void setTimer(0, () => this.dispatcher.run(jobId)),
+    report: (jobId, outcome) => this.report(jobId, outcome),
+    reportRun,
+    draw: () => crypto.getRandomValues(new Uint16Array(1))[0] % 10_000,
+    audit: (request, original) => this.desk.audit(request, original),
+    defer: (task) => void setTimer(0, task),
+  });
 
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
@@ -101,8 +135,15 @@ export default class {
       payment: stored.payment ?? arg?.payment ?? [],
       dispute_deposit: stored.dispute_deposit ?? arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
-    for (const jobId of pending.keys()) this.schedule(jobId);
+    for (const jobId of pending.keys()) setTimer(0, () => this.dispatcher.run(jobId));
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
+  }
+
+  // Jobs come from the marketplace canister only, never by ingress; a worker's posted result may be as large as
+  // the answer to the largest job.
+  @inspectMessage({ manual: true })
+  inspect(): boolean {
+    return acceptIngress({ peersOnly: ['dispatch'], argBytes: { submit_result: SUBMIT_RESULT_BYTES } });
   }
 
   @query([], IDL.Text)
@@ -133,7 +174,7 @@ export default class {
 
   @query([IDL.Principal], IDL.Opt(Endpoint))
   endpoint_of(node: Principal): [] | [Endpoint] {
-    const endpoint = endpoints.get(node.toHex());
+    const endpoint = endpointOf(node);
     return endpoint === undefined ? [] : [endpoint];
   }
 
@@ -160,38 +201,25 @@ export default class {
   @update([DispatchRequest], Result(IDL.Null))
   dispatch(request: DispatchRequest): Result<null> {
     requireSignedCaller();
-    const marketplace = stableSettings.get().marketplace[0];
-    if (marketplace === undefined || marketplace.compareTo(msgCaller()) !== 'eq')
-      return unauthorized('only the marketplace hands jobs over');
-    if (request.nodes.length === 0 || request.nodes.length > MAX_NODES) return { Err: { InvalidInput: `nodes: 1 to ${MAX_NODES}` } };
-    if (request.input.length > MAX_INPUT_BYTES) return { Err: { InvalidInput: `input: at most ${MAX_INPUT_BYTES} characters` } };
-    if (request.max_tokens < 1) return { Err: { InvalidInput: 'max_tokens: at least 1' } };
-    if (request.redundancy < 1 || request.redundancy > 3) return { Err: { InvalidInput: 'redundancy: 1 to 3' } };
-    if (pending.containsKey(request.job_id) || awaiting.containsKey(request.job_id) || outputs.containsKey(request.job_id))
-      return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
-    pending.insert(request.job_id, request);
-    this.schedule(request.job_id);
-    return { Ok: null };
+    return this.dispatcher.handOver(msgCaller(), request);
+  }
+
+  /** A worker posts the result of a long job it acknowledged (see Dispatcher.submitResult). */
+  @update([IDL.Nat64, IDL.Vec(IDL.Nat8)], Result(JobOutput))
+  submit_result(jobId: bigint, answer: Uint8Array): Promise<Result<JobOutput>> {
+    requireSignedCaller();
+    return this.dispatcher.submitResult(msgCaller(), jobId, answer);
   }
 
   /**
-   * A worker posts the result of a long job it acknowledged: the same JSON it would have answered in the outcall,
-   * checked the same way. Only the node the job was given to may post it; a second or late post finds nothing.
+   * For a worker checking a POST /jobs: the sha256 of the body the bridge posts for the job, when the caller is a
+   * node the job is given to right now (being dispatched or re-run for an audit or a dispute, or a long job whose
+   * result it owes); otherwise null, and the worker refuses the request.
    */
-  @update([IDL.Nat64, IDL.Vec(IDL.Nat8)], Result(JobOutput))
-  async submit_result(jobId: bigint, answer: Uint8Array): Promise<Result<JobOutput>> {
-    requireSignedCaller();
-    const waiting = awaiting.get(jobId);
-    if (waiting === undefined) return { Err: { NotFound: null } };
-    if (waiting.node.compareTo(msgCaller()) !== 'eq') return unauthorized('only the worker the job was given to may post its result');
-    const parsed = parseAnswer(waiting.request, 200n, answer);
-    if ('Err' in parsed) return { Err: { InvalidInput: parsed.Err } };
-    awaiting.remove(jobId);
-    const provider = endpoints.get(waiting.node.toHex())?.provider;
-    if (provider !== undefined) reportRun(jobId, waiting.node, provider, parsed.Ok.tokens.length, waiting.accepted_at);
-    const output = this.store(waiting.request, waiting.node, parsed.Ok);
-    await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: [waiting.node] } });
-    return { Ok: output };
+  @query([IDL.Nat64], IDL.Opt(IDL.Vec(IDL.Nat8)))
+  job_assignment(jobId: bigint): [] | [Uint8Array] {
+    const hash = this.assignments.assignment(jobId, msgCaller(), awaiting.get(jobId));
+    return hash === undefined ? [] : [hash];
   }
 
   /** Sets the share of settled jobs audited, in bps. Admin only (governance, once it exists). */
@@ -199,7 +227,8 @@ export default class {
   set_audit_rate(bps: number): Result<Settings> {
     requireSignedCaller();
     const current = stableSettings.get();
-    if (current.admin.compareTo(msgCaller()) !== 'eq') return unauthorized('only the admin sets the audit rate');
+    const denied = guard(msgCaller(), 'the admin', current.admin);
+    if (denied !== undefined) return unauthorized(denied);
     if (bps > 10_000) return { Err: { InvalidInput: 'audit_rate_bps: at most 10000' } };
     const next = { ...current, audit_rate_bps: bps };
     stableSettings.put(next);
@@ -223,7 +252,8 @@ export default class {
   set_dispute_deposit(amount: bigint): Result<Settings> {
     requireSignedCaller();
     const current = stableSettings.get();
-    if (current.admin.compareTo(msgCaller()) !== 'eq') return unauthorized('only the admin sets the dispute deposit');
+    const denied = guard(msgCaller(), 'the admin', current.admin);
+    if (denied !== undefined) return unauthorized(denied);
     if (amount < 1n) return { Err: { InvalidInput: 'dispute_deposit: at least 1' } };
     const next = { ...current, dispute_deposit: amount };
     stableSettings.put(next);
@@ -235,50 +265,15 @@ export default class {
    * plus the ledger fee first). An audit re-runs the job on two other nodes at once and decides: see Dispute.
    */
   @update([IDL.Nat64], Result(Dispute))
-  async dispute(jobId: bigint): Promise<Result<Dispute>> {
+  dispute(jobId: bigint): Promise<Result<Dispute>> {
     requireSignedCaller();
-    const consumer = msgCaller();
-    const { payment, dispute_deposit } = stableSettings.get();
-    const problem = disputeProblem({
-      caller: consumer,
-      output: outputs.get(jobId),
-      request: settled.get(jobId),
-      audit: audits.get(jobId),
-      dispute: disputes.get(jobId),
-      now: time(),
-    });
-    if (problem !== undefined) return { Err: problem };
-    if (this.reRunning.has(jobId)) return { Err: { NotDisputable: 'an audit of the job is running: ask again when it is done' } };
-    if (payment[0] === undefined) return { Err: { NotConfigured: 'no payment canister is named' } };
-    // Committed before the deposit is awaited, so a second dispute of the job is refused meanwhile.
-    const opened: Dispute = {
-      job_id: jobId,
-      consumer,
-      deposit: dispute_deposit,
-      state: { open: null },
-      auditors: [],
-      outcome: '',
-      deposit_resolved: false,
-      opened_at: time(),
-      resolved_at: [],
-    };
-    disputes.insert(jobId, opened);
-    const held = await holdDeposit(payment[0], jobId, consumer, dispute_deposit);
-    if ('Err' in held) {
-      disputes.remove(jobId);
-      return { Err: { CallFailed: `the deposit could not be taken: ${held.Err}` } };
-    }
-    this.listDisputed(jobId);
-    return { Ok: await this.decide(jobId) };
+    return this.desk.dispute(msgCaller(), jobId);
   }
 
-  /** The disputes of jobs the provider's nodes ran, newest first, at most DISPUTES_LISTED. */
+  /** The disputes of jobs the provider's nodes ran, newest first, at most 50. */
   @query([IDL.Principal], IDL.Vec(Dispute))
   disputes_against(provider: Principal): Dispute[] {
-    return [...(disputed.get(provider.toHex()) ?? [])]
-      .reverse()
-      .map((jobId) => disputes.get(jobId))
-      .filter((dispute): dispute is Dispute => dispute !== undefined);
+    return this.desk.disputesAgainst(provider);
   }
 
   @query([IDL.Nat64], IDL.Opt(Dispute))
@@ -292,22 +287,10 @@ export default class {
   get_output(jobId: bigint): Result<JobOutput> {
     const output = outputs.get(jobId);
     if (output === undefined) return { Err: { NotFound: null } };
-    const caller = msgCaller();
     const { admin, marketplace } = stableSettings.get();
-    const readers = [admin, ...marketplace, output.consumer];
-    if (!readers.some((reader) => reader.compareTo(caller) === 'eq')) return unauthorized('only the job’s consumer may read its output');
+    if (guard(msgCaller(), 'the job’s consumer', admin, marketplace, output.consumer) !== undefined)
+      return unauthorized('only the job’s consumer may read its output');
     return { Ok: output };
-  }
-
-  /**
-   * For a worker checking a POST /jobs: the sha256 of the body the bridge posts for the job, when the caller is a
-   * node the job is given to right now (being dispatched or re-run for an audit or a dispute, or a long job whose
-   * result it owes); otherwise null, and the worker refuses the request.
-   */
-  @query([IDL.Nat64], IDL.Opt(IDL.Vec(IDL.Nat8)))
-  job_assignment(jobId: bigint): [] | [Uint8Array] {
-    const hash = this.assignments.assignment(jobId, msgCaller(), awaiting.get(jobId));
-    return hash === undefined ? [] : [hash];
   }
 
   @query([IDL.Principal], IDL.Opt(Probes))
@@ -328,40 +311,22 @@ export default class {
     return { status: args.response.status, body: args.response.body, headers: [] };
   }
 
-  // Every few minutes: outcomes the marketplace did not receive are sent again, disputes an upgrade interrupted are
-  // finished, jobs past the dispute window are forgotten, and every node is probed.
+  // Every few minutes: outcomes the marketplace did not receive are sent again, the dispute desk finishes what an
+  // upgrade interrupted, and every node is probed.
   private async housekeeping(): Promise<void> {
     for (const [jobId, outcome] of unreported.items()) await this.report(jobId, outcome);
-    for (const dispute of disputes.values()) {
-      if ('open' in dispute.state && time() - dispute.opened_at > BigInt(PROBE_INTERVAL_S) * 1_000_000_000n)
-        await this.decide(dispute.job_id);
-      else if (!dispute.deposit_resolved && !('open' in dispute.state)) await this.resolve(dispute);
-    }
-    for (const jobId of settled.keys()) {
-      const output = outputs.get(jobId);
-      if (output === undefined || time() > output.completed_at + DISPUTE_WINDOW_NS) settled.remove(jobId);
-    }
-    await this.probeAll();
-  }
-
-  // Probes every endpoint's /status; a node that does not answer 200 counts a failure and its provider loses
-  // reputation in identity. The counts give its uptime.
-  private async probeAll(): Promise<void> {
+    await this.desk.housekeeping();
     const identity = stableSettings.get().identity[0];
-    for (const endpoint of endpoints.values()) {
-      const response = await probeStatus(endpoint.url);
-      const ok = 'Ok' in response && response.Ok.status === 200n;
-      const before = probes.get(endpoint.node.toHex()) ?? { node: endpoint.node, probes: 0n, failures: 0n, last_ok: true, last_at: 0n };
-      probes.insert(endpoint.node.toHex(), {
-        node: endpoint.node,
-        probes: before.probes + 1n,
-        failures: before.failures + (ok ? 0n : 1n),
-        last_ok: ok,
-        last_at: time(),
-      });
-      if (!ok && identity !== undefined)
-        await lowerReputation(identity, endpoint.provider, PROBE_PENALTY_BPS, `health probe of node ${endpoint.node.toText()} failed`);
-    }
+    await probeAll({
+      endpoints: () => endpoints.values(),
+      probes,
+      probeStatus: async (url) => {
+        const response = await probeStatus(url);
+        return 'Ok' in response ? { Ok: { status: response.Ok.status, body: Uint8Array.from(response.Ok.body) } } : response;
+      },
+      penalize: async (provider, bps, reason) => identity !== undefined && (await lowerReputation(identity, provider, bps, reason)),
+      now: () => time(),
+    });
   }
 
   // Tells the marketplace a job's outcome; one it did not receive is kept and sent again by the timer, one it
@@ -374,182 +339,5 @@ export default class {
         : await reportFailed(marketplace, jobId, outcome.failed);
     if ('Err' in sent && sent.retry) unreported.insert(jobId, outcome);
     else unreported.remove(jobId);
-  }
-
-  // Lists a disputed job under the provider whose node ran it.
-  private listDisputed(jobId: bigint): void {
-    const runner = outputs.get(jobId)?.node;
-    const provider = runner === undefined ? undefined : endpoints.get(runner.toHex())?.provider;
-    if (provider === undefined) return;
-    disputed.insert(provider.toHex(), withDisputed(disputed.get(provider.toHex()) ?? [], jobId));
-  }
-
-  // Posts the job to a node, which may ask job_assignment meanwhile to check the body came from the bridge.
-  private post(request: DispatchRequest, endpoint: Endpoint): ReturnType<typeof postJson> {
-    return this.assignments.asking(request, endpoint.node, (body) => postJson(`${endpoint.url}/jobs`, body, maxResponseBytes(request)));
-  }
-
-  private schedule(jobId: bigint): void {
-    setTimer(0, () => this.run(jobId));
-  }
-
-  // Asks the nodes in order until `redundancy` of them answered acceptably. One answer completes the job; several
-  // go to verification, and the majority's completes it, paying only the nodes that agreed. Too few answers, or no
-  // majority, fail the job (the marketplace refunds it).
-  private async run(jobId: bigint): Promise<void> {
-    const request = pending.get(jobId);
-    if (request === undefined) return;
-    const { verification } = stableSettings.get();
-    const failures: string[] = [];
-    const answers: Answered[] = [];
-    for (const node of request.nodes) {
-      if (answers.length === request.redundancy) break;
-      const endpoint = endpoints.get(node.toHex());
-      if (endpoint === undefined) {
-        failures.push(`${node.toText()}: no endpoint`);
-        continue;
-      }
-      const askedAt = time();
-      const response = await this.post(request, endpoint);
-      if (isLongJob(request)) {
-        const accepted = 'Ok' in response ? parseAcceptance(request, response.Ok.status, Uint8Array.from(response.Ok.body)) : response;
-        if ('Err' in accepted) {
-          failures.push(`${node.toText()}: ${accepted.Err}`);
-          continue;
-        }
-        pending.remove(jobId);
-        awaiting.insert(jobId, { request, node, accepted_at: time() });
-        return;
-      }
-      const answer = answerOf(request, response);
-      if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
-      else {
-        answers.push({ endpoint, answer: answer.Ok });
-        reportRun(jobId, node, endpoint.provider, answer.Ok.tokens.length, askedAt);
-      }
-    }
-    pending.remove(jobId);
-    if (answers.length < request.redundancy) {
-      failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
-      await this.report(jobId, { failed: failures.join('; ') });
-      return;
-    }
-    let accepted = answers;
-    if (answers.length > 1) {
-      if (verification[0] === undefined) return void (await this.report(jobId, { failed: 'no verification canister is named' }));
-      const verdict = await compare(verification[0], request, answers);
-      if ('Err' in verdict) return void (await this.report(jobId, { failed: `verification: ${verdict.Err}` }));
-      if (verdict.Ok.output_sha256.length === 0)
-        return void (await this.report(jobId, { failed: 'no majority among the answers: flagged for audit' }));
-      const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
-      accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
-    }
-    const [{ endpoint, answer }] = accepted;
-    const output = this.store(request, endpoint.node, answer);
-    if (answers.length === 1) settled.insert(jobId, request);
-    await this.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes: accepted.map(({ endpoint: e }) => e.node) } });
-    const draw = crypto.getRandomValues(new Uint16Array(1))[0] % 10_000;
-    if (answers.length === 1 && isAudited(draw, stableSettings.get().audit_rate_bps)) {
-      this.reRunning.add(jobId);
-      try {
-        const { auditors, outcome } = await this.reRun(request, answers[0]);
-        audits.insert(jobId, { job_id: jobId, auditors, outcome, at: time() });
-      } finally {
-        this.reRunning.delete(jobId);
-      }
-    }
-  }
-
-  // Decides an open dispute by an audit, delivers the majority's output when the runner was wrong, then has
-  // payment return or forfeit the deposit.
-  private async decide(jobId: bigint): Promise<Dispute> {
-    const opened = disputes.get(jobId)!;
-    if (this.reRunning.has(jobId)) return opened;
-    this.reRunning.add(jobId);
-    try {
-      return await this.audited(opened);
-    } finally {
-      this.reRunning.delete(jobId);
-    }
-  }
-
-  private async audited(opened: Dispute): Promise<Dispute> {
-    const jobId = opened.job_id;
-    const request = settled.get(jobId);
-    const output = outputs.get(jobId)!;
-    const runner = endpoints.get(output.node.toHex());
-    let dispute: Dispute;
-    if (request === undefined || runner === undefined) {
-      dispute = { ...opened, state: { undecided: null }, outcome: 'the job or its runner is no longer known: not audited' };
-    } else {
-      const { output_sha256, tokens, text, vector, runtime } = output;
-      const original = { endpoint: runner, answer: { output_sha256, tokens, text: text[0], vector, runtime } };
-      const audit = await this.reRun(request, original);
-      const state = ruling(output.node, audit.dissenting);
-      if ('upheld' in state) {
-        const right = audit.answers.find(({ endpoint }) => !audit.dissenting!.some((node) => node.compareTo(endpoint.node) === 'eq'))!;
-        this.store(request, right.endpoint.node, right.answer);
-      }
-      dispute = { ...opened, state, auditors: audit.auditors, outcome: audit.outcome };
-    }
-    dispute.resolved_at = [time()];
-    disputes.insert(jobId, dispute);
-    return this.resolve(dispute);
-  }
-
-  private async resolve(dispute: Dispute): Promise<Dispute> {
-    const payment = stableSettings.get().payment[0]!;
-    const resolved = await resolveDeposit(payment, dispute.job_id, returnsDeposit(dispute.state));
-    if ('Err' in resolved) return dispute;
-    const done = { ...dispute, deposit_resolved: true };
-    disputes.insert(dispute.job_id, done);
-    return done;
-  }
-
-  // Re-runs a settled job on two other nodes of the job (its spares) and has verification compare the three
-  // answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors are
-  // needed for a majority; with fewer, or no majority, `dissenting` is undefined.
-  private async reRun(
-    request: DispatchRequest,
-    original: Answered,
-  ): Promise<{ auditors: Principal[]; answers: Answered[]; dissenting: Principal[] | undefined; outcome: string }> {
-    const answers = [original];
-    const auditors: Principal[] = [];
-    for (const node of request.nodes) {
-      if (answers.length === 3) break;
-      const endpoint = endpoints.get(node.toHex());
-      if (endpoint === undefined || node.compareTo(original.endpoint.node) === 'eq') continue;
-      const answer = answerOf(request, await this.post(request, endpoint));
-      if ('Ok' in answer) {
-        answers.push({ endpoint, answer: answer.Ok });
-        auditors.push(node);
-      }
-    }
-    const verification = stableSettings.get().verification[0];
-    if (answers.length < 3 || verification === undefined)
-      return { auditors, answers, dissenting: undefined, outcome: `only ${auditors.length} auditor(s) answered: not audited` };
-    const verdict = await compare(verification, request, answers);
-    if ('Err' in verdict) return { auditors, answers, dissenting: undefined, outcome: `verification: ${verdict.Err}` };
-    const { dissenting, output_sha256 } = verdict.Ok;
-    if (output_sha256.length === 0) return { auditors, answers, dissenting: undefined, outcome: 'no majority among the three answers' };
-    const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
-    return { auditors, answers, dissenting, outcome };
-  }
-
-  private store(request: DispatchRequest, node: Principal, answer: WorkerAnswer): JobOutput {
-    const { output_sha256, tokens, text, vector, runtime } = answer;
-    const output: JobOutput = {
-      job_id: request.job_id,
-      consumer: request.consumer,
-      node,
-      output_sha256,
-      tokens,
-      text: text === undefined ? [] : [text],
-      vector,
-      runtime,
-      completed_at: time(),
-    };
-    outputs.insert(request.job_id, output);
-    return output;
   }
 }

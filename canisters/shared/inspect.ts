@@ -13,10 +13,13 @@ export type IngressRules = {
   argBytes?: Record<string, number>;
   /** Methods the anonymous principal may call by ingress (none by default). */
   anonymous?: readonly string[];
+  /** Methods only peer canisters call: ingress to them is refused whoever sends it. */
+  peersOnly?: readonly string[];
 };
 
 /** Why an ingress call to `method` is refused, or undefined when it may be inducted. Pure, for tests. */
 export function ingressProblem(method: string, anonymous: boolean, argBytes: number, rules: IngressRules = {}): string | undefined {
+  if ((rules.peersOnly ?? []).includes(method)) return `${method}: only peer canisters call it`;
   if (anonymous && !(rules.anonymous ?? []).includes(method)) return `${method}: anonymous callers cannot change state`;
   const cap = rules.argBytes?.[method] ?? DEFAULT_MAX_ARG_BYTES;
   if (argBytes > cap) return `${method}: the argument is ${argBytes} bytes, more than the ${cap} it takes`;

@@ -226,7 +226,7 @@ describe('redundant jobs checked by verification', () => {
       const redundant = await run(3);
       const compared = await dispute(redundant.consumer, redundant.job.id);
       expect(compared).toEqual({
-        Err: { NotDisputable: 'only results of single-replica short jobs can be disputed (redundant ones were compared already)' },
+        Err: { NotDisputable: 'only results of single-replica jobs can be disputed (redundant ones were compared already)' },
       });
       e.bridge!.setPrincipal(randomUser());
       expect('Err' in (await e.bridge!.set_dispute_deposit(1n))).toBe(true);

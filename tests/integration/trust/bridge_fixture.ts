@@ -16,7 +16,7 @@ import { TextGenerator } from '../../../src/worker/runtime/text_generation';
 import { JobError, JobRunner, type JobBody } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
-import { FEE, NAMES, approve, deployEconomy, jobRequest, mint, ok, onboardProvider, publishModel, type Economy } from '../economy/suite';
+import { FEE, NAMES, approve, deployEconomy, jobRequest, mint, ok, onboardProvider, publishModel, type Economy } from '../economy/deploy'; // deploy.ts, not suite.ts: no vitest, so benchmarks can import this fixture
 
 export type Trust = {
   network: LocalNetwork;
@@ -130,14 +130,35 @@ export function honestAnswer(t: Trust, body: JobBody): Promise<Uint8Array> {
   return new JobRunner({ text: { sha256: t.sha.toString('hex'), generator: t.generator } }).run({ ...body, mode: 'sync' });
 }
 
-/** The honest answer with `change` applied to its JSON and hashed again: a liar that keeps the answer well formed. */
+/** An answer's JSON with `change` applied and its output hashed again, so only a comparison can catch the lie. */
+export function alter(answer: Uint8Array, change: (answer: Record<string, unknown>) => void): Uint8Array {
+  const json = JSON.parse(new TextDecoder().decode(answer));
+  change(json);
+  json.output_sha256 = createHash('sha256').update(JSON.stringify(json.tokens)).digest('hex');
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** The honest answer with `change` applied: a liar that keeps the answer well formed. */
 export function altered(t: Trust, change: (answer: Record<string, unknown>) => void): Handler {
-  return async (body) => {
-    const answer = JSON.parse(new TextDecoder().decode(await honestAnswer(t, body)));
-    change(answer);
-    answer.output_sha256 = createHash('sha256').update(JSON.stringify(answer.tokens)).digest('hex');
-    return { status: 200, body: JSON.stringify(answer) };
+  return async (body) => ({ status: 200, body: alter(await honestAnswer(t, body), change) });
+}
+
+/**
+ * A worker the test drives: it acknowledges long jobs and keeps their bodies for the test to post a result (as
+ * its node), and answers short ones with `short` (the honest answer until the test sets another).
+ */
+export function scripted(t: Trust) {
+  const held = new Map<bigint, JobBody>();
+  const script = {
+    held,
+    short: (body: JobBody): Promise<Uint8Array> => honestAnswer(t, body),
+    handler: (async (body) => {
+      if (body.mode !== 'async') return { status: 200, body: await script.short(body) };
+      held.set(BigInt(body.job_id), body);
+      return { status: 200, body: JSON.stringify({ job_id: body.job_id, status: 'accepted' }) };
+    }) as Handler,
   };
+  return script;
 }
 
 /** A consumer who pays for and submits `request`. */

@@ -54,6 +54,13 @@ describe('what the bridge sends to workers and accepts from them', () => {
     ['another job', 200n, answer({ job_id: '8' }), /for job 8/],
     ['another kind', 200n, answer({ kind: 'embedding' }), /of kind embedding/],
     ['no output', 200n, answer({ tokens: 'many' }), /no output/],
+    ['no tokens', 200n, answer({ tokens: [], output_sha256: sha([]) }), /no output/],
+    [
+      'more tokens than max_tokens',
+      200n,
+      answer({ tokens: Array(17).fill(1), output_sha256: sha(Array(17).fill(1)) }),
+      /17 tokens, more than the job's max_tokens of 16/,
+    ],
     ['a hash that does not match', 200n, answer({ output_sha256: sha([1]) }), /does not hash/],
   ])('refuses %s', (_name, status, body, reason) => {
     const parsed = parseAnswer(request, status, body);

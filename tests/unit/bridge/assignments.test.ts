@@ -21,32 +21,32 @@ const request = {
 
 describe('which node holds a job now', () => {
   it('hashes the exact body the bridge posts', () => {
-    expect(Buffer.from(bodySha256(request))).toEqual(createHash('sha256').update(jobBody(request)).digest());
+    expect(Buffer.from(bodySha256(jobBody(request)))).toEqual(createHash('sha256').update(jobBody(request)).digest());
   });
 
   it('names the job to the node being asked only while the outcall is in flight', async () => {
     const assignments = new Assignments();
     let during: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
-    const posted = await assignments.asking(request, node, async (body) => {
+    const posted = await assignments.asking(7n, node, 'the body', async () => {
       during = [assignments.assignment(7n, node, undefined), assignments.assignment(7n, other, undefined)];
-      return body;
+      return 'answer';
     });
-    expect(posted).toBe(jobBody(request));
-    expect(during).toEqual([bodySha256(request), undefined]);
+    expect(posted).toBe('answer');
+    expect(during).toEqual([bodySha256('the body'), undefined]);
     expect(assignments.assignment(7n, node, undefined)).toBeUndefined();
     expect(assignments.assignment(8n, node, undefined)).toBeUndefined();
   });
 
   it('forgets the assignment when the outcall fails', async () => {
     const assignments = new Assignments();
-    await expect(assignments.asking(request, node, () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    await expect(assignments.asking(7n, node, 'the body', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(assignments.assignment(7n, node, undefined)).toBeUndefined();
   });
 
   it('names a long job to the node whose result it awaits, and to nobody else', () => {
     const waiting: Awaiting = { request, node, accepted_at: 0n };
     const assignments = new Assignments();
-    expect(assignments.assignment(7n, node, waiting)).toEqual(bodySha256(request));
+    expect(assignments.assignment(7n, node, waiting)).toEqual(bodySha256(jobBody(request)));
     expect(assignments.assignment(7n, other, waiting)).toBeUndefined();
   });
 });

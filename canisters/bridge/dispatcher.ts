@@ -1,0 +1,149 @@
+// Runs a job the marketplace handed over: asks its nodes in order until `redundancy` answered acceptably, has
+// verification compare several answers, stores the output for the consumer and reports the outcome; a long job
+// waits for its worker's posted result instead, and then settles like a short one (open to audit and dispute). Pure: peers, time, randomness and the tables come in as
+// DispatchDeps (as the marketplace's JobDesk takes DeskDeps), so unit tests drive every decision with fakes.
+import type { Principal } from '@dfinity/principal';
+
+import { guard } from '../shared/guard';
+import { isAudited } from '../verification/consensus';
+import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
+import type { Table } from './tables';
+import type { Awaiting, DispatchRequest, JobOutput, Outcome, Result, Settings } from './types';
+import { ask, compare, type Answered, type WorkDeps } from './work';
+
+/** The most nodes a job names (runners, then spares). */
+export const MAX_NODES = 10;
+/** The largest input a job carries, in UTF-8 bytes: it is posted to every node and kept for the dispute window. */
+export const MAX_INPUT_BYTES = 32 * 1024;
+
+export type DispatchDeps = WorkDeps & {
+  settings(): Settings;
+  /** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
+  pending: Table<bigint, DispatchRequest>;
+  awaiting: Table<bigint, Awaiting>;
+  outputs: Table<bigint, JobOutput>;
+  settled: Table<bigint, DispatchRequest>;
+  /** Runs the job (Dispatcher.run) from a timer, after the hand-over's reply. */
+  schedule(jobId: bigint): void;
+  /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
+  report(jobId: bigint, outcome: Outcome): Promise<void>;
+  /** Tells analytics that `node` answered with `tokens` tokens, asked at `askedAt`. */
+  reportRun(jobId: bigint, node: Principal, provider: Principal, tokens: number, askedAt: bigint): void;
+  /** A uniform draw in [0, 10000): the job is audited when it falls below the audit rate. */
+  draw(): number;
+  /** A random audit of a settled job (the dispute desk's). */
+  audit(request: DispatchRequest, original: Answered): Promise<void>;
+  /** Runs `task` from a timer, after the current call replies. */
+  defer(task: () => Promise<void>): void;
+};
+
+/** Why the marketplace's hand-over is refused, or undefined: checked before anything is stored. */
+export function dispatchProblem(request: DispatchRequest): string | undefined {
+  if (request.nodes.length === 0 || request.nodes.length > MAX_NODES) return `nodes: 1 to ${MAX_NODES}`;
+  const inputBytes = new TextEncoder().encode(request.input).length;
+  if (inputBytes > MAX_INPUT_BYTES) return `input: ${inputBytes} bytes, more than the ${MAX_INPUT_BYTES} a job may carry`;
+  if (request.max_tokens < 1 || request.max_tokens > MAX_TOKENS) return `max_tokens: 1 to ${MAX_TOKENS}`;
+  if (request.redundancy < 1 || request.redundancy > 3) return 'redundancy: 1 to 3';
+}
+
+export class Dispatcher {
+  constructor(private readonly deps: DispatchDeps) {}
+
+  /** The marketplace hands a paid job over; it is run from a timer after this replies. */
+  handOver(caller: Principal, request: DispatchRequest): Result<null> {
+    const denied = guard(caller, 'the marketplace', this.deps.settings().marketplace);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    const problem = dispatchProblem(request);
+    if (problem !== undefined) return { Err: { InvalidInput: problem } };
+    const { pending, awaiting, outputs } = this.deps;
+    if (pending.containsKey(request.job_id) || awaiting.containsKey(request.job_id) || outputs.containsKey(request.job_id))
+      return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
+    pending.insert(request.job_id, request);
+    this.deps.schedule(request.job_id);
+    return { Ok: null };
+  }
+
+  /**
+   * Asks the nodes in order until `redundancy` of them answered acceptably. One answer completes the job; several
+   * go to verification, and the majority's completes it, paying only the nodes that agreed. Too few answers, or no
+   * majority, fail the job (the marketplace refunds it). A long job goes to the first node that acknowledges it.
+   */
+  async run(jobId: bigint): Promise<void> {
+    const request = this.deps.pending.get(jobId);
+    if (request === undefined) return;
+    const failures: string[] = [];
+    const answers: Answered[] = [];
+    for (const node of request.nodes) {
+      if (answers.length === request.redundancy) break;
+      const endpoint = this.deps.endpointOf(node);
+      if (endpoint === undefined) {
+        failures.push(`${node.toText()}: no endpoint`);
+        continue;
+      }
+      const askedAt = this.deps.now();
+      if (isLongJob(request)) {
+        const posted = await this.deps.post(request, endpoint, jobBody(request), maxResponseBytes(request));
+        const accepted = 'Ok' in posted ? parseAcceptance(request, posted.Ok.status, posted.Ok.body) : posted;
+        if ('Err' in accepted) {
+          failures.push(`${node.toText()}: ${accepted.Err}`);
+          continue;
+        }
+        this.deps.pending.remove(jobId);
+        this.deps.awaiting.insert(jobId, { request, node, accepted_at: this.deps.now() });
+        return;
+      }
+      const answer = await ask(this.deps, request, endpoint);
+      if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
+      else {
+        answers.push({ endpoint, answer: answer.Ok });
+        this.deps.reportRun(jobId, node, endpoint.provider, answer.Ok.tokens.length, askedAt);
+      }
+    }
+    this.deps.pending.remove(jobId);
+    if (answers.length < request.redundancy) {
+      failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
+      return this.deps.report(jobId, { failed: failures.join('; ') });
+    }
+    if (answers.length === 1) return void (await this.settle(request, answers[0].endpoint.node, answers[0].answer));
+    const verdict = await compare(this.deps, request, answers);
+    if ('Err' in verdict) return this.deps.report(jobId, { failed: `verification: ${verdict.Err}` });
+    if (verdict.Ok.output_sha256.length === 0)
+      return this.deps.report(jobId, { failed: 'no majority among the answers: flagged for audit' });
+    const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
+    const accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
+    const output = outputOf(request, accepted[0].endpoint.node, accepted[0].answer, this.deps.now());
+    this.deps.outputs.insert(jobId, output);
+    const paid_nodes = accepted.map(({ endpoint }) => endpoint.node);
+    await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
+  }
+
+  /**
+   * A worker posts the result of a long job it acknowledged: the same JSON it would have answered in the outcall,
+   * checked the same way. Only the node the job was given to may post it; a second or late post finds nothing.
+   */
+  async submitResult(caller: Principal, jobId: bigint, body: Uint8Array): Promise<Result<JobOutput>> {
+    const waiting = this.deps.awaiting.get(jobId);
+    if (waiting === undefined) return { Err: { NotFound: null } };
+    const denied = guard(caller, 'the worker the job was given to', waiting.node);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    const parsed = parseAnswer(waiting.request, 200n, body);
+    if ('Err' in parsed) return { Err: { InvalidInput: parsed.Err } };
+    this.deps.awaiting.remove(jobId);
+    const endpoint = this.deps.endpointOf(waiting.node);
+    if (endpoint !== undefined) this.deps.reportRun(jobId, waiting.node, endpoint.provider, parsed.Ok.tokens.length, waiting.accepted_at);
+    return { Ok: await this.settle(waiting.request, waiting.node, parsed.Ok) };
+  }
+
+  // A single node's answer settles the job, a short one's or a long one's alike: the consumer reads it, it stays
+  // open to dispute for the window, and the draw may audit it (from a timer, so a posted result is not held up).
+  private async settle(request: DispatchRequest, node: Principal, answer: WorkerAnswer): Promise<JobOutput> {
+    const output = outputOf(request, node, answer, this.deps.now());
+    this.deps.outputs.insert(request.job_id, output);
+    this.deps.settled.insert(request.job_id, request);
+    await this.deps.report(request.job_id, { completed: { output_sha256: output.output_sha256, paid_nodes: [node] } });
+    const endpoint = this.deps.endpointOf(node);
+    if (endpoint !== undefined && isAudited(this.deps.draw(), this.deps.settings().audit_rate_bps))
+      this.deps.defer(() => this.deps.audit(request, { endpoint, answer }));
+    return output;
+  }
+}

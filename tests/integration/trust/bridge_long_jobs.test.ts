@@ -1,0 +1,115 @@
+// Long jobs are verified too (issue 13, item 4): a result a worker posts with submit_result settles like a short
+// job's, so a lie in it is caught by a dispute or a random audit, and an answer with no tokens, or more than the
+// job's max_tokens, is refused whichever way it comes (posted, or answered in the outcall).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { errName, ok } from '../economy/suite';
+import {
+  alter,
+  deployTrust,
+  dispute,
+  finished,
+  honest,
+  honestAnswer,
+  scripted,
+  serveNode,
+  submit,
+  type Trust,
+  type Worker,
+} from './bridge_fixture';
+
+describe('long jobs verified like short ones', () => {
+  let t: Trust;
+  let liar: Worker;
+  let script: ReturnType<typeof scripted>;
+  const honestWorkers: Worker[] = [];
+  const MAX = LONG_JOB_TOKENS + 16;
+
+  beforeAll(async () => {
+    t = await deployTrust();
+    script = scripted(t);
+    // The cheapest: every single-replica job goes to it first.
+    liar = await serveNode(t, script.handler, 900_000n);
+    for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
+  });
+  afterAll(() => t?.close());
+
+  /** Submits a long job and waits until the liar holds it: it acknowledged, and the bridge awaits its result. */
+  async function longJob() {
+    const submitted = await submit(t, { max_tokens: MAX });
+    for (let i = 0; i < 50 && !script.held.has(submitted.job.id); i++) await t.network.tick();
+    // The tick after the worker saw the body completes the outcall.
+    await t.network.tick(2);
+    expect(await liar.bridge.job_assignment(submitted.job.id)).not.toEqual([]);
+    return { ...submitted, answer: await honestAnswer(t, script.held.get(submitted.job.id)!) };
+  }
+
+  it('refuses a posted result with no tokens or more than max_tokens, and upholds a dispute of a posted lie', async () => {
+    const { job, consumer, answer } = await longJob();
+    for (const tokens of [[], Array(MAX + 1).fill(1)]) {
+      const refused = await liar.bridge.submit_result(
+        job.id,
+        alter(answer, (a) => void (a.tokens = tokens)),
+      );
+      expect(errName(refused)).toBe('InvalidInput');
+    }
+    ok(
+      await liar.bridge.submit_result(
+        job.id,
+        alter(answer, (a) => void ((a.tokens as number[])[0] += 1)),
+      ),
+    );
+    expect((await finished(t, consumer, job.id)).state).toEqual({ settled: null });
+
+    const bonded = (await t.e.identity.get_stake(liar.provider)).bonded;
+    const decided = ok(await dispute(t, consumer, job.id));
+    expect(decided.state).toEqual({ upheld: null });
+    expect(decided.outcome).toBe(`disagreed: ${liar.node.toText()}`);
+    expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+    t.e.bridge!.setPrincipal(consumer);
+    const output = ok(await t.e.bridge!.get_output(job.id));
+    expect(Array.from(output.tokens)).toEqual(JSON.parse(new TextDecoder().decode(answer)).tokens);
+  });
+
+  it('audits a posted result at the audit rate and slashes the liar', async () => {
+    t.e.bridge!.setPrincipal(t.e.deployer);
+    ok(await t.e.bridge!.set_audit_rate(10_000));
+    try {
+      const { job, consumer, answer } = await longJob();
+      const bonded = (await t.e.identity.get_stake(liar.provider)).bonded;
+      ok(
+        await liar.bridge.submit_result(
+          job.id,
+          alter(answer, (a) => void ((a.tokens as number[])[0] += 1)),
+        ),
+      );
+      await finished(t, consumer, job.id);
+      for (let i = 0; i < 50 && (await t.e.bridge!.audit_of(job.id)).length === 0; i++) await t.network.tick();
+      expect((await t.e.bridge!.audit_of(job.id))[0]?.outcome).toBe(`disagreed: ${liar.node.toText()}`);
+      expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+    } finally {
+      t.e.bridge!.setPrincipal(t.e.deployer);
+      ok(await t.e.bridge!.set_audit_rate(0));
+    }
+  });
+
+  it.each([
+    ['no tokens', () => []],
+    ['more tokens than max_tokens', () => Array(33).fill(1)],
+  ])('refuses a short job’s answer with %s in the outcall: the next node runs it', async (_name, tokens) => {
+    script.short = async (body) => alter(await honestAnswer(t, body), (a) => void (a.tokens = tokens()));
+    try {
+      const { job, consumer } = await submit(t, { max_tokens: 32 });
+      expect((await finished(t, consumer, job.id)).state).toEqual({ settled: null });
+      // The liar was asked first and refused; an honest node's answer is what the consumer reads.
+      expect(liar.posts.some((p) => p.jobId === job.id)).toBe(true);
+      t.e.bridge!.setPrincipal(consumer);
+      const output = ok(await t.e.bridge!.get_output(job.id));
+      expect(honestWorkers.map((w) => w.node.toText())).toContain(output.node.toText());
+      expect(output.tokens.length).toBeGreaterThan(0);
+    } finally {
+      script.short = (body) => honestAnswer(t, body);
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+
+import { jobBody, LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { Dispatcher, MAX_INPUT_BYTES } from '../../../canisters/bridge/dispatcher';
+import type { Awaiting, DispatchRequest, JobOutput, Outcome } from '../../../canisters/bridge/types';
+import type { Answered } from '../../../canisters/bridge/work';
+import { answerBody, FakeTable, fakeWork, marketplace, ok, principal, request, settings } from './fakes';
+
+function setup(auditRate = 0, draw = 0) {
+  const work = fakeWork();
+  const pending = new FakeTable<bigint, DispatchRequest>();
+  const awaiting = new FakeTable<bigint, Awaiting>();
+  const outputs = new FakeTable<bigint, JobOutput>();
+  const settled = new FakeTable<bigint, DispatchRequest>();
+  const reports: [bigint, Outcome][] = [];
+  const scheduled: bigint[] = [];
+  const audited: [DispatchRequest, Answered][] = [];
+  // Deferred tasks run at once, and are counted.
+  const deferred: unknown[] = [];
+  const dispatcher = new Dispatcher({
+    ...work,
+    settings: () => settings({ audit_rate_bps: auditRate }),
+    pending,
+    awaiting,
+    outputs,
+    settled,
+    schedule: (jobId) => void scheduled.push(jobId),
+    report: async (jobId, outcome) => void reports.push([jobId, outcome]),
+    reportRun: () => undefined,
+    draw: () => draw,
+    audit: async (r, original) => void audited.push([r, original]),
+    defer: (task) => void deferred.push(task()),
+  });
+  return { work, dispatcher, pending, awaiting, outputs, settled, reports, scheduled, audited, deferred };
+}
+
+const failed = (outcome: Outcome) => ('failed' in outcome ? outcome.failed : undefined);
+
+describe('the hand-over', () => {
+  it('takes jobs from the marketplace only', () => {
+    const { dispatcher, pending, scheduled } = setup();
+    expect(dispatcher.handOver(principal(50), request())).toEqual({ Err: { Unauthorized: 'only the marketplace may call this' } });
+    expect(pending.map.size).toBe(0);
+    expect(dispatcher.handOver(marketplace, request())).toEqual({ Ok: null });
+    expect(scheduled).toEqual([1n]);
+    expect(dispatcher.handOver(marketplace, request())).toEqual({ Err: { InvalidInput: 'job 1 was handed over before' } });
+  });
+
+  it.each([
+    ['an input over the cap in UTF-8 bytes', { input: 'é'.repeat(MAX_INPUT_BYTES / 2 + 1) }, /input: 32770 bytes/],
+    ['no nodes', { nodes: [] }, /nodes/],
+    ['no tokens', { max_tokens: 0 }, /max_tokens/],
+    ['too many tokens', { max_tokens: 1_000_000 }, /max_tokens/],
+    ['redundancy 4', { redundancy: 4 }, /redundancy/],
+  ])('refuses %s before anything is stored', (_name, over, reason) => {
+    const { dispatcher, pending, scheduled } = setup();
+    const refused = dispatcher.handOver(marketplace, request(over));
+    expect('Err' in refused && 'InvalidInput' in refused.Err && refused.Err.InvalidInput).toMatch(reason);
+    expect(pending.map.size).toBe(0);
+    expect(scheduled).toEqual([]);
+  });
+});
+
+describe('running a job', () => {
+  it('fails over to the next node, stores the answer, keeps the job for disputes and reports it', async () => {
+    const { work, dispatcher, pending, outputs, settled, reports, audited } = setup();
+    work.answers.set(principal(2).toText(), ok(answerBody(1n, [4, 5])));
+    pending.insert(1n, request());
+    await dispatcher.run(1n);
+    expect(work.posts.map((p) => p.node)).toEqual([principal(1).toText(), principal(2).toText()]);
+    expect(outputs.get(1n)?.tokens).toEqual([4, 5]);
+    expect(outputs.get(1n)?.node.toText()).toBe(principal(2).toText());
+    expect(settled.containsKey(1n)).toBe(true);
+    expect(pending.map.size).toBe(0);
+    expect(reports).toEqual([[1n, { completed: { output_sha256: outputs.get(1n)!.output_sha256, paid_nodes: [principal(2)] } }]]);
+    expect(audited).toEqual([]);
+  });
+
+  it('audits a settled single answer when the draw falls under the audit rate', async () => {
+    for (const [draw, audits] of [
+      [999, 1],
+      [1_000, 0],
+    ]) {
+      const { work, dispatcher, pending, audited } = setup(1_000, draw);
+      work.answers.set(principal(1).toText(), ok(answerBody(1n, [4])));
+      pending.insert(1n, request());
+      await dispatcher.run(1n);
+      expect(audited).toHaveLength(audits);
+    }
+  });
+
+  it('fails the job with every node’s reason when too few answer', async () => {
+    const { work, dispatcher, pending, outputs, reports } = setup();
+    work.answers.set(principal(1).toText(), ok(answerBody(2n, [4])));
+    pending.insert(1n, request());
+    await dispatcher.run(1n);
+    expect(outputs.map.size).toBe(0);
+    expect(failed(reports[0][1])).toMatch(/^0 of 1 nodes answered; .*answer is for job 2; .*connection refused; .*connection refused$/);
+  });
+
+  it('pays only the nodes verification found agreeing, and fails a job with no majority', async () => {
+    const { work, dispatcher, pending, reports } = setup();
+    for (const n of [1, 2]) work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));
+    work.setVerdict({
+      job_id: 1n,
+      output_sha256: [new Uint8Array(32)],
+      agreeing: [principal(2)],
+      dissenting: [principal(1)],
+      penalties: [],
+      at: 0n,
+    });
+    pending.insert(1n, request({ redundancy: 2 }));
+    await dispatcher.run(1n);
+    expect(work.verified[0].answers.map((a) => a.node.toText())).toEqual([principal(1).toText(), principal(2).toText()]);
+    expect(reports[0][1]).toMatchObject({ completed: { paid_nodes: [principal(2)] } });
+
+    work.setVerdict({ job_id: 2n, output_sha256: [], agreeing: [], dissenting: [], penalties: [], at: 0n });
+    pending.insert(2n, request({ job_id: 2n, redundancy: 2 }));
+    for (const n of [1, 2]) work.answers.set(principal(n).toText(), ok(answerBody(2n, [n])));
+    await dispatcher.run(2n);
+    expect(failed(reports[1][1])).toMatch(/no majority/);
+  });
+});
+
+describe('long jobs', () => {
+  const long = request({ max_tokens: LONG_JOB_TOKENS });
+  const accepted = ok(new TextEncoder().encode(JSON.stringify({ job_id: '1', status: 'accepted' })));
+
+  it('gives the job to the first node that acknowledges it, and takes its result from that node only, once', async () => {
+    const { work, dispatcher, pending, awaiting, reports } = setup();
+    work.answers.set(principal(1).toText(), accepted);
+    pending.insert(1n, long);
+    await dispatcher.run(1n);
+    expect(work.posts).toEqual([{ node: principal(1).toText(), body: jobBody(long) }]);
+    expect(awaiting.get(1n)?.node.toText()).toBe(principal(1).toText());
+    expect(reports).toEqual([]);
+
+    const result = answerBody(1n, [7, 8]);
+    expect(await dispatcher.submitResult(principal(2), 1n, result)).toEqual({
+      Err: { Unauthorized: 'only the worker the job was given to may call this' },
+    });
+    const tampered = JSON.parse(new TextDecoder().decode(result));
+    tampered.tokens[0] += 1;
+    const refused = await dispatcher.submitResult(principal(1), 1n, new TextEncoder().encode(JSON.stringify(tampered)));
+    expect(refused).toEqual({ Err: { InvalidInput: 'the output does not hash to the sha256 the worker claims' } });
+    const posted = await dispatcher.submitResult(principal(1), 1n, result);
+    expect('Ok' in posted && posted.Ok.tokens).toEqual([7, 8]);
+    expect(reports).toHaveLength(1);
+    expect(await dispatcher.submitResult(principal(1), 1n, result)).toEqual({ Err: { NotFound: null } });
+  });
+});
+
+describe('long jobs settle like short ones', () => {
+  it('keeps a posted result open to dispute and audits it at the audit rate, after the post is answered', async () => {
+    const { work, dispatcher, pending, settled, deferred } = setup(10_000);
+    work.answers.set(principal(1).toText(), ok(new TextEncoder().encode(JSON.stringify({ job_id: '1', status: 'accepted' }))));
+    pending.insert(1n, request({ max_tokens: LONG_JOB_TOKENS }));
+    await dispatcher.run(1n);
+    expect('Ok' in (await dispatcher.submitResult(principal(1), 1n, answerBody(1n, [7])))).toBe(true);
+    expect(settled.containsKey(1n)).toBe(true);
+    expect(deferred).toHaveLength(1);
+  });
+
+  it('refuses a posted result with no tokens, or more than max_tokens, and keeps waiting for a good one', async () => {
+    const { work, dispatcher, pending, awaiting } = setup();
+    work.answers.set(principal(1).toText(), ok(new TextEncoder().encode(JSON.stringify({ job_id: '1', status: 'accepted' }))));
+    pending.insert(1n, request({ max_tokens: LONG_JOB_TOKENS }));
+    await dispatcher.run(1n);
+    for (const tokens of [[], Array(LONG_JOB_TOKENS + 1).fill(1)])
+      expect(await dispatcher.submitResult(principal(1), 1n, answerBody(1n, tokens))).toMatchObject({
+        Err: { InvalidInput: expect.any(String) },
+      });
+    expect(awaiting.containsKey(1n)).toBe(true);
+  });
+});
