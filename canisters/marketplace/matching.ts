@@ -116,9 +116,22 @@ function explain(book: OfferBook, entry: ModelEntry | undefined, request: JobReq
   }
   return {
     needed: request.redundancy,
-    eligible: firstOfProvider.size,
+    eligible: entry === undefined ? 0 : eligibleProviders(book, entry, request, multiplier, context),
     offers,
     more_offers: BigInt(Math.max(0, live.length - MAX_EXPLAINED)),
     other_model_offers: BigInt(book.index.live - (entry?.live.size ?? 0)),
   };
+}
+
+// Only offers on the ladders (active, of certified and staked providers) can be eligible, so counting them all is
+// exact however few offers the explanation lists, and costs nothing per junk offer.
+function eligibleProviders(book: OfferBook, entry: ModelEntry, request: JobRequest, multiplier: number, context: MatchContext): number {
+  const providers = new Set<string>();
+  for (const ladder of [entry.perToken, entry.perRequest]) {
+    for (let i = 0; i < ladder.size; i++) {
+      const offer = book.get(ladder.at(i)!.id) as Offer;
+      if (exclusionsOf(offer, request, multiplier, context).length === 0) providers.add(providerKey(offer.provider));
+    }
+  }
+  return providers.size;
 }

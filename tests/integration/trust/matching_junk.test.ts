@@ -82,6 +82,7 @@ describe('junk offers cost a match nothing', () => {
     const live = JUNK_PROVIDERS * JUNK_EACH + 1;
     expect(none.Err.offers).toHaveLength(MAX_EXPLAINED);
     expect(none.Err.more_offers).toBe(BigInt(live - MAX_EXPLAINED));
+    expect(none.Err.eligible).toBe(1);
     expect(none.Err.offers[1].reasons).toContainEqual({ ProviderNotCertified: null });
 
     // A provider's offers are capped, retired ones included (they stay stored).

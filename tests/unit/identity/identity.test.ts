@@ -142,6 +142,13 @@ describe('accounts and certification', () => {
     expect(identity.register(randomUser(), 0n, PROVIDER)).toMatchObject({ Ok: { certification: [{ status: { pending: null } }] } });
   });
 
+  it('reads settings stored before identity pushed standings as naming no marketplace', () => {
+    const { identity, tables } = setup();
+    const { marketplace: _, ...old } = identity.settings();
+    tables.settings.insert('settings', old as never);
+    expect(identity.settings().marketplace).toEqual([]);
+  });
+
   it('lets the admin name other certifiers', () => {
     const { identity, admin } = setup();
     const [alice, certifier] = [randomUser(), randomUser()];

@@ -44,13 +44,16 @@ describe('offers of providers that cannot be matched', () => {
     expect([book.index.model(1n)!.capacity, book.index.model(1n)!.load]).toEqual([3, 0]);
   });
 
-  it('are explained up to MAX_EXPLAINED, with the rest counted', () => {
-    const { book, context } = market();
+  it('are explained up to MAX_EXPLAINED, with the rest counted, and the eligible ones counted wherever they are', () => {
+    const { book, stand, context } = market();
     for (let i = 0; i < MAX_EXPLAINED + 20; i++) ok(book.create(user(100 + i), 0n, terms()));
-    const outcome = match(book, job(), context());
+    ok(book.create(user(1), 0n, terms()));
+    stand(1, { ...GOOD, stake: MIN });
+    const outcome = match(book, job({ redundancy: 2 }), context());
     if (!('NoMatch' in outcome)) throw new Error('expected no match');
     expect(outcome.NoMatch.offers).toHaveLength(MAX_EXPLAINED);
-    expect(outcome.NoMatch.more_offers).toBe(20n);
+    expect(outcome.NoMatch.more_offers).toBe(21n);
+    expect(outcome.NoMatch.eligible).toBe(1);
   });
 });
 
