@@ -10,7 +10,7 @@ import { decodeOptionalArg } from '../shared/init_arg';
 import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { versionOf } from '../shared/version';
-import { depositBack, depositBurn, depositIn, lockIn, reserveOut, unlockOut } from './ledger_legs';
+import { depositBack, depositBurn, depositIn, depositLegDue, lockIn, reserveOut, unlockOut } from './ledger_legs';
 import type { Account } from '../ledger/types';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
@@ -298,8 +298,9 @@ export default class {
       // Read again after every await: a vote, an execute_proposal or another round may have changed it.
       const decided = decide(proposals.get(id)!, time());
       if (decided !== undefined) proposals.insert(id, decided);
-      const state = proposals.get(id)!.deposit_state;
-      if ('returning' in state || 'burning' in state) await this.settleDeposit(id);
+      const { deposit_state: state, decided_at } = proposals.get(id)!;
+      const due = decided_at[0] !== undefined && depositLegDue(decided_at[0], time());
+      if (('returning' in state || 'burning' in state) && due) await this.settleDeposit(id);
       const current = proposals.get(id)!;
       if ('adopted' in current.state && whyNotExecutable(current, time()) === undefined) await this.execute(current);
       const after = proposals.get(id)!;
@@ -307,7 +308,10 @@ export default class {
     }
   }
 
-  /** Returns or burns a decided proposal's deposit; a failed transfer stays due and is tried on the next round. */
+  /**
+   * Returns or burns a decided proposal's deposit; a failed transfer stays due and is tried on the next round, for as
+   * long as the ledger deduplicates it (ledger_legs.ts depositLegDue).
+   */
   private async settleDeposit(id: bigint): Promise<void> {
     const ledger = settings().peers.ledger[0];
     if (ledger === undefined || this.settling.has(id)) return;

@@ -4,6 +4,7 @@
 import type { Principal } from '@dfinity/principal';
 
 import type { Account, TransferArgs, TransferFromArgs } from '../ledger/types';
+import { DEDUP_WINDOW_NS } from '../payment/retries';
 
 // Deposits and locks are kept apart, so each subaccount's balance can be checked against what governance owes.
 export const DEPOSITS_SUBACCOUNT = tagged(1);
@@ -102,4 +103,12 @@ export function reserveOut(to: Account, amount: bigint, fee: bigint, proposalId:
     memo: [memo('spend_reserve', proposalId)],
     created_at_time: [at],
   };
+}
+
+/**
+ * Whether the timer still sends a decided proposal's deposit leg (made with created_at_time = decided_at): only while
+ * the ledger deduplicates it. Past the window a resend could pay twice, so the deposit stays returning or burning.
+ */
+export function depositLegDue(decidedAt: bigint, now: bigint): boolean {
+  return now - decidedAt < DEDUP_WINDOW_NS;
 }

@@ -8,10 +8,12 @@ import {
   depositBack,
   depositBurn,
   depositIn,
+  depositLegDue,
   lockIn,
   reserveOut,
   unlockOut,
 } from '../../../canisters/governance/ledger_legs';
+import { DEDUP_WINDOW_NS } from '../../../canisters/payment/retries';
 
 const governance = Principal.fromUint8Array(new Uint8Array([9, 1]));
 const holder = Principal.fromUint8Array(new Uint8Array([9, 2]));
@@ -48,5 +50,13 @@ describe('the reserve', () => {
     expect(leg).toMatchObject({ from_subaccount: [RESERVE_SUBACCOUNT], to, amount: 990n, fee: [10n], created_at_time: [5n] });
     expect(leg.memo[0]?.[0]).toBe(6);
     expect(RESERVE_SUBACCOUNT).not.toEqual(LOCKS_SUBACCOUNT);
+  });
+});
+
+describe('when the timer sends a deposit leg again', () => {
+  it('while the ledger deduplicates it: less than the window after the decision', () => {
+    expect(depositLegDue(1_000n, 1_000n)).toBe(true);
+    expect(depositLegDue(1_000n, 1_000n + DEDUP_WINDOW_NS - 1n)).toBe(true);
+    expect(depositLegDue(1_000n, 1_000n + DEDUP_WINDOW_NS)).toBe(false);
   });
 });
