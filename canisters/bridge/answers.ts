@@ -1,8 +1,9 @@
 // What the bridge accepts from a worker, and what it sends: pure rules, no 'azle' import. An answer must be for
-// the job asked, of its kind, and its output must hash to the sha256 it claims (the hash the job settles on).
+// the job asked, of its kind, and its output (tokens and text, or vector) must hash to the sha256 it claims (the
+// hash the job settles on, shared/output_hash.ts).
 import type { Principal } from '@dfinity/principal';
-import { sha256 } from '@noble/hashes/sha2';
 
+import { outputSha256Hex, type Output } from '../shared/output_hash';
 import type { DispatchRequest, JobKind, JobOutput } from './types';
 
 export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
@@ -75,14 +76,17 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
   // A generation is at least one token and at most what the consumer paid for.
   if ('text_generation' in request.kind && output.length > request.max_tokens)
     return { Err: `the answer has ${output.length} tokens, more than the job's max_tokens of ${request.max_tokens}` };
+  // The text the consumer reads is hashed with the tokens: a worker lying in it disagrees with honest ones.
+  if ('text_generation' in request.kind && typeof answer.text !== 'string') return { Err: 'the answer has no text' };
+  const hashed: Output =
+    'embedding' in request.kind ? { vector: output as number[] } : { tokens: output as number[], text: answer.text as string };
   const claimed = String(answer.output_sha256 ?? '');
-  if (hex(sha256(new TextEncoder().encode(JSON.stringify(output)))) !== claimed)
-    return { Err: 'the output does not hash to the sha256 the worker claims' };
+  if (outputSha256Hex(hashed) !== claimed) return { Err: 'the output does not hash to the sha256 the worker claims' };
   return {
     Ok: {
       output_sha256: Uint8Array.from(claimed.match(/../g)!.map((h) => parseInt(h, 16))),
       tokens: 'embedding' in request.kind ? [] : (output as number[]),
-      text: typeof answer.text === 'string' ? answer.text : undefined,
+      text: 'embedding' in request.kind ? undefined : (answer.text as string),
       vector: 'embedding' in request.kind ? (output as number[]) : [],
       runtime: String(answer.runtime ?? ''),
     },

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { checkAssigned, type AssignmentLookup } from './assignment';
 import { checkJobBody, samplingOf, type JobBody, type JobKind } from './job_body';
 import { JobError } from './job_error';
+import { outputSha256Hex } from '../../canisters/shared/output_hash';
 import type { Embedder } from './runtime/embeddings';
 import type { Sampling, TextGenerator } from './runtime/text_generation';
 
@@ -18,7 +19,7 @@ export { JobError } from './job_error';
 export type JobAnswer = {
   job_id: string;
   kind: JobKind;
-  /** sha256 (hex) of the output's canonical JSON (the tokens, or the vector): what a result is bound to. */
+  /** sha256 (hex) of the output's canonical JSON (tokens and text, or the vector; see output_hash.ts): what a result is bound to. */
   output_sha256: string;
   tokens?: number[];
   text?: string;
@@ -44,8 +45,6 @@ const MAX_REMEMBERED = 10_000;
 export const MAX_QUEUE = 8;
 /** What a full worker tells callers to wait: about one job's run. */
 const BUSY_RETRY_S = 10;
-
-const sha256Hex = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 // A job is known by its id and the hash of its request, so a request under a job id somebody else used first runs
 // on its own instead of being refused, and a repeat of either gets its own answer.
@@ -127,13 +126,21 @@ export class JobRunner {
         this.generated.tokens += generation.tokens.length;
         this.generated.seconds += generation.seconds;
         const { tokens, runtime, sampling } = generation;
-        return { job_id: body.job_id, kind: body.kind, output_sha256: sha256Hex(tokens), tokens, text: generation.text, runtime, sampling };
+        return {
+          job_id: body.job_id,
+          kind: body.kind,
+          output_sha256: outputSha256Hex({ tokens, text: generation.text }),
+          tokens,
+          text: generation.text,
+          runtime,
+          sampling,
+        };
       }
       const embedding = this.models.embedding;
       if (embedding === undefined || embedding.sha256 !== body.model_sha256)
         throw new JobError(404, `this worker does not serve model ${body.model_sha256}`);
       const { vector } = await embedding.embedder.embed(body.input);
-      return { job_id: body.job_id, kind: body.kind, output_sha256: sha256Hex(vector), vector, runtime: embedding.runtime };
+      return { job_id: body.job_id, kind: body.kind, output_sha256: outputSha256Hex({ vector }), vector, runtime: embedding.runtime };
     } finally {
       this.running--;
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Job, JobRequest } from '../../../canisters/marketplace/job_types';
+import { outputSha256Hex } from '../../../canisters/shared/output_hash';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
@@ -134,7 +135,7 @@ export function honestAnswer(t: Trust, body: JobBody): Promise<Uint8Array> {
 export function alter(answer: Uint8Array, change: (answer: Record<string, unknown>) => void): Uint8Array {
   const json = JSON.parse(new TextDecoder().decode(answer));
   change(json);
-  json.output_sha256 = createHash('sha256').update(JSON.stringify(json.tokens)).digest('hex');
+  json.output_sha256 = outputSha256Hex({ tokens: json.tokens, text: json.text });
   return new TextEncoder().encode(JSON.stringify(json));
 }
 

@@ -61,7 +61,12 @@ describe('the worker’s HTTP interface', () => {
     expect(runner.status().executed - before).toBe(1);
     const answer = JSON.parse(Buffer.from(bodies[0], 'hex').toString());
     expect(answer).toMatchObject({ job_id: '1', kind: 'text_generation', runtime: 'node-llama-cpp 3.22.1 cpu' });
-    expect(answer.output_sha256).toBe(createHash('sha256').update(JSON.stringify(answer.tokens)).digest('hex'));
+    // The hash binds the tokens and the text the consumer reads together (canisters/shared/output_hash.ts).
+    expect(answer.output_sha256).toBe(
+      createHash('sha256')
+        .update(JSON.stringify({ tokens: answer.tokens, text: answer.text }))
+        .digest('hex'),
+    );
     expect(Object.keys(answer).sort()).toEqual(['job_id', 'kind', 'output_sha256', 'runtime', 'sampling', 'text', 'tokens']);
     // The same request later is answered from memory, byte for byte.
     expect(Buffer.from(await (await post(job('1'))).arrayBuffer()).toString('hex')).toBe(bodies[0]);

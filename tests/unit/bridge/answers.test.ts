@@ -16,7 +16,11 @@ const request: DispatchRequest = {
   nodes: [],
 };
 const tokens = [5, 6, 7];
-const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+// The canonical output a text job's hash covers: its tokens and its text, in this order.
+const sha = (t: number[], text = 'x') =>
+  createHash('sha256')
+    .update(JSON.stringify({ tokens: t, text }))
+    .digest('hex');
 const answer = (over: Record<string, unknown> = {}) =>
   new TextEncoder().encode(
     JSON.stringify({ job_id: '7', kind: 'text_generation', output_sha256: sha(tokens), tokens, text: 'x', runtime: 'rt', ...over }),
@@ -39,7 +43,7 @@ describe('what the bridge sends to workers and accepts from them', () => {
     const parsed = parseAnswer(request, 200n, answer());
     expect(parsed).toEqual({
       Ok: {
-        output_sha256: new Uint8Array(createHash('sha256').update(JSON.stringify(tokens)).digest()),
+        output_sha256: new Uint8Array(Buffer.from(sha(tokens), 'hex')),
         tokens,
         text: 'x',
         vector: [],
@@ -62,6 +66,14 @@ describe('what the bridge sends to workers and accepts from them', () => {
       /17 tokens, more than the job's max_tokens of 16/,
     ],
     ['a hash that does not match', 200n, answer({ output_sha256: sha([1]) }), /does not hash/],
+    [
+      'a hash of the tokens alone',
+      200n,
+      answer({ output_sha256: createHash('sha256').update(JSON.stringify(tokens)).digest('hex') }),
+      /does not hash/,
+    ],
+    ['text the hash does not cover (right tokens, other text)', 200n, answer({ text: 'a lie' }), /does not hash/],
+    ['no text', 200n, answer({ text: undefined }), /no text/],
   ])('refuses %s', (_name, status, body, reason) => {
     const parsed = parseAnswer(request, status, body);
     if (!('Err' in parsed)) throw new Error('expected a refusal');

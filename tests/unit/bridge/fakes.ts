@@ -1,9 +1,9 @@
 // Fakes for the bridge's pure modules: Map-backed tables, nodes whose answers the test writes, and a verification
 // that returns the verdict the test sets.
 import { Principal } from '@dfinity/principal';
-import { createHash } from 'node:crypto';
 
 import type { Table } from '../../../canisters/bridge/tables';
+import { outputSha256Hex } from '../../../canisters/shared/output_hash';
 import type { DispatchRequest, Endpoint, Settings } from '../../../canisters/bridge/types';
 import type { Posted, WorkDeps } from '../../../canisters/bridge/work';
 import type { Verdict, VerifyRequest } from '../../../canisters/verification/types';
@@ -48,7 +48,7 @@ export const request = (over: Partial<DispatchRequest> = {}): DispatchRequest =>
 
 /** A worker's answer body to job `jobId`: `tokens`, and the sha256 the bridge checks. */
 export function answerBody(jobId: bigint, tokens: number[], text = 'text'): Uint8Array {
-  const output_sha256 = createHash('sha256').update(JSON.stringify(tokens)).digest('hex');
+  const output_sha256 = outputSha256Hex({ tokens, text });
   return new TextEncoder().encode(
     JSON.stringify({ job_id: `${jobId}`, kind: 'text_generation', output_sha256, tokens, text, runtime: 'rt' }),
   );
