@@ -20,7 +20,9 @@ export default defineConfig({
         extends: true,
         test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/unit/**', ...SYSTEM] },
       },
-      { extends: true, test: { name: 'system', include: SYSTEM, globalSetup: ['tests/system/setup.ts'] } },
+      // A page waits on canister calls that a busy 2-core machine can slow to seconds: expect.poll's 1 s default is
+      // too short for a person's patience, and a test should wait as long as a person would.
+      { extends: true, test: { name: 'system', include: SYSTEM, globalSetup: ['tests/system/setup.ts'], expect: { poll: { timeout: 15_000 } } } },
     ],
   },
 });
