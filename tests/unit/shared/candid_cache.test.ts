@@ -46,7 +46,19 @@ const CASES: [string, IDL.Type[], unknown[]][] = [
   [
     'job result Err',
     [JobResult(Job)],
-    [{ Err: { NoMatch: { needed: 2, eligible: 1, offers: [{ offer: 1n, reasons: [{ Paused: null }] }], more_offers: 0n, other_model_offers: 3n } } }],
+    [
+      {
+        Err: {
+          NoMatch: {
+            needed: 2,
+            eligible: 1,
+            offers: [{ offer: 1n, reasons: [{ Paused: null }] }],
+            more_offers: 0n,
+            other_model_offers: 3n,
+          },
+        },
+      },
+    ],
   ],
   ['offer result Err', [OfferResult(Offer)], [{ Err: { NotFound: null } }]],
   ['offer', [Offer], [offer]],
