@@ -35,6 +35,9 @@ export function checkAction(action: Action, peers: Peers): string | undefined {
     if ('royalty_cap_bps' in p) return checkRoyaltyCap(p.royalty_cap_bps);
     if ('certifiers' in p && p.certifiers.some((c) => c.isAnonymous())) return 'certifiers: the anonymous principal cannot certify';
     if ('governance' in p) return checkParams(p.governance);
+    // Governance stays identity's admin: only an upgrade may change who administers a canister.
+    if ('identity_settings' in p && p.identity_settings.admin.length > 0) return 'identity_settings: the admin is not a setting';
+    if ('payment_config' in p) return checkSplit(p.payment_config.split);
     return undefined;
   }
   if ('upgrade_canister' in action) {

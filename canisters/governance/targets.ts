@@ -91,6 +91,11 @@ async function setParameter(peers: Peers, p: Parameter): Promise<Outcome> {
     return adminCall(peers, 'analytics', 'set_reporters', [IDL.Vec(IDL.Principal)], T.analytics, [p.analytics_reporters]);
   if ('payment_peers' in p) return adminCall(peers, 'payment', 'set_peers', [PaymentPeers], T.paymentSettings, [p.payment_peers]);
   if ('marketplace_peers' in p) return adminCall(peers, 'marketplace', 'set_peers', [MarketPeers], T.marketPeers, [p.marketplace_peers]);
+  if ('identity_settings' in p) return identity(p.identity_settings);
+  if ('market_config' in p) return adminCall(peers, 'marketplace', 'set_config', [MarketConfig], T.marketConfig, [p.market_config]);
+  if ('payment_config' in p) return adminCall(peers, 'payment', 'set_config', [PaymentConfig], T.paymentConfig, [p.payment_config]);
+  if ('verification_config' in p)
+    return adminCall(peers, 'verification', 'set_config', [VerificationConfig], T.verification, [p.verification_config]);
   return { Err: 'governance parameters are set by governance itself' };
 }
 

@@ -3,9 +3,12 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { Account } from '../ledger/types';
+import { SettingsUpdate as IdentitySettingsUpdate } from '../identity/types';
+import { MarketConfig } from '../marketplace/config';
 import { Peers as MarketPeers } from '../marketplace/types';
 import { PeersUpdate as PaymentPeers } from '../payment/settings';
-import { Split } from '../payment/types';
+import { PaymentConfig, Split } from '../payment/types';
+import { VerificationConfig } from '../verification/types';
 
 type Opt<T> = [] | [T];
 
@@ -82,6 +85,14 @@ export const Parameter = IDL.Variant({
   payment_peers: PaymentPeers,
   /** The marketplace's peers (set_peers; an empty opt keeps the one named). */
   marketplace_peers: MarketPeers,
+  /** Any of identity's settings but its admin (update_settings; an empty opt keeps the value). */
+  identity_settings: IdentitySettingsUpdate,
+  /** The marketplace's whole configuration (set_config). */
+  market_config: MarketConfig,
+  /** Payment's whole configuration: split, treasury, minimum escrow (set_config). */
+  payment_config: PaymentConfig,
+  /** Verification's whole configuration (set_config). */
+  verification_config: VerificationConfig,
 });
 export type Parameter =
   | { fee_split: Split }
@@ -96,7 +107,11 @@ export type Parameter =
   | { dispute_deposit: bigint }
   | { analytics_reporters: Principal[] }
   | { payment_peers: PaymentPeers }
-  | { marketplace_peers: MarketPeers };
+  | { marketplace_peers: MarketPeers }
+  | { identity_settings: IdentitySettingsUpdate }
+  | { market_config: MarketConfig }
+  | { payment_config: PaymentConfig }
+  | { verification_config: VerificationConfig };
 
 export const Upgrade = IDL.Record({ canister: IDL.Principal, wasm_sha256: IDL.Vec(IDL.Nat8), arg: IDL.Vec(IDL.Nat8) });
 export type Upgrade = { canister: Principal; wasm_sha256: Uint8Array; arg: Uint8Array };

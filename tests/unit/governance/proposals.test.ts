@@ -15,6 +15,7 @@ import {
   RETRY_WINDOW_NS,
 } from '../../../canisters/governance/proposals';
 import type { Peers, Proposal } from '../../../canisters/governance/types';
+import { NO_CHANGES } from '../../../canisters/identity/settings';
 
 const principal = (n: number) => Principal.fromUint8Array(new Uint8Array([n, 1]));
 const [proposer, bridge] = [principal(1), principal(2)];
@@ -54,6 +55,11 @@ describe('what may be proposed', () => {
     expect(param({ certifiers: [Principal.anonymous()] })).toMatch(/^certifiers/);
     expect(param({ governance: { ...DEFAULT_PARAMS, adoption_threshold_bps: 4_999 } })).toMatch(/^adoption_threshold_bps/);
     expect(param({ min_stake: 5n })).toBeUndefined();
+    expect(param({ identity_settings: { ...NO_CHANGES, admin: [proposer] } })).toBe('identity_settings: the admin is not a setting');
+    expect(param({ identity_settings: { ...NO_CHANGES, min_stake: [5n] } })).toBeUndefined();
+    const account = { owner: bridge, subaccount: [] };
+    const split = { provider_bps: 8_000, treasury_bps: 1_500, creator_bps: 501 };
+    expect(param({ payment_config: { split, treasury: account, min_escrow: 1n } })).toMatch(/sum to 10000/);
   });
 
   it('upgrades only a canister governance administers, named by a 32-byte hash', () => {
