@@ -88,6 +88,24 @@ describe('standings reach matching without refresh_standing', () => {
     expect(candidate?.score.reputation).toBe(credited - 1_000);
   });
 
+  it('retries a push the marketplace missed until it takes it', async () => {
+    const { provider, offer } = await onboardProvider(e, [model], perRequest(15_000n));
+    expect(await chosenOffer()).toBe(offer.id);
+
+    // The marketplace is stopped (an upgrade, say) while identity suspends the provider: the push fails.
+    await network.stopCanister(e.ids.marketplace, deployer);
+    e.identity.setPrincipal(deployer);
+    ok(await e.identity.set_certification(provider, { suspended: null }, 'failed an audit'));
+    await network.startCanister(e.ids.marketplace, deployer);
+    expect(await e.marketplace.provider_standing(provider)).toMatchObject([{ certified: true }]);
+
+    // Identity's timer pushes it again.
+    await network.advanceTime(31_000);
+    await network.tick(3);
+    expect(await e.marketplace.provider_standing(provider)).toMatchObject([{ certified: false }]);
+    expect(await chosenOffer()).not.toBe(offer.id);
+  });
+
   it('refuses standings pushed by anyone but identity', async () => {
     e.marketplace.setPrincipal(deployer);
     const forged = { min_stake: 0n, standings: [{ provider: deployer, certified: true, stake: 10n ** 12n, reputation_bps: 10_000 }] };
