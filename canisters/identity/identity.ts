@@ -261,8 +261,7 @@ export class Identity {
    * next stake operation or the timer, so being busy never escapes a slash.
    */
   beginSlash(caller: Principal, now: bigint, provider: Principal, requested: bigint, reason: string): Result<SlashLease> {
-    const { verification } = this.settings();
-    if (verification[0] === undefined || !same(verification[0], caller)) return unauthorized('only the verification canister may slash');
+    if (!isOneOf(caller, this.settings().verification)) return unauthorized('only the verification canister may slash');
     if (requested <= 0n) return invalid('amount: must be positive');
     if (reason.length === 0 || reason.length > 256) return invalid('reason: 1 to 256 characters');
     if (this.busy.has(key(provider))) {
