@@ -10,10 +10,10 @@ import type { JobRequest } from '../canisters/marketplace/job_types';
 import { IDL } from '@dfinity/candid';
 
 import { JobRequest as JobRequestIdl } from '../canisters/marketplace/job_types';
-import { INSTRUCTION_LIMITS } from '../src/localnet/cycles.js';
 import { LocalNetwork } from '../src/localnet/index.js';
 import { MARKETPLACE_WASM, setupMarketplace } from '../tests/integration/marketplace/client';
 import { offerTerms, principal, random } from './market_fixture';
+import { queryInstructions as countQuery } from './report';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 200);
@@ -104,27 +104,9 @@ for (const size of SIZES) {
   };
   const matchOutcome = await actor.explain_match(request(10_000n));
   const matched = 'Matched' in matchOutcome;
-  // Queries leave no counters (nothing is charged), so the query runs here on the canister directly, as the
-  // scheduler runs it, to read its instruction count.
-  const canister = network.scheduler.canister(canisterId)!;
-  const queryInstructions = (job: JobRequest): bigint => {
-    const outcome = canister.run(
-      {
-        kind: 'NRQ',
-        method: 'explain_match',
-        arg: new Uint8Array(IDL.encode([JobRequestIdl], [job])),
-        caller: deployer.toUint8Array(),
-        time: network.scheduler.time,
-        cyclesAvailable: 0n,
-        canReply: true,
-      },
-      (i) => i.export('canister_query explain_match')!(),
-      INSTRUCTION_LIMITS.query,
-    );
-    canister.rollback();
-    if (!outcome.ok) throw outcome.trap;
-    return outcome.instructions;
-  };
+  // Queries leave no counters (nothing is charged), so the query runs on the canister directly to count.
+  const queryInstructions = (job: JobRequest): bigint =>
+    countQuery(network, canisterId, 'explain_match', new Uint8Array(IDL.encode([JobRequestIdl], [job])), deployer);
   const t1 = performance.now();
   await actor.explain_match(request(10_000n));
   const queryMs = performance.now() - t1;
