@@ -10,6 +10,7 @@ import { deploySuite } from '../../../src/deploy/suite.js';
 import { localTarget } from '../../../src/deploy/target.js';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { idlFactory as analyticsIdl } from '../../../src/sdk/analytics';
+import { idlFactory as bridgeIdl } from '../../../src/sdk/bridge';
 import { idlFactory as faucetIdl } from '../../../src/sdk/faucet';
 import { idlFactory as governanceIdl } from '../../../src/sdk/governance';
 import { idlFactory as identityIdl } from '../../../src/sdk/identity';
@@ -29,6 +30,7 @@ const CASES: { name: string; idl: IDL.InterfaceFactory; method: string; values: 
   { name: 'model_registry', idl: registryIdl, method: 'set_royalty_cap', values: [100] },
   { name: 'marketplace', idl: marketplaceIdl, method: 'pause_offer', values: [0n] },
   { name: 'payment', idl: paymentIdl, method: 'withdraw', values: [100n, account(user)] },
+  { name: 'bridge', idl: bridgeIdl, method: 'register_endpoint', values: ['https://node.example'] },
   { name: 'governance', idl: governanceIdl, method: 'lock_tokens', values: [1n] },
   {
     name: 'verification',
