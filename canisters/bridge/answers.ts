@@ -112,7 +112,7 @@ export function outputOf(request: DispatchRequest, node: Principal, answer: Work
 /** The first problem with an endpoint URL, or undefined: http(s), a host, no credentials, no spaces. */
 export function checkEndpointUrl(url: string): string | undefined {
   if (url.length > 512) return 'url: at most 512 characters';
-  const match = /^(https?):\/\/([^/?#\s]+)([/?#]\S*)?$/.exec(url);
+  const match = /^(https?):\/\/([^/?#\s]+)([/?#]\S*)?$/i.exec(url);
   if (match === null) return 'url: http:// or https:// and a host (mainnet outcalls need https)';
   if (match[2].includes('@')) return 'url: no credentials in the URL';
 }

@@ -19,7 +19,8 @@ import { Assignments } from './assignments';
 import { Dispatcher } from './dispatcher';
 import { DisputeDesk } from './dispute_desk';
 import { postJson, probeStatus } from './outcall';
-import { claimedBy, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
+import { atCap, dropEndpoint, endpointProblem, normalUrl, putEndpoint, stale, type EndpointTables } from './endpoints';
+import { claimedBy, claimedNodes, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
 import { PROBE_INTERVAL_S, probeAll } from './probes';
 import {
   audits,
@@ -27,10 +28,12 @@ import {
   disputed,
   disputes,
   endpoints,
+  endpointUrls,
   health,
   outputs,
   pending,
   probes,
+  providerEndpoints,
   settled,
   stableSettings,
   unreported,
@@ -61,6 +64,7 @@ const SUBMIT_RESULT_BYTES =
   Number(maxResponseBytes({ kind: { text_generation: null }, max_tokens: MAX_TOKENS } as DispatchRequest, false)) + 64;
 
 const endpointOf = (node: Principal): Endpoint | undefined => endpoints.get(node.toHex());
+const endpointTables: EndpointTables = { endpoints, byUrl: endpointUrls, byProvider: providerEndpoints };
 
 export default class {
   private readonly assignments = new Assignments();
@@ -136,6 +140,8 @@ export default class {
       dispute_deposit: stored.dispute_deposit ?? arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
     for (const jobId of pending.keys()) setTimer(0, () => this.dispatcher.run(jobId));
+    // A bridge from before one node per URL kept no indexes: they are built once from the endpoints.
+    if (endpointUrls.isEmpty()) for (const endpoint of endpoints.values()) putEndpoint(endpointTables, endpoint);
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
@@ -167,8 +173,16 @@ export default class {
     if (identity === undefined) return { Err: { NotConfigured: 'no identity canister is named' } };
     const provider = await claimedBy(identity, node);
     if ('Err' in provider) return unauthorized(provider.Err);
-    const endpoint: Endpoint = { node, provider: provider.Ok, url: url.replace(/\/+$/, ''), registered_at: time() };
-    endpoints.insert(node.toHex(), endpoint);
+    // At the cap, endpoints of nodes the provider no longer holds (retired) make room.
+    if (atCap(endpointTables, provider.Ok, node)) {
+      const claimed = await claimedNodes(identity, provider.Ok);
+      if ('Err' in claimed) return { Err: { CallFailed: claimed.Err } };
+      for (const gone of stale(endpointTables, provider.Ok, claimed.Ok)) dropEndpoint(endpointTables, gone);
+    }
+    const endpoint: Endpoint = { node, provider: provider.Ok, url: normalUrl(url), registered_at: time() };
+    const refused = endpointProblem(endpointTables, endpoint);
+    if (refused !== undefined) return { Err: { InvalidInput: refused } };
+    putEndpoint(endpointTables, endpoint);
     return { Ok: endpoint };
   }
 

@@ -10,6 +10,7 @@ import { Account } from '../ledger/types';
 import { Escrow, Result as PaymentResult } from '../payment/types';
 
 const OptNode = IDL.Opt(Node);
+const NodeList = IDL.Vec(Node);
 const JobReply = JobResult(Job);
 const VerifyReply = VerificationResult(Verdict);
 const Nodes = IDL.Vec(IDL.Principal);
@@ -24,6 +25,13 @@ export async function claimedBy(identity: Principal, node: Principal): Promise<C
   if (!('claimed' in found.status) || found.provider[0] === undefined)
     return { Err: `the node is ${Object.keys(found.status)[0]}, not claimed` };
   return { Ok: found.provider[0] };
+}
+
+/** The nodes `provider` holds claimed in identity now. */
+export async function claimedNodes(identity: Principal, provider: Principal): Promise<CallOutcome<Principal[]>> {
+  const reply = await callPeer<Node[]>('identity', identity, 'nodes_of', [IDL.Principal], NodeList, [provider]);
+  if ('Err' in reply) return reply;
+  return { Ok: reply.Ok.filter((node) => 'claimed' in node.status).map((node) => node.id) };
 }
 
 /** The job's output is in; the providers of `paidNodes` (empty: every replica that ran) are paid. */

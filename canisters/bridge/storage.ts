@@ -19,6 +19,8 @@ export const MEMORY = {
   settled: 9,
   disputes: 10,
   disputed: 11,
+  endpointUrls: 12,
+  providerEndpoints: 13,
   analytics: 20,
 } as const;
 
@@ -43,3 +45,11 @@ export const settled = new StableBTreeMap<bigint, DispatchRequest>(MEMORY.settle
 export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));
 /** The disputed job ids of jobs each provider's nodes ran, newest last (see withDisputed), by the provider (hex). */
 export const disputed = new StableBTreeMap<string, bigint[]>(MEMORY.disputed, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));
+/** The node (hex) registered at each endpoint URL: one node per URL. */
+export const endpointUrls = new StableBTreeMap<string, string>(MEMORY.endpointUrls, asciiText, candidValue<string>(IDL.Text));
+/** The nodes (hex) with an endpoint, by provider (hex): what the cap per provider counts. */
+export const providerEndpoints = new StableBTreeMap<string, string[]>(
+  MEMORY.providerEndpoints,
+  asciiText,
+  candidValue<string[]>(IDL.Vec(IDL.Text)),
+);

@@ -1,0 +1,91 @@
+// Bounded input at the bridge (issue 13, items 7 and 8): one node per URL, so a provider cannot list another's
+// worker as its own nor one machine twice; at most 32 endpoints per provider, the slot of a node it retired in
+// identity freed; and a job whose input is over the bridge's cap is refused before anything is stored or posted.
+import { createHash } from 'node:crypto';
+import type { Principal } from '@dfinity/principal';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { MAX_INPUT_BYTES } from '../../../canisters/bridge/dispatcher';
+import { MAX_ENDPOINTS_PER_PROVIDER } from '../../../canisters/bridge/endpoints';
+import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
+import { randomUser } from '../localnet/probe';
+import { FEE, approve, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
+import { deployTrust, honest, serveNode, type Trust, type Worker } from './bridge_fixture';
+
+const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
+
+describe('endpoints and input at the bridge', () => {
+  let t: Trust;
+  let worker: Worker;
+
+  beforeAll(async () => {
+    t = await deployTrust();
+    worker = await serveNode(t, honest(t));
+  });
+  afterAll(() => t?.close());
+
+  /** The bridge as `node`. */
+  const as = (node: Principal) => {
+    const bridge = t.network.createActor<BridgeService>(bridgeIdl, t.e.ids.bridge);
+    bridge.setPrincipal(node);
+    return bridge;
+  };
+
+  /** A new node registered in identity and claimed by `provider`. */
+  async function claimNode(provider: Principal): Promise<Principal> {
+    t.e.identity.setPrincipal(randomUser());
+    const { code } = ok(await t.e.identity.register_node(HARDWARE));
+    t.e.identity.setPrincipal(provider);
+    return ok(await t.e.identity.claim_node(code)).id;
+  }
+
+  it('refuses a second node at a URL another node holds, even spelled differently; the holder may register again', async () => {
+    const { node: rival } = await onboardProvider(t.e, [t.model]);
+    for (const url of [worker.url, `${worker.url}/`, worker.url.replace('http://', 'HTTP://')])
+      expect(await as(rival).register_endpoint(url)).toEqual({ Err: { InvalidInput: `url: another node is registered at ${worker.url}` } });
+    expect(await as(rival).endpoint_of(rival)).toEqual([]);
+    expect(ok(await worker.bridge.register_endpoint(`${worker.url}/`)).url).toBe(worker.url);
+  });
+
+  it(`keeps a provider to ${MAX_ENDPOINTS_PER_PROVIDER} endpoints: a node it retired gives up its slot`, async () => {
+    const { provider, node: first } = await onboardProvider(t.e, [t.model]);
+    const nodes = [first];
+    while (nodes.length < MAX_ENDPOINTS_PER_PROVIDER) nodes.push(await claimNode(provider));
+    for (const [i, node] of nodes.entries()) ok(await as(node).register_endpoint(`http://127.0.0.1:9/cap-${i}`));
+
+    // Identity holds it to 32 nodes too: one retired, a new one claimed, whose endpoint takes the retired one's slot.
+    t.e.identity.setPrincipal(provider);
+    ok(await t.e.identity.retire_node(first));
+    const next = await claimNode(provider);
+    ok(await as(next).register_endpoint('http://127.0.0.1:9/cap-next'));
+    expect(await as(first).endpoint_of(first)).toEqual([]);
+    // The retired node's URL is free again.
+    ok(await as(next).register_endpoint('http://127.0.0.1:9/cap-0'));
+  });
+
+  it('refuses a job whose input is over the cap before the bridge stores or posts anything', async () => {
+    const input = 'é'.repeat(MAX_INPUT_BYTES / 2 + 1);
+    const bytes = Buffer.from(input, 'utf8');
+    const request = jobRequest(t.model, {
+      input: [input],
+      input_hash: createHash('sha256').update(bytes).digest(),
+      input_bytes: BigInt(bytes.length),
+      max_tokens: 32,
+    });
+    const consumer = randomUser();
+    await mint(t.e, consumer, 50_000_000n);
+    t.e.marketplace.setPrincipal(consumer);
+    const quote = ok(await t.e.marketplace.quote(request));
+    await approve(t.e, consumer, t.e.ids.payment, quote.total + FEE);
+    t.e.marketplace.setPrincipal(consumer);
+    const submitted = await t.e.marketplace.submit_job(request);
+    const job = 'Ok' in submitted ? submitted.Ok : undefined;
+    const failure = 'Err' in submitted ? JSON.stringify(submitted.Err) : submitted.Ok.failure[0];
+    expect(failure).toMatch(`input: ${bytes.length} bytes, more than the ${MAX_INPUT_BYTES}`);
+    await t.network.tick(3);
+    const id = job?.id ?? 0n;
+    expect(worker.posts.filter((p) => p.jobId === id)).toEqual([]);
+    t.e.bridge!.setPrincipal(t.e.deployer);
+    expect(errName(await t.e.bridge!.get_output(id))).toBe('NotFound');
+  });
+});
