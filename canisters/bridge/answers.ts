@@ -51,12 +51,16 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
 /** The most tokens a job may ask for: it bounds every answer the bridge takes (see maxResponseBytes). */
 export const MAX_TOKENS = 4_096;
 
-/** The most bytes a worker's answer to this job may take: the tokens or the vector as JSON, the text, and room. */
+/** The most bytes an answer of `kind` with `maxTokens` may take: the tokens or the vector as JSON, the text, and room. */
+const answerBytes = (kind: JobKind, maxTokens: number): number => 2_048 + ('embedding' in kind ? 512 * 24 : maxTokens * 8 + maxTokens * 64);
+
+/** The most bytes a worker's answer to this job may take (an acknowledgement, for a long job dispatched async). */
 export function maxResponseBytes(request: DispatchRequest, async = isLongJob(request)): bigint {
-  if (async) return 1_024n;
-  const output = 'embedding' in request.kind ? 512 * 24 : request.max_tokens * 8 + request.max_tokens * 64;
-  return BigInt(2_048 + output);
+  return async ? 1_024n : BigInt(answerBytes(request.kind, request.max_tokens));
 }
+
+/** The largest answer any job may get (a text job of MAX_TOKENS): what submit_result takes at most. */
+export const LARGEST_ANSWER_BYTES = answerBytes({ text_generation: null }, MAX_TOKENS);
 
 /** The worker's answer, checked against the job, or why it is not acceptable. */
 export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint8Array): { Ok: WorkerAnswer } | { Err: string } {

@@ -14,7 +14,7 @@ import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { lowerReputation } from '../shared/reputation';
 import { versionOf } from '../shared/version';
 import { analytics, reportRun } from './analytics_peer';
-import { checkEndpointUrl, MAX_TOKENS, maxResponseBytes } from './answers';
+import { checkEndpointUrl, LARGEST_ANSWER_BYTES } from './answers';
 import { Assignments } from './assignments';
 import { Dispatcher } from './dispatcher';
 import { DisputeDesk } from './dispute_desk';
@@ -58,10 +58,8 @@ import type { WorkDeps } from './work';
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
 
-// submit_result carries a worker's answer: as large as the answer to the largest job an outcall may take, and room
-// for the job id and the candid header.
-const SUBMIT_RESULT_BYTES =
-  Number(maxResponseBytes({ kind: { text_generation: null }, max_tokens: MAX_TOKENS } as DispatchRequest, false)) + 64;
+// submit_result carries a worker's answer: at most the largest answer, and room for the job id and candid's header.
+const SUBMIT_RESULT_BYTES = LARGEST_ANSWER_BYTES + 64;
 
 const endpointOf = (node: Principal): Endpoint | undefined => endpoints.get(node.toHex());
 const endpointTables: EndpointTables = { endpoints, byUrl: endpointUrls, byProvider: providerEndpoints };

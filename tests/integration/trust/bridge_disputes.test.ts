@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { randomUser } from '../localnet/probe';
-import { ok } from '../economy/suite';
+import { WASM, ok } from '../economy/suite';
 import { altered, deployTrust, dispute, finished, honest, serveNode, submit, type Trust, type Worker } from './bridge_fixture';
 
 describe('disputes against a provider', () => {
@@ -38,5 +38,9 @@ describe('disputes against a provider', () => {
     // The honest providers audited those jobs but ran none of them; a stranger has nothing.
     for (const w of honestWorkers) expect(await t.e.bridge!.disputes_against(w.provider)).toEqual([]);
     expect(await t.e.bridge!.disputes_against(randomUser())).toEqual([]);
+
+    // The list is in stable memory: an upgrade keeps it.
+    await t.network.upgradeCanister({ canisterId: t.e.ids.bridge, wasm: WASM.bridge, sender: t.e.deployer });
+    expect((await t.e.bridge!.disputes_against(liar.provider)).map((d) => d.job_id)).toEqual([...jobIds].reverse());
   });
 });

@@ -9,7 +9,7 @@ import { MAX_INPUT_BYTES } from '../../../canisters/bridge/dispatcher';
 import { MAX_ENDPOINTS_PER_PROVIDER } from '../../../canisters/bridge/endpoints';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import { randomUser } from '../localnet/probe';
-import { FEE, approve, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
+import { FEE, WASM, approve, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
 import { deployTrust, honest, serveNode, type Trust, type Worker } from './bridge_fixture';
 
 const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
@@ -45,6 +45,13 @@ describe('endpoints and input at the bridge', () => {
       expect(await as(rival).register_endpoint(url)).toEqual({ Err: { InvalidInput: `url: another node is registered at ${worker.url}` } });
     expect(await as(rival).endpoint_of(rival)).toEqual([]);
     expect(ok(await worker.bridge.register_endpoint(`${worker.url}/`)).url).toBe(worker.url);
+  });
+
+  it('still refuses a second node at a held URL after an upgrade', async () => {
+    await t.network.upgradeCanister({ canisterId: t.e.ids.bridge, wasm: WASM.bridge, sender: t.e.deployer });
+    const { node: rival } = await onboardProvider(t.e, [t.model]);
+    expect(errName(await as(rival).register_endpoint(worker.url))).toBe('InvalidInput');
+    ok(await worker.bridge.register_endpoint(worker.url));
   });
 
   it(`keeps a provider to ${MAX_ENDPOINTS_PER_PROVIDER} endpoints: a node it retired gives up its slot`, async () => {

@@ -5,7 +5,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { MAX_TOKENS, maxResponseBytes } from '../../../canisters/bridge/answers';
+import { LARGEST_ANSWER_BYTES } from '../../../canisters/bridge/answers';
 import { DispatchRequest, type DispatchRequest as DispatchRequestT } from '../../../canisters/bridge/types';
 import { deploySuite } from '../../../src/deploy/suite.js';
 import { localTarget } from '../../../src/deploy/target.js';
@@ -13,7 +13,6 @@ import { LocalNetwork } from '../../../src/localnet/index.js';
 import { randomUser } from '../localnet/probe';
 
 const user = randomUser();
-const LARGEST_ANSWER = Number(maxResponseBytes({ kind: { text_generation: null }, max_tokens: MAX_TOKENS } as DispatchRequestT, false));
 const result = (bytes: number) => new Uint8Array(IDL.encode([IDL.Nat64, IDL.Vec(IDL.Nat8)], [1n, new Uint8Array(bytes)]));
 const job: DispatchRequestT = {
   job_id: 1n,
@@ -55,13 +54,13 @@ describe('the bridge’s inspect_message', () => {
   it.each([
     ['an anonymous submit_result', 'submit_result', result(10), Principal.anonymous()],
     ['dispatch by ingress, even signed', 'dispatch', new Uint8Array(IDL.encode([DispatchRequest], [job])), user],
-    ['a posted result larger than the answer to the largest job', 'submit_result', result(LARGEST_ANSWER + 64), user],
+    ['a posted result larger than the answer to the largest job', 'submit_result', result(LARGEST_ANSWER_BYTES + 64), user],
   ])('refuses %s before induction, at no cost', async (_name, method, arg, sender) => {
     expect(await attack(method, arg, sender)).toMatchObject({ reject: { code: 4, errorCode: 'IC0406' }, spent: 0n, ran: 0 });
   });
 
   it('inducts a signed result as large as the answer to the largest job (the bridge then finds no such job)', async () => {
-    const { reject, ran } = await attack('submit_result', result(LARGEST_ANSWER), user);
+    const { reject, ran } = await attack('submit_result', result(LARGEST_ANSWER_BYTES), user);
     expect(reject).toBeUndefined();
     expect(ran).toBe(1);
   });
