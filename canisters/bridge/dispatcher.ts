@@ -5,7 +5,8 @@
 import type { Principal } from '@dfinity/principal';
 
 import { guard } from '../shared/guard';
-import { isAudited } from '../verification/consensus';
+import { isAudited, verdictOf } from '../verification/consensus';
+import { DEFAULT_CONFIG } from '../verification/types';
 import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import type { Table } from './tables';
 import type { Awaiting, DispatchRequest, JobOutput, Outcome, Result, Settings } from './types';
@@ -37,6 +38,23 @@ export type DispatchDeps = WorkDeps & {
   defer(task: () => Promise<void>): void;
 };
 
+/**
+ * Whether the answers agree as verification would judge them (identical hashes, or embeddings within its default
+ * tolerance): two that do not are an even split no verdict can settle.
+ */
+export function agrees(request: DispatchRequest, answers: Answered[]): boolean {
+  const tolerance = 'embedding' in request.kind ? DEFAULT_CONFIG.embedding_tolerance : undefined;
+  const replicas = answers.map(({ endpoint, answer }) => ({
+    node: endpoint.node.toText(),
+    output_sha256: hexOf(answer.output_sha256),
+    vector: answer.vector,
+  }));
+  const verdict = verdictOf(replicas, tolerance);
+  return 'agreed' in verdict && verdict.agreed.dissenting.length === 0;
+}
+
+const hexOf = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
 /** Why the marketplace's hand-over is refused, or undefined: checked before anything is stored. */
 export function dispatchProblem(request: DispatchRequest): string | undefined {
   if (request.nodes.length === 0 || request.nodes.length > MAX_NODES) return `nodes: 1 to ${MAX_NODES}`;
@@ -65,40 +83,20 @@ export class Dispatcher {
 
   /**
    * Asks the nodes in order until `redundancy` of them answered acceptably. One answer completes the job; several
-   * go to verification, and the majority's completes it, paying only the nodes that agreed. Too few answers, or no
-   * majority, fail the job (the marketplace refunds it). A long job goes to the first node that acknowledges it.
+   * go to verification, and the majority's completes it, paying only the nodes that agreed. Two answers that
+   * disagree are settled by a third run on the next node (a spare) before verification, so the liar among them is
+   * found; too few answers, or still no majority, fail the job (the marketplace refunds it). A long job goes to
+   * the first node that acknowledges it.
    */
   async run(jobId: bigint): Promise<void> {
     const request = this.deps.pending.get(jobId);
     if (request === undefined) return;
     const failures: string[] = [];
+    if (isLongJob(request)) return this.handLong(request, failures);
     const answers: Answered[] = [];
-    for (const node of request.nodes) {
-      if (answers.length === request.redundancy) break;
-      const endpoint = this.deps.endpointOf(node);
-      if (endpoint === undefined) {
-        failures.push(`${node.toText()}: no endpoint`);
-        continue;
-      }
-      const askedAt = this.deps.now();
-      if (isLongJob(request)) {
-        const posted = await this.deps.post(request, endpoint, jobBody(request), maxResponseBytes(request));
-        const accepted = 'Ok' in posted ? parseAcceptance(request, posted.Ok.status, posted.Ok.body) : posted;
-        if ('Err' in accepted) {
-          failures.push(`${node.toText()}: ${accepted.Err}`);
-          continue;
-        }
-        this.deps.pending.remove(jobId);
-        this.deps.awaiting.insert(jobId, { request, node, accepted_at: this.deps.now() });
-        return;
-      }
-      const answer = await ask(this.deps, request, endpoint);
-      if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
-      else {
-        answers.push({ endpoint, answer: answer.Ok });
-        this.deps.reportRun(jobId, node, endpoint.provider, answer.Ok.tokens.length, askedAt);
-      }
-    }
+    const untried = [...request.nodes];
+    await this.collect(request, untried, request.redundancy, answers, failures);
+    if (answers.length === 2 && !agrees(request, answers)) await this.collect(request, untried, 3, answers, failures);
     this.deps.pending.remove(jobId);
     if (answers.length < request.redundancy) {
       failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
@@ -115,6 +113,56 @@ export class Dispatcher {
     this.deps.outputs.insert(jobId, output);
     const paid_nodes = accepted.map(({ endpoint }) => endpoint.node);
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
+  }
+
+  // Asks the `untried` nodes in order (taking each off) until `want` answers are in.
+  private async collect(
+    request: DispatchRequest,
+    untried: Principal[],
+    want: number,
+    answers: Answered[],
+    failures: string[],
+  ): Promise<void> {
+    while (answers.length < want) {
+      const node = untried.shift();
+      if (node === undefined) return;
+      const endpoint = this.deps.endpointOf(node);
+      if (endpoint === undefined) {
+        failures.push(`${node.toText()}: no endpoint`);
+        continue;
+      }
+      const askedAt = this.deps.now();
+      const answer = await ask(this.deps, request, endpoint);
+      if ('Err' in answer) failures.push(`${node.toText()}: ${answer.Err}`);
+      else {
+        answers.push({ endpoint, answer: answer.Ok });
+        this.deps.reportRun(request.job_id, node, endpoint.provider, answer.Ok.tokens.length, askedAt);
+      }
+    }
+  }
+
+  // Gives a long job to the first node that acknowledges it; its result comes by submit_result.
+  private async handLong(request: DispatchRequest, failures: string[]): Promise<void> {
+    const jobId = request.job_id;
+    for (const node of request.nodes) {
+      const endpoint = this.deps.endpointOf(node);
+      if (endpoint === undefined) {
+        failures.push(`${node.toText()}: no endpoint`);
+        continue;
+      }
+      const posted = await this.deps.post(request, endpoint, jobBody(request), maxResponseBytes(request));
+      const accepted = 'Ok' in posted ? parseAcceptance(request, posted.Ok.status, posted.Ok.body) : posted;
+      if ('Err' in accepted) {
+        failures.push(`${node.toText()}: ${accepted.Err}`);
+        continue;
+      }
+      this.deps.pending.remove(jobId);
+      this.deps.awaiting.insert(jobId, { request, node, accepted_at: this.deps.now() });
+      return;
+    }
+    this.deps.pending.remove(jobId);
+    failures.unshift(`0 of 1 nodes answered`);
+    await this.deps.report(jobId, { failed: failures.join('; ') });
   }
 
   /**

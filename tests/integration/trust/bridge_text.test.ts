@@ -1,7 +1,7 @@
 // The delivered text is bound to what was verified (issue 13, item 5): the output hash covers the tokens and the
 // text together, so a worker that agrees with the others on tokens and delivers other text disagrees in
-// verification. It is caught with redundancy 2 (no majority: refunded) and by a dispute (upheld, the honest text
-// delivered); a worker hashing the tokens alone is refused outright.
+// verification. It is caught with redundancy 2 (a third run finds the majority) and by a dispute (upheld, the
+// honest text delivered); a worker hashing the tokens alone is refused outright.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -37,11 +37,14 @@ describe('text bound to the verified tokens', () => {
   });
   afterAll(() => t?.close());
 
-  it('finds no majority between right tokens with the wrong text and the honest answer (redundancy 2): refunded', async () => {
+  it('finds right tokens with the wrong text disagreeing with the honest answer (redundancy 2): a third run slashes the liar', async () => {
+    const bonded = (await t.e.identity.get_stake(liar.provider)).bonded;
     const { job, consumer } = await submit(t, { redundancy: 2 });
-    const done = await finished(t, consumer, job.id);
-    expect(done.state).toEqual({ refunded: null });
-    expect(done.failure[0]).toMatch(/no majority/);
+    expect((await finished(t, consumer, job.id)).state).toEqual({ settled: null });
+    expect((await t.e.verification!.verdict_of(job.id))[0]?.dissenting.map((p) => p.toText())).toEqual([liar.node.toText()]);
+    expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+    t.e.bridge!.setPrincipal(consumer);
+    expect(ok(await t.e.bridge!.get_output(job.id)).text).toEqual([(await t.generator.generate(PROMPT, 32)).text]);
   });
 
   it('upholds a dispute of right tokens delivered with the wrong text, and delivers the honest text', async () => {

@@ -173,3 +173,48 @@ describe('long jobs settle like short ones', () => {
     expect(awaiting.containsKey(1n)).toBe(true);
   });
 });
+
+describe('an even split', () => {
+  it('is settled by a third run on the next node before verification', async () => {
+    const { work, dispatcher, pending, reports } = setup();
+    work.answers.set(principal(1).toText(), ok(answerBody(1n, [1])));
+    for (const n of [2, 3]) work.answers.set(principal(n).toText(), ok(answerBody(1n, [2])));
+    work.setVerdict({
+      job_id: 1n,
+      output_sha256: [new Uint8Array(32)],
+      agreeing: [principal(2), principal(3)],
+      dissenting: [principal(1)],
+      penalties: [],
+      at: 0n,
+    });
+    pending.insert(1n, request({ redundancy: 2 }));
+    await dispatcher.run(1n);
+    expect(work.verified[0].answers.map((a) => a.node.toText())).toEqual([1, 2, 3].map((n) => principal(n).toText()));
+    expect(reports[0][1]).toMatchObject({ completed: { paid_nodes: [principal(2), principal(3)] } });
+  });
+
+  it('asks nobody more when the two agree, and fails the job when no spare answers', async () => {
+    const agreed = setup();
+    for (const n of [1, 2, 3]) agreed.work.answers.set(principal(n).toText(), ok(answerBody(1n, [2])));
+    agreed.work.setVerdict({
+      job_id: 1n,
+      output_sha256: [new Uint8Array(32)],
+      agreeing: [principal(1), principal(2)],
+      dissenting: [],
+      penalties: [],
+      at: 0n,
+    });
+    agreed.pending.insert(1n, request({ redundancy: 2 }));
+    await agreed.dispatcher.run(1n);
+    expect(agreed.work.posts).toHaveLength(2);
+
+    const split = setup();
+    for (const n of [1, 2]) split.work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));
+    split.work.setVerdict({ job_id: 1n, output_sha256: [], agreeing: [], dissenting: [], penalties: [], at: 0n });
+    split.pending.insert(1n, request({ redundancy: 2 }));
+    await split.dispatcher.run(1n);
+    expect(split.work.posts).toHaveLength(3);
+    expect(split.work.verified[0].answers).toHaveLength(2);
+    expect(failed(split.reports[0][1])).toMatch(/no majority/);
+  });
+});
