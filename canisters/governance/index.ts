@@ -15,7 +15,7 @@ import type { Account } from '../ledger/types';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
 import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
-import { castVote, checkRequest, decide, keepsWasm, mayUploadWasm, openProposal, whyNotExecutable } from './proposals';
+import { castVote, checkRequest, decide, dueForExecution, keepsWasm, mayUploadWasm, openProposal, whyNotExecutable } from './proposals';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
 import { claimAdminOf, dropCertifier, executeAction, type Outcome } from './targets';
 import {
@@ -203,7 +203,7 @@ export default class {
 
   /**
    * Executes an adopted proposal whose timelock has passed, or retries one whose execution failed. Any signed caller
-   * may ask; the timer does it too (but does not retry failures on its own).
+   * may ask; the timer does it too, and retries a failed spend hourly (proposals.ts dueForExecution).
    */
   @update([IDL.Nat64], ProposalResult)
   async execute_proposal(id: bigint): Promise<Result<Proposal>> {
@@ -302,7 +302,7 @@ export default class {
       const due = decided_at[0] !== undefined && depositLegDue(decided_at[0], time());
       if (('returning' in state || 'burning' in state) && due) await this.settleDeposit(id);
       const current = proposals.get(id)!;
-      if ('adopted' in current.state && whyNotExecutable(current, time()) === undefined) await this.execute(current);
+      if (dueForExecution(current, time())) await this.execute(current);
       const after = proposals.get(id)!;
       if (!keepsWasm(after, time()) && uploadOf(id).chunks > 0) this.dropWasm(id);
     }

@@ -158,3 +158,19 @@ export function mayUploadWasm(proposal: Proposal, now: bigint): boolean {
 export function keepsWasm(proposal: Proposal, now: bigint): boolean {
   return 'executing' in proposal.state || mayUploadWasm(proposal, now);
 }
+
+/** How long the timer waits after a spend's failed execution before trying it again. */
+export const SPEND_RETRY_NS = 3_600n * 1_000_000_000n;
+
+/**
+ * Whether the timer executes the proposal now: adopted and past its timelock, or a spend (treasury or reserve) whose
+ * execution failed an hour or more ago and may still be retried, so a payout that failed while the ledger or payment
+ * was down is paid without anyone calling execute_proposal. A failed execution never paid (an Err means the transfer
+ * did not happen), so trying again cannot pay twice; other failures wait for execute_proposal.
+ */
+export function dueForExecution(proposal: Proposal, now: bigint): boolean {
+  if (whyNotExecutable(proposal, now) !== undefined) return false;
+  if ('adopted' in proposal.state) return true;
+  const spend = 'spend_treasury' in proposal.action || 'spend_reserve' in proposal.action;
+  return spend && 'failed' in proposal.state && now - proposal.state.failed.at >= SPEND_RETRY_NS;
+}

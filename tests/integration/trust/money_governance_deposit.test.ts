@@ -1,20 +1,33 @@
 // Money never waits for a person, in governance too: a proposal's deposit whose return fails while the ledger is
 // down is returned by governance's timer once the ledger is back, exactly once; a deposit leg the ledger can no
-// longer deduplicate (24 hours after the decision) is not sent again, and the deposit stays where it is.
+// longer deduplicate (24 hours after the decision) is not sent again, and the deposit stays where it is; a spend
+// whose execution failed while the ledger was down is executed again by the timer an hour later.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEPOSITS_SUBACCOUNT } from '../../../canisters/governance/ledger_legs';
+import { DEPOSITS_SUBACCOUNT, reserveAccount } from '../../../canisters/governance/ledger_legs';
+import { SPEND_RETRY_NS } from '../../../canisters/governance/proposals';
 import { DEDUP_WINDOW_NS } from '../../../canisters/payment/retries';
 import { LocalNetwork } from '../../../src/localnet/index.js';
-import { FEE, NAMES, STAKE, balance } from '../economy/suite';
-import { DEPOSIT, VOTING_MS, deployGoverned, elapse, lockTokens, propose, proposal, vote, type Governed } from '../governance/fixture';
-import { expectConsistent } from '../ledger/fixture';
+import { FEE, NAMES, STAKE, account, balance, ok } from '../economy/suite';
+import {
+  DEPOSIT,
+  TIMELOCK_MS,
+  VOTING_MS,
+  deployGoverned,
+  elapse,
+  lockTokens,
+  propose,
+  proposal,
+  vote,
+  type Governed,
+} from '../governance/fixture';
+import { expectConsistent, transferArgs } from '../ledger/fixture';
 import { randomUser } from '../localnet/probe';
 
 const RETURN_TAG = 2;
 const ROUND_MS = 60_000;
 
-describe("governance's deposit legs are retried by its timer", () => {
+describe("governance's deposits and spends are retried by its timer", () => {
   let network: LocalNetwork;
   let e: Governed;
   const deployer = randomUser();
@@ -76,6 +89,36 @@ describe("governance's deposit legs are retried by its timer", () => {
     expect(network.getCounters(e.ids.ledger).messages).toBe(calls);
     expect(await depositState(id)).toBe('burning');
     expect(await deposits()).toBe(DEPOSIT);
+    await expectConsistent(e.ledger);
+  });
+
+  it('executes a spend that failed while the ledger was down again an hour later, paying it once', async () => {
+    // A fresh lock: the first one has run out by now.
+    await lockTokens(e, holder, STAKE);
+    const reserve = reserveAccount(e.ids.governance);
+    const amount = 5n * FEE;
+    e.ledger.setPrincipal(deployer);
+    ok(await e.ledger.icrc1_transfer(transferArgs(reserve, amount)));
+    const recipient = randomUser();
+    const { id } = await propose(e, randomUser(), {
+      summary: 'Pay the auditors',
+      action: { spend_reserve: { amount, to: account(recipient) } },
+    });
+    await vote(e, holder, id, true);
+    await elapse(e, VOTING_MS);
+    await network.stopCanister(e.ids.ledger, deployer);
+    await elapse(e, TIMELOCK_MS);
+    expect(Object.keys((await proposal(e, id)).state)[0]).toBe('failed');
+
+    await network.startCanister(e.ids.ledger, deployer);
+    await elapse(e, ROUND_MS);
+    expect(Object.keys((await proposal(e, id)).state)[0]).toBe('failed');
+    await elapse(e, Number(SPEND_RETRY_NS / 1_000_000n));
+    expect(Object.keys((await proposal(e, id)).state)[0]).toBe('executed');
+    expect(await balance(e, recipient)).toBe(amount - FEE);
+    expect(await e.ledger.icrc1_balance_of(reserve)).toBe(0n);
+    await elapse(e, Number(SPEND_RETRY_NS / 1_000_000n));
+    expect(await balance(e, recipient)).toBe(amount - FEE);
     await expectConsistent(e.ledger);
   });
 });

@@ -7,12 +7,14 @@ import {
   castVote,
   checkRequest,
   decide,
+  dueForExecution,
   keepsWasm,
   mayUploadWasm,
   openProposal,
   quorumReached,
   whyNotExecutable,
   RETRY_WINDOW_NS,
+  SPEND_RETRY_NS,
 } from '../../../canisters/governance/proposals';
 import type { Peers, Proposal } from '../../../canisters/governance/types';
 import { NO_CHANGES } from '../../../canisters/identity/settings';
@@ -173,5 +175,28 @@ describe('the Wasm uploaded for an upgrade proposal', () => {
     expect(keepsWasm(executed, EXECUTABLE)).toBe(false);
     expect([mayUploadWasm(failed, EXECUTABLE + RETRY_WINDOW_NS), keepsWasm(failed, EXECUTABLE + RETRY_WINDOW_NS)]).toEqual([true, true]);
     expect(keepsWasm(failed, EXECUTABLE + RETRY_WINDOW_NS + 1n)).toBe(false);
+  });
+});
+
+describe('what the timer executes', () => {
+  const EXECUTABLE = END + DEFAULT_PARAMS.timelock_ns;
+  const adoptedWith = (action: Proposal['action']): Proposal => {
+    const p = openProposal(7n, proposer, { summary: 'why', action }, DEFAULT_PARAMS, START, TOTAL);
+    return decide({ ...p, tally: { ...p.tally, yes: 600n } }, END)!;
+  };
+  const failedAt = (p: Proposal, at: bigint): Proposal => ({ ...p, state: { failed: { at, reason: 'the ledger was stopped' } } });
+  const spend = { spend_reserve: { amount: 5n, to: { owner: bridge, subaccount: [] as [] } } };
+
+  it('an adopted proposal once its timelock has passed', () => {
+    expect(dueForExecution(adoptedWith({ text: null }), EXECUTABLE - 1n)).toBe(false);
+    expect(dueForExecution(adoptedWith({ text: null }), EXECUTABLE)).toBe(true);
+  });
+
+  it('a failed spend again an hour after it failed, within the retry window; other failures only when asked', () => {
+    const failed = failedAt(adoptedWith(spend), EXECUTABLE);
+    expect(dueForExecution(failed, EXECUTABLE + SPEND_RETRY_NS - 1n)).toBe(false);
+    expect(dueForExecution(failed, EXECUTABLE + SPEND_RETRY_NS)).toBe(true);
+    expect(dueForExecution(failed, EXECUTABLE + RETRY_WINDOW_NS + 1n)).toBe(false);
+    expect(dueForExecution(failedAt(adoptedWith({ set_job_intake_paused: true }), EXECUTABLE), EXECUTABLE + SPEND_RETRY_NS)).toBe(false);
   });
 });
