@@ -7,6 +7,7 @@ import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
 import { errName, ok } from '../economy/suite';
 import {
   alter,
+  askedFor,
   deployTrust,
   dispute,
   finished,
@@ -66,6 +67,8 @@ describe('long jobs verified like short ones', () => {
     const decided = ok(await dispute(t, consumer, job.id));
     expect(decided.state).toEqual({ upheld: null });
     expect(decided.outcome).toBe(`disagreed: ${liar.node.toText()}`);
+    // The auditors were asked for the answer itself (no async mode), and job_assignment named that body to them.
+    expect(askedFor(honestWorkers, job.id)).toEqual(honestWorkers.map((w) => ({ node: w.node.toText(), assigned: true })));
     expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
     t.e.bridge!.setPrincipal(consumer);
     const output = ok(await t.e.bridge!.get_output(job.id));
