@@ -44,10 +44,10 @@ export function verdictOf(answers: ReplicaAnswer[], tolerance?: number): Verdict
   };
 }
 
-/** The stake slashed from a provider that disagreed with the majority: `slash_bps` of its bonded stake, rounded down. */
-export function slashAmount(bonded: bigint, slashBps: number): bigint {
+/** The stake slashed from a provider that disagreed with the majority: `slash_bps` of its stake, rounded down. */
+export function slashAmount(stake: bigint, slashBps: number): bigint {
   if (!Number.isInteger(slashBps) || slashBps < 0 || slashBps > 10_000) throw new Error(`slash_bps: 0 to 10000, got ${slashBps}`);
-  return (bonded * BigInt(slashBps)) / 10_000n;
+  return (stake * BigInt(slashBps)) / 10_000n;
 }
 
 /** Whether a settled job is audited: a draw in [0, 10000) below the audit rate (10% by default, 1,000 bps). */

@@ -15,7 +15,7 @@ import { versionOf } from '../shared/version';
 import { slashAmount, verdictOf } from './consensus';
 import { lowerReputation } from '../shared/reputation';
 import { analytics, reportSlash } from './analytics_peer';
-import { bondedStake, slash } from './peers';
+import { slash, slashableStake } from './peers';
 import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerificationConfig, VerifyRequest } from './types';
 
 const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');
@@ -122,7 +122,8 @@ export default class {
     return verdict === undefined ? [] : [verdict];
   }
 
-  // Slashes slash_bps of the provider's bonded stake and lowers its reputation; failures are recorded, not thrown.
+  // Slashes slash_bps of the provider's stake, bonded and unbonding, and lowers its reputation; failures are recorded,
+  // not thrown.
   private async penalize(
     identity: Principal,
     provider: Principal,
@@ -131,10 +132,10 @@ export default class {
     config: VerificationConfig,
   ): Promise<Penalty> {
     const reason = `job ${jobId}: node ${node.toText()} disagreed with the majority`;
-    const bonded = await bondedStake(identity, provider);
-    const amount = 'Ok' in bonded ? slashAmount(bonded.Ok, config.slash_bps) : 0n;
+    const stake = await slashableStake(identity, provider);
+    const amount = 'Ok' in stake ? slashAmount(stake.Ok, config.slash_bps) : 0n;
     const slashed =
-      amount > 0n ? await slash(identity, provider, amount, reason) : { Err: 'Err' in bonded ? bonded.Err : 'nothing bonded to slash' };
+      amount > 0n ? await slash(identity, provider, amount, reason) : { Err: 'Err' in stake ? stake.Err : 'no stake to slash' };
     if ('Ok' in slashed) reportSlash(jobId, provider, node, slashed.Ok);
     const lowered = await lowerReputation(identity, provider, config.reputation_penalty_bps, reason);
     const outcome = [

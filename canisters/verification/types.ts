@@ -4,7 +4,7 @@ import type { Principal } from '@dfinity/principal';
 
 type Opt<T> = [] | [T];
 
-/** Parameters; governance will set them. slash_bps of a dissenter's bonded stake, reputation lost in bps. */
+/** Parameters; governance will set them. slash_bps of a dissenter's stake (bonded and unbonding), reputation lost in bps. */
 export const VerificationConfig = IDL.Record({ slash_bps: IDL.Nat16, reputation_penalty_bps: IDL.Nat16, embedding_tolerance: IDL.Float64 });
 export type VerificationConfig = { slash_bps: number; reputation_penalty_bps: number; embedding_tolerance: number };
 export const DEFAULT_CONFIG: VerificationConfig = { slash_bps: 1_000, reputation_penalty_bps: 1_000, embedding_tolerance: 1e-4 };
