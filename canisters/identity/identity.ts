@@ -6,7 +6,7 @@ import { Principal } from '@dfinity/principal';
 import type { Account } from '../ledger/types';
 import { checkClaim, publicNode, type ClaimCode, type StoredNode } from './claims';
 import { MIN_STAKE_ENTRY, StandingOutbox, type OutboxEntry } from './standing_outbox';
-import type { Table } from './tables';
+import type { OrderedTable, Table } from './tables';
 import type { StandingPush } from '../marketplace/types';
 import { isOneOf } from '../shared/guard';
 import { INITIAL_REPUTATION, adjust } from './reputation';
@@ -45,6 +45,8 @@ export type Tables = {
   outbox: Table<OutboxEntry>;
   pendingSlashes: Table<PendingSlash>;
   counters: Table<bigint>;
+  // Unclaimed node ids keyed by unclaimedKey (their code's expiry first), kept in step with nodes and claimCodes.
+  unclaimed: OrderedTable<string>;
 };
 
 /** A stake operation in flight: what the glue needs for its ledger call, and what abort restores. */
@@ -55,6 +57,15 @@ export type SlashLease = Lease & { treasury: Account; requested: bigint; reason:
 export const MAX_NODES_PER_PROVIDER = 32;
 /** Unbonding entries one provider may have waiting: each is kept in the provider's one stake record. */
 export const MAX_UNBONDINGS = 16;
+/**
+ * Unclaimed registrations kept at once: any signed caller may register a node, so without a cap strangers grow the
+ * node table (and every scan of it) for free. Expired ones are pruned, so filling the cap blocks new registrations
+ * for one claim code TTL unless the attacker keeps refilling it; a node already registered may always register again.
+ * Far more workers than a market this size onboards within one TTL.
+ */
+export const MAX_UNCLAIMED_NODES = 2_000;
+/** Expired registrations one register_node prunes (the timer prunes more): enough to make room, and cheap. */
+export const PRUNE_PER_REGISTRATION = 10;
 /** What the marketplace may add to a provider's reputation in one call: the credit for one settled job. */
 export const MAX_JOB_CREDIT_BPS = 100;
 
@@ -72,6 +83,8 @@ const same = (a: Principal, b: Principal): boolean => a.toText() === b.toText();
 const statusName = (s: CertificationStatus): string => Object.keys(s)[0];
 // Keys of the slash log sort by their text, so ids are zero-padded to keep it in order.
 const slashKey = (id: bigint): string => id.toString().padStart(20, '0');
+// The unclaimed index sorts by expiry, so the expired entries come first and pruning reads only those.
+const unclaimedKey = (expiresAt: bigint, node: string): string => `${expiresAt.toString().padStart(20, '0')}:${node}`;
 
 export class Identity {
   // Providers with a ledger call in flight. Heap only: upgrades follow stop_canister, which waits for open calls.
@@ -149,14 +162,19 @@ export class Identity {
 
   // Nodes and the claim flow.
 
-  /** Registers the calling worker (again, while unclaimed) and issues `code`, which replaces any earlier one. */
+  /**
+   * Registers the calling worker (again, while unclaimed) and issues `code`, which replaces any earlier one.
+   * A new node is refused with TooManyNodes while MAX_UNCLAIMED_NODES registrations wait, once expired ones are pruned.
+   */
   registerNode(caller: Principal, now: bigint, hardware: Hardware, code: string): Result<ClaimTicket> {
     const problem = checkHardware(hardware);
     if (problem !== undefined) return invalid(problem);
+    this.pruneExpired(now, PRUNE_PER_REGISTRATION);
     const existing = this.t.nodes.get(key(caller));
     if (existing !== undefined && 'claimed' in existing.status) return err({ AlreadyClaimed: { provider: existing.provider[0]! } });
     if (existing !== undefined && 'retired' in existing.status) return err({ InvalidTransition: 'the node is retired' });
-    if (existing !== undefined) this.t.claimCodes.remove(existing.code);
+    if (existing === undefined && this.t.unclaimed.len() >= MAX_UNCLAIMED_NODES) return err({ TooManyNodes: { max: MAX_UNCLAIMED_NODES } });
+    if (existing !== undefined) this.forgetCode(existing);
     const expires_at = now + this.settings().claim_code_ttl_ns;
     const node: StoredNode = {
       id: caller,
@@ -169,7 +187,47 @@ export class Identity {
     };
     this.t.nodes.insert(key(caller), node);
     this.t.claimCodes.insert(code, { node: caller, expires_at, used: false });
+    this.t.unclaimed.insert(unclaimedKey(expires_at, key(caller)), key(caller));
     return { Ok: { code, expires_at } };
+  }
+
+  /**
+   * Removes up to `max` unclaimed nodes whose code expired by `now`, with their codes; returns how many. A worker
+   * that comes back later registers again. A claim takes its node out of the index and the status is checked again
+   * here, so a claimed node is never pruned.
+   */
+  pruneExpired(now: bigint, max: number): number {
+    const due = this.t.unclaimed.items(0, max).filter(([k]) => BigInt(k.slice(0, 20)) <= now);
+    for (const [k, id] of due) {
+      const node = this.t.nodes.get(id);
+      if (node !== undefined && 'unclaimed' in node.status) {
+        this.t.nodes.remove(id);
+        this.t.claimCodes.remove(node.code);
+      }
+      this.t.unclaimed.remove(k);
+    }
+    return due.length;
+  }
+
+  /**
+   * Indexes the unclaimed nodes registered before the index existed, once (an upgrade from such a version), so they
+   * count toward the cap and are pruned like the rest. Walks the node table that one time only.
+   */
+  indexUnclaimedOnce(): void {
+    if (this.t.counters.get('unclaimed_indexed') !== undefined) return;
+    for (const node of this.t.nodes.values()) {
+      const claim = this.t.claimCodes.get(node.code);
+      if ('unclaimed' in node.status && claim !== undefined)
+        this.t.unclaimed.insert(unclaimedKey(claim.expires_at, key(node.id)), key(node.id));
+    }
+    this.t.counters.insert('unclaimed_indexed', 1n);
+  }
+
+  // An unclaimed node's code and its index entry go together: a new code replaces both.
+  private forgetCode(node: StoredNode): void {
+    const claim = this.t.claimCodes.get(node.code);
+    if (claim !== undefined) this.t.unclaimed.remove(unclaimedKey(claim.expires_at, key(node.id)));
+    this.t.claimCodes.remove(node.code);
   }
 
   claimNode(caller: Principal, now: bigint, code: string): Result<Node> {
@@ -183,6 +241,7 @@ export class Identity {
     const claimed: StoredNode = { ...node!, status: { claimed: null }, provider: [caller], claimed_at: [now] };
     this.t.nodes.insert(key(claimed.id), claimed);
     this.t.claimCodes.insert(code, { ...claim!, used: true });
+    this.t.unclaimed.remove(unclaimedKey(claim!.expires_at, key(claimed.id)));
     return { Ok: publicNode(claimed) };
   }
 

@@ -36,10 +36,15 @@ import {
   Withdrawal,
 } from './types';
 
-/** How often the timer pushes standings the marketplace has not acknowledged and applies pending slashes. */
+/**
+ * How often the timer pushes standings the marketplace has not acknowledged, applies pending slashes and prunes
+ * expired node registrations.
+ */
 const RETRY_INTERVAL_S = 30;
 /** Pending slashes the timer takes up per round, so one round stays small. */
 const PENDING_PER_ROUND = 10;
+/** Expired registrations pruned per round: the whole cap (MAX_UNCLAIMED_NODES) in two rounds, each a few map writes. */
+const PRUNED_PER_ROUND = 1_000;
 
 export default class {
   identity = new Identity(stableTables);
@@ -48,6 +53,7 @@ export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
     stableTables.settings.insert('settings', initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    this.identity.indexUnclaimedOnce();
     this.armTimer();
   }
 
@@ -55,12 +61,14 @@ export default class {
   // only through update_settings.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
+    this.identity.indexUnclaimedOnce();
     this.armTimer();
   }
 
   // Timers do not survive an upgrade, so init and postUpgrade both arm the retry round.
   private armTimer(): void {
     setTimerInterval(RETRY_INTERVAL_S, async () => {
+      this.identity.pruneExpired(time(), PRUNED_PER_ROUND);
       await this.publish();
       for (const pending of this.identity.pendingSlashes().slice(0, PENDING_PER_ROUND)) await this.applyPending(pending.id);
     });

@@ -13,4 +13,6 @@ export const MEMORY = {
   pending_slashes: 8,
   // Sequences: the next pending slash id.
   counters: 9,
+  // Unclaimed nodes by claim code expiry: their count and the pruning order, without walking the node table.
+  unclaimed_nodes: 10,
 } as const;

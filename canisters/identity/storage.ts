@@ -22,4 +22,5 @@ export const stableTables: Tables = {
   outbox: new StableBTreeMap<string, OutboxEntry>(MEMORY.standing_outbox),
   pendingSlashes: new StableBTreeMap<string, PendingSlash>(MEMORY.pending_slashes),
   counters: new StableBTreeMap<string, bigint>(MEMORY.counters),
+  unclaimed: new StableBTreeMap<string, string>(MEMORY.unclaimed_nodes),
 };

@@ -6,3 +6,8 @@ export interface Table<V> {
   values(): V[];
   len(): number;
 }
+
+/** A table also read in key order a page at a time, as the StableBTreeMap does without walking the rest. */
+export interface OrderedTable<V> extends Table<V> {
+  items(start: number, length: number): [string, V][];
+}

@@ -1,10 +1,11 @@
 // Issue 13, items 8 and 9 for identity, on the real canister: claimed nodes and waiting unbondings per provider are
-// capped with their own error variants, and ingress that is anonymous or larger than any method takes is refused by
+// capped with their own error variants, unclaimed node registrations are capped in all and pruned once their code
+// expires (never a claimed node), and ingress that is anonymous or larger than any method takes is refused by
 // canister_inspect_message before it runs.
 import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { MAX_NODES_PER_PROVIDER, MAX_UNBONDINGS } from '../../../canisters/identity/identity';
+import { MAX_NODES_PER_PROVIDER, MAX_UNBONDINGS, MAX_UNCLAIMED_NODES } from '../../../canisters/identity/identity';
 import type { Account } from '../../../canisters/ledger/types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { FEE, account, approveArgs, setupLedger } from '../ledger/fixture';
@@ -17,6 +18,7 @@ function ok<T>(result: { Ok: T } | { Err: unknown }): T {
 }
 
 const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
+const HOUR_MS = 3_600_000;
 const PROVIDER = { roles: [{ provider: null }], profile: [{ name: 'Acme', region: 'eu-west', contact: 'ops@acme.test' }] } as const;
 
 describe('identity caps and ingress inspection', () => {
@@ -55,6 +57,55 @@ describe('identity caps and ingress inspection', () => {
     expect(await actor.unbond(1n)).toEqual({ Err: { TooManyUnbondings: { max: MAX_UNBONDINGS } } });
     expect((await actor.get_stake(provider)).unbonding).toHaveLength(MAX_UNBONDINGS);
   });
+
+  it(`refuses a new node past ${MAX_UNCLAIMED_NODES} unclaimed registrations, and prunes expired ones but never a claimed node`, async () => {
+    const { actor } = await setupIdentity(network, deployer);
+    actor.setPrincipal(provider);
+    ok(await actor.register({ roles: [...PROVIDER.roles], profile: [{ ...PROVIDER.profile[0] }] }));
+    const kept = randomUser();
+    actor.setPrincipal(kept);
+    const keptCode = ok(await actor.register_node(HARDWARE)).code;
+    actor.setPrincipal(provider);
+    ok(await actor.claim_node(keptCode));
+
+    // Strangers fill the cap, many calls in flight at once (the actor reads the sender as each call is sent).
+    const strangers: { node: Principal; code: string }[] = [];
+    for (let from = 0; from < MAX_UNCLAIMED_NODES; from += 500) {
+      const batch = Array.from({ length: Math.min(500, MAX_UNCLAIMED_NODES - from) }, () => randomUser());
+      const codes = await Promise.all(
+        batch.map((node) => {
+          actor.setPrincipal(node);
+          return actor.register_node(HARDWARE);
+        }),
+      );
+      codes.forEach((ticket, i) => strangers.push({ node: batch[i], code: ok(ticket).code }));
+    }
+    const late = randomUser();
+    actor.setPrincipal(late);
+    expect(await actor.register_node(HARDWARE)).toEqual({ Err: { TooManyNodes: { max: MAX_UNCLAIMED_NODES } } });
+    expect(await actor.get_node(late)).toEqual([]);
+    // A worker already waiting may still get a fresh code.
+    actor.setPrincipal(strangers[0].node);
+    const fresh = ok(await actor.register_node(HARDWARE));
+    expect(fresh.code).not.toBe(strangers[0].code);
+
+    // One code lifetime later the timer has pruned them: the node is gone and its code unknown.
+    await network.advanceTime(HOUR_MS);
+    for (let round = 0; round < 3; round++) {
+      await network.advanceTime(30_000);
+      await network.tick();
+    }
+    const gone = strangers[strangers.length - 1];
+    expect(await actor.get_node(gone.node)).toEqual([]);
+    actor.setPrincipal(provider);
+    expect(await actor.claim_node(gone.code)).toEqual({ Err: { ClaimCodeUnknown: null } });
+    expect(await actor.claim_node(fresh.code)).toEqual({ Err: { ClaimCodeUnknown: null } });
+    actor.setPrincipal(late);
+    ok(await actor.register_node(HARDWARE));
+    expect(await actor.get_node(kept)).toEqual([expect.objectContaining({ status: { claimed: null }, provider: [provider] })]);
+    expect(await actor.nodes_of(provider)).toHaveLength(1);
+    // The cap's registrations take 30 to 90 ms each on the local network, slower on a loaded machine.
+  }, 420_000);
 
   it('refuses anonymous and oversized ingress before it runs', async () => {
     const { actor, canisterId } = await setupIdentity(network, deployer);

@@ -2,7 +2,8 @@
 import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 
-import { Identity, type Table, type Tables } from '../../../canisters/identity/identity';
+import { Identity, type Tables } from '../../../canisters/identity/identity';
+import type { OrderedTable } from '../../../canisters/identity/tables';
 import { initialSettings, NO_CHANGES } from '../../../canisters/identity/settings';
 
 export { NO_CHANGES };
@@ -13,14 +14,19 @@ export function randomUser(): Principal {
 }
 
 // Keys in text order, as the StableBTreeMap keeps them.
-export function memoryTable<V>(): Table<V> & { map: Map<string, V> } {
+export function memoryTable<V>(): OrderedTable<V> & { map: Map<string, V> } {
   const map = new Map<string, V>();
+  const keys = () => [...map.keys()].sort();
   return {
     map,
     get: (key) => map.get(key),
     insert: (key, value) => void map.set(key, value),
     remove: (key) => void map.delete(key),
-    values: () => [...map.keys()].sort().map((key) => map.get(key)!),
+    values: () => keys().map((key) => map.get(key)!),
+    items: (start, length) =>
+      keys()
+        .slice(start, start + length)
+        .map((key) => [key, map.get(key)!]),
     len: () => map.size,
   };
 }
@@ -49,6 +55,7 @@ export function setup(update: Partial<SettingsUpdate> = {}) {
     outbox: memoryTable(),
     pendingSlashes: memoryTable(),
     counters: memoryTable(),
+    unclaimed: memoryTable(),
   } as Tables;
   const settings = initialSettings(
     {
