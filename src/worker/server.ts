@@ -4,6 +4,7 @@
 // pass them through whole. Timings and the queue are at GET /status, which is not part of any job's answer.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Principal } from '@dfinity/principal';
 
 import { checkAssigned, type AssignmentLookup } from './assignment';
 import { checkJobBody, samplingOf, type JobBody, type JobKind } from './job_body';
@@ -166,6 +167,8 @@ function send(response: ServerResponse, status: number, body: Uint8Array | strin
 }
 
 export type ServerOptions = {
+  /** The node this worker runs as: GET /node answers it, which is how the bridge checks a URL registered as this node's. */
+  node?: Principal;
   /** Where the worker learns which jobs the bridge gave it; without it the worker runs any well-formed request. */
   assignments?: AssignmentLookup;
 };
@@ -174,8 +177,10 @@ export function createWorkerServer(runner: JobRunner, options: ServerOptions = {
   return createServer(async (request, response) => {
     try {
       if (request.method === 'GET' && request.url === '/status') return send(response, 200, JSON.stringify(runner.status()));
+      if (request.method === 'GET' && request.url === '/node' && options.node !== undefined)
+        return void response.writeHead(200, { 'content-type': 'text/plain' }).end(options.node.toText());
       if (request.method !== 'POST' || request.url !== '/jobs')
-        return send(response, 404, JSON.stringify({ error: 'POST /jobs or GET /status' }));
+        return send(response, 404, JSON.stringify({ error: 'POST /jobs, GET /status or GET /node' }));
       const raw = await readBody(request);
       let body: unknown;
       try {

@@ -208,7 +208,7 @@ export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): 
 export async function serveWorker(e: Economy, node: Principal, runner: JobRunner): Promise<{ server: Server; url: string }> {
   const asNode = e.network.createActor<BridgeService>(bridgeIdl, e.ids.bridge);
   asNode.setPrincipal(node);
-  const server = createWorkerServer(runner, { assignments: bridgeAssignments(asNode) });
+  const server = createWorkerServer(runner, { node, assignments: bridgeAssignments(asNode) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   e.bridge!.setPrincipal(node);

@@ -1,6 +1,7 @@
-// Bounded input at the bridge (issue 13, items 7 and 8): one node per URL, so a provider cannot list another's
-// worker as its own nor one machine twice; at most 32 endpoints per provider, the slot of a node it retired in
-// identity freed; and a job whose input is over the bridge's cap is refused before anything is stored or posted.
+// Bounded input at the bridge (issue 13, items 7 and 8): the worker at a URL must answer GET /node with the node
+// that registers it, so a provider cannot list a rival's worker as its own, and one node per URL, so not one
+// machine twice; at most 32 endpoints per provider, the slot of a node it retired in identity freed; and a job
+// whose input is over the bridge's cap is refused before anything is stored or posted.
 import { createHash } from 'node:crypto';
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { MAX_ENDPOINTS_PER_PROVIDER } from '../../../canisters/bridge/endpoints'
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import { randomUser } from '../localnet/probe';
 import { FEE, WASM, approve, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
-import { deployTrust, honest, serveNode, type Trust, type Worker } from './bridge_fixture';
+import { deployTrust, honest, nodeAnswers, serveNode, startNode, type Trust, type Worker } from './bridge_fixture';
 
 const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
 
@@ -47,6 +48,20 @@ describe('endpoints and input at the bridge', () => {
     expect(ok(await worker.bridge.register_endpoint(`${worker.url}/`)).url).toBe(worker.url);
   });
 
+  it("refuses a node at a rival's worker URL, which the rival then registers as its own", async () => {
+    const squatter = await startNode(t, honest(t));
+    const rival = await startNode(t, honest(t));
+    expect(await squatter.bridge.register_endpoint(rival.url)).toEqual({
+      Err: {
+        InvalidInput: `url: the worker at ${rival.url} runs as node ${rival.node.toText()}, not as the caller ${squatter.node.toText()}`,
+      },
+    });
+    expect(await as(squatter.node).endpoint_of(squatter.node)).toEqual([]);
+    expect(ok(await rival.bridge.register_endpoint(rival.url)).node.toText()).toBe(rival.node.toText());
+    // A URL where no worker answers proves nothing either.
+    expect(errName(await squatter.bridge.register_endpoint('http://127.0.0.1:9'))).toBe('InvalidInput');
+  });
+
   it('still refuses a second node at a held URL after an upgrade', async () => {
     await t.network.upgradeCanister({ canisterId: t.e.ids.bridge, wasm: WASM.bridge, sender: t.e.deployer });
     const { node: rival } = await onboardProvider(t.e, [t.model]);
@@ -56,18 +71,19 @@ describe('endpoints and input at the bridge', () => {
 
   it(`keeps a provider to ${MAX_ENDPOINTS_PER_PROVIDER} endpoints: a node it retired gives up its slot`, async () => {
     const { provider, node: first } = await onboardProvider(t.e, [t.model]);
+    const workers = await nodeAnswers(t);
     const nodes = [first];
     while (nodes.length < MAX_ENDPOINTS_PER_PROVIDER) nodes.push(await claimNode(provider));
-    for (const [i, node] of nodes.entries()) ok(await as(node).register_endpoint(`http://127.0.0.1:9/cap-${i}`));
+    for (const [i, node] of nodes.entries()) ok(await as(node).register_endpoint(workers.at(`cap-${i}`, node)));
 
     // Identity holds it to 32 nodes too: one retired, a new one claimed, whose endpoint takes the retired one's slot.
     t.e.identity.setPrincipal(provider);
     ok(await t.e.identity.retire_node(first));
     const next = await claimNode(provider);
-    ok(await as(next).register_endpoint('http://127.0.0.1:9/cap-next'));
+    ok(await as(next).register_endpoint(workers.at('cap-next', next)));
     expect(await as(first).endpoint_of(first)).toEqual([]);
-    // The retired node's URL is free again.
-    ok(await as(next).register_endpoint('http://127.0.0.1:9/cap-0'));
+    // The retired node's URL is free again, for the node whose worker now answers there.
+    ok(await as(next).register_endpoint(workers.at('cap-0', next)));
   });
 
   it('refuses a job whose input is over the cap before the bridge stores or posts anything', async () => {

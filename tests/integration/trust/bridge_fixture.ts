@@ -77,11 +77,19 @@ export type Worker = {
  * single-replica job, the next are its spares.
  */
 export async function serveNode(t: Trust, handler: Handler, price = 1_000_000n): Promise<Worker> {
+  const worker = await startNode(t, handler, price);
+  ok(await worker.bridge.register_endpoint(worker.url));
+  return worker;
+}
+
+/** serveNode's provider and worker, its endpoint not registered yet. Its GET /node answers its node, as a real worker's does. */
+export async function startNode(t: Trust, handler: Handler, price = 1_000_000n): Promise<Worker> {
   const { provider, node } = await onboardProvider(t.e, [t.model], { price: { unit: { per_request: null }, amount: price } });
   const bridge = t.network.createActor<BridgeService>(bridgeIdl, t.e.ids.bridge);
   bridge.setPrincipal(node);
   const posts: Worker['posts'] = [];
   const server = createServer(async (request, response) => {
+    if (request.method === 'GET' && request.url === '/node') return void response.end(node.toText());
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -96,11 +104,33 @@ export async function serveNode(t: Trust, handler: Handler, price = 1_000_000n):
     response.writeHead(reply.status, { 'content-type': 'application/json' });
     response.end(reply.body);
   });
+  return { provider, node, url: await listen(t, server), bridge, posts };
+}
+
+/** Serves `server` on a free loopback port, closed by t.close(); its URL. */
+async function listen(t: Trust, server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.servers.push(server);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  ok(await bridge.register_endpoint(url));
-  return { provider, node, url, bridge, posts };
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Many workers' GET /node on one server, for tests of endpoints alone: `at(path, node)` is a URL whose worker runs
+ * as `node` (the last node named for that path).
+ */
+export async function nodeAnswers(t: Trust): Promise<{ at(path: string, node: Principal): string }> {
+  const nodes = new Map<string, Principal>();
+  const server = createServer((request, response) => {
+    const node = nodes.get(request.url?.replace(/\/node$/, '') ?? '');
+    response.writeHead(node === undefined ? 404 : 200).end(node?.toText());
+  });
+  const url = await listen(t, server);
+  return {
+    at(path, node) {
+      nodes.set(`/${path}`, node);
+      return `${url}/${path}`;
+    },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Embedder, EMBEDDING_MODEL } from '../../../src/worker/runtime/embeddings';
@@ -14,6 +15,7 @@ import { createWorkerServer, JobRunner, type JobBody } from '../../../src/worker
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 
 const EMBEDDER_SHA = 'e'.repeat(64);
+const NODE = Principal.fromUint8Array(new Uint8Array([7, 7, 7]));
 
 describe('the worker’s HTTP interface', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worker-'));
@@ -31,7 +33,7 @@ describe('the worker’s HTTP interface', () => {
       text: { sha256: textSha, generator },
       embedding: { sha256: EMBEDDER_SHA, embedder: await Embedder.load(), runtime: EMBEDDING_MODEL },
     });
-    const server = createWorkerServer(runner);
+    const server = createWorkerServer(runner, { node: NODE });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => server.close();
@@ -50,6 +52,12 @@ describe('the worker’s HTTP interface', () => {
     input: 'Why is the sky blue?',
     max_tokens: 24,
     ...extra,
+  });
+
+  it('answers GET /node with the node it runs as, which the bridge checks before registering its URL', async () => {
+    const response = await fetch(`${url}/node`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(NODE.toText());
   });
 
   it('runs a job once for 13 replicated requests and answers each with the same bytes', async () => {

@@ -6,6 +6,7 @@ import {
   endpointProblem,
   MAX_ENDPOINTS_PER_PROVIDER,
   normalUrl,
+  notProven,
   putEndpoint,
   stale,
   type EndpointTables,
@@ -52,5 +53,16 @@ describe('worker endpoints', () => {
     expect(endpointProblem(t, next)).toBeUndefined();
     expect(t.endpoints.get(principal(1).toHex())).toBeUndefined();
     expect(t.byUrl.get('http://w1.test')).toBeUndefined();
+  });
+
+  it('takes a URL as proven only when its worker answers GET /node with the registering node', () => {
+    const url = 'http://w1.test';
+    const answer = (status: bigint, text: string) => ({ Ok: { status, body: new TextEncoder().encode(text) } });
+    expect(notProven(url, principal(1), answer(200n, `${principal(1).toText()}\n`))).toBeUndefined();
+    expect(notProven(url, principal(1), answer(200n, principal(2).toText()))).toBe(
+      `url: the worker at ${url} runs as node ${principal(2).toText()}, not as the caller ${principal(1).toText()}`,
+    );
+    expect(notProven(url, principal(1), answer(404n, principal(1).toText()))).toMatch('answered status 404');
+    expect(notProven(url, principal(1), { Err: 'connection refused' })).toMatch('could not ask http://w1.test/node');
   });
 });
