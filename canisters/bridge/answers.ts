@@ -3,6 +3,7 @@
 // hash the job settles on, shared/output_hash.ts).
 import type { Principal } from '@dfinity/principal';
 
+import { MAX_TOKENS } from '../shared/job_limits';
 import { outputSha256Hex, type Output } from '../shared/output_hash';
 import type { DispatchRequest, JobKind, JobOutput } from './types';
 
@@ -48,8 +49,8 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
   return { Err: 'the worker did not accept the job' };
 }
 
-/** The most tokens a job may ask for: it bounds every answer the bridge takes (see maxResponseBytes). */
-export const MAX_TOKENS = 4_096;
+// The cap on max_tokens bounds every answer the bridge takes (see maxResponseBytes); the marketplace refuses more.
+export { MAX_TOKENS };
 
 /** The most bytes an answer of `kind` with `maxTokens` may take: the tokens or the vector as JSON, the text, and room. */
 const answerBytes = (kind: JobKind, maxTokens: number): number => 2_048 + ('embedding' in kind ? 512 * 24 : maxTokens * 8 + maxTokens * 64);

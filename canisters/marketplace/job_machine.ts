@@ -5,6 +5,7 @@
 import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
+import { MAX_TOKENS } from '../shared/job_limits';
 import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState, ModelTerms } from './job_types';
 
 export const MAX_REDUNDANCY = 3;
@@ -34,6 +35,8 @@ export function checkJobRequest(request: JobRequest): string | undefined {
   if (request.input_hash.length !== HASH_BYTES) return `input_hash: must be ${HASH_BYTES} bytes, got ${request.input_hash.length}`;
   if (request.input_bytes === 0n) return 'input_bytes: must be more than zero';
   if (request.max_tokens === 0) return 'max_tokens: must be more than zero';
+  // The bridge refuses more; refusing here keeps the consumer from paying for a job that would only be refunded.
+  if (request.max_tokens > MAX_TOKENS) return `max_tokens: at most ${MAX_TOKENS}`;
   if (request.reservation.length === 1 && request.redundancy !== 1) return 'redundancy: a job in a reservation runs once';
   const input = request.input[0];
   if (input !== undefined) {

@@ -1,16 +1,18 @@
 // Bounded input at the bridge (issue 13, items 7 and 8): the worker at a URL must answer GET /node with the node
 // that registers it, so a provider cannot list a rival's worker as its own, and one node per URL, so not one
 // machine twice; at most 32 endpoints per provider, the slot of a node it retired in identity freed; and a job
-// whose input is over the bridge's cap is refused before anything is stored or posted.
+// whose input is over the bridge's cap is refused before anything is stored or posted, and one asking for more tokens
+// than the bridge takes is refused at submit, before the consumer pays.
 import { createHash } from 'node:crypto';
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { MAX_INPUT_BYTES } from '../../../canisters/bridge/dispatcher';
 import { MAX_ENDPOINTS_PER_PROVIDER } from '../../../canisters/bridge/endpoints';
+import { MAX_TOKENS } from '../../../canisters/shared/job_limits';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import { randomUser } from '../localnet/probe';
-import { FEE, WASM, approve, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
+import { FEE, WASM, approve, balance, errName, jobRequest, mint, ok, onboardProvider } from '../economy/suite';
 import { deployTrust, honest, nodeAnswers, serveNode, startNode, type Trust, type Worker } from './bridge_fixture';
 
 const HARDWARE = { gpu_model: ['RTX 4090'] as [string], vram_mib: 24_576, cpu_cores: 16, ram_mib: 65_536, description: 'rig' };
@@ -110,5 +112,17 @@ describe('endpoints and input at the bridge', () => {
     expect(worker.posts.filter((p) => p.jobId === id)).toEqual([]);
     t.e.bridge!.setPrincipal(t.e.deployer);
     expect(errName(await t.e.bridge!.get_output(id))).toBe('NotFound');
+  });
+
+  it(`refuses a job asking for more than ${MAX_TOKENS} tokens at submit, so the consumer pays nothing`, async () => {
+    const consumer = randomUser();
+    await mint(t.e, consumer, 50_000_000n);
+    await approve(t.e, consumer, t.e.ids.payment, 10_000_000n);
+    const before = await balance(t.e, consumer);
+    t.e.marketplace.setPrincipal(consumer);
+    expect(await t.e.marketplace.submit_job(jobRequest(t.model, { max_tokens: MAX_TOKENS + 1 }))).toEqual({
+      Err: { InvalidInput: `max_tokens: at most ${MAX_TOKENS}` },
+    });
+    expect(await balance(t.e, consumer)).toBe(before);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { eventName, isFinal, newJob, stateName, transition, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
 import type { Job, JobEvent, JobState } from '../../../canisters/marketplace/job_types';
+import { MAX_TOKENS } from '../../../canisters/shared/job_limits';
 import { job as request, ok, user } from './fixtures';
 
 const EVENTS: JobEvent[] = [
@@ -41,6 +42,7 @@ describe('the job state machine', () => {
     [{ input_hash: new Uint8Array(31) }, 'input_hash: must be 32 bytes, got 31'],
     [{ input_bytes: 0n }, 'input_bytes: must be more than zero'],
     [{ max_tokens: 0 }, 'max_tokens: must be more than zero'],
+    [{ max_tokens: MAX_TOKENS + 1 }, `max_tokens: at most ${MAX_TOKENS}`],
     [{ input: ['héllo'] as [string], input_bytes: 5n }, 'input: 6 bytes, but input_bytes says 5'],
     [{ input: ['hello'] as [string], input_bytes: 5n }, 'input: its sha256 is not input_hash'],
   ])('refuses an invalid request %#', (override, reason) => {
