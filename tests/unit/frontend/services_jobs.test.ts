@@ -45,6 +45,12 @@ describe('buildJobRequest', () => {
     expect(buildJobRequest({ ...form, input: '  ' })).toMatchObject({ ok: false, error: /Write a prompt/ });
     expect(buildJobRequest({ ...form, maxTokens: 0 })).toMatchObject({ ok: false, error: /Max tokens/ });
     expect(buildJobRequest({ ...form, maxTokens: 1.5 })).toMatchObject({ ok: false, error: /whole number/ });
+    // The bridge's cap, which the marketplace refuses past at submit.
+    expect(buildJobRequest({ ...form, maxTokens: 4_097 })).toMatchObject({
+      ok: false,
+      error: 'Max tokens is a whole number from 1 to 4,096.',
+    });
+    expect(buildJobRequest({ ...form, maxTokens: 4_096 })).toMatchObject({ ok: true });
     expect(buildJobRequest({ ...form, redundancy: 4 })).toMatchObject({ ok: false, error: /Redundancy is 1, 2 or 3/ });
   });
 
@@ -190,20 +196,16 @@ describe('the recorded split and the dispute window', () => {
 
   it('opens 24 hours from the result for settled jobs the bridge keeps the request of (its own rule)', () => {
     const output = { completed_at: 5_000n, consumer: job().consumer } as never;
-    const text = { text_generation: null };
-    const embedding = { embedding: null };
-    expect(disputableUntil(job(), text, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
-    expect(disputableUntil(job({ request: { ...job().request, redundancy: 2 } }), text, output, undefined, undefined)).toBeUndefined();
-    // Long text generation runs asynchronously and cannot be disputed; an embedding is never long.
-    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), text, output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), embedding, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
-    // An unknown kind is taken as text generation.
-    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 384 } }), undefined, output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 383 } }), undefined, output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
-    expect(disputableUntil(job({ state: { refunded: null } }), text, output, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), text, undefined, undefined, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), text, output, { state: { open: null } } as never, undefined)).toBeUndefined();
-    expect(disputableUntil(job(), text, output, undefined, { auditors: [principal(1), principal(2)] } as never)).toBeUndefined();
+    expect(disputableUntil(job(), output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
+    expect(disputableUntil(job({ request: { ...job().request, redundancy: 2 } }), output, undefined, undefined)).toBeUndefined();
+    // A long job (run asynchronously, its result posted later) is disputable too.
+    expect(disputableUntil(job({ request: { ...job().request, max_tokens: 4_096 } }), output, undefined, undefined)).toBe(
+      5_000n + DISPUTE_WINDOW_NS,
+    );
+    expect(disputableUntil(job({ state: { refunded: null } }), output, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), undefined, undefined, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), output, { state: { open: null } } as never, undefined)).toBeUndefined();
+    expect(disputableUntil(job(), output, undefined, { auditors: [principal(1), principal(2)] } as never)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 // The certifier's side: identity's certifiers decide which providers are matched (set_certification: certified,
 // suspended or back to pending), and identity's admin names the certifiers (update_settings). On a local network
-// the deployer (identity's admin and first certifier) acts from a PEM file loaded in the page: the key stays in
-// the page's memory, signs the calls the person clicks, and is never stored or sent anywhere.
+// the deployer (identity's admin, and a certifier until `governance bootstrap` takes it off) acts from a PEM file
+// loaded in the page: the key stays in the page's memory, signs the calls the person clicks, and is never stored or
+// sent anywhere.
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 

@@ -6,15 +6,13 @@ import { sha256 } from '@noble/hashes/sha2';
 import type { Job, JobRequest, Lane } from '../../../../canisters/marketplace/job_types';
 import type { Quote } from '../../../../canisters/marketplace/types';
 import type { Account } from '../../../../canisters/ledger/types';
-import type { Audit, DispatchRequest, Dispute, JobKind, JobOutput } from '../../../../canisters/bridge/types';
-import type { Model } from '../../../../canisters/shared/models';
+import type { Audit, DispatchRequest, Dispute, JobOutput } from '../../../../canisters/bridge/types';
 import type { Verdict } from '../../../../canisters/verification/types';
 import type { HistoryEntry } from '../../../../canisters/payment/types';
 import type { Actors } from '../api/actors';
 import * as bridgeApi from '../api/bridge';
 import * as ledgerApi from '../api/ledger';
 import * as marketApi from '../api/marketplace';
-import * as registryApi from '../api/model_registry';
 import * as paymentApi from '../api/payment';
 import * as verificationApi from '../api/verification';
 import { errorSentence, noMatchReasons } from '../errors';
@@ -23,12 +21,11 @@ import { msToNs } from '../format/time';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
 
 // The canisters' own pure rules (no 'azle' import), so the app cannot drift from them.
-import { isLongJob } from '../../../../canisters/bridge/answers';
 import { DISPUTE_WINDOW_NS, disputeProblem } from '../../../../canisters/bridge/disputes';
 import { MAX_REDUNDANCY } from '../../../../canisters/marketplace/job_machine';
+import { MAX_TOKENS } from '../../../../canisters/shared/job_limits';
 
-export { DISPUTE_WINDOW_NS, MAX_REDUNDANCY };
-const MAX_TOKENS = 100_000;
+export { DISPUTE_WINDOW_NS, MAX_REDUNDANCY, MAX_TOKENS };
 /** The most a quote may cost per replica: quoting asks for every offer, whatever its price. */
 const ANY_PRICE = 2n ** 64n;
 
@@ -208,39 +205,20 @@ export type JobDetail = {
   disputableUntil: bigint | undefined;
 };
 
-/** The kind of job the bridge runs for a model's task (as the marketplace hands it over), or undefined. */
-export function jobKindOf(model: Model | undefined): JobKind | undefined {
-  if (model === undefined) return undefined;
-  if ('text_generation' in model.task) return { text_generation: null };
-  if ('embedding' in model.task) return { embedding: null };
-  return undefined;
-}
-
 /**
  * Until when the consumer may dispute, by the bridge's own rule (disputeProblem): the bridge keeps the request an
- * audit needs only for jobs one node answered in the outcall, i.e. single-replica jobs that are not long (long is
- * text generation of LONG_JOB_TOKENS or more; embeddings never are). A job whose model's kind is unknown is taken as
- * text generation, so no dispute the bridge would refuse is offered. The app also waits for the job to be settled.
+ * audit needs for every single-replica job, short or long (redundant ones were compared already). The app also waits
+ * for the job to be settled.
  */
 export function disputableUntil(
   job: Job,
-  kind: JobKind | undefined,
   output: JobOutput | undefined,
   dispute: Dispute | undefined,
   audit: Audit | undefined,
 ): bigint | undefined {
   if (output === undefined || !('settled' in job.state)) return undefined;
-  const dispatched: DispatchRequest = {
-    job_id: job.id,
-    consumer: job.consumer,
-    kind: kind ?? { text_generation: null },
-    model_sha256: new Uint8Array(),
-    input: job.request.input[0] ?? '',
-    max_tokens: job.request.max_tokens,
-    redundancy: job.request.redundancy,
-    nodes: [],
-  };
-  const kept = dispatched.redundancy === 1 && !isLongJob(dispatched) ? dispatched : undefined;
+  // disputeProblem asks only whether the bridge kept a request, not what is in it.
+  const kept = job.request.redundancy === 1 ? ({ job_id: job.id } as DispatchRequest) : undefined;
   // The window is not judged here (now = the result's time): the page counts down to the returned deadline.
   const problem = disputeProblem({ caller: output.consumer, output, request: kept, audit, dispute, now: output.completed_at });
   return problem === undefined ? output.completed_at + DISPUTE_WINDOW_NS : undefined;
@@ -253,16 +231,14 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
     if (!read.ok) return read;
     const job = read.value;
     const done = ['completed', 'settled'].includes(stateOf(job)) || job.result_hash.length === 1;
-    const [outputReply, offers, verdict, audit, dispute, paymentSettings, model] = await Promise.all([
+    const [outputReply, offers, verdict, audit, dispute, paymentSettings] = await Promise.all([
       done ? bridgeApi.getOutput(a, id) : Promise.resolve(undefined),
       Promise.all(job.offers.map((offer) => marketApi.getOffer(a, offer))),
       job.request.redundancy > 1 ? verificationApi.verdictOf(a, id) : Promise.resolve(undefined),
       bridgeApi.auditOf(a, id),
       bridgeApi.disputeOf(a, id),
       paymentApi.settings(a),
-      done ? registryApi.getModel(a, job.request.model) : Promise.resolve(undefined),
     ]);
-    const kind = jobKindOf(model && 'Ok' in model ? model.Ok : undefined);
     const output = outputReply && 'Ok' in outputReply ? outputReply.Ok : undefined;
     const outputError = outputReply && 'Err' in outputReply ? errorSentence('bridge', outputReply.Err) : undefined;
     const providers = job.offers.map((offer, i) => {
@@ -278,7 +254,7 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
     accounts.push({ owner: job.consumer, account: ledgerApi.own(job.consumer) });
     const histories = await Promise.all(accounts.map(async ({ owner, account }) => (await entriesOfJob(a, account, job)).map((entry) => ({ owner, entry }))));
     const split = splitFromHistory(job, histories.flat());
-    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, kind, output, dispute, audit) });
+    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit) });
   }, host);
 }
 
