@@ -293,10 +293,14 @@ export async function disputeJob(c: Connection, id: string): Promise<void> {
 
 /**
  * Governance's one bootstrap, by its admin (the deployer): governance becomes the admin and sole controller of the
- * canisters it administers, and of itself.
+ * canisters it administers, and of itself, and takes the deployer off identity's certifiers. The report lists only
+ * the canisters, so the certifier line follows from identity being among them (bootstrap drops it exactly then).
  */
 export async function bootstrapGovernance(c: Connection): Promise<void> {
   const report = ok('bootstrap', await c.governance().bootstrap());
   console.log(`governance ${c.canister('governance').toText()} now administers and alone controls:`);
   for (const id of report.canisters) console.log(`  ${id.toText()}`);
+  const identity = c.canister('identity');
+  if (report.canisters.some((id) => id.compareTo(identity) === 'eq'))
+    console.log(`the deployer is no longer one of identity’s certifiers: certifiers are now set by governance proposals`);
 }
