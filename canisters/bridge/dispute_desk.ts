@@ -1,13 +1,13 @@
-// Audits and disputes of settled single-replica jobs: a re-run on two other nodes, verification's comparison, the
-// ruling, the deposit's fate. Pure: peers, time and the tables come in as DisputeDeps (as the marketplace's
-// JobDesk takes DeskDeps), so unit tests drive every decision with fakes.
+// Audits and disputes of settled single-replica jobs: a re-run on two nodes drawn at random from outside the job,
+// verification's comparison, the ruling, the deposit's fate. Pure: peers, time, randomness and the tables come in
+// as DisputeDeps (as the marketplace's JobDesk takes DeskDeps), so unit tests drive every decision with fakes.
 import type { Principal } from '@dfinity/principal';
 
 import type { CallOutcome } from '../shared/peer_call';
 import { outputOf } from './answers';
 import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
 import type { Table } from './tables';
-import type { Audit, DispatchRequest, Dispute, JobOutput, Result, Settings } from './types';
+import type { Audit, DispatchRequest, Dispute, Endpoint, JobOutput, Result, Settings } from './types';
 import { ask, compare, type Answered, type WorkDeps } from './work';
 
 export type DisputeDeps = WorkDeps & {
@@ -21,10 +21,47 @@ export type DisputeDeps = WorkDeps & {
   disputed: Table<string, bigint[]>;
   holdDeposit(jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<unknown>>;
   resolveDeposit(jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>>;
+  /** The marketplace's nodes that may audit the job: eligible providers' serving its model, none of the job's. */
+  auditCandidates(jobId: bigint, count: number): Promise<CallOutcome<Principal[]>>;
+  /** A uniform draw in [0, bound). */
+  randomBelow(bound: number): number;
+  /** Has payment reward the providers of the auditors who agreed with the majority (once per job, from the treasury). */
+  payAuditors(jobId: bigint, providers: Principal[]): Promise<CallOutcome<unknown>>;
 };
 
 /** What a re-run found: who answered, and who disagreed with the majority (undefined: no majority). */
 type ReRun = { auditors: Principal[]; answers: Answered[]; dissenting: Principal[] | undefined; outcome: string };
+
+/** Candidates asked of the marketplace for one re-run (its most): the wider the pool, the harder to be drawn on purpose. */
+export const AUDIT_CANDIDATES = 16;
+
+/**
+ * The order in which candidates are asked to re-run a job: a random one, leaving out nodes without an endpoint,
+ * the job's own nodes, any node of a provider that holds one of them (the runner's included), and a second node
+ * of one provider, so neither the job's colluding spares nor one operator twice can outvote the runner.
+ */
+export function auditOrder(
+  candidates: Principal[],
+  job: Principal[],
+  endpointOf: (node: Principal) => Endpoint | undefined,
+  randomBelow: (bound: number) => number,
+): Endpoint[] {
+  const excluded = new Set(job.map((node) => node.toText()));
+  const providers = new Set(job.flatMap((node) => endpointOf(node)?.provider.toText() ?? []));
+  const eligible: Endpoint[] = [];
+  for (const node of candidates) {
+    const endpoint = endpointOf(node);
+    if (endpoint === undefined || excluded.has(node.toText()) || providers.has(endpoint.provider.toText())) continue;
+    providers.add(endpoint.provider.toText());
+    eligible.push(endpoint);
+  }
+  // Fisher-Yates: every order equally likely.
+  for (let i = eligible.length - 1; i > 0; i--) {
+    const j = randomBelow(i + 1);
+    [eligible[i], eligible[j]] = [eligible[j], eligible[i]];
+  }
+  return eligible;
+}
 
 /** A dispute left open this long (an upgrade interrupted its audit) is decided again by the timer. */
 export const STALE_DISPUTE_NS = 300n * 1_000_000_000n;
@@ -36,7 +73,7 @@ export class DisputeDesk {
 
   constructor(private readonly deps: DisputeDeps) {}
 
-  /** A random audit of a job `original` answered: re-run on two other nodes; a dissenting runner is slashed. */
+  /** A random audit of a job `original` answered: re-run on two outside nodes; a dissenting runner is slashed. */
   async audit(request: DispatchRequest, original: Answered): Promise<void> {
     const jobId = request.job_id;
     if (this.reRunning.has(jobId)) return;
@@ -162,20 +199,22 @@ export class DisputeDesk {
     return done;
   }
 
-  // Re-runs a settled job on two other nodes of the job (its spares) and has verification compare the three
-  // answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors are
-  // needed for a majority; with fewer, or no majority, `dissenting` is undefined.
+  // Re-runs a settled job on two nodes drawn at random from outside it (auditOrder) and has verification compare
+  // the three answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors
+  // are needed for a majority; with fewer, or no majority, `dissenting` is undefined.
   private async reRun(request: DispatchRequest, original: Answered): Promise<ReRun> {
     const answers = [original];
     const auditors: Principal[] = [];
-    for (const node of request.nodes) {
+    const candidates = await this.deps.auditCandidates(request.job_id, AUDIT_CANDIDATES);
+    if ('Err' in candidates)
+      return { auditors, answers, dissenting: undefined, outcome: `auditor candidates: ${candidates.Err}: not audited` };
+    const job = [original.endpoint.node, ...request.nodes];
+    for (const endpoint of auditOrder(candidates.Ok, job, this.deps.endpointOf, (bound) => this.deps.randomBelow(bound))) {
       if (answers.length === 3) break;
-      const endpoint = this.deps.endpointOf(node);
-      if (endpoint === undefined || node.compareTo(original.endpoint.node) === 'eq') continue;
       const answer = await ask(this.deps, request, endpoint);
       if ('Ok' in answer) {
         answers.push({ endpoint, answer: answer.Ok });
-        auditors.push(node);
+        auditors.push(endpoint.node);
       }
     }
     if (answers.length < 3)
@@ -185,6 +224,14 @@ export class DisputeDesk {
     const { dissenting, output_sha256 } = verdict.Ok;
     if (output_sha256.length === 0) return { auditors, answers, dissenting: undefined, outcome: 'no majority among the three answers' };
     const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
+    // Only an answer that agreed is paid, so dissenting, or answering at random, earns nothing. A reward that fails
+    // is not retried: like a reputation credit, it is not money anyone was owed.
+    const agreed = answers.slice(1).filter(({ endpoint }) => !dissenting.some((node) => node.compareTo(endpoint.node) === 'eq'));
+    if (agreed.length > 0)
+      await this.deps.payAuditors(
+        request.job_id,
+        agreed.map(({ endpoint }) => endpoint.provider),
+      );
     return { auditors, answers, dissenting, outcome };
   }
 }

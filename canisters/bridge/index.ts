@@ -20,7 +20,17 @@ import { Dispatcher } from './dispatcher';
 import { DisputeDesk } from './dispute_desk';
 import { askNode, postJson, probeStatus } from './outcall';
 import { atCap, dropEndpoint, endpointProblem, normalUrl, notProven, putEndpoint, stale, type EndpointTables } from './endpoints';
-import { claimedBy, claimedNodes, holdDeposit, reportCompleted, reportFailed, resolveDeposit, verify } from './peers';
+import {
+  auditCandidates,
+  claimedBy,
+  claimedNodes,
+  holdDeposit,
+  payAuditors,
+  reportCompleted,
+  reportFailed,
+  resolveDeposit,
+  verify,
+} from './peers';
 import { PROBE_INTERVAL_S, probeAll } from './probes';
 import {
   audits,
@@ -92,6 +102,12 @@ export default class {
     disputed,
     holdDeposit: (jobId, consumer, amount) => holdDeposit(stableSettings.get().payment[0]!, jobId, consumer, amount),
     resolveDeposit: (jobId, returned) => resolveDeposit(stableSettings.get().payment[0]!, jobId, returned),
+    auditCandidates: (jobId, count) => auditCandidates(stableSettings.get().marketplace[0]!, jobId, count),
+    randomBelow: (bound) => crypto.getRandomValues(new Uint32Array(1))[0] % bound,
+    payAuditors: (jobId, providers) => {
+      const payment = stableSettings.get().payment[0];
+      return payment === undefined ? Promise.resolve({ Err: 'no payment canister is named' }) : payAuditors(payment, jobId, providers);
+    },
   });
 
   private readonly dispatcher: Dispatcher = new Dispatcher({

@@ -1,5 +1,5 @@
-// The calls the bridge makes to identity (who owns a node), the marketplace (a job's outcome), verification and
-// payment (a dispute's deposit). Glue: imports azle.
+// The calls the bridge makes to identity (who owns a node), the marketplace (a job's outcome, who may audit it),
+// verification and payment (a dispute's deposit, the auditors' reward). Glue: imports azle.
 import { IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
@@ -15,6 +15,8 @@ const JobReply = JobResult(Job);
 const VerifyReply = VerificationResult(Verdict);
 const Nodes = IDL.Vec(IDL.Principal);
 const DepositReply = PaymentResult(Escrow);
+const CandidatesReply = JobResult(Nodes);
+const RewardReply = PaymentResult(IDL.Nat);
 
 /** The provider that claimed `node`, or why there is none. */
 export async function claimedBy(identity: Principal, node: Principal): Promise<CallOutcome<Principal>> {
@@ -45,6 +47,19 @@ export async function reportCompleted(
   return outcome(await callPeer('marketplace', marketplace, 'complete_job', [IDL.Nat64, IDL.Vec(IDL.Nat8), Nodes], JobReply, args));
 }
 
+/** Up to `count` nodes outside the job that may audit it, as the marketplace says (see its audit_candidates). */
+export async function auditCandidates(marketplace: Principal, jobId: bigint, count: number): Promise<CallOutcome<Principal[]>> {
+  const reply = await callPeer<{ Ok: Principal[] } | { Err: object }>(
+    'marketplace',
+    marketplace,
+    'audit_candidates',
+    [IDL.Nat64, IDL.Nat32],
+    CandidatesReply,
+    [jobId, count],
+  );
+  return unwrap(reply);
+}
+
 export async function verify(verification: Principal, request: VerifyRequest): Promise<CallOutcome<Verdict>> {
   return unwrap(await callPeer('verification', verification, 'verify', [VerifyRequest], VerifyReply, [request]));
 }
@@ -58,6 +73,12 @@ export async function holdDeposit(payment: Principal, jobId: bigint, consumer: P
 /** Has payment return or forfeit a dispute's deposit: Ok once its transfer landed, so an Err is worth retrying. */
 export async function resolveDeposit(payment: Principal, jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>> {
   return unwrap(await callPeer('payment', payment, 'resolve_deposit', [IDL.Nat64, IDL.Bool], DepositReply, [jobId, returned]));
+}
+
+/** Has payment reward the auditors' providers who agreed with an audit's majority (see payment's pay_auditors). */
+export async function payAuditors(payment: Principal, jobId: bigint, providers: Principal[]): Promise<CallOutcome<unknown>> {
+  const args = [jobId, providers.map((owner) => ({ owner, subaccount: [] }))];
+  return unwrap(await callPeer('payment', payment, 'pay_auditors', [IDL.Nat64, IDL.Vec(Account)], RewardReply, args));
 }
 
 /** A peer's `Result` reply as the call's outcome: its Ok value, or its error variant in words. */

@@ -7,6 +7,7 @@ import { DEFAULTS as IDENTITY_DEFAULTS } from '../identity/settings';
 import { query, update } from '../shared/methods';
 import { analytics, reportingJobs } from './analytics_peer';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
+import { auditCandidates } from './auditors';
 import { requireSignedCaller } from '../shared/caller';
 import { guard } from '../shared/guard';
 import { acceptIngress } from '../shared/inspect';
@@ -261,6 +262,19 @@ export default class {
     if (!readers.some((reader) => reader.compareTo(caller) === 'eq'))
       return { Err: { Unauthorized: 'only the consumer and the job’s providers may read it' } };
     return { Ok: job };
+  }
+
+  /**
+   * Up to `count` (at most 16) nodes that may audit the job: of eligible providers serving its model, none of the
+   * job's own, one per provider (see auditors.ts). The bridge only: it draws the auditors among them at random.
+   */
+  @query([JobId, IDL.Nat32], JobResult(IDL.Vec(IDL.Principal)))
+  audit_candidates(id: bigint, count: number): JobResult<Principal[]> {
+    const denied = guard(msgCaller(), 'the bridge', stableSettings.get().peers.bridge);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    const job = this.jobs.get(id);
+    if (job === undefined) return { Err: { NotFound: null } };
+    return { Ok: auditCandidates(this.book, job, count, this.context()) };
   }
 
   /** The caller's own jobs, newest first, `limit` at most 100. */

@@ -7,6 +7,7 @@ import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
+import { guard } from '../shared/guard';
 import { versionOf } from '../shared/version';
 import { analytics, reportClosed } from './analytics_peer';
 import { decodeInitArg } from './init_arg';
@@ -190,6 +191,21 @@ export default class {
     if ('Err' in resolved) return resolved;
     const block = await this.send(ledger, depositTransfer(canisterSelf(), resolved.Ok, returned, fee));
     return block.length === 1 ? resolved : { Err: { LedgerError: 'the transfer is pending: call again to send it again' } };
+  }
+
+  /**
+   * Pays the auditors whose re-run of a settled job agreed with the majority, from the treasury's owed balance
+   * (see Payment.payAuditors): the amount each was credited. Once per job; the bridge only.
+   */
+  @update([JobId, IDL.Vec(Account)], Result(IDL.Nat))
+  async pay_auditors(jobId: JobId, auditors: Account[]): Promise<Result<bigint>> {
+    requireSignedCaller();
+    const current = settings();
+    const denied = guard(msgCaller(), 'the bridge', current.bridge);
+    if (denied !== undefined) return unauthorized(denied);
+    const paying = await ledgerWithFee(current);
+    if ('Err' in paying) return paying;
+    return this.payment.payAuditors(jobId, auditors, paying.Ok.fee, time());
   }
 
   @query([JobId], IDL.Opt(Escrow))

@@ -8,6 +8,7 @@ export const MEMORY = {
   pending: 5,
   counters: 6,
   deposits: 7,
+  audit_rewards: 8,
   // The analytics canister's id (shared/analytics_reporter.ts); a high id, clear of the ones above as they grow.
   analytics: 20,
 } as const;

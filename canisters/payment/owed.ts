@@ -21,6 +21,16 @@ export class Owed {
     if (amount > 0n) this.balances.set(accountKey(account), this.owed(account) + amount);
   }
 
+  /** Moves `amount` of what `from` is owed to each of `to`, all or nothing. */
+  move(from: Account, to: Account[], amount: bigint): Result<null> {
+    const total = amount * BigInt(to.length);
+    const owed = this.owed(from);
+    if (total > owed) return { Err: { InsufficientOwed: { owed } } };
+    this.balances.set(accountKey(from), owed - total);
+    for (const account of to) this.credit(account, amount);
+    return { Ok: null };
+  }
+
   /** Debits `amount` for a transfer to `to`; it must exceed the fee so the payout is positive. */
   beginWithdrawal(from: Account, to: Account, amount: bigint, fee: bigint): Result<Withdrawal> {
     if (amount <= fee) return { Err: { BelowMinimum: { minimum: fee + 1n } } };

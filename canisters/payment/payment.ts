@@ -4,7 +4,7 @@
 // next await, and returns what the glue sends to the ledger.
 import type { Principal } from '@dfinity/principal';
 
-import { validSubaccount } from '../ledger/accounts';
+import { sameAccount, validSubaccount } from '../ledger/accounts';
 import type { Account } from '../ledger/types';
 import { AllowanceLocks } from './allowance_locks';
 import { checkBps, checkConfig } from './config';
@@ -12,7 +12,7 @@ import { Escrows } from './escrows';
 import { History } from './history';
 import { Owed, type Withdrawal } from './owed';
 import { refund, refundShare, type RefundPlan } from './refunds';
-import { settle, withRoyalty, type Settlement } from './split';
+import { settle, share, withRoyalty, type Settlement } from './split';
 import type { Store } from './store';
 import type { Creator, Escrow, HistoryEntry, HistoryEvent, JobId, PaymentConfig, RefundReason, Result } from './types';
 
@@ -20,6 +20,8 @@ export type PaymentStores = {
   escrows: Store<JobId, Escrow>;
   deposits: Store<JobId, Escrow>;
   owed: Store<string, bigint>;
+  /** What each auditor of a job was paid, by job: a job's auditors are paid once. */
+  auditRewards: Store<JobId, bigint>;
   historyCounts: Store<string, bigint>;
   historyEntries: Store<string, HistoryEntry>;
 };
@@ -31,6 +33,7 @@ export class Payment {
   readonly locks = new AllowanceLocks();
   readonly owed: Owed;
   readonly history: History;
+  private readonly auditRewards: Store<JobId, bigint>;
   // The payment canister's default account: the spender of every consumer's allowance.
   private readonly spender: Account;
 
@@ -45,6 +48,7 @@ export class Payment {
     this.deposits = new Escrows(stores.deposits);
     this.owed = new Owed(stores.owed);
     this.history = new History(stores.historyCounts, stores.historyEntries);
+    this.auditRewards = stores.auditRewards;
     this.spender = { owner: paymentCanister, subaccount: [] };
   }
 
@@ -142,6 +146,30 @@ export class Payment {
     }
     if (plan.Ok.settlement) this.credit(jobId, plan.Ok.settlement, now);
     return plan;
+  }
+
+  /**
+   * Pays the auditors whose re-run of a settled job agreed with the majority: each is credited half of the
+   * treasury's share of the job's escrow after the sweep fee, moved from the treasury's owed balance, once per job.
+   * Two auditors cost the treasury at most what the job brought it, so auditing one's own jobs cannot pay.
+   */
+  payAuditors(jobId: JobId, auditors: Account[], fee: bigint, now: bigint): Result<bigint> {
+    if (auditors.length === 0 || auditors.length > 2) return { Err: { InvalidInput: 'auditors: one or two' } };
+    if (auditors.length === 2 && sameAccount(auditors[0], auditors[1]))
+      return { Err: { InvalidInput: 'auditors: two different accounts' } };
+    if (!auditors.every((auditor) => validSubaccount(auditor.subaccount)))
+      return { Err: { InvalidInput: 'auditors: a subaccount must be 32 bytes' } };
+    if (this.auditRewards.get(jobId) !== undefined) return { Err: { InvalidInput: `the auditors of job ${jobId} were paid before` } };
+    const escrow = this.escrows.get(jobId);
+    if (escrow === undefined) return { Err: { NotFound: null } };
+    if (!('settled' in escrow.state)) return { Err: { InvalidInput: 'only a settled job’s auditors are paid' } };
+    const each = escrow.amount > fee ? share(escrow.amount - fee, this.config.split.treasury_bps) / 2n : 0n;
+    const moved = this.owed.move(this.config.treasury, auditors, each);
+    if ('Err' in moved) return moved;
+    this.auditRewards.set(jobId, each);
+    for (const auditor of auditors) this.history.append(auditor, now, { audit_reward: { job_id: jobId, amount: each } });
+    this.history.append(this.config.treasury, now, { audit_paid: { job_id: jobId, amount: each * BigInt(auditors.length) } });
+    return { Ok: each };
   }
 
   beginWithdrawal(from: Account, to: Account, amount: bigint, fee: bigint): Result<Withdrawal> {

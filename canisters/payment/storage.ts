@@ -24,6 +24,7 @@ export const stableStores: PaymentStores = {
   deposits: store(new StableBTreeMap<bigint, Escrow>(MEMORY.deposits, u64Key, candidValue<Escrow>(Escrow))),
   owed: store(new StableBTreeMap<string, bigint>(MEMORY.owed, asciiText, decimal)),
   historyCounts: store(new StableBTreeMap<string, bigint>(MEMORY.history_counts, asciiText, decimal)),
+  auditRewards: store(new StableBTreeMap<bigint, bigint>(MEMORY.audit_rewards, u64Key, decimal)),
   historyEntries: store(
     new StableBTreeMap<string, HistoryEntry>(MEMORY.history_entries, asciiText, candidValue<HistoryEntry>(HistoryEntry)),
   ),

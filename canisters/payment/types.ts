@@ -81,6 +81,10 @@ export const HistoryEvent = IDL.Variant({
   deposited: IDL.Record({ job_id: JobId, amount: IDL.Nat }),
   deposit_returned: IDL.Record({ job_id: JobId, amount: IDL.Nat, fee: IDL.Nat }),
   withdrawn: IDL.Record({ amount: IDL.Nat, fee: IDL.Nat, block: IDL.Nat }),
+  /** An auditor's reward for a job it re-ran and agreed on (see Payment.payAuditors). */
+  audit_reward: IDL.Record({ job_id: JobId, amount: IDL.Nat }),
+  /** What the treasury paid the auditors of a job. */
+  audit_paid: IDL.Record({ job_id: JobId, amount: IDL.Nat }),
 });
 export type HistoryEvent =
   | { escrowed: { job_id: JobId; amount: bigint } }
@@ -88,7 +92,9 @@ export type HistoryEvent =
   | { refunded: { job_id: JobId; amount: bigint; fee: bigint } }
   | { deposited: { job_id: JobId; amount: bigint } }
   | { deposit_returned: { job_id: JobId; amount: bigint; fee: bigint } }
-  | { withdrawn: { amount: bigint; fee: bigint; block: bigint } };
+  | { withdrawn: { amount: bigint; fee: bigint; block: bigint } }
+  | { audit_reward: { job_id: JobId; amount: bigint } }
+  | { audit_paid: { job_id: JobId; amount: bigint } };
 
 export const HistoryEntry = IDL.Record({ index: IDL.Nat64, at: IDL.Nat64, event: HistoryEvent });
 export type HistoryEntry = { index: bigint; at: bigint; event: HistoryEvent };

@@ -27,6 +27,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     hold_deposit: IDL.Func([JobId, Account, IDL.Nat], [Result(Escrow)], []),
     resolve_deposit: IDL.Func([JobId, IDL.Bool], [Result(Escrow)], []),
     deposit_of: IDL.Func([JobId], [IDL.Opt(Escrow)], ['query']),
+    pay_auditors: IDL.Func([JobId, IDL.Vec(Account)], [Result(IDL.Nat)], []),
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
   });
 
@@ -40,6 +41,7 @@ export type PaymentService = {
   history(account: Account, page: Page): Promise<R<HistoryPage>>;
   escrow_of(jobId: bigint): Promise<Opt<Escrow>>;
   deposit_of(jobId: bigint): Promise<Opt<Escrow>>;
+  pay_auditors(jobId: bigint, auditors: Account[]): Promise<R<bigint>>;
   hold_deposit(jobId: bigint, consumer: Account, amount: bigint): Promise<R<Escrow>>;
   resolve_deposit(jobId: bigint, upheld: boolean): Promise<R<Escrow>>;
   pending_transfers(): Promise<TransferArgs[]>;

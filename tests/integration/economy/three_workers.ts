@@ -1,5 +1,6 @@
 // Three providers with a worker each serving the tiny llama, one of them lying: what the verification, dispute and
-// analytics tests share. The liar is the cheapest, so it is always among the nodes a job is given to.
+// analytics tests share. The liar is the cheapest, so it is always among the nodes a job is given to. Auditors:
+// two more, outside single-replica jobs.
 import type { Principal } from '@dfinity/principal';
 import type { Server } from 'node:http';
 
@@ -32,11 +33,21 @@ export async function serveThreeWorkers(
     [900_000n, true],
     [1_000_000n, false],
     [1_100_000n, false],
-  ] as const) {
-    const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
-    const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator: liar ? lying(generator, lies) : generator } });
-    const { server } = await serveWorker(e, node, runner);
-    workers.push({ node, provider, server, liar });
-  }
+  ] as const)
+    workers.push(await serveOne(e, model, sha, liar ? lying(generator, lies) : generator, price, liar));
   return workers;
+}
+
+/**
+ * Two honest workers dearer than the three: a single-replica job's runner and spares are the three, so these are
+ * outside it, the nodes its audits and disputes re-run it on.
+ */
+export async function serveAuditors(e: Economy, model: bigint, sha: Buffer, generator: TextGenerator): Promise<Worker[]> {
+  return [await serveOne(e, model, sha, generator, 1_200_000n, false), await serveOne(e, model, sha, generator, 1_300_000n, false)];
+}
+
+async function serveOne(e: Economy, model: bigint, sha: Buffer, generator: TextGenerator, price: bigint, liar: boolean): Promise<Worker> {
+  const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
+  const { server } = await serveWorker(e, node, new JobRunner({ text: { sha256: sha.toString('hex'), generator } }));
+  return { node, provider, server, liar };
 }

@@ -25,6 +25,8 @@ import {
 describe('job_assignment: which node holds which job right now', () => {
   let t: Trust;
   const workers: Worker[] = [];
+  // Outside every single-replica job here (the three workers are its runner and spares): its auditors.
+  const auditors: Worker[] = [];
   const stranger = () => {
     const actor = t.network.createActor<BridgeService>(bridgeIdl, t.e.ids.bridge);
     actor.setPrincipal(randomUser());
@@ -34,10 +36,13 @@ describe('job_assignment: which node holds which job right now', () => {
   beforeAll(async () => {
     t = await deployTrust();
     for (const price of [900_000n, 1_000_000n, 1_100_000n]) workers.push(await serveNode(t, honest(t), price));
+    for (const price of [1_200_000n, 1_300_000n]) auditors.push(await serveNode(t, honest(t), price));
   });
   afterAll(() => t?.close());
 
-  const allAssigned = () => workers.map((w) => ({ node: w.node.toText(), assigned: true }));
+  // The runner and the two auditors were asked, each named the body it was posted; the spares were not asked.
+  const reRun = () => [workers[0], ...auditors];
+  const allAssigned = () => reRun().map((w) => ({ node: w.node.toText(), assigned: true }));
 
   it('names the posted body to the node being asked, and nothing once the job is done', async () => {
     const { job, consumer } = await submit(t);
@@ -55,8 +60,8 @@ describe('job_assignment: which node holds which job right now', () => {
       await finished(t, consumer, job.id);
       for (let i = 0; i < 50 && (await t.e.bridge!.audit_of(job.id)).length === 0; i++) await t.network.tick();
       expect((await t.e.bridge!.audit_of(job.id))[0]?.auditors).toHaveLength(2);
-      expect(askedFor(workers, job.id)).toEqual(allAssigned());
-      for (const w of workers) expect(await w.bridge.job_assignment(job.id)).toEqual([]);
+      expect(askedFor([...workers, ...auditors], job.id)).toEqual(allAssigned());
+      for (const w of reRun()) expect(await w.bridge.job_assignment(job.id)).toEqual([]);
     } finally {
       ok(await t.e.bridge!.set_audit_rate(0));
     }
@@ -67,7 +72,7 @@ describe('job_assignment: which node holds which job right now', () => {
     await finished(t, consumer, job.id);
     const decided = ok(await dispute(t, consumer, job.id));
     expect(decided.state).toEqual({ rejected: null });
-    expect(askedFor(workers, job.id)).toEqual(allAssigned());
+    expect(askedFor([...workers, ...auditors], job.id)).toEqual(allAssigned());
   });
 
   it('names a long job to its worker until the result is posted, and to nobody else', async () => {

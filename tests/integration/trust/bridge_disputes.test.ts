@@ -19,7 +19,8 @@ describe('disputes against a provider', () => {
       altered(t, (answer) => void ((answer.tokens as number[])[0] += 1)),
       900_000n,
     );
-    for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
+    // The liar's spares, then two outside its jobs: the auditors.
+    for (const price of [1_000_000n, 1_100_000n, 1_200_000n, 1_300_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
   });
   afterAll(() => t?.close());
 

@@ -25,6 +25,8 @@ describe('long jobs verified like short ones', () => {
   let liar: Worker;
   let script: ReturnType<typeof scripted>;
   const honestWorkers: Worker[] = [];
+  // Providers outside every job here (the three above are a single-replica job's runner and spares): its auditors.
+  const auditors: Worker[] = [];
   const MAX = LONG_JOB_TOKENS + 16;
 
   beforeAll(async () => {
@@ -33,6 +35,7 @@ describe('long jobs verified like short ones', () => {
     // The cheapest: every single-replica job goes to it first.
     liar = await serveNode(t, script.handler, 900_000n);
     for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
+    for (const price of [1_200_000n, 1_300_000n]) auditors.push(await serveNode(t, honest(t), price));
   });
   afterAll(() => t?.close());
 
@@ -68,7 +71,7 @@ describe('long jobs verified like short ones', () => {
     expect(decided.state).toEqual({ upheld: null });
     expect(decided.outcome).toBe(`disagreed: ${liar.node.toText()}`);
     // The auditors were asked for the answer itself (no async mode), and job_assignment named that body to them.
-    expect(askedFor(honestWorkers, job.id)).toEqual(honestWorkers.map((w) => ({ node: w.node.toText(), assigned: true })));
+    expect(askedFor(auditors, job.id)).toEqual(auditors.map((w) => ({ node: w.node.toText(), assigned: true })));
     expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
     t.e.bridge!.setPrincipal(consumer);
     const output = ok(await t.e.bridge!.get_output(job.id));

@@ -34,6 +34,8 @@ describe('text bound to the verified tokens', () => {
       900_000n,
     );
     for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
+    // Outside a single-replica job (the three above are its runner and spares): its auditors.
+    for (const price of [1_200_000n, 1_300_000n]) await serveNode(t, honest(t), price);
   });
   afterAll(() => t?.close());
 

@@ -54,10 +54,10 @@ export function answerBody(jobId: bigint, tokens: number[], text = 'text'): Uint
   );
 }
 
-/** Nodes 1 to 3 with endpoints (node n of provider 10 + n), answering what `answers` says, and a verification. */
-export function fakeWork() {
+/** Nodes (1 to 3 unless named) with endpoints (node n of provider 10 + n), answering what `answers` says, and a verification. */
+export function fakeWork(nodes: number[] = [1, 2, 3]) {
   const endpoints = new Map<string, Endpoint>();
-  for (const n of [1, 2, 3]) {
+  for (const n of nodes) {
     const node = principal(n);
     endpoints.set(node.toText(), { node, provider: principal(10 + n), url: `http://node${n}`, registered_at: 0n });
   }
@@ -81,7 +81,7 @@ export function fakeWork() {
   };
   /** `verdict` is what verification answers from now on. */
   const setVerdict = (verdict: Verdict) => void verdicts.push(verdict);
-  return { ...deps, answers, posts, verified, setVerdict };
+  return { ...deps, endpoints, answers, posts, verified, setVerdict };
 }
 
 export const ok = (body: Uint8Array): Posted => ({ Ok: { status: 200n, body } });

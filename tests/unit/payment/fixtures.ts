@@ -29,7 +29,14 @@ export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
 }
 
 export function setup(config = defaultConfig(PAYMENT_CANISTER)) {
-  const stores = { escrows: new Map(), deposits: new Map(), owed: new Map(), historyCounts: new Map(), historyEntries: new Map() };
+  const stores = {
+    escrows: new Map(),
+    deposits: new Map(),
+    owed: new Map(),
+    auditRewards: new Map(),
+    historyCounts: new Map(),
+    historyEntries: new Map(),
+  };
   return { payment: new Payment(stores, config, PAYMENT_CANISTER), stores, config };
 }
 
