@@ -12,7 +12,7 @@ import type { Principal } from '@dfinity/principal';
 import type { OfferTerms } from '../canisters/marketplace/offer_types';
 import { JobRequest as JobRequestIdl } from '../canisters/marketplace/job_types';
 import { PROBE_INTERVAL_S } from '../canisters/bridge/probes';
-import { deployTrust, finished, submit, type Trust } from '../tests/integration/trust/bridge_fixture';
+import { deployTrust, finished, nodeAnswers, submit, type Trust } from '../tests/integration/trust/bridge_fixture';
 import { WASM, jobRequest, ok, onboardProvider, serveWorker, type CanisterName } from '../tests/integration/economy/deploy';
 import { JobRunner } from '../src/worker/server';
 import { principal } from './market_fixture';
@@ -107,13 +107,13 @@ async function measure(t: Trust, provider: Principal, node: Principal): Promise<
   return { figures, settled };
 }
 
-/** The dead endpoint of junk node i: a loopback address nothing listens on, one per node. */
-const deadUrl = (i: number) => `http://127.1.${Math.floor(i / 250) % 250}.${(i % 250) + 1}:9`;
-
 /** `size` junk providers, `batch` at a time, each within every per-provider cap (one node, one offer, one job). */
 async function growJunk(t: Trust, size: number, batch: number, log: (line: string) => void): Promise<void> {
   const { e } = t;
   const start = performance.now();
+  // A junk node's URL proves the node to the bridge (GET /node) and answers 404 to anything else, so it is as dead
+  // to a probe as an address nothing listens on.
+  const endpoints = await nodeAnswers(t);
   for (let from = 0; from < size; from += batch) {
     const ids = Array.from({ length: Math.min(batch, size - from) }, (_, k) => from + k);
     const providers = ids.map((i) => principal(2_000_000 + i));
@@ -136,7 +136,7 @@ async function growJunk(t: Trust, size: number, batch: number, log: (line: strin
     });
     await all((k) => {
       e.bridge!.setPrincipal(nodes[k]);
-      return e.bridge!.register_endpoint(deadUrl(ids[k])).then(ok);
+      return e.bridge!.register_endpoint(endpoints.at(`junk-${ids[k]}`, nodes[k])).then(ok);
     });
     await all((k) => {
       e.marketplace.setPrincipal(providers[k]);
