@@ -94,6 +94,8 @@ export function transition(job: Job, event: JobEvent, now: bigint): JobResult<Jo
     return { Ok: { ...next, result_hash: [result_hash], paid_nodes, late_refund_bps } };
   }
   if ('Failed' in event) return { Ok: { ...next, failure: [event.Failed] } };
-  if ('Rejected' in event) return { Ok: { ...next, failure: [event.Rejected] } };
+  // A rejected submission never held money, so it keeps no input: a stranger submitting without an allowance
+  // would otherwise store up to the input cap per call for free.
+  if ('Rejected' in event) return { Ok: { ...next, request: { ...next.request, input: [] }, failure: [event.Rejected] } };
   return { Ok: next };
 }

@@ -226,6 +226,9 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     expect(jobs.map((j) => Object.keys(j.state)[0]).sort()).toEqual(['matched', 'rejected']);
     const rejected = jobs.find((j) => 'rejected' in j.state)!;
     expect(rejected.failure[0]).toMatch(/^escrow: /);
+    // It never held money, so it keeps none of the input the winner carries.
+    expect(winner.request.input).toHaveLength(1);
+    expect(rejected.request.input).toEqual([]);
     expect(await e.payment.escrow_of(rejected.id)).toEqual([]);
     // Only the winner holds a slot.
     const after = await Promise.all([...providers.keys()].map((id) => loadOf(BigInt(id))));

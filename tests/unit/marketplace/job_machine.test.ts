@@ -73,9 +73,11 @@ describe('the job state machine', () => {
     expect(ok(transition(job, { Matched: { offers: [4n, 5n, 6n], quotes: [10n, 11n, 12n] } }, 1n)).price).toBe(10n);
   });
 
-  it('rejects a submitted job whose escrow failed, and nothing follows', () => {
-    const rejected = ok(transition(jobIn('submitted'), EVENTS[6], 1n));
+  it('rejects a submitted job whose escrow failed, keeping none of its input, and nothing follows', () => {
+    const submitted = { ...jobIn('submitted'), request: { ...jobIn('submitted').request, input: ['a prompt' as string] as [string] } };
+    const rejected = ok(transition(submitted, EVENTS[6], 1n));
     expect(rejected).toMatchObject({ state: { rejected: null }, failure: ['escrow refused'], price: 0n });
+    expect(rejected.request.input).toEqual([]);
     expect(isFinal(rejected.state)).toBe(true);
     for (const event of EVENTS) expect(transition(rejected, event, 2n)).toHaveProperty('Err');
   });
