@@ -1,7 +1,8 @@
 // The bridge canister: worker endpoints, and the dispatch of jobs to workers by HTTPS outcall. A node registers its
 // own endpoint once identity says a provider claimed it. The marketplace hands a job over; the dispatcher
 // (dispatcher.ts) runs it over its nodes and reports the outcome, the dispute desk (dispute_desk.ts) audits and
-// decides disputes, and probes.ts checks every node's health. Glue: this file wires them to azle and stable memory.
+// decides disputes, and probes.ts checks matchable nodes' health. Glue: this file wires them to azle and stable
+// memory.
 import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimer, setTimerInterval, time } from 'azle';
 import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
@@ -26,6 +27,7 @@ import {
   claimedNodes,
   holdDeposit,
   payAuditors,
+  probeTargets,
   reportCompleted,
   reportFailed,
   resolveDeposit,
@@ -348,13 +350,15 @@ export default class {
   }
 
   // Every few minutes: outcomes the marketplace did not receive are sent again, the dispute desk finishes what an
-  // upgrade interrupted, and every node is probed.
+  // upgrade interrupted, and the nodes the marketplace can match are probed.
   private async housekeeping(): Promise<void> {
     for (const [jobId, outcome] of unreported.items()) await this.report(jobId, outcome);
     await this.desk.housekeeping();
     const identity = stableSettings.get().identity[0];
+    const marketplace = stableSettings.get().marketplace[0];
     await probeAll({
-      endpoints: () => endpoints.values(),
+      targets: async () => (marketplace === undefined ? { Err: 'no marketplace is named' } : probeTargets(marketplace)),
+      endpointOf,
       probes,
       probeStatus: async (url) => {
         const response = await probeStatus(url);

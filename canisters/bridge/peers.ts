@@ -4,6 +4,7 @@ import { IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
 import { Job, JobResult } from '../marketplace/job_types';
+import { AdminResult } from '../marketplace/types';
 import { Result as VerificationResult, Verdict, VerifyRequest } from '../verification/types';
 import { callPeer, describe, type CallOutcome } from '../shared/peer_call';
 import { Account } from '../ledger/types';
@@ -17,6 +18,7 @@ const Nodes = IDL.Vec(IDL.Principal);
 const DepositReply = PaymentResult(Escrow);
 const CandidatesReply = JobResult(Nodes);
 const RewardReply = PaymentResult(IDL.Nat);
+const TargetsReply = AdminResult(Nodes);
 
 /** The provider that claimed `node`, or why there is none. */
 export async function claimedBy(identity: Principal, node: Principal): Promise<CallOutcome<Principal>> {
@@ -58,6 +60,11 @@ export async function auditCandidates(marketplace: Principal, jobId: bigint, cou
     [jobId, count],
   );
   return unwrap(reply);
+}
+
+/** The nodes worth a health probe, as the marketplace says (see its probe_targets). */
+export async function probeTargets(marketplace: Principal): Promise<CallOutcome<Principal[]>> {
+  return unwrap(await callPeer<{ Ok: Principal[] } | { Err: object }>('marketplace', marketplace, 'probe_targets', [], TargetsReply, []));
 }
 
 export async function verify(verification: Principal, request: VerifyRequest): Promise<CallOutcome<Verdict>> {

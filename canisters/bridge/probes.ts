@@ -1,18 +1,23 @@
-// Health probes of every node's /status. A node that does not answer 200 counts a failure and its provider loses
-// reputation in identity; the counts give the node's uptime. Pure: the outcall, identity and the clock come in.
+// Health probes of the /status of nodes that can be matched. A node that does not answer 200 counts a failure and
+// its provider loses reputation in identity; the counts give the node's uptime. Only nodes the marketplace names
+// (those in active offers of certified, staked providers) are probed, so endpoints a stranger registers cost a
+// round nothing. Pure: the marketplace, the outcall, identity and the clock come in.
 import type { Principal } from '@dfinity/principal';
 
+import type { CallOutcome } from '../shared/peer_call';
 import type { Table } from './tables';
 import type { Endpoint, Probes } from './types';
 import type { Posted } from './work';
 
-/** Every node's /status is probed this often. */
+/** Matchable nodes' /status is probed this often. */
 export const PROBE_INTERVAL_S = 300;
 /** What a failed probe costs the node's provider, in reputation bps. */
 export const PROBE_PENALTY_BPS = 100;
 
 export type ProbeDeps = {
-  endpoints(): Endpoint[];
+  /** The nodes worth probing, as the marketplace says (bounded there). */
+  targets(): Promise<CallOutcome<Principal[]>>;
+  endpointOf(node: Principal): Endpoint | undefined;
   probes: Table<string, Probes>;
   probeStatus(url: string): Promise<Posted>;
   /** Lowers the provider's reputation in identity (nothing when no identity canister is named). */
@@ -26,8 +31,14 @@ export function probed(before: Probes | undefined, node: Principal, ok: boolean,
   return { node, probes: probes + 1n, failures: failures + (ok ? 0n : 1n), last_ok: ok, last_at: at };
 }
 
+/** Probes each target's endpoint; when the marketplace cannot name the targets, none (never every endpoint). */
 export async function probeAll(deps: ProbeDeps): Promise<void> {
-  for (const endpoint of deps.endpoints()) {
+  const targets = await deps.targets();
+  if ('Err' in targets) return;
+  for (const node of targets.Ok) {
+    // A node with no endpoint has nothing to probe: it cannot be dispatched to either.
+    const endpoint = deps.endpointOf(node);
+    if (endpoint === undefined) continue;
     const response = await deps.probeStatus(endpoint.url);
     const ok = 'Ok' in response && response.Ok.status === 200n;
     const key = endpoint.node.toHex();

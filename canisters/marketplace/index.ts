@@ -24,6 +24,7 @@ import { match, modelMultiplier } from './matching';
 import { MatchOutcome, type ProviderStanding } from './match_types';
 import { Offer, OfferId, OfferResult, OfferTerms } from './offer_types';
 import { OfferBook } from './offers';
+import { probeTargets } from './probe_targets';
 import { utilizationBps } from './pricing';
 import { Reservation, ReservationRequest, ReservationResult } from './reservation_types';
 import { Reservations } from './reservations';
@@ -275,6 +276,17 @@ export default class {
     const job = this.jobs.get(id);
     if (job === undefined) return { Err: { NotFound: null } };
     return { Ok: auditCandidates(this.book, job, count, this.context()) };
+  }
+
+  /**
+   * The nodes the bridge probes: those in active offers of certified, staked providers, at most 1,000 (see
+   * probe_targets.ts), so nodes and offers of strangers cost a probe round nothing. The bridge only.
+   */
+  @query([], AdminResult(IDL.Vec(IDL.Principal)))
+  probe_targets(): AdminResult<Principal[]> {
+    const denied = guard(msgCaller(), 'the bridge', stableSettings.get().peers.bridge);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    return { Ok: probeTargets(this.book) };
   }
 
   /** The caller's own jobs, newest first, `limit` at most 100. */

@@ -73,6 +73,11 @@ export class OfferIndex {
     for (const model of offer.terms.models) this.models.get(model)!.load += delta;
   }
 
+  /** Offers on the ladders: the active ones of matchable providers, in the order they went on. */
+  rankedOffers(): Iterable<OfferId> {
+    return this.ranked.values();
+  }
+
   model(model: ModelId): ModelEntry | undefined {
     return this.models.get(model);
   }

@@ -71,6 +71,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
     audit_candidates: IDL.Func([JobId, IDL.Nat32], [JobResult(IDL.Vec(IDL.Principal))], ['query']),
+    probe_targets: IDL.Func([], [AdminResult(IDL.Vec(IDL.Principal))], ['query']),
     list_jobs: IDL.Func([Page], [JobResult(JobPage)], ['query']),
     cancel_job: IDL.Func([JobId], [JobResult(Job)], []),
     complete_job: IDL.Func([JobId, IDL.Vec(IDL.Nat8), IDL.Vec(IDL.Principal)], [JobResult(Job)], []),
@@ -107,6 +108,7 @@ export type MarketplaceService = {
   submit_job(request: JobRequest): Promise<JobResultT<JobT>>;
   get_job(id: bigint): Promise<JobResultT<JobT>>;
   audit_candidates(id: bigint, count: number): Promise<JobResultT<Principal[]>>;
+  probe_targets(): Promise<AdminResultT<Principal[]>>;
   list_jobs(page: PageT): Promise<JobResultT<JobPageT>>;
   cancel_job(id: bigint): Promise<JobResultT<JobT>>;
   complete_job(id: bigint, resultHash: Uint8Array, paidNodes: Principal[]): Promise<JobResultT<JobT>>;
