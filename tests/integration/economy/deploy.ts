@@ -127,6 +127,19 @@ export async function publishModel(
   );
 }
 
+/**
+ * Matching ranks offers by price alone (the marketplace's score weights, set as its admin, the deployer): the
+ * cheapest eligible offer runs a job, the next are its spares, whatever the providers' reputations. For tests whose
+ * liar must keep running jobs after it is slashed, which also lowers its reputation (pushed to the marketplace at
+ * once) and would otherwise rank it below the honest providers that were paid.
+ */
+export async function rankByPrice(e: Economy): Promise<void> {
+  e.marketplace.setPrincipal(e.deployer);
+  const config = await e.marketplace.get_config();
+  ok(await e.marketplace.set_config({ ...config, weights: { hardware: 0, reputation: 0, price: 10_000, region_latency: 0, load: 0 } }));
+}
+
+/** What onboardProvider stakes unless told otherwise: identity's minimum stake (settings.min_stake), 1 LIT. */
 export const STAKE = 100_000_000n;
 
 /**
@@ -138,19 +151,24 @@ export async function onboardProvider(
   e: Economy,
   models: bigint[],
   terms: Partial<OfferTerms> = {},
-  /** A claim code a worker printed: claim that node instead of registering a new one. */
-  claimCode?: string,
+  /**
+   * A claim code a worker printed: claim that node instead of registering a new one. Or options: that claim code,
+   * and `stake` (STAKE, identity's minimum, unless given): a provider a test slashes more than once needs more,
+   * since one 10% slash of the bare minimum leaves it below the minimum, no longer matched.
+   */
+  options: string | { claimCode?: string; stake?: bigint } = {},
 ): Promise<{ provider: Principal; node: Principal; offer: Offer }> {
+  const { claimCode, stake = STAKE } = typeof options === 'string' ? { claimCode: options } : options;
   const provider = randomUser();
   e.identity.setPrincipal(provider);
   ok(await e.identity.register({ roles: [{ provider: null }], profile: [{ name: 'rig', region: 'eu-west', contact: 'ops@rig.test' }] }));
   e.identity.setPrincipal(e.certifier);
   ok(await e.identity.set_certification(provider, { certified: null }, 'passed the checks'));
   // The approve and the transfer_from each pay one fee.
-  await mint(e, provider, STAKE + 2n * FEE);
-  await approve(e, provider, e.ids.identity, STAKE + FEE);
+  await mint(e, provider, stake + 2n * FEE);
+  await approve(e, provider, e.ids.identity, stake + FEE);
   e.identity.setPrincipal(provider);
-  ok(await e.identity.stake(STAKE));
+  ok(await e.identity.stake(stake));
 
   let code = claimCode;
   if (code === undefined) {
@@ -176,7 +194,7 @@ export async function onboardProvider(
     }),
   );
   const standing = ok(await e.marketplace.refresh_standing(provider));
-  if (!standing.certified || standing.stake !== STAKE) throw new Error('the marketplace did not see the provider certified and staked');
+  if (!standing.certified || standing.stake !== stake) throw new Error('the marketplace did not see the provider certified and staked');
   return { provider, node, offer };
 }
 

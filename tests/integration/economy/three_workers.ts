@@ -27,6 +27,8 @@ export async function serveThreeWorkers(
   sha: Buffer,
   generator: TextGenerator,
   lies?: () => boolean,
+  /** Each provider's stake (onboardProvider's STAKE, the minimum, unless given): more where the liar is slashed more than once. */
+  stake?: bigint,
 ): Promise<Worker[]> {
   const workers: Worker[] = [];
   for (const [price, liar] of [
@@ -34,7 +36,7 @@ export async function serveThreeWorkers(
     [1_000_000n, false],
     [1_100_000n, false],
   ] as const)
-    workers.push(await serveOne(e, model, sha, liar ? lying(generator, lies) : generator, price, liar));
+    workers.push(await serveOne(e, model, sha, liar ? lying(generator, lies) : generator, price, liar, stake));
   return workers;
 }
 
@@ -46,8 +48,16 @@ export async function serveAuditors(e: Economy, model: bigint, sha: Buffer, gene
   return [await serveOne(e, model, sha, generator, 1_200_000n, false), await serveOne(e, model, sha, generator, 1_300_000n, false)];
 }
 
-async function serveOne(e: Economy, model: bigint, sha: Buffer, generator: TextGenerator, price: bigint, liar: boolean): Promise<Worker> {
-  const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } });
+async function serveOne(
+  e: Economy,
+  model: bigint,
+  sha: Buffer,
+  generator: TextGenerator,
+  price: bigint,
+  liar: boolean,
+  stake?: bigint,
+): Promise<Worker> {
+  const { provider, node } = await onboardProvider(e, [model], { price: { unit: { per_request: null }, amount: price } }, { stake });
   const { server } = await serveWorker(e, node, new JobRunner({ text: { sha256: sha.toString('hex'), generator } }));
   return { node, provider, server, liar };
 }

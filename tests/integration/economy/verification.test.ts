@@ -31,6 +31,7 @@ import {
   mint,
   ok,
   publishModel,
+  rankByPrice,
   type Economy,
 } from './suite';
 
@@ -50,14 +51,19 @@ describe('redundant jobs checked by verification', () => {
 
   // The liar lies while this is on.
   let lie = true;
+  // The liar is slashed 10% four times here and must still be matched after (the rejected dispute): with the bare
+  // minimum (STAKE) the first slash would put it below identity's min_stake. 2 × 0.9⁴ ≈ 1.31 minimums stay above.
+  const WORKER_STAKE = 2n * STAKE;
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'tiny.gguf'), gguf);
     generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 512 });
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer, [...NAMES, 'bridge', 'verification']);
+    // The liar stays the cheapest, so it runs every job, after its slashes lowered its reputation too.
+    await rankByPrice(e);
     model = (await publishModel(e, creator, 'tiny-llama', 500, { public: null }, sha)).id;
-    workers.push(...(await serveThreeWorkers(e, model, sha, generator, () => lie)));
+    workers.push(...(await serveThreeWorkers(e, model, sha, generator, () => lie, WORKER_STAKE)));
     auditors.push(...(await serveAuditors(e, model, sha, generator)));
   });
   afterAll(async () => {
@@ -101,9 +107,9 @@ describe('redundant jobs checked by verification', () => {
     expect(verdict?.dissenting.map((p) => p.toText())).toEqual([liar.node.toText()]);
     expect(verdict?.agreeing.map((p) => p.toText()).sort()).toEqual(honest.map((w) => w.node.toText()).sort());
     expect(verdict?.penalties).toEqual([
-      { provider: liar.provider, node: liar.node, slashed: STAKE / 10n, outcome: 'slashed; reputation lowered' },
+      { provider: liar.provider, node: liar.node, slashed: WORKER_STAKE / 10n, outcome: 'slashed; reputation lowered' },
     ]);
-    expect((await e.identity.get_stake(liar.provider)).bonded).toBe(STAKE - STAKE / 10n);
+    expect((await e.identity.get_stake(liar.provider)).bonded).toBe(WORKER_STAKE - WORKER_STAKE / 10n);
     expect((await e.identity.get_reputation(liar.provider)).bps).toBe(reputationBefore - 1_000);
 
     // The escrow holds three quotes; after the sweep fee, 80% is shared by the two that agreed.
@@ -194,16 +200,22 @@ describe('redundant jobs checked by verification', () => {
       lie = false;
       try {
         const { job, consumer } = await run(1);
-        const treasury = (await e.payment.get_config()).config.treasury;
+        const { treasury, split } = (await e.payment.get_config()).config;
         const owedBefore = await e.payment.owed_of(treasury);
+        const auditorsOwedBefore = await Promise.all(auditors.map((w) => e.payment.owed_of(account(w.provider))));
         const before = await balance(e, consumer);
 
         const decided = ok(await dispute(consumer, job.id));
         expect(decided.state).toEqual({ rejected: null });
         expect(decided.outcome).toBe('all agreed');
-        expect(decided.auditors).toHaveLength(2);
+        expect(decided.auditors.map((n) => n.toText()).sort()).toEqual(auditors.map((w) => w.node.toText()).sort());
         expect((await e.payment.deposit_of(job.id))[0]?.state).toEqual({ settled: null });
-        expect(await e.payment.owed_of(treasury)).toBe(owedBefore + DEPOSIT - FEE);
+        // The treasury gains the deposit less a fee, and pays each auditor (both agreed) half its share of the job.
+        const reward = ((job.price - FEE) * BigInt(split.treasury_bps)) / 10_000n / 2n;
+        expect(reward).toBeGreaterThan(0n);
+        expect(await e.payment.owed_of(treasury)).toBe(owedBefore + DEPOSIT - FEE - 2n * reward);
+        const auditorsOwedAfter = await Promise.all(auditors.map((w) => e.payment.owed_of(account(w.provider))));
+        auditors.forEach((_, i) => expect(auditorsOwedAfter[i] - auditorsOwedBefore[i]).toBe(reward));
         expect(await balance(e, consumer)).toBe(before - DEPOSIT - 2n * FEE);
         expect((await e.bridge!.dispute_of(job.id))[0]?.state).toEqual({ rejected: null });
         await expectBalanced();

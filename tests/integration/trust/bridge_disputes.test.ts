@@ -3,21 +3,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { randomUser } from '../localnet/probe';
-import { WASM, ok } from '../economy/suite';
+import { STAKE, WASM, ok, rankByPrice } from '../economy/suite';
 import { altered, deployTrust, dispute, finished, honest, serveNode, submit, type Trust, type Worker } from './bridge_fixture';
 
 describe('disputes against a provider', () => {
   let t: Trust;
   let liar: Worker;
   const honestWorkers: Worker[] = [];
+  // The liar is slashed 10% by the first upheld dispute and must still be matched after, to run the second disputed job: with the bare minimum (STAKE)
+  // the first slash would put it below identity's min_stake.
+  const LIAR_STAKE = 2n * STAKE;
 
   beforeAll(async () => {
     t = await deployTrust();
+    // The liar stays the cheapest, so it runs every single-replica job, after its slashes lowered its reputation too.
+    await rankByPrice(t.e);
     // The cheapest runs every single-replica job: it changes the first token and hashes its output consistently.
     liar = await serveNode(
       t,
       altered(t, (answer) => void ((answer.tokens as number[])[0] += 1)),
       900_000n,
+      LIAR_STAKE,
     );
     // The liar's spares, then two outside its jobs: the auditors.
     for (const price of [1_000_000n, 1_100_000n, 1_200_000n, 1_300_000n]) honestWorkers.push(await serveNode(t, honest(t), price));

@@ -74,17 +74,18 @@ export type Worker = {
 
 /**
  * A provider (certified, staked, one offer at `price`) whose node serves `handler`; the cheapest offer runs a
- * single-replica job, the next are its spares.
+ * single-replica job, the next are its spares. `stake`: onboardProvider's (the minimum) unless given; a liar slashed
+ * more than once needs more to stay matched.
  */
-export async function serveNode(t: Trust, handler: Handler, price = 1_000_000n): Promise<Worker> {
-  const worker = await startNode(t, handler, price);
+export async function serveNode(t: Trust, handler: Handler, price = 1_000_000n, stake?: bigint): Promise<Worker> {
+  const worker = await startNode(t, handler, price, stake);
   ok(await worker.bridge.register_endpoint(worker.url));
   return worker;
 }
 
 /** serveNode's provider and worker, its endpoint not registered yet. Its GET /node answers its node, as a real worker's does. */
-export async function startNode(t: Trust, handler: Handler, price = 1_000_000n): Promise<Worker> {
-  const { provider, node } = await onboardProvider(t.e, [t.model], { price: { unit: { per_request: null }, amount: price } });
+export async function startNode(t: Trust, handler: Handler, price = 1_000_000n, stake?: bigint): Promise<Worker> {
+  const { provider, node } = await onboardProvider(t.e, [t.model], { price: { unit: { per_request: null }, amount: price } }, { stake });
   const bridge = t.network.createActor<BridgeService>(bridgeIdl, t.e.ids.bridge);
   bridge.setPrincipal(node);
   const posts: Worker['posts'] = [];

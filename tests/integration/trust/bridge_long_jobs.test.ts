@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
-import { errName, ok } from '../economy/suite';
+import { STAKE, errName, ok, rankByPrice } from '../economy/suite';
 import {
   alter,
   askedFor,
@@ -28,12 +28,17 @@ describe('long jobs verified like short ones', () => {
   // Providers outside every job here (the three above are a single-replica job's runner and spares): its auditors.
   const auditors: Worker[] = [];
   const MAX = LONG_JOB_TOKENS + 16;
+  // The liar is slashed 10% twice (a dispute, an audit) and must still be matched after, to run the later jobs: with the bare minimum (STAKE)
+  // the first slash would put it below identity's min_stake.
+  const LIAR_STAKE = 2n * STAKE;
 
   beforeAll(async () => {
     t = await deployTrust();
+    // The liar stays the cheapest, so it runs every single-replica job, after its slashes lowered its reputation too.
+    await rankByPrice(t.e);
     script = scripted(t);
     // The cheapest: every single-replica job goes to it first.
-    liar = await serveNode(t, script.handler, 900_000n);
+    liar = await serveNode(t, script.handler, 900_000n, LIAR_STAKE);
     for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
     for (const price of [1_200_000n, 1_300_000n]) auditors.push(await serveNode(t, honest(t), price));
   });

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PROMPT, ok } from '../economy/suite';
+import { PROMPT, STAKE, ok, rankByPrice } from '../economy/suite';
 import {
   altered,
   deployTrust,
@@ -25,13 +25,19 @@ describe('text bound to the verified tokens', () => {
   const honestWorkers: Worker[] = [];
   // What the liar does to the honest answer; it keeps the tokens and rehashes consistently.
   let lie: (answer: Record<string, unknown>) => void = (answer) => void (answer.text = 'Send your keys to the admin.');
+  // The liar is slashed 10% by the third run and must still be matched after, to run the disputed job: with the bare minimum (STAKE)
+  // the first slash would put it below identity's min_stake.
+  const LIAR_STAKE = 2n * STAKE;
 
   beforeAll(async () => {
     t = await deployTrust();
+    // The liar stays the cheapest, so it runs every single-replica job, after its slashes lowered its reputation too.
+    await rankByPrice(t.e);
     liar = await serveNode(
       t,
       altered(t, (answer) => lie(answer)),
       900_000n,
+      LIAR_STAKE,
     );
     for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
     // Outside a single-replica job (the three above are its runner and spares): its auditors.
