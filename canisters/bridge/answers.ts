@@ -10,7 +10,7 @@ import type { DispatchRequest, JobKind, JobOutput } from './types';
 export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
 
 const kindName = (kind: JobKind): string => Object.keys(kind)[0];
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Jobs that may outlast an outcall (about 30 s on mainnet; 384 tokens at 20 tokens/s on a slow node) are long: the

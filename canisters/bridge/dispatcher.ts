@@ -5,9 +5,20 @@
 import type { Principal } from '@dfinity/principal';
 
 import { guard } from '../shared/guard';
+import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
-import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
+import {
+  hex,
+  isLongJob,
+  jobBody,
+  MAX_TOKENS,
+  maxResponseBytes,
+  outputOf,
+  parseAcceptance,
+  parseAnswer,
+  type WorkerAnswer,
+} from './answers';
 import type { Table } from './tables';
 import type { Awaiting, DispatchRequest, JobOutput, Outcome, Result, Settings } from './types';
 import { ask, compare, type Answered, type WorkDeps } from './work';
@@ -15,7 +26,6 @@ import { ask, compare, type Answered, type WorkDeps } from './work';
 /** The most nodes a job names (runners, then spares). */
 export const MAX_NODES = 10;
 /** The largest input a job carries, in UTF-8 bytes: it is posted to every node and kept for the dispute window. */
-export const MAX_INPUT_BYTES = 32 * 1024;
 
 export type DispatchDeps = WorkDeps & {
   settings(): Settings;
@@ -46,14 +56,12 @@ export function agrees(request: DispatchRequest, answers: Answered[]): boolean {
   const tolerance = 'embedding' in request.kind ? DEFAULT_CONFIG.embedding_tolerance : undefined;
   const replicas = answers.map(({ endpoint, answer }) => ({
     node: endpoint.node.toText(),
-    output_sha256: hexOf(answer.output_sha256),
+    output_sha256: hex(answer.output_sha256),
     vector: answer.vector,
   }));
   const verdict = verdictOf(replicas, tolerance);
   return 'agreed' in verdict && verdict.agreed.dissenting.length === 0;
 }
-
-const hexOf = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Why the marketplace's hand-over is refused, or undefined: checked before anything is stored. */
 export function dispatchProblem(request: DispatchRequest): string | undefined {

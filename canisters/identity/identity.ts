@@ -42,7 +42,7 @@ export type Tables = {
   stakes: Table<Stake>;
   slashes: Table<SlashRecord>;
   reputations: Table<Reputation>;
-  outbox: Table<OutboxEntry>;
+  outbox: OrderedTable<OutboxEntry>;
   pendingSlashes: Table<PendingSlash>;
   counters: Table<bigint>;
   // Unclaimed node ids keyed by unclaimedKey (their code's expiry first), kept in step with nodes and claimCodes.

@@ -2,26 +2,25 @@
 // min_stake) after each change and again from a timer until a push is acknowledged, so matching never waits for
 // anyone to call refresh_standing. A push rather than a time-to-live: matching runs in queries, which cannot call
 // identity, and an expiring cache would leave a slashed provider matchable until it expired.
-import type { Table } from './tables';
+import { MAX_PUSH } from '../marketplace/types';
+import type { OrderedTable } from './tables';
 
 /** The entry that stands for a change of min_stake, which concerns every provider. Not a principal's text. */
 export const MIN_STAKE_ENTRY = 'min_stake';
 
-/** The largest batch one push carries; the marketplace refuses more. */
-export const MAX_PUSH = 100;
-
 export type OutboxEntry = { key: string; seq: bigint };
 
 export class StandingOutbox {
-  constructor(private readonly table: Table<OutboxEntry>) {}
+  constructor(private readonly table: OrderedTable<OutboxEntry>) {}
 
   /** Records a change; the sequence number lets a push acknowledged later keep a change made while it was in flight. */
   mark(key: string): void {
     this.table.insert(key, { key, seq: (this.table.get(key)?.seq ?? 0n) + 1n });
   }
 
+  /** The first `limit` entries, read without loading the rest (the marketplace refuses more than MAX_PUSH). */
   batch(limit = MAX_PUSH): OutboxEntry[] {
-    return this.table.values().slice(0, limit);
+    return this.table.items(0, limit).map(([, entry]) => entry);
   }
 
   /** The marketplace took `batch`: entries not changed again since are done. */

@@ -99,7 +99,7 @@ export default class {
   // is capped well below it).
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress();
+    return acceptIngress({ peersOnly: ['push_standings'] });
   }
 
   @query([], IDL.Text)

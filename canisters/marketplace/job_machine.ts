@@ -5,7 +5,7 @@
 import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
-import { MAX_TOKENS } from '../shared/job_limits';
+import { MAX_INPUT_BYTES, MAX_TOKENS } from '../shared/job_limits';
 import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState, ModelTerms } from './job_types';
 
 export const MAX_REDUNDANCY = 3;
@@ -34,6 +34,8 @@ export function checkJobRequest(request: JobRequest): string | undefined {
   if (request.redundancy < 1 || request.redundancy > MAX_REDUNDANCY) return `redundancy: 1 to ${MAX_REDUNDANCY}`;
   if (request.input_hash.length !== HASH_BYTES) return `input_hash: must be ${HASH_BYTES} bytes, got ${request.input_hash.length}`;
   if (request.input_bytes === 0n) return 'input_bytes: must be more than zero';
+  // The bridge refuses a larger input; refusing here keeps it out of the job record and the consumer from paying.
+  if (request.input_bytes > BigInt(MAX_INPUT_BYTES)) return `input_bytes: at most ${MAX_INPUT_BYTES}`;
   if (request.max_tokens === 0) return 'max_tokens: must be more than zero';
   // The bridge refuses more; refusing here keeps the consumer from paying for a job that would only be refunded.
   if (request.max_tokens > MAX_TOKENS) return `max_tokens: at most ${MAX_TOKENS}`;

@@ -81,7 +81,7 @@ export default class {
   // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress();
+    return acceptIngress({ peersOnly: ['pay_auditors'] });
   }
 
   @query([], IDL.Text)

@@ -1,6 +1,8 @@
 // What a request to the worker's POST /jobs holds (the bridge writes it: jobBody in canisters/bridge/answers.ts),
 // and the rules it must meet before the bridge is asked about it or anything runs.
 import { GREEDY, type Sampling } from './runtime/text_generation';
+// The bridge never posts more input or asks for more tokens than these, so a larger job did not come from it.
+import { MAX_INPUT_BYTES, MAX_TOKENS } from '../../canisters/shared/job_limits';
 
 export type JobKind = 'text_generation' | 'embedding';
 
@@ -16,9 +18,6 @@ export type JobBody = {
   /** async: answer `{ job_id, status: 'accepted' }` at once and post the result later (a long job). */
   mode?: 'sync' | 'async';
 };
-
-/** More than any context the worker loads (2,048 tokens by default) holds: a larger budget can never be met. */
-export const MAX_TOKENS = 32_768;
 
 const FIELDS = new Set(['job_id', 'kind', 'model_sha256', 'input', 'max_tokens', 'sampling', 'mode']);
 
@@ -50,6 +49,8 @@ export function checkJobBody(value: unknown): string | undefined {
   if (body.kind !== 'text_generation' && body.kind !== 'embedding') return 'kind: text_generation or embedding';
   if (typeof body.model_sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.model_sha256)) return 'model_sha256: 64 lowercase hex digits';
   if (typeof body.input !== 'string') return 'input: a string';
+  const inputBytes = Buffer.byteLength(body.input, 'utf8');
+  if (inputBytes > MAX_INPUT_BYTES) return `input: ${inputBytes} bytes, more than the ${MAX_INPUT_BYTES} a job may carry`;
   if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1 || body.max_tokens > MAX_TOKENS))
     return `max_tokens: an integer from 1 to ${MAX_TOKENS}`;
   if (body.sampling !== undefined) {

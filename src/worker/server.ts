@@ -12,6 +12,7 @@ import { JobError } from './job_error';
 import { outputSha256Hex } from '../../canisters/shared/output_hash';
 import type { Embedder } from './runtime/embeddings';
 import type { Sampling, TextGenerator } from './runtime/text_generation';
+import { MAX_INPUT_BYTES } from '../../canisters/shared/job_limits';
 
 // What callers of the runner and the server handle, with them.
 export type { JobBody, JobKind } from './job_body';
@@ -37,7 +38,8 @@ export type WorkerModels = {
   embedding?: { sha256: string; embedder: Embedder; runtime: string };
 };
 
-const MAX_BODY_BYTES = 64 * 1024;
+// The largest job the bridge posts: its input escaped as JSON (a control character takes 6 bytes) and the fields.
+const MAX_BODY_BYTES = 6 * MAX_INPUT_BYTES + 4 * 1024;
 const MAX_REMEMBERED = 10_000;
 /**
  * Jobs running or waiting at once. Text generation runs one job at a time, so the last of 8 waits for 7 others:

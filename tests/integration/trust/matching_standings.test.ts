@@ -109,7 +109,8 @@ describe('standings reach matching without refresh_standing', () => {
   it('refuses standings pushed by anyone but identity', async () => {
     e.marketplace.setPrincipal(deployer);
     const forged = { min_stake: 0n, standings: [{ provider: deployer, certified: true, stake: 10n ** 12n, reputation_bps: 10_000 }] };
-    expect(await e.marketplace.push_standings(forged)).toEqual({ Err: { Unauthorized: 'only the identity canister may call this' } });
+    // Refused before induction by inspect_message (peers call it, never ingress); the guard stands behind it.
+    await expect(e.marketplace.push_standings(forged)).rejects.toThrow(/rejected the message/);
     expect(await e.marketplace.provider_standing(deployer)).toEqual([]);
   });
 });

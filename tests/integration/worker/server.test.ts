@@ -95,7 +95,8 @@ describe('the worker’s HTTP interface', () => {
       [{ ...job('3'), max_tokens: 0 }, 400, /max_tokens/],
       [job('3', { sampling: { top_p: 0 } }), 400, /sampling.top_p/],
       [job('3', { model_sha256: 'a'.repeat(64) }), 404, /does not serve model/],
-      [JSON.stringify({ ...job('4'), input: 'x'.repeat(70_000) }), 413, /exceeds/],
+      [JSON.stringify({ ...job('4'), input: 'x'.repeat(40_000) }), 400, /input: 40000 bytes, more than the 32768/],
+      [JSON.stringify({ ...job('4'), input: 'x'.repeat(250_000) }), 413, /exceeds/],
       [job('5', { mode: 'async' }), 501, /short jobs only/],
       [{ ...job('6'), mode: 'later' }, 400, /mode/],
     ];

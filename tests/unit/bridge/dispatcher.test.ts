@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { jobBody, LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
-import { Dispatcher, MAX_INPUT_BYTES } from '../../../canisters/bridge/dispatcher';
+import { Dispatcher } from '../../../canisters/bridge/dispatcher';
+import { MAX_INPUT_BYTES } from '../../../canisters/shared/job_limits';
 import type { Awaiting, DispatchRequest, JobOutput, Outcome } from '../../../canisters/bridge/types';
 import type { Answered } from '../../../canisters/bridge/work';
 import { answerBody, FakeTable, fakeWork, marketplace, ok, principal, request, settings } from './fakes';

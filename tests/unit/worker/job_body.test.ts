@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { checkJobBody, MAX_TOKENS, samplingOf, type JobBody } from '../../../src/worker/job_body';
+import { MAX_TOKENS } from '../../../canisters/shared/job_limits';
+import { checkJobBody, samplingOf, type JobBody } from '../../../src/worker/job_body';
 import { GREEDY } from '../../../src/worker/runtime/text_generation';
 
 const job = (extra: Record<string, unknown> = {}) => ({
