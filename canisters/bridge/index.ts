@@ -157,7 +157,9 @@ export default class {
     });
     for (const jobId of pending.keys()) setTimer(0, () => this.dispatcher.run(jobId));
     // A bridge from before one node per URL kept no indexes: they are built once from the endpoints.
-    if (endpointUrls.isEmpty()) for (const endpoint of endpoints.values()) putEndpoint(endpointTables, endpoint);
+    // Their URLs are normalized as new ones are, so a differently spelled copy is seen as the same URL.
+    if (endpointUrls.isEmpty())
+      for (const endpoint of endpoints.values()) putEndpoint(endpointTables, { ...endpoint, url: normalUrl(endpoint.url) });
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 

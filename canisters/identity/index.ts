@@ -9,6 +9,7 @@ import { acceptIngress } from '../shared/inspect';
 import { versionOf } from '../shared/version';
 import { formatCode } from './claims';
 import { Identity, type Lease, type SlashLease } from './identity';
+import { MIN_STAKE_ENTRY } from './standing_outbox';
 import { pushStandings } from './marketplace_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee as fee } from '../shared/icrc_ledger';
@@ -54,6 +55,9 @@ export default class {
   init(): void {
     stableTables.settings.insert('settings', initialSettings(decodeInitArg(msgArgData()), msgCaller()));
     this.identity.indexUnclaimedOnce();
+    // The marketplace keeps the min_stake of the last push (its default until one arrives); identity's upgrade sends
+    // it again, so a marketplace upgraded from before pushes does not match on the default for long.
+    this.identity.outbox.mark(MIN_STAKE_ENTRY);
     this.armTimer();
   }
 
@@ -62,6 +66,9 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     this.identity.indexUnclaimedOnce();
+    // The marketplace keeps the min_stake of the last push (its default until one arrives); identity's upgrade sends
+    // it again, so a marketplace upgraded from before pushes does not match on the default for long.
+    this.identity.outbox.mark(MIN_STAKE_ENTRY);
     this.armTimer();
   }
 
