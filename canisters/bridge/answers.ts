@@ -3,6 +3,7 @@
 // hash the job settles on, shared/output_hash.ts).
 import type { Principal } from '@dfinity/principal';
 
+import { hex } from '../shared/hex';
 import { MAX_TOKENS } from '../shared/job_limits';
 import { outputSha256Hex, type Output } from '../shared/output_hash';
 import type { DispatchRequest, JobKind, JobOutput } from './types';
@@ -10,7 +11,6 @@ import type { DispatchRequest, JobKind, JobOutput } from './types';
 export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
 
 const kindName = (kind: JobKind): string => Object.keys(kind)[0];
-export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Jobs that may outlast an outcall (about 30 s on mainnet; 384 tokens at 20 tokens/s on a slow node) are long: the

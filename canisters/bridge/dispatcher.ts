@@ -5,20 +5,11 @@
 import type { Principal } from '@dfinity/principal';
 
 import { guard } from '../shared/guard';
+import { hex } from '../shared/hex';
 import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
-import {
-  hex,
-  isLongJob,
-  jobBody,
-  MAX_TOKENS,
-  maxResponseBytes,
-  outputOf,
-  parseAcceptance,
-  parseAnswer,
-  type WorkerAnswer,
-} from './answers';
+import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import type { Table } from './tables';
 import type { Awaiting, DispatchRequest, JobOutput, Outcome, Result, Settings } from './types';
 import { ask, compare, type Answered, type WorkDeps } from './work';

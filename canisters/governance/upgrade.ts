@@ -16,6 +16,7 @@ import {
 import { callPeer, callPeerNoReply } from '../shared/peer_call';
 import type { Outcome } from './targets';
 import type { Upgrade } from './types';
+import { hex } from '../shared/hex';
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
 
@@ -74,5 +75,3 @@ export async function setControllers(canister: Principal, controllers: Principal
   );
   return 'Err' in set ? set : { Ok: `${canister.toText()} is controlled by ${controllers.map((c) => c.toText()).join(', ')}` };
 }
-
-export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

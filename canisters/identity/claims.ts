@@ -2,6 +2,7 @@
 import type { Principal } from '@dfinity/principal';
 
 import type { IdentityError, Node } from './types';
+import { hex } from '../shared/hex';
 
 /** A node as stored: the public record plus its current claim code, which only the worker ever sees. */
 export type StoredNode = Node & { code: string };
@@ -11,8 +12,7 @@ export type ClaimCode = { node: Principal; expires_at: bigint; used: boolean };
 // Codes come from the canister's CSPRNG: 16 bytes, written as hex in groups of four for typing.
 export function formatCode(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error('a claim code is made of 16 random bytes');
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return hex.match(/.{4}/g)!.join('-');
+  return hex(bytes).match(/.{4}/g)!.join('-');
 }
 
 /** Why `code` cannot claim its node at `now`, or undefined when it can. */

@@ -1,5 +1,6 @@
 // Accounts as ICRC-1 defines them: a principal and a 32-byte subaccount, where none means all zeros.
 import type { Account, Opt } from './types';
+import { hex } from '../shared/hex';
 
 export const SUBACCOUNT_LENGTH = 32;
 
@@ -13,19 +14,15 @@ function subaccountOf(account: Account): Uint8Array {
   return account.subaccount[0] ?? DEFAULT_SUBACCOUNT;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * The key of an account in the tables: the owner's bytes, then the subaccount unless it is the default,
  * so a null and an all-zero subaccount are one account. Hex rather than principal text, which costs a
  * checksum and base32 in every message.
  */
 export function accountKey(account: Account): string {
-  const owner = toHex(account.owner.toUint8Array());
+  const owner = hex(account.owner.toUint8Array());
   const subaccount = subaccountOf(account);
-  return subaccount.every((byte) => byte === 0) ? owner : `${owner}.${toHex(subaccount)}`;
+  return subaccount.every((byte) => byte === 0) ? owner : `${owner}.${hex(subaccount)}`;
 }
 
 export function sameAccount(a: Account, b: Account): boolean {

@@ -3,7 +3,7 @@
 // one (same caller, same arguments) was accepted within the window.
 import type { Principal } from '@dfinity/principal';
 
-import { toHex } from './accounts';
+import { hex } from '../shared/hex';
 import type { LedgerState } from './state';
 import type { Opt } from './types';
 
@@ -16,7 +16,7 @@ export type DedupError = { TooOld: null } | { CreatedInFuture: { ledger_time: bi
 
 /** The identity of a call for deduplication: the operation, the caller and every argument field. */
 export function dedupKey(operation: string, caller: Principal, args: Record<string, unknown>): string {
-  return JSON.stringify([operation, toHex(caller.toUint8Array()), canonical(args)]);
+  return JSON.stringify([operation, hex(caller.toUint8Array()), canonical(args)]);
 }
 
 /** Checks created_at_time and looks for an earlier equal transaction; undefined when the call may go on. */
@@ -74,10 +74,10 @@ function expiryOf(loggedAt: bigint): bigint {
 // A JSON-able form in which equal candid values are equal strings (principals and blobs as hex).
 function canonical(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return toHex(value);
+  if (value instanceof Uint8Array) return hex(value);
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object' && value !== null) {
-    if ('_isPrincipal' in value) return toHex((value as Principal).toUint8Array());
+    if ('_isPrincipal' in value) return hex((value as Principal).toUint8Array());
     return Object.keys(value)
       .sort()
       .map((key) => [key, canonical((value as Record<string, unknown>)[key])]);

@@ -3,7 +3,7 @@
 // text, which made the log write the dearest part of a transfer.
 import { Principal } from '@dfinity/principal';
 
-import { toHex } from './accounts';
+import { hex } from '../shared/hex';
 import { asciiText } from '../shared/stable_codecs';
 import type { Account, Opt, Transaction } from './types';
 
@@ -38,7 +38,7 @@ function store(tx: Transaction): Stored {
   if ('to' in op) stored.to = storeAccount(op.to);
   if ('spender' in op) stored.spender = Array.isArray(op.spender) ? opt(op.spender, storeAccount) : storeAccount(op.spender);
   if ('fee' in op) stored.fee = opt(op.fee, String);
-  stored.memo = opt(op.memo, toHex);
+  stored.memo = opt(op.memo, hex);
   stored.created_at_time = opt(op.created_at_time, String);
   if ('expires_at' in op) {
     stored.expected_allowance = opt(op.expected_allowance, String);
@@ -82,8 +82,8 @@ function some<T>(value: string | undefined, f: (value: string) => T): Opt<T> {
 
 // Keeps a null subaccount apart from an all-zero one, so the log shows exactly what the caller sent.
 function storeAccount(account: Account): string {
-  const owner = toHex(account.owner.toUint8Array());
-  return account.subaccount.length === 0 ? owner : `${owner}.${toHex(account.subaccount[0])}`;
+  const owner = hex(account.owner.toUint8Array());
+  return account.subaccount.length === 0 ? owner : `${owner}.${hex(account.subaccount[0])}`;
 }
 
 function loadAccount(text: string): Account {

@@ -8,6 +8,7 @@ import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account, TransferArgs } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
 import { guard } from '../shared/guard';
+import { hex } from '../shared/hex';
 import { versionOf } from '../shared/version';
 import { analytics, reportClosed } from './analytics_peer';
 import { decodeInitArg } from './init_arg';
@@ -47,8 +48,7 @@ function unauthorized(why: string): { Err: PaymentError } {
   return { Err: { Unauthorized: why } };
 }
 
-const memoKeyOf = (bytes: Uint8Array | number[]): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const memoKey = (args: TransferArgs): string => memoKeyOf(args.memo[0] ?? []);
+const memoKey = (args: TransferArgs): string => hex(args.memo[0] ?? []);
 
 export default class {
   // Built on first use: it needs the settings written by init, and its allowance locks live on the heap.
@@ -180,7 +180,7 @@ export default class {
     if (before !== undefined && (returned ? 'refunded' : 'settled') in before.state) {
       const ledger = current.ledger[0];
       if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-      const leg = pendingTransfers.get(memoKeyOf(memo(returned ? 'deposit_return' : 'forfeit', jobId)));
+      const leg = pendingTransfers.get(hex(memo(returned ? 'deposit_return' : 'forfeit', jobId)));
       const landed = leg === undefined || (await this.send(ledger, leg, false)).length === 1;
       return landed ? { Ok: before } : { Err: { LedgerError: 'the transfer is still pending' } };
     }

@@ -17,11 +17,10 @@ import { lowerReputation } from '../shared/reputation';
 import { analytics, reportSlash } from './analytics_peer';
 import { slash, slashableStake } from './peers';
 import { DEFAULT_CONFIG, InitArg, Penalty, Result, Settings, Verdict, VerificationConfig, VerifyRequest } from './types';
+import { hex } from '../shared/hex';
 
 const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');
 const verdicts = new StableBTreeMap<bigint, Verdict>(1, u64Key, candidValue<Verdict>(Verdict));
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
