@@ -2,6 +2,7 @@
 // (the build checks those against candid/bridge.did) and its TS shape. Used by the worker and the tests.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
+import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
 import {
   Audit,
@@ -52,6 +53,9 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
     job_assignment: IDL.Func([IDL.Nat64], [IDL.Opt(IDL.Vec(IDL.Nat8))], ['query']),
     disputes_against: IDL.Func([IDL.Principal], [IDL.Vec(Dispute)], ['query']),
+    // The IC calls these on the bridge's own outcalls; listed so the SDK declares the whole candid interface.
+    transform: IDL.Func([http_transform_args], [http_request_result], ['query']),
+    transform_status: IDL.Func([http_transform_args], [http_request_result], ['query']),
   });
 
 export type BridgeService = {
@@ -75,4 +79,6 @@ export type BridgeService = {
   job_assignment(jobId: bigint): Promise<[] | [Uint8Array]>;
   /** The disputes of jobs the provider's nodes ran, newest first, at most 50. */
   disputes_against(provider: Principal): Promise<DisputeT[]>;
+  transform(args: http_transform_args): Promise<http_request_result>;
+  transform_status(args: http_transform_args): Promise<http_request_result>;
 };
