@@ -1,6 +1,8 @@
 // Who may audit a job: nodes of eligible providers outside it, for the bridge to draw auditors from at random. The
 // job's own providers (runners and spares alike) are left out, so spares colluding with each other, or with the
-// runner, are never asked to judge it. Pure: the book and the standings come in.
+// runner, are never asked to judge it. The walk starts at a random rung of each ladder (and wraps), so the cheapest
+// providers are not everyone's auditors and no price places a colluder among a job's candidates. Pure: the book,
+// the standings and the random source come in.
 import type { Principal } from '@dfinity/principal';
 
 import { exclusionsOf, providerKey, type MatchContext } from './eligibility';
@@ -18,12 +20,16 @@ const notBarring = (reason: object): boolean => 'PriceAboveMax' in reason || 'No
 // The price does not bar an audit, so any multiplier does: 1x.
 const ONE_X_BPS = 10_000;
 
+/** A whole number in [0, bound): the canister's seeded random source. */
+export type RandomBelow = (bound: number) => number;
+
 /**
  * Up to `count` nodes (at most MAX_AUDIT_CANDIDATES), one per provider, of active offers of certified, staked
- * providers serving the job's model on hardware it asks for; none of the job's providers. The model's price
- * ladders are walked cheapest first, at most AUDIT_WALK offers: only matchable providers' offers are on them.
+ * providers serving the job's model on hardware it asks for; none of the job's providers. Each of the model's price
+ * ladders is walked from a rung `randomBelow` picks, wrapping round, at most AUDIT_WALK offers in all: only
+ * matchable providers' offers are on them.
  */
-export function auditCandidates(book: OfferBook, job: Job, count: number, context: MatchContext): Principal[] {
+export function auditCandidates(book: OfferBook, job: Job, count: number, context: MatchContext, randomBelow: RandomBelow): Principal[] {
   const entry = book.index.model(job.request.model);
   if (entry === undefined) return [];
   const taken = new Set(job.offers.map((id) => providerKey(book.get(id)!.provider)));
@@ -31,8 +37,9 @@ export function auditCandidates(book: OfferBook, job: Job, count: number, contex
   const nodes: Principal[] = [];
   let walked = 0;
   for (const ladder of [entry.perToken, entry.perRequest]) {
+    const start = ladder.size === 0 ? 0 : randomBelow(ladder.size);
     for (let i = 0; i < ladder.size && walked < AUDIT_WALK && nodes.length < wanted; i++, walked++) {
-      const offer = book.get(ladder.at(i)!.id) as Offer;
+      const offer = book.get(ladder.at((start + i) % ladder.size)!.id) as Offer;
       const node = offer.terms.nodes[0];
       if (node === undefined || taken.has(providerKey(offer.provider))) continue;
       if (!exclusionsOf(offer, job.request, ONE_X_BPS, context).every(notBarring)) continue;

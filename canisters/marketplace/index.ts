@@ -267,7 +267,8 @@ export default class {
 
   /**
    * Up to `count` (at most 16) nodes that may audit the job: of eligible providers serving its model, none of the
-   * job's own, one per provider (see auditors.ts). The bridge only: it draws the auditors among them at random.
+   * job's own, one per provider, from a random point of the price ladders (see auditors.ts). The bridge only: it
+   * draws the auditors among them at random.
    */
   @query([JobId, IDL.Nat32], JobResult(IDL.Vec(IDL.Principal)))
   audit_candidates(id: bigint, count: number): JobResult<Principal[]> {
@@ -275,7 +276,9 @@ export default class {
     if (denied !== undefined) return { Err: { Unauthorized: denied } };
     const job = this.jobs.get(id);
     if (job === undefined) return { Err: { NotFound: null } };
-    return { Ok: auditCandidates(this.book, job, count, this.context()) };
+    // Azle seeds crypto.getRandomValues from raw_rand in its init timer.
+    const randomBelow = (bound: number) => crypto.getRandomValues(new Uint32Array(1))[0] % bound;
+    return { Ok: auditCandidates(this.book, job, count, this.context(), randomBelow) };
   }
 
   /**
