@@ -3,6 +3,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { isOneOf } from '../shared/guard';
+
 export const InitArg = IDL.Record({ admin: IDL.Opt(IDL.Principal), reporters: IDL.Vec(IDL.Principal) });
 export type InitArg = { admin: [] | [Principal]; reporters: Principal[] };
 
@@ -17,9 +19,9 @@ export function initialSettings(arg: InitArg | undefined, installer: Principal):
 }
 
 export function mayReport(settings: Settings, caller: Principal): string | undefined {
-  if (!settings.reporters.some((reporter) => reporter.compareTo(caller) === 'eq')) return 'only the reporting canisters may record events';
+  if (!isOneOf(caller, ...settings.reporters)) return 'only the reporting canisters may record events';
 }
 
 export function mayAdminister(settings: Settings, caller: Principal): string | undefined {
-  if (settings.admin.compareTo(caller) !== 'eq') return 'only the admin may change the reporting canisters';
+  if (!isOneOf(caller, settings.admin)) return 'only the admin may change the reporting canisters';
 }

@@ -5,6 +5,7 @@
 import type { Principal } from '@dfinity/principal';
 
 import type { TransferResult } from '../ledger/types';
+import { isOneOf } from '../shared/guard';
 import type { CallOutcome } from '../shared/peer_call';
 import type { Claimed, ClaimStatus, FaucetConfig, FaucetError, Result, Settings, Tally } from './types';
 
@@ -82,7 +83,7 @@ export class FaucetRules {
 
   setConfig(caller: Principal, config: FaucetConfig): Result<Settings> {
     const settings = this.settings();
-    if (caller.toText() !== settings.admin.toText()) return { Err: { Unauthorized: 'only the admin sets the configuration' } };
+    if (!isOneOf(caller, settings.admin)) return { Err: { Unauthorized: 'only the admin sets the configuration' } };
     const problem = checkConfig(config);
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
     const next = { ...settings, config };

@@ -5,6 +5,7 @@
 import { canisterSelf, IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
+import { isOneOf } from '../shared/guard';
 import { ledgerFee, transfer, transferFrom } from '../shared/icrc_ledger';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { acceptIngress } from '../shared/inspect';
@@ -108,7 +109,7 @@ export default class {
     const current = settings();
     const admin = current.admin[0];
     if (current.bootstrapped || admin === undefined) return err({ InvalidState: 'governance was bootstrapped already' });
-    if (admin.compareTo(msgCaller()) !== 'eq') return err({ Unauthorized: 'only governance’s admin (the deployer) bootstraps' });
+    if (!isOneOf(msgCaller(), admin)) return err({ Unauthorized: 'only governance’s admin (the deployer) bootstraps' });
     if (this.bootstrapping) return err({ Busy: null });
     this.bootstrapping = true;
     try {
@@ -226,7 +227,7 @@ export default class {
     requireSignedCaller();
     const proposal = proposals.get(id);
     if (proposal === undefined) return err({ NotFound: null });
-    if (proposal.proposer.compareTo(msgCaller()) !== 'eq') return err({ Unauthorized: 'only the proposer uploads its Wasm' });
+    if (!isOneOf(msgCaller(), proposal.proposer)) return err({ Unauthorized: 'only the proposer uploads its Wasm' });
     if (!('upgrade_canister' in proposal.action)) return err({ InvalidInput: 'not an upgrade proposal' });
     if (!mayUploadWasm(proposal, time())) return err({ InvalidState: `the proposal is ${Object.keys(proposal.state)[0]}` });
     if (chunk.length === 0 || chunk.length > MAX_CHUNK_BYTES) return err({ InvalidInput: `chunk: 1 to ${MAX_CHUNK_BYTES} bytes` });

@@ -104,7 +104,7 @@ export class Identity {
   }
 
   updateSettings(caller: Principal, update: SettingsUpdate): Result<Settings> {
-    if (!same(caller, this.settings().admin)) return unauthorized('only the admin may change the settings');
+    if (!isOneOf(caller, this.settings().admin)) return unauthorized('only the admin may change the settings');
     const before = this.settings();
     const next = applyUpdate(before, update);
     if (typeof next === 'string') return invalid(next);
@@ -146,7 +146,7 @@ export class Identity {
   }
 
   setCertification(caller: Principal, now: bigint, provider: Principal, status: CertificationStatus, reason: string): Result<UserAccount> {
-    if (!this.settings().certifiers.some((c) => same(c, caller))) return unauthorized('only a certifier may certify providers');
+    if (!isOneOf(caller, ...this.settings().certifiers)) return unauthorized('only a certifier may certify providers');
     if (reason.length > 256) return invalid('reason: at most 256 characters');
     const account = this.t.accounts.get(key(provider));
     const current = account?.certification[0];
@@ -248,8 +248,7 @@ export class Identity {
   retireNode(caller: Principal, id: Principal): Result<Node> {
     const node = this.t.nodes.get(key(id));
     if (node === undefined) return err({ NotFound: 'no such node' });
-    const owner = node.provider[0];
-    if (owner === undefined || !same(owner, caller)) return unauthorized('only the provider that claimed the node may retire it');
+    if (!isOneOf(caller, node.provider)) return unauthorized('only the provider that claimed the node may retire it');
     if (!('claimed' in node.status)) return err({ InvalidTransition: 'the node is already retired' });
     const retired: StoredNode = { ...node, status: { retired: null } };
     this.t.nodes.insert(key(id), retired);

@@ -2,6 +2,7 @@
 // Storage comes in through two small interfaces so the canister backs them with stable memory and tests with maps.
 import type { Principal } from '@dfinity/principal';
 
+import { isOneOf } from '../shared/guard';
 import { mayUse, type Access, type Model, type ModelId } from '../shared/models';
 import { Catalog, entryOf, type Entry } from './catalog';
 import type { ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from './types';
@@ -77,7 +78,7 @@ export class Registry {
   setAccess(caller: Principal, id: ModelId, access: Access): Result<Model> {
     const model = this.models.get(id);
     if (model === undefined) return NOT_FOUND;
-    if (model.creator.toText() !== caller.toText()) return { Err: { Unauthorized: 'only the creator may change access' } };
+    if (!isOneOf(caller, model.creator)) return { Err: { Unauthorized: 'only the creator may change access' } };
     const problem = checkAccess(access);
     if (problem !== undefined) return invalid(problem);
     const updated = { ...model, access: normalizeAccess(access) };
@@ -88,7 +89,7 @@ export class Registry {
   /** A new cap applies to later publications; published royalties are immutable. */
   setRoyaltyCap(caller: Principal, capBps: number): Result<Settings> {
     const settings = this.settings.get();
-    if (settings.admin.toText() !== caller.toText()) return { Err: { Unauthorized: 'only the admin may set the royalty cap' } };
+    if (!isOneOf(caller, settings.admin)) return { Err: { Unauthorized: 'only the admin may set the royalty cap' } };
     const problem = checkRoyaltyCap(capBps);
     if (problem !== undefined) return invalid(problem);
     const updated = { ...settings, royalty_cap_bps: capBps };

@@ -8,6 +8,7 @@ import { decodeOptionalArg } from '../shared/init_arg';
 import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
+import { isOneOf } from '../shared/guard';
 import { checkConfig } from './config_rules';
 import { stableCell } from '../shared/stable_cell';
 import { candidValue, u64Key } from '../shared/stable_codecs';
@@ -61,7 +62,7 @@ export default class {
   set_config(config: VerificationConfig): Result<Settings> {
     requireSignedCaller();
     const current = settings.get();
-    if (current.admin.compareTo(msgCaller()) !== 'eq') return { Err: { Unauthorized: 'only the admin sets the configuration' } };
+    if (!isOneOf(msgCaller(), current.admin)) return { Err: { Unauthorized: 'only the admin sets the configuration' } };
     const problem = checkConfig(config);
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
     const next = { ...current, config };
@@ -80,8 +81,7 @@ export default class {
   async verify(request: VerifyRequest): Promise<Result<Verdict>> {
     requireSignedCaller();
     const { bridge, identity, config } = settings.get();
-    if (bridge[0] === undefined || bridge[0].compareTo(msgCaller()) !== 'eq')
-      return { Err: { Unauthorized: 'only the bridge submits answers' } };
+    if (!isOneOf(msgCaller(), bridge)) return { Err: { Unauthorized: 'only the bridge submits answers' } };
     if (identity[0] === undefined) return { Err: { NotConfigured: 'no identity canister is named' } };
     if (request.answers.length < 2 || request.answers.length > 3) return { Err: { InvalidInput: 'answers: 2 or 3' } };
     if (verdicts.containsKey(request.job_id)) return { Err: { InvalidInput: `job ${request.job_id} was verified before` } };

@@ -21,10 +21,13 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
   beforeAll(async () => {
     network = await LocalNetwork.create();
     e = await deployGoverned(network, deployer, [...NAMES, 'bridge', 'verification', 'analytics'], async (deployed) => {
-      // Before the hand-over the deployer administers, and a stranger cannot claim the admin role.
+      // Before the hand-over the deployer administers: a stranger can neither claim the admin role nor bootstrap.
       deployed.payment.setPrincipal(randomUser());
       expect(errName(await deployed.payment.claim_admin())).toBe('Unauthorized');
       expect((await deployed.payment.get_config()).admin.toText()).toBe(deployer.toText());
+      deployed.governance.setPrincipal(randomUser());
+      expect(await deployed.governance.bootstrap()).toEqual({ Err: { Unauthorized: 'only governance’s admin (the deployer) bootstraps' } });
+      expect((await deployed.governance.settings()).bootstrapped).toBe(false);
     });
   });
   afterAll(() => network?.stop());
