@@ -10,34 +10,35 @@ import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
 import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
+import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import type { Table } from './tables';
-import type { Awaiting, DispatchRequest, JobOutput, Outcome, Result, Settings } from './types';
+import type { Awaiting, DispatchRequest, Endpoint, JobOutput, Outcome, Result, Settings } from './types';
 import { ask, compare, type Answered, type WorkDeps } from './work';
 
 /** The most nodes a job names (runners, then spares). */
 export const MAX_NODES = 10;
-/** The largest input a job carries, in UTF-8 bytes: it is posted to every node and kept for the dispute window. */
 
-export type DispatchDeps = WorkDeps & {
-  settings(): Settings;
-  /** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
-  pending: Table<bigint, DispatchRequest>;
-  awaiting: Table<bigint, Awaiting>;
-  outputs: Table<bigint, JobOutput>;
-  settled: Table<bigint, DispatchRequest>;
-  /** Runs the job (Dispatcher.run) from a timer, after the hand-over's reply. */
-  schedule(jobId: bigint): void;
-  /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
-  report(jobId: bigint, outcome: Outcome): Promise<void>;
-  /** Tells analytics that `node` answered with `tokens` tokens, asked at `askedAt`. */
-  reportRun(jobId: bigint, node: Principal, provider: Principal, tokens: number, askedAt: bigint): void;
-  /** A uniform draw in [0, 10000): the job is audited when it falls below the audit rate. */
-  draw(): number;
-  /** A random audit of a settled job (the dispute desk's). */
-  audit(request: DispatchRequest, original: Answered): Promise<void>;
-  /** Runs `task` from a timer, after the current call replies. */
-  defer(task: () => Promise<void>): void;
-};
+export type DispatchDeps = WorkDeps &
+  AuditorDeps & {
+    settings(): Settings;
+    /** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
+    pending: Table<bigint, DispatchRequest>;
+    awaiting: Table<bigint, Awaiting>;
+    outputs: Table<bigint, JobOutput>;
+    settled: Table<bigint, DispatchRequest>;
+    /** Runs the job (Dispatcher.run) from a timer, after the hand-over's reply. */
+    schedule(jobId: bigint): void;
+    /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
+    report(jobId: bigint, outcome: Outcome): Promise<void>;
+    /** Tells analytics that `node` answered with `tokens` tokens, asked at `askedAt`. */
+    reportRun(jobId: bigint, node: Principal, provider: Principal, tokens: number, askedAt: bigint): void;
+    /** A uniform draw in [0, 10000): the job is audited when it falls below the audit rate. */
+    draw(): number;
+    /** A random audit of a settled job (the dispute desk's). */
+    audit(request: DispatchRequest, original: Answered): Promise<void>;
+    /** Runs `task` from a timer, after the current call replies. */
+    defer(task: () => Promise<void>): void;
+  };
 
 /**
  * Whether the answers agree as verification would judge them (identical hashes, or embeddings within its default
@@ -82,10 +83,11 @@ export class Dispatcher {
 
   /**
    * Asks the nodes in order until `redundancy` of them answered acceptably. One answer completes the job; several
-   * go to verification, and the majority's completes it, paying only the nodes that agreed. Two answers that
-   * disagree are settled by a third run on the next node (a spare) before verification, so the liar among them is
-   * found; too few answers, or still no majority, fail the job (the marketplace refunds it). A long job goes to
-   * the first node that acknowledges it.
+   * go to verification, and the majority's completes it, paying only the job's nodes that agreed. Two answers
+   * that disagree are settled by a third run on an auditor drawn from outside the job (never its own spares, who
+   * could collude against an honest runner), so verification slashes the liar and payment rewards the auditor if
+   * it agreed; too few answers, or still no majority, fail the job (the marketplace refunds it). A long job goes
+   * to the first node that acknowledges it.
    */
   async run(jobId: bigint): Promise<void> {
     const request = this.deps.pending.get(jobId);
@@ -95,7 +97,8 @@ export class Dispatcher {
     const answers: Answered[] = [];
     const untried = [...request.nodes];
     await this.collect(request, untried, request.redundancy, answers, failures);
-    if (answers.length === 2 && !agrees(request, answers)) await this.collect(request, untried, 3, answers, failures);
+    const split = request.redundancy === 2 && answers.length === 2 && !agrees(request, answers);
+    const auditor = split ? await this.tieBreak(request, answers, failures) : undefined;
     this.deps.pending.remove(jobId);
     if (answers.length < request.redundancy) {
       failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
@@ -105,13 +108,31 @@ export class Dispatcher {
     const verdict = await compare(this.deps, request, answers);
     if ('Err' in verdict) return this.deps.report(jobId, { failed: `verification: ${verdict.Err}` });
     if (verdict.Ok.output_sha256.length === 0)
-      return this.deps.report(jobId, { failed: 'no majority among the answers: flagged for audit' });
+      return this.deps.report(jobId, { failed: ['no majority among the answers: flagged for audit', ...failures].join('; ') });
+    // The auditor is none of the job's nodes: payment pays only those, so it is rewarded apart, once settled.
     const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
-    const accepted = answers.filter(({ endpoint }) => agreeing.has(endpoint.node.toText()));
+    const accepted = answers.filter(({ endpoint }) => endpoint !== auditor && agreeing.has(endpoint.node.toText()));
     const output = outputOf(request, accepted[0].endpoint.node, accepted[0].answer, this.deps.now());
     this.deps.outputs.insert(jobId, output);
     const paid_nodes = accepted.map(({ endpoint }) => endpoint.node);
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
+    if (auditor !== undefined) await rewardAgreeing(this.deps, jobId, [auditor], verdict.Ok.dissenting);
+  }
+
+  // Asks auditors drawn from outside the job, in order, until one answers, and adds its answer to the two that
+  // disagree; the auditor that answered, or undefined when none did (the split then stays unsettled).
+  private async tieBreak(request: DispatchRequest, answers: Answered[], failures: string[]): Promise<Endpoint | undefined> {
+    const auditors = await outsideAuditors(this.deps, request.job_id, request.nodes);
+    if ('Err' in auditors) return void failures.push(`auditor candidates: ${auditors.Err}`);
+    for (const endpoint of auditors.Ok) {
+      const answer = await ask(this.deps, request, endpoint);
+      if ('Ok' in answer) {
+        answers.push({ endpoint, answer: answer.Ok });
+        return endpoint;
+      }
+      failures.push(`auditor ${endpoint.node.toText()}: ${answer.Err}`);
+    }
+    if (auditors.Ok.length === 0) failures.push('no auditor outside the job');
   }
 
   // Asks the `untried` nodes in order (taking each off) until `want` answers are in.

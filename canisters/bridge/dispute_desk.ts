@@ -5,63 +5,28 @@ import type { Principal } from '@dfinity/principal';
 
 import type { CallOutcome } from '../shared/peer_call';
 import { outputOf } from './answers';
+import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
 import type { Table } from './tables';
-import type { Audit, DispatchRequest, Dispute, Endpoint, JobOutput, Result, Settings } from './types';
+import type { Audit, DispatchRequest, Dispute, JobOutput, Result, Settings } from './types';
 import { ask, compare, type Answered, type WorkDeps } from './work';
 
-export type DisputeDeps = WorkDeps & {
-  settings(): Settings;
-  outputs: Table<bigint, JobOutput>;
-  /** Settled single-replica jobs still open to dispute: what a re-run needs. */
-  settled: Table<bigint, DispatchRequest> & { keys(): bigint[] };
-  audits: Table<bigint, Audit>;
-  disputes: Table<bigint, Dispute> & { values(): Dispute[] };
-  /** Disputed job ids by the provider (hex) whose node ran the job. */
-  disputed: Table<string, bigint[]>;
-  holdDeposit(jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<unknown>>;
-  resolveDeposit(jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>>;
-  /** The marketplace's nodes that may audit the job: eligible providers' serving its model, none of the job's. */
-  auditCandidates(jobId: bigint, count: number): Promise<CallOutcome<Principal[]>>;
-  /** A uniform draw in [0, bound). */
-  randomBelow(bound: number): number;
-  /** Has payment reward the providers of the auditors who agreed with the majority (once per job, from the treasury). */
-  payAuditors(jobId: bigint, providers: Principal[]): Promise<CallOutcome<unknown>>;
-};
+export type DisputeDeps = WorkDeps &
+  AuditorDeps & {
+    settings(): Settings;
+    outputs: Table<bigint, JobOutput>;
+    /** Settled single-replica jobs still open to dispute: what a re-run needs. */
+    settled: Table<bigint, DispatchRequest> & { keys(): bigint[] };
+    audits: Table<bigint, Audit>;
+    disputes: Table<bigint, Dispute> & { values(): Dispute[] };
+    /** Disputed job ids by the provider (hex) whose node ran the job. */
+    disputed: Table<string, bigint[]>;
+    holdDeposit(jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<unknown>>;
+    resolveDeposit(jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>>;
+  };
 
 /** What a re-run found: who answered, and who disagreed with the majority (undefined: no majority). */
 type ReRun = { auditors: Principal[]; answers: Answered[]; dissenting: Principal[] | undefined; outcome: string };
-
-/** Candidates asked of the marketplace for one re-run (its most): the wider the pool, the harder to be drawn on purpose. */
-export const AUDIT_CANDIDATES = 16;
-
-/**
- * The order in which candidates are asked to re-run a job: a random one, leaving out nodes without an endpoint,
- * the job's own nodes, any node of a provider that holds one of them (the runner's included), and a second node
- * of one provider, so neither the job's colluding spares nor one operator twice can outvote the runner.
- */
-export function auditOrder(
-  candidates: Principal[],
-  job: Principal[],
-  endpointOf: (node: Principal) => Endpoint | undefined,
-  randomBelow: (bound: number) => number,
-): Endpoint[] {
-  const excluded = new Set(job.map((node) => node.toText()));
-  const providers = new Set(job.flatMap((node) => endpointOf(node)?.provider.toText() ?? []));
-  const eligible: Endpoint[] = [];
-  for (const node of candidates) {
-    const endpoint = endpointOf(node);
-    if (endpoint === undefined || excluded.has(node.toText()) || providers.has(endpoint.provider.toText())) continue;
-    providers.add(endpoint.provider.toText());
-    eligible.push(endpoint);
-  }
-  // Fisher-Yates: every order equally likely.
-  for (let i = eligible.length - 1; i > 0; i--) {
-    const j = randomBelow(i + 1);
-    [eligible[i], eligible[j]] = [eligible[j], eligible[i]];
-  }
-  return eligible;
-}
 
 /** A dispute left open this long (an upgrade interrupted its audit) is decided again by the timer. */
 export const STALE_DISPUTE_NS = 300n * 1_000_000_000n;
@@ -205,11 +170,10 @@ export class DisputeDesk {
   private async reRun(request: DispatchRequest, original: Answered): Promise<ReRun> {
     const answers = [original];
     const auditors: Principal[] = [];
-    const candidates = await this.deps.auditCandidates(request.job_id, AUDIT_CANDIDATES);
+    const candidates = await outsideAuditors(this.deps, request.job_id, [original.endpoint.node, ...request.nodes]);
     if ('Err' in candidates)
       return { auditors, answers, dissenting: undefined, outcome: `auditor candidates: ${candidates.Err}: not audited` };
-    const job = [original.endpoint.node, ...request.nodes];
-    for (const endpoint of auditOrder(candidates.Ok, job, this.deps.endpointOf, (bound) => this.deps.randomBelow(bound))) {
+    for (const endpoint of candidates.Ok) {
       if (answers.length === 3) break;
       const answer = await ask(this.deps, request, endpoint);
       if ('Ok' in answer) {
@@ -224,14 +188,12 @@ export class DisputeDesk {
     const { dissenting, output_sha256 } = verdict.Ok;
     if (output_sha256.length === 0) return { auditors, answers, dissenting: undefined, outcome: 'no majority among the three answers' };
     const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
-    // Only an answer that agreed is paid, so dissenting, or answering at random, earns nothing. A reward that fails
-    // is not retried: like a reputation credit, it is not money anyone was owed.
-    const agreed = answers.slice(1).filter(({ endpoint }) => !dissenting.some((node) => node.compareTo(endpoint.node) === 'eq'));
-    if (agreed.length > 0)
-      await this.deps.payAuditors(
-        request.job_id,
-        agreed.map(({ endpoint }) => endpoint.provider),
-      );
+    await rewardAgreeing(
+      this.deps,
+      request.job_id,
+      answers.slice(1).map(({ endpoint }) => endpoint),
+      dissenting,
+    );
     return { auditors, answers, dissenting, outcome };
   }
 }

@@ -17,6 +17,7 @@ import { versionOf } from '../shared/version';
 import { analytics, reportRun } from './analytics_peer';
 import { checkEndpointUrl, LARGEST_ANSWER_BYTES } from './answers';
 import { Assignments } from './assignments';
+import type { AuditorDeps } from './auditors';
 import { Dispatcher } from './dispatcher';
 import { DisputeDesk } from './dispute_desk';
 import { askNode, postJson, probeStatus } from './outcall';
@@ -94,8 +95,20 @@ export default class {
     },
   };
 
+  // Auditors from outside a job: the dispute desk's re-runs and the dispatcher's third run on a split draw them alike.
+  private readonly auditing: AuditorDeps = {
+    endpointOf,
+    auditCandidates: (jobId, count) => auditCandidates(stableSettings.get().marketplace[0]!, jobId, count),
+    randomBelow: (bound) => crypto.getRandomValues(new Uint32Array(1))[0] % bound,
+    payAuditors: (jobId, providers) => {
+      const payment = stableSettings.get().payment[0];
+      return payment === undefined ? Promise.resolve({ Err: 'no payment canister is named' }) : payAuditors(payment, jobId, providers);
+    },
+  };
+
   private readonly desk = new DisputeDesk({
     ...this.work,
+    ...this.auditing,
     settings: () => stableSettings.get(),
     outputs,
     settled,
@@ -104,16 +117,11 @@ export default class {
     disputed,
     holdDeposit: (jobId, consumer, amount) => holdDeposit(stableSettings.get().payment[0]!, jobId, consumer, amount),
     resolveDeposit: (jobId, returned) => resolveDeposit(stableSettings.get().payment[0]!, jobId, returned),
-    auditCandidates: (jobId, count) => auditCandidates(stableSettings.get().marketplace[0]!, jobId, count),
-    randomBelow: (bound) => crypto.getRandomValues(new Uint32Array(1))[0] % bound,
-    payAuditors: (jobId, providers) => {
-      const payment = stableSettings.get().payment[0];
-      return payment === undefined ? Promise.resolve({ Err: 'no payment canister is named' }) : payAuditors(payment, jobId, providers);
-    },
   });
 
   private readonly dispatcher: Dispatcher = new Dispatcher({
     ...this.work,
+    ...this.auditing,
     settings: () => stableSettings.get(),
     pending,
     awaiting,

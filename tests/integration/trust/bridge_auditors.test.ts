@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { randomUser } from '../localnet/probe';
 import type { Account } from '../../../canisters/ledger/types';
-import { account, FEE, ok } from '../economy/suite';
+import { PROMPT, account, balance, FEE, ok, rankByPrice } from '../economy/suite';
 import {
   altered,
   askedFor,
@@ -110,6 +110,53 @@ describe('auditors drawn from outside the job', () => {
     } finally {
       ok(await t.e.bridge!.set_audit_rate(0));
     }
+  });
+
+  it('settles a redundancy-2 split on an outside auditor, not the colluding spare: the honest runner paid, the auditor rewarded, the liar slashed', async () => {
+    // By price: the honest runner and the first lying spare run the job, the second lying spare and the first
+    // outsider are its spares; the second outsider alone is outside the job. Asked, the lying spare would outvote
+    // the honest runner.
+    await rankByPrice(t.e);
+    const [liar, colluder] = spares;
+    const auditor = outsiders[1];
+    const everyone = [runner, liar, colluder, ...outsiders];
+    const bonded = (await t.e.identity.get_stake(liar.provider)).bonded;
+    const runnerStake = (await t.e.identity.get_stake(runner.provider)).bonded;
+    const [treasuryBefore, ...before] = await owed(everyone);
+    const { job, consumer } = await submit(t, { redundancy: 2 });
+    const minted = 50_000_000n;
+
+    const done = await finished(t, consumer, job.id);
+    expect(done.state).toEqual({ settled: null });
+    expect(
+      askedFor(everyone, job.id)
+        .map((a) => a.node)
+        .sort(),
+    ).toEqual(nodesOf([runner, liar, auditor]));
+    expect(askedFor([auditor], job.id)).toEqual([{ node: auditor.node.toText(), assigned: true }]);
+    const [verdict] = await t.e.verification!.verdict_of(job.id);
+    expect(verdict?.dissenting.map((p) => p.toText())).toEqual([liar.node.toText()]);
+    expect(verdict?.agreeing.map((p) => p.toText()).sort()).toEqual(nodesOf([runner, auditor]));
+    // The liar is slashed as a failed audit's dissenter; the honest runner keeps its stake.
+    expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
+    expect((await t.e.identity.get_stake(runner.provider)).bonded).toBe(runnerStake);
+    t.e.bridge!.setPrincipal(consumer);
+    const output = ok(await t.e.bridge!.get_output(job.id));
+    expect(output.node.toText()).toBe(runner.node.toText());
+    expect(Array.from(output.tokens)).toEqual((await t.generator.generate(PROMPT, 32)).tokens);
+
+    // The consumer paid the job's price once (and the approve's and the escrow's fees): nothing refunded.
+    expect(await balance(t.e, consumer)).toBe(minted - job.price - 2n * FEE);
+    // Of the escrow after the sweep fee, the runner alone is paid the providers' 80% and the model's creator its
+    // 5%; the treasury keeps the rest less the auditor's reward (half its 15%); the liar, the colluder and the
+    // unasked spare get nothing.
+    const distributable = job.price - FEE;
+    const paid = (distributable * 8_000n) / 10_000n;
+    const each = await reward(job.id);
+    expect(each).toBeGreaterThan(0n);
+    const [treasuryAfter, ...after] = await owed(everyone);
+    expect(after.map((a, i) => a - before[i])).toEqual([paid, 0n, 0n, 0n, each]);
+    expect(treasuryAfter - treasuryBefore).toBe(distributable - paid - (distributable * 500n) / 10_000n - each);
   });
 
   it('names auditor candidates to the bridge only', async () => {

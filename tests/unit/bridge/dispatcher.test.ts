@@ -1,3 +1,4 @@
+import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
 import { jobBody, LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
@@ -8,7 +9,12 @@ import type { Answered } from '../../../canisters/bridge/work';
 import { answerBody, FakeTable, fakeWork, marketplace, ok, principal, request, settings } from './fakes';
 
 function setup(auditRate = 0, draw = 0) {
-  const work = fakeWork();
+  // Nodes 1 to 3 are the job's (request()'s: two runners and a spare at redundancy 2); 4 and 5 are outside it.
+  const work = fakeWork([1, 2, 3, 4, 5]);
+  /** What the marketplace names as auditor candidates (an Err: the call failed). */
+  const market = { candidates: [4, 5].map(principal) as Principal[] | string };
+  /** The providers payment was asked to reward, per call. */
+  const rewarded: string[][] = [];
   const pending = new FakeTable<bigint, DispatchRequest>();
   const awaiting = new FakeTable<bigint, Awaiting>();
   const outputs = new FakeTable<bigint, JobOutput>();
@@ -31,8 +37,15 @@ function setup(auditRate = 0, draw = 0) {
     draw: () => draw,
     audit: async (r, original) => void audited.push([r, original]),
     defer: (task) => void deferred.push(task()),
+    auditCandidates: async () => (typeof market.candidates === 'string' ? { Err: market.candidates } : { Ok: market.candidates }),
+    // bound - 1 keeps every candidate in place: the marketplace's order.
+    randomBelow: (bound) => bound - 1,
+    payAuditors: async (_jobId, providers) => {
+      rewarded.push(providers.map((p) => p.toText()));
+      return { Ok: null };
+    },
   });
-  return { work, dispatcher, pending, awaiting, outputs, settled, reports, scheduled, audited, deferred };
+  return { work, market, rewarded, dispatcher, pending, awaiting, outputs, settled, reports, scheduled, audited, deferred };
 }
 
 const failed = (outcome: Outcome) => ('failed' in outcome ? outcome.failed : undefined);
@@ -176,25 +189,80 @@ describe('long jobs settle like short ones', () => {
 });
 
 describe('an even split', () => {
-  it('is settled by a third run on the next node before verification', async () => {
-    const { work, dispatcher, pending, reports } = setup();
-    work.answers.set(principal(1).toText(), ok(answerBody(1n, [1])));
-    for (const n of [2, 3]) work.answers.set(principal(n).toText(), ok(answerBody(1n, [2])));
-    work.setVerdict({
+  // Node 1 lies ([1]), node 2 answers honestly ([2]), spare 3 colludes with the liar; the outsiders answer honestly.
+  function split(verdict: { agreeing: number[]; dissenting: number[] } | undefined) {
+    const t = setup();
+    t.work.answers.set(principal(1).toText(), ok(answerBody(1n, [1])));
+    t.work.answers.set(principal(3).toText(), ok(answerBody(1n, [1])));
+    for (const n of [2, 4, 5]) t.work.answers.set(principal(n).toText(), ok(answerBody(1n, [2])));
+    t.work.setVerdict({
       job_id: 1n,
-      output_sha256: [new Uint8Array(32)],
-      agreeing: [principal(2), principal(3)],
-      dissenting: [principal(1)],
+      output_sha256: verdict === undefined ? [] : [new Uint8Array(32)],
+      agreeing: (verdict?.agreeing ?? []).map(principal),
+      dissenting: (verdict?.dissenting ?? []).map(principal),
       penalties: [],
       at: 0n,
     });
-    pending.insert(1n, request({ redundancy: 2 }));
+    t.pending.insert(1n, request({ redundancy: 2 }));
+    return t;
+  }
+  const texts = (nodes: number[]) => nodes.map((n) => principal(n).toText());
+
+  it('is settled by a third run on an auditor from outside the job, never the spare: the runner it agrees with paid, the auditor rewarded', async () => {
+    const { work, dispatcher, reports, rewarded, outputs } = split({ agreeing: [2, 4], dissenting: [1] });
     await dispatcher.run(1n);
-    expect(work.verified[0].answers.map((a) => a.node.toText())).toEqual([1, 2, 3].map((n) => principal(n).toText()));
-    expect(reports[0][1]).toMatchObject({ completed: { paid_nodes: [principal(2), principal(3)] } });
+    expect(work.posts.map((p) => p.node)).toEqual(texts([1, 2, 4]));
+    // Verification judges all three, so it penalizes the liar as an audit's dissenter.
+    expect(work.verified.map((v) => v.answers.map((a) => a.node.toText()))).toEqual([texts([1, 2, 4])]);
+    expect(reports).toEqual([[1n, { completed: { output_sha256: outputs.get(1n)!.output_sha256, paid_nodes: [principal(2)] } }]]);
+    expect(outputs.get(1n)?.node.toText()).toBe(principal(2).toText());
+    expect(rewarded).toEqual([[principal(14).toText()]]);
   });
 
-  it('asks nobody more when the two agree, and fails the job when no spare answers', async () => {
+  it('sides with the job node the auditor agrees with, whichever answered first: that one paid, the other left to verification', async () => {
+    const { work, dispatcher, reports, rewarded, outputs } = split({ agreeing: [1, 4], dissenting: [2] });
+    work.answers.set(principal(4).toText(), ok(answerBody(1n, [1])));
+    await dispatcher.run(1n);
+    expect(reports[0][1]).toMatchObject({ completed: { paid_nodes: [principal(1)] } });
+    expect(outputs.get(1n)?.tokens).toEqual([1]);
+    expect(rewarded).toEqual([[principal(14).toText()]]);
+  });
+
+  it('asks the next auditor when one does not answer, and rewards none that disagreed with the majority', async () => {
+    const { work, dispatcher, reports, rewarded } = split({ agreeing: [1, 5], dissenting: [2] });
+    work.answers.delete(principal(4).toText());
+    work.answers.set(principal(5).toText(), ok(answerBody(1n, [1])));
+    await dispatcher.run(1n);
+    expect(work.posts.map((p) => p.node)).toEqual(texts([1, 2, 4, 5]));
+    expect(reports[0][1]).toMatchObject({ completed: { paid_nodes: [principal(1)] } });
+    expect(rewarded).toEqual([[principal(15).toText()]]);
+
+    const threeWays = split(undefined);
+    threeWays.work.answers.set(principal(4).toText(), ok(answerBody(1n, [3])));
+    await threeWays.dispatcher.run(1n);
+    expect(failed(threeWays.reports[0][1])).toMatch(/^no majority among the answers/);
+    expect(threeWays.rewarded).toEqual([]);
+  });
+
+  it('fails the job, refunded, when no auditor outside the job answers (none named, the marketplace unreachable, or all down)', async () => {
+    for (const [candidates, why] of [
+      [[principal(1), principal(3)], /no auditor outside the job/],
+      ['marketplace stopped', /auditor candidates: marketplace stopped/],
+      [[principal(4)], /auditor .*: connection refused/],
+    ] as const) {
+      const t = split(undefined);
+      t.market.candidates = candidates as Principal[] | string;
+      t.work.answers.delete(principal(4).toText());
+      await t.dispatcher.run(1n);
+      // The spare is never asked, even when no auditor can be.
+      expect(t.work.posts.map((p) => p.node)).not.toContain(principal(3).toText());
+      expect(t.work.verified[0].answers).toHaveLength(2);
+      expect(failed(t.reports[0][1])).toMatch(why);
+      expect(t.rewarded).toEqual([]);
+    }
+  });
+
+  it('asks nobody more when the two agree, nor when a redundancy-3 job has only two answers', async () => {
     const agreed = setup();
     for (const n of [1, 2, 3]) agreed.work.answers.set(principal(n).toText(), ok(answerBody(1n, [2])));
     agreed.work.setVerdict({
@@ -208,14 +276,13 @@ describe('an even split', () => {
     agreed.pending.insert(1n, request({ redundancy: 2 }));
     await agreed.dispatcher.run(1n);
     expect(agreed.work.posts).toHaveLength(2);
+    expect(agreed.rewarded).toEqual([]);
 
-    const split = setup();
-    for (const n of [1, 2]) split.work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));
-    split.work.setVerdict({ job_id: 1n, output_sha256: [], agreeing: [], dissenting: [], penalties: [], at: 0n });
-    split.pending.insert(1n, request({ redundancy: 2 }));
-    await split.dispatcher.run(1n);
-    expect(split.work.posts).toHaveLength(3);
-    expect(split.work.verified[0].answers).toHaveLength(2);
-    expect(failed(split.reports[0][1])).toMatch(/no majority/);
+    const short = setup();
+    for (const n of [1, 2]) short.work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));
+    short.pending.insert(1n, request({ redundancy: 3 }));
+    await short.dispatcher.run(1n);
+    expect(short.work.posts.map((p) => p.node)).toEqual(texts([1, 2, 3]));
+    expect(failed(short.reports[0][1])).toMatch(/^2 of 3 nodes answered/);
   });
 });

@@ -2,7 +2,8 @@ import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
 import { outputOf, parseAnswer } from '../../../canisters/bridge/answers';
-import { AUDIT_CANDIDATES, auditOrder, DisputeDesk } from '../../../canisters/bridge/dispute_desk';
+import { AUDIT_CANDIDATES, auditOrder } from '../../../canisters/bridge/auditors';
+import { DisputeDesk } from '../../../canisters/bridge/dispute_desk';
 import type { Audit, DispatchRequest, Dispute, JobOutput } from '../../../canisters/bridge/types';
 import { answerBody, consumer, FakeTable, fakeWork, ok, principal, request, settings } from './fakes';
 
