@@ -11,6 +11,7 @@ import type { Offer, OfferId } from '../canisters/marketplace/offer_types';
 import { OfferBook } from '../canisters/marketplace/offers';
 import { laneBps, quote } from '../canisters/marketplace/pricing';
 import { score } from '../canisters/marketplace/scoring';
+import { memoryOffers } from '../tests/unit/marketplace/fixtures';
 import { MODELS, offerTerms, principal, random } from './market_fixture';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -18,13 +19,9 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 101);
 
 function market(size: number) {
   const rand = random(size);
-  const store = new Map<OfferId, Offer>();
-  const book = new OfferBook({
-    get: (id) => store.get(id),
-    put: (o) => void store.set(o.id, o),
-    count: () => BigInt(store.size),
-    values: () => store.values(),
-  });
+  const offers = memoryOffers();
+  const store = offers.map;
+  const book = new OfferBook(offers);
   const providers = new Map<string, ProviderStanding>();
   const providerCount = Math.max(10, size / 10);
   for (let p = 0; p < providerCount; p++) {

@@ -34,8 +34,7 @@ export function jobReport(job: Job, book: OfferBook): JobReport {
 /** The job store with a report to analytics after every write. */
 export function reportingJobs(store: JobStore, book: () => OfferBook): JobStore {
   return {
-    get: (id) => store.get(id),
-    values: () => store.values(),
+    ...store,
     put(job: Job): void {
       store.put(job);
       analytics.report([{ job: jobReport(job, book()) }]);

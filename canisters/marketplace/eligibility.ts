@@ -13,7 +13,7 @@ export type MatchContext = {
   /** Identity's min_stake, as its last push said (identity holds the one parameter). */
   minStake: bigint;
   /** By providerKey; a provider missing here is uncertified with no stake. */
-  providers: ReadonlyMap<string, ProviderStanding>;
+  providers: { get(key: string): ProviderStanding | undefined };
   /** Slots reserved now on each offer, which jobs outside the reservation cannot use. */
   reserved?: ReadonlyMap<bigint, number>;
 };

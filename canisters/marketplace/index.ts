@@ -28,7 +28,7 @@ import { probeTargets } from './probe_targets';
 import { utilizationBps } from './pricing';
 import { Reservation, ReservationRequest, ReservationResult } from './reservation_types';
 import { Reservations } from './reservations';
-import { nextId, stableJobs, stableOffers, stableReservations, stableSettings, stableStandings } from './storage';
+import { nextId, stableJobs, stableOffers, stableReservations, stableSettings, stableStandings, upgradeLayout } from './storage';
 import {
   AdminResult,
   InitArg,
@@ -49,8 +49,10 @@ import {
 const Standing = IDL.Record({ certified: IDL.Bool, stake: IDL.Nat, reputation_bps: IDL.Nat16 });
 
 export default class {
-  // Built in init and postUpgrade from stable memory; the indexes and the standings map are heap caches.
+  // Built in init and postUpgrade from stable memory, reading only what a stranger cannot add for free (storage.ts):
+  // the ladders and the standings are heap caches, the other indexes live in stable memory.
   book!: OfferBook;
+  // Standings read so far; any other is read from stable memory when asked for.
   standings!: Map<string, ProviderStanding>;
   jobs!: JobBook;
   reservations!: Reservations;
@@ -75,8 +77,10 @@ export default class {
   private load(): void {
     const stored = stableSettings.get();
     stableSettings.put({ ...stored, config: withoutRetiredFields(stored.config) });
-    this.standings = new Map(stableStandings.items());
-    this.book = new OfferBook(stableOffers, (provider) => matchable(this.standings.get(providerKey(provider)), this.minStake()));
+    upgradeLayout();
+    const certified = stableStandings.certified();
+    this.standings = new Map(certified.map((key) => [key, stableStandings.get(key)!]));
+    this.book = new OfferBook(stableOffers, (provider) => matchable(this.standingOf(providerKey(provider)), this.minStake()), certified);
     this.jobs = new JobBook(reportingJobs(stableJobs, () => this.book));
     this.reservations = new Reservations(stableReservations.values());
     for (const job of this.jobs.occupying()) if (job.request.reservation.length === 1) this.reservations.use(job.request.reservation[0], 1);
@@ -162,32 +166,24 @@ export default class {
   }
 
   /**
-   * Offers in id order, `limit` at most 100: all of them (a key range), one provider's (a scan, fine while offers
-   * number in the thousands; a per-provider index is the next step), or the live (active or paused) ones of a model.
+   * Offers in id order, `limit` at most 100: all of them (a key range), one provider's (its index, at most
+   * MAX_OFFERS_PER_PROVIDER), or the live (active or paused) ones of a model (its live set, in stable memory).
    */
   @query([OfferFilter, Page], OfferResult(OfferPage))
   list_offers(filter: OfferFilter, page: Page): OfferResult<OfferPage> {
     if (page.limit > MAX_PAGE) return { Err: { InvalidInput: `limit: at most ${MAX_PAGE}` } };
     const [provider, model] = [filter.provider[0], filter.model[0]];
+    const start = Number(page.offset);
     if (provider === undefined && model === undefined) {
       return { Ok: { offers: stableOffers.range(page.offset, page.limit), total: stableOffers.count() } };
     }
-    let ids: bigint[];
-    if (model !== undefined) {
-      ids = [...(this.book.index.model(model)?.live ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    } else {
-      ids = [];
-      for (const offer of this.allOffers()) if (offer.provider.compareTo(provider!) === 'eq') ids.push(offer.id);
+    if (provider === undefined) {
+      const ids = this.book.index.liveIds(model!, start, page.limit);
+      return { Ok: { offers: ids.map((id) => this.book.get(id)!), total: BigInt(this.book.index.liveCount(model!)) } };
     }
-    let offers = ids.map((id) => this.book.get(id) as Offer);
-    if (model !== undefined && provider !== undefined) offers = offers.filter((o) => o.provider.compareTo(provider) === 'eq');
-    const start = Number(page.offset);
+    let offers = this.book.offersOf(provider).map((id) => this.book.get(id)!);
+    if (model !== undefined) offers = offers.filter((o) => !('retired' in o.status) && o.terms.models.includes(model));
     return { Ok: { offers: offers.slice(start, start + page.limit), total: BigInt(offers.length) } };
-  }
-
-  private *allOffers(): Generator<Offer> {
-    const count = stableOffers.count();
-    for (let id = 0n; id < count; id++) yield this.book.get(id)!;
   }
 
   // Matching: the same pure `match` the job flow will use, with no state change.
@@ -216,9 +212,17 @@ export default class {
     return {
       config: stableSettings.get().config,
       minStake: this.minStake(),
-      providers: this.standings,
+      providers: { get: (key) => this.standingOf(key) },
       reserved: this.reservations.reservedNow(time()),
     };
+  }
+
+  private standingOf(key: string): ProviderStanding | undefined {
+    const cached = this.standings.get(key);
+    if (cached !== undefined) return cached;
+    const stored = stableStandings.get(key);
+    if (stored !== undefined) this.standings.set(key, stored);
+    return stored;
   }
 
   private minStake(): bigint {
@@ -383,7 +387,8 @@ export default class {
     const minimumChanged = push.min_stake !== this.minStake();
     if (minimumChanged) stableSettings.put({ ...stableSettings.get(), min_stake: push.min_stake });
     for (const { provider, ...standing } of push.standings) this.setStanding(provider, standing);
-    if (minimumChanged) this.book.reindexAll();
+    // Only certified providers can be matched, whatever the minimum.
+    if (minimumChanged) this.book.reindexAll(stableStandings.certified());
     return { Ok: null };
   }
 
@@ -405,7 +410,7 @@ export default class {
 
   @query([IDL.Principal], IDL.Opt(Standing))
   provider_standing(provider: Principal): [] | [ProviderStanding] {
-    const standing = this.standings.get(providerKey(provider));
+    const standing = this.standingOf(providerKey(provider));
     return standing === undefined ? [] : [standing];
   }
 

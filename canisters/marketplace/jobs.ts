@@ -1,5 +1,7 @@
 // The job book: jobs by id, each consumer's jobs newest first, and the unfinished ones the sweep looks at.
-// Storage comes in through a small interface, so the canister backs it with stable memory and tests with a map.
+// Storage comes in through a small interface, so the canister backs it with stable memory and tests with maps. The
+// indexes are kept in the store too, so an upgrade reads only unfinished jobs: a job anyone can have rejected for
+// free costs it nothing.
 import type { Principal } from '@dfinity/principal';
 
 import { providerKey } from './eligibility';
@@ -9,17 +11,14 @@ import type { Job, JobEvent, JobId, JobPage, JobRequest, JobResult, ModelTerms }
 export interface JobStore {
   get(id: JobId): Job | undefined;
   put(job: Job): void;
-  /** Every job, to rebuild the indexes. */
-  values(): Iterable<Job>;
+  /** Each consumer's job ids (by providerKey) in submission order: how many, the one at a position, one more. */
+  consumers: { count(key: string): number; at(key: string, position: number): JobId; add(key: string, id: JobId): void };
+  /** Ids of the jobs not final yet. */
+  unfinished: { ids(): Iterable<JobId>; add(id: JobId): void; delete(id: JobId): void };
 }
 
 export class JobBook {
-  private readonly byConsumer = new Map<string, JobId[]>();
-  private readonly unfinished = new Set<JobId>();
-
-  constructor(private readonly store: JobStore) {
-    for (const job of store.values()) this.index(job);
-  }
+  constructor(private readonly store: JobStore) {}
 
   get(id: JobId): Job | undefined {
     return this.store.get(id);
@@ -45,16 +44,17 @@ export class JobBook {
       job = next.Ok;
     }
     this.store.put(job);
-    if (isFinal(job.state)) this.unfinished.delete(id);
+    if (isFinal(job.state)) this.store.unfinished.delete(id);
     return { Ok: job };
   }
 
   /** The consumer's jobs, newest first. */
   page(consumer: Principal, offset: number, limit: number): JobPage {
-    const ids = this.byConsumer.get(providerKey(consumer)) ?? [];
+    const key = providerKey(consumer);
+    const total = this.store.consumers.count(key);
     const jobs: Job[] = [];
-    for (let i = ids.length - 1 - offset; i >= 0 && jobs.length < limit; i--) jobs.push(this.store.get(ids[i])!);
-    return { jobs, total: BigInt(ids.length) };
+    for (let i = total - 1 - offset; i >= 0 && jobs.length < limit; i--) jobs.push(this.store.get(this.store.consumers.at(key, i))!);
+    return { jobs, total: BigInt(total) };
   }
 
   /**
@@ -63,7 +63,7 @@ export class JobBook {
    */
   stuck(now: bigint, timeoutNs: bigint): Job[] {
     const found: Job[] = [];
-    for (const id of [...this.unfinished].sort((a, b) => (a < b ? -1 : 1))) {
+    for (const id of [...this.store.unfinished.ids()].sort((a, b) => (a < b ? -1 : 1))) {
       const job = this.store.get(id)!;
       const state = stateName(job.state);
       if (state === 'completed' || state === 'failed') found.push(job);
@@ -74,14 +74,13 @@ export class JobBook {
 
   /** Jobs holding slots now (matched or dispatched), to rebuild what the heap knows of running jobs. */
   occupying(): Job[] {
-    return [...this.unfinished].map((id) => this.store.get(id)!).filter((job) => 'matched' in job.state || 'dispatched' in job.state);
+    return [...this.store.unfinished.ids()]
+      .map((id) => this.store.get(id)!)
+      .filter((job) => 'matched' in job.state || 'dispatched' in job.state);
   }
 
   private index(job: Job): void {
-    const key = providerKey(job.consumer);
-    const ids = this.byConsumer.get(key) ?? [];
-    ids.push(job.id);
-    this.byConsumer.set(key, ids);
-    if (!isFinal(job.state)) this.unfinished.add(job.id);
+    this.store.consumers.add(providerKey(job.consumer), job.id);
+    if (!isFinal(job.state)) this.store.unfinished.add(job.id);
   }
 }

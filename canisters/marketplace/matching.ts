@@ -105,8 +105,8 @@ function pickDistinct(ranked: Candidate[], count: number): Candidate[] {
 function explain(book: OfferBook, entry: ModelEntry | undefined, request: JobRequest, multiplier: number, context: MatchContext): NoMatch {
   const offers: OfferExclusion[] = [];
   const firstOfProvider = new Map<string, OfferId>();
-  const live = [...(entry?.live ?? [])].sort((a, b) => (a < b ? -1 : 1));
-  for (const id of live.slice(0, MAX_EXPLAINED)) {
+  const live = book.index.liveCount(request.model);
+  for (const id of book.index.liveIds(request.model, 0, MAX_EXPLAINED)) {
     const offer = book.get(id) as Offer;
     const reasons: Exclusion[] = exclusionsOf(offer, request, multiplier, context);
     const chosen = firstOfProvider.get(providerKey(offer.provider));
@@ -118,8 +118,8 @@ function explain(book: OfferBook, entry: ModelEntry | undefined, request: JobReq
     needed: request.redundancy,
     eligible: entry === undefined ? 0 : eligibleProviders(book, entry, request, multiplier, context),
     offers,
-    more_offers: BigInt(Math.max(0, live.length - MAX_EXPLAINED)),
-    other_model_offers: BigInt(book.index.live - (entry?.live.size ?? 0)),
+    more_offers: BigInt(Math.max(0, live - MAX_EXPLAINED)),
+    other_model_offers: BigInt(book.index.liveTotal - live),
   };
 }
 

@@ -11,6 +11,16 @@ export const MEMORY = {
   reservations: 4,
   // The next id of the sequence jobs and reservations share (each is one payment escrow).
   counters: 5,
+  // Indexes kept so an upgrade reads no entry a stranger can create for free (storage.ts): each provider's offer
+  // ids, the live offers per model (bitmap blocks and counts), the certified providers, each consumer's job ids
+  // (and how many) and the unfinished jobs.
+  offersByProvider: 6,
+  liveBlocks: 7,
+  liveCounts: 8,
+  certified: 9,
+  consumerJobs: 10,
+  consumerJobCounts: 11,
+  unfinishedJobs: 12,
   // The analytics canister's id (shared/analytics_reporter.ts); a high id, clear of the ones above as they grow.
   analytics: 20,
 } as const;

@@ -1,9 +1,11 @@
 // The offer rules: only the owner changes an offer, a retired offer is final, capacity never drops below the
-// jobs running, and every change keeps the index in step. Storage comes in through a small interface so the
-// canister backs it with stable memory and tests with a map.
+// jobs running, and every change keeps the index in step. Storage, with the indexes that must survive an upgrade
+// without reading every offer, comes in through a small interface so the canister backs it with stable memory and
+// tests with maps.
 import type { Principal } from '@dfinity/principal';
 
 import { providerKey } from './eligibility';
+import { LiveOffers, type LiveStore } from './live_offers';
 import { OfferIndex } from './offer_index';
 import type { Offer, OfferId, OfferResult, OfferStatus, OfferTerms } from './offer_types';
 import { checkTerms } from './offer_validation';
@@ -12,8 +14,10 @@ export interface OfferStore {
   get(id: OfferId): Offer | undefined;
   put(offer: Offer): void;
   count(): bigint;
-  /** Every offer, to rebuild the index. */
-  values(): Iterable<Offer>;
+  /** Each provider's offer ids (by providerKey), for the cap and for ranking a provider whose standing changed. */
+  providers: { ids(key: string): OfferId[]; add(key: string, id: OfferId): void };
+  /** The live sets per model (live_offers.ts). */
+  live: LiveStore;
 }
 
 const NOT_FOUND: OfferResult<never> = { Err: { NotFound: null } };
@@ -25,44 +29,38 @@ const everyone = (): boolean => true;
 
 export class OfferBook {
   readonly index: OfferIndex;
-  // Each provider's offer ids, for the cap and for re-indexing a provider whose standing changed.
-  private readonly byProvider = new Map<string, OfferId[]>();
 
-  /** `matchable` says whose active offers go on the price ladders; by default everyone's (the offer rules alone). */
+  /**
+   * `matchable` says whose active offers go on the price ladders; by default everyone's (the offer rules alone).
+   * `ranked`: the providers (by providerKey) whose offers may be on the ladders, put there now (after an upgrade,
+   * the certified ones: no one else's offers can be matched, so the rest of the book is not read).
+   */
   constructor(
     private readonly store: OfferStore,
     matchable: (provider: Principal) => boolean = everyone,
+    ranked: Iterable<string> = [],
   ) {
-    this.index = new OfferIndex(matchable);
-    for (const offer of store.values()) {
-      this.index.add(offer);
-      this.offersOf(offer.provider).push(offer.id);
-    }
+    this.index = new OfferIndex(matchable, new LiveOffers(store.live), () => store.count());
+    for (const key of ranked) this.rerank(key);
   }
 
   /** A provider's standing changed: its offers move onto or off the ladders. */
   reindex(provider: Principal): void {
-    for (const id of this.byProvider.get(providerKey(provider)) ?? []) {
-      const offer = this.store.get(id)!;
-      this.index.replace(offer, offer);
-    }
+    this.rerank(providerKey(provider));
   }
 
-  /** Every provider's standing may have changed (a new minimum stake). */
-  reindexAll(): void {
-    for (const ids of this.byProvider.values()) {
-      for (const id of ids) {
-        const offer = this.store.get(id)!;
-        this.index.replace(offer, offer);
-      }
-    }
+  /** The standings of these providers (by providerKey) may have changed (a new minimum stake). */
+  reindexAll(providers: Iterable<string>): void {
+    for (const key of providers) this.rerank(key);
   }
 
-  private offersOf(provider: Principal): OfferId[] {
-    const key = providerKey(provider);
-    let ids = this.byProvider.get(key);
-    if (ids === undefined) this.byProvider.set(key, (ids = []));
-    return ids;
+  /** The provider's offer ids, oldest first. */
+  offersOf(provider: Principal): OfferId[] {
+    return this.store.providers.ids(providerKey(provider));
+  }
+
+  private rerank(key: string): void {
+    for (const id of this.store.providers.ids(key)) this.index.rerank(this.store.get(id)!);
   }
 
   get(id: OfferId): Offer | undefined {
@@ -74,8 +72,7 @@ export class OfferBook {
     if (caller.isAnonymous()) return { Err: { Unauthorized: 'the anonymous principal cannot offer' } };
     const problem = checkTerms(terms);
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
-    const own = this.offersOf(caller);
-    if (own.length >= MAX_OFFERS_PER_PROVIDER) return { Err: { TooManyOffers: { max: MAX_OFFERS_PER_PROVIDER } } };
+    if (this.offersOf(caller).length >= MAX_OFFERS_PER_PROVIDER) return { Err: { TooManyOffers: { max: MAX_OFFERS_PER_PROVIDER } } };
     const offer: Offer = {
       id: this.store.count(),
       provider: caller,
@@ -86,8 +83,8 @@ export class OfferBook {
       updated_at: now,
     };
     this.store.put(offer);
+    this.store.providers.add(providerKey(caller), offer.id);
     this.index.add(offer);
-    own.push(offer.id);
     return { Ok: offer };
   }
 

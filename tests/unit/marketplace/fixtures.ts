@@ -1,4 +1,4 @@
-// Map-backed offer store, sample terms and job requests, and a seeded generator for the marketplace's unit tests.
+// Map-backed offer store (the canister's is stable memory), sample terms and job requests, and a seeded generator for the marketplace's unit tests.
 import { Principal } from '@dfinity/principal';
 
 import { DEFAULT_CONFIG, type MarketConfig } from '../../../canisters/marketplace/config';
@@ -6,6 +6,7 @@ import { providerKey, type MatchContext } from '../../../canisters/marketplace/e
 import type { JobRequest } from '../../../canisters/marketplace/job_types';
 import type { ProviderStanding } from '../../../canisters/marketplace/match_types';
 import type { Offer, OfferId, OfferTerms } from '../../../canisters/marketplace/offer_types';
+import type { LiveStore } from '../../../canisters/marketplace/live_offers';
 import { OfferBook, type OfferStore } from '../../../canisters/marketplace/offers';
 
 export { random } from '../../support/random';
@@ -17,14 +18,34 @@ export function user(n: number): Principal {
   return Principal.fromUint8Array(bytes);
 }
 
+/** The live sets' blocks and counts in maps. */
+export function memoryLive(): LiveStore {
+  const blocks = new Map<string, Uint8Array>();
+  const counts = new Map<bigint, number>();
+  let total = 0;
+  return {
+    block: (model, chunk) => blocks.get(`${model}/${chunk}`),
+    setBlock: (model, chunk, bits) => void blocks.set(`${model}/${chunk}`, bits),
+    count: (model) => counts.get(model) ?? 0,
+    setCount: (model, count) => void counts.set(model, count),
+    total: () => total,
+    setTotal: (value) => void (total = value),
+  };
+}
+
 export function memoryOffers(): OfferStore & { map: Map<OfferId, Offer> } {
   const map = new Map<OfferId, Offer>();
+  const byProvider = new Map<string, OfferId[]>();
   return {
     map,
     get: (id) => map.get(id),
     put: (offer) => void map.set(offer.id, offer),
     count: () => BigInt(map.size),
-    values: () => map.values(),
+    providers: {
+      ids: (key) => byProvider.get(key) ?? [],
+      add: (key, id) => void byProvider.set(key, [...(byProvider.get(key) ?? []), id]),
+    },
+    live: memoryLive(),
   };
 }
 

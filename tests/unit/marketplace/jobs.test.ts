@@ -10,7 +10,19 @@ const T = 1_000n;
 
 function memoryJobs(): JobStore & { map: Map<JobId, Job> } {
   const map = new Map<JobId, Job>();
-  return { map, get: (id) => map.get(id), put: (job) => void map.set(job.id, job), values: () => map.values() };
+  const consumers = new Map<string, JobId[]>();
+  const unfinished = new Set<JobId>();
+  return {
+    map,
+    get: (id) => map.get(id),
+    put: (job) => void map.set(job.id, job),
+    consumers: {
+      count: (key) => consumers.get(key)?.length ?? 0,
+      at: (key, position) => consumers.get(key)![position],
+      add: (key, id) => void consumers.set(key, [...(consumers.get(key) ?? []), id]),
+    },
+    unfinished: { ids: () => unfinished.values(), add: (id) => void unfinished.add(id), delete: (id) => void unfinished.delete(id) },
+  };
 }
 
 describe('the job book', () => {
@@ -56,9 +68,14 @@ describe('the job book', () => {
     expect(book.stuck(T - 1n, T).map((j) => j.id)).toEqual([2n, 3n]);
     expect(book.stuck(T, T).map((j) => j.id)).toEqual([1n, 2n, 3n]);
     expect(book.occupying().map((j) => j.id)).toEqual([1n]);
-    // A rebuilt book (after an upgrade) finds the same.
-    const rebuilt = new JobBook(store);
+    // A rebuilt book (after an upgrade) finds the same, reading none of the finished jobs to do so.
+    const read = new Set<JobId>();
+    const get = store.get;
+    const rebuilt = new JobBook({ ...store, get: (id) => (read.add(id), get(id)) });
     expect(rebuilt.stuck(T, T).map((j) => j.id)).toEqual([1n, 2n, 3n]);
+    expect(rebuilt.occupying().map((j) => j.id)).toEqual([1n]);
+    expect([...read].sort()).toEqual([0n, 1n, 2n, 3n]);
     expect(rebuilt.page(user(1), 0, 10).total).toBe(6n);
+    expect(rebuilt.page(user(1), 1, 2).jobs.map((j) => j.id)).toEqual([4n, 3n]);
   });
 });

@@ -1,4 +1,5 @@
 // Offers of providers that cannot be matched cost a match nothing, explanations stay bounded, offers are capped.
+import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_CONFIG } from '../../../canisters/marketplace/config';
@@ -29,7 +30,7 @@ describe('offers of providers that cannot be matched', () => {
     stand(1, { ...GOOD, stake: MIN });
     const entry = book.index.model(1n)!;
     expect([entry.capacity, entry.perToken.at(0)?.id, entry.perToken.at(1)]).toEqual([3, 200n, undefined]);
-    expect(entry.live.size).toBe(201);
+    expect(book.index.liveCount(1n)).toBe(201);
     expect(match(book, job(), context())).toMatchObject({ Matched: { chosen: [{ offer: 200n }] } });
 
     // Staked below the minimum, then certified and staked: off the ladders, then on.
@@ -54,6 +55,33 @@ describe('offers of providers that cannot be matched', () => {
     expect(outcome.NoMatch.offers).toHaveLength(MAX_EXPLAINED);
     expect(outcome.NoMatch.more_offers).toBe(21n);
     expect(outcome.NoMatch.eligible).toBe(1);
+  });
+});
+
+describe('a rebuild of the book, as after an upgrade', () => {
+  it('reads only the offers of the providers it may rank, and still explains, lists and matches the strangers’', () => {
+    const standings = new Map<string, ProviderStanding>();
+    const store = memoryOffers();
+    const isMatchable = (p: Principal) => matchable(standings.get(providerKey(p)), MIN);
+    const before = new OfferBook(store, isMatchable);
+    for (let i = 0; i < 50; i++) ok(before.create(user(100 + i), 0n, terms({ price: { unit: { per_1k_tokens: null }, amount: 1n } })));
+    ok(before.create(user(1), 0n, terms()));
+    standings.set(providerKey(user(1)), { ...GOOD, stake: MIN });
+    before.reindex(user(1));
+
+    const read = new Set<bigint>();
+    const get = store.get;
+    store.get = (id) => (read.add(id), get(id));
+    const rebuilt = new OfferBook(store, isMatchable, [providerKey(user(1))]);
+    expect([...read]).toEqual([50n]);
+    const context = { config: DEFAULT_CONFIG, minStake: MIN, providers: standings };
+    expect(match(rebuilt, job(), context)).toMatchObject({ Matched: { chosen: [{ offer: 50n }] } });
+    expect([rebuilt.index.liveCount(1n), rebuilt.index.liveTotal]).toEqual([51, 51]);
+    expect(rebuilt.index.liveIds(1n, 49, 5)).toEqual([49n, 50n]);
+    // A stranger certified and staked later goes on the ladders with its offer.
+    standings.set(providerKey(user(100)), { ...GOOD, stake: MIN });
+    rebuilt.reindex(user(100));
+    expect(match(rebuilt, job(), context)).toMatchObject({ Matched: { chosen: [{ offer: 0n }] } });
   });
 });
 
