@@ -4,8 +4,9 @@ import type { Settings, WithdrawReceipt } from '../../../../canisters/payment/se
 import type { HistoryPage, Result } from '../../../../canisters/payment/types';
 import type { Actors } from './actors';
 
-/** The history's page limit (MAX_PAGE_LIMIT in canisters/payment/history.ts). */
-export const HISTORY_PAGE_LIMIT = 100;
+import { HISTORY_PAGE_LIMIT } from '../../../sdk/recorded_split';
+
+export { HISTORY_PAGE_LIMIT };
 
 export const owedOf = (a: Actors, account: Account): Promise<bigint> => a.payment.owed_of(account);
 // src/sdk/payment.ts types Err loosely; its idlFactory decodes PaymentError (canisters/payment/types.ts).

@@ -4,15 +4,14 @@
 // marketplace escrows the quotes at submission, each up to the request's max_price), or a job of the user's is still
 // having its escrow taken (state submitted) and this approval replaces the allowance it is drawing on.
 import type { Job, JobRequest } from '../../../../canisters/marketplace/job_types';
+import { escrowCeiling } from '../../../sdk/charges';
 import type { Actors } from '../api/actors';
 import * as marketApi from '../api/marketplace';
 import { formatToken, type Token } from '../format/amount';
-import type { Charges } from './jobs';
+import type { Charges } from '../../../sdk/charges';
 import { attempt, fromResult, success, type Outcome } from './outcome';
 
-/** The most payment may escrow for a request: each replica at its max_price; nothing for a reserved (prepaid) job. */
-export const escrowCeiling = (request: JobRequest): bigint =>
-  request.reservation.length === 1 ? 0n : BigInt(request.redundancy) * request.max_price;
+export { escrowCeiling };
 
 /** The warnings for confirming `request` with `charges`, given the user's jobs whose escrow is still being taken. */
 export function allowanceWarnings(charges: Charges, request: JobRequest, inFlight: Job[], token: Token): string[] {

@@ -5,10 +5,8 @@ import { sha256 } from '@noble/hashes/sha2';
 
 import type { Job, JobRequest, Lane } from '../../../../canisters/marketplace/job_types';
 import type { Quote } from '../../../../canisters/marketplace/types';
-import type { Account } from '../../../../canisters/ledger/types';
 import type { Audit, DispatchRequest, Dispute, JobOutput } from '../../../../canisters/bridge/types';
 import type { Verdict } from '../../../../canisters/verification/types';
-import type { HistoryEntry } from '../../../../canisters/payment/types';
 import type { Actors } from '../api/actors';
 import * as bridgeApi from '../api/bridge';
 import * as ledgerApi from '../api/ledger';
@@ -19,6 +17,9 @@ import { errorSentence, noMatchReasons } from '../errors';
 import type { Token } from '../format/amount';
 import { msToNs } from '../format/time';
 import { attempt, failure, fromResult, success, type Outcome } from './outcome';
+import { escrowCharges, pricedRequest, type Charges } from '../../../sdk/charges';
+import { FINAL_STATES, stateOf } from '../../../sdk/client';
+import { recordedSplit, splitFromHistory, type Credit, type RecordedSplit } from '../../../sdk/recorded_split';
 
 // The canisters' own pure rules (no 'azle' import), so the app cannot drift from them.
 import { DISPUTE_WINDOW_NS, disputeProblem } from '../../../../canisters/bridge/disputes';
@@ -26,6 +27,8 @@ import { MAX_REDUNDANCY } from '../../../../canisters/marketplace/job_machine';
 import { MAX_TOKENS } from '../../../../canisters/shared/job_limits';
 
 export { DISPUTE_WINDOW_NS, MAX_REDUNDANCY, MAX_TOKENS };
+// The pricing rules and the recorded split live in the SDK, shared with the CLI and programs.
+export { escrowCharges, pricedRequest, splitFromHistory, type Charges, type Credit, type RecordedSplit };
 /** The most a quote may cost per replica: quoting asks for every offer, whatever its price. */
 const ANY_PRICE = 2n ** 64n;
 
@@ -54,23 +57,6 @@ export function buildJobRequest(form: JobForm): Outcome<JobRequest> {
     reservation: [],
     input: [form.input],
   });
-}
-
-/** The request as submitted after a quote: no replica may cost more than the dearest one quoted. */
-export function pricedRequest(request: JobRequest, quote: Quote): JobRequest {
-  const max = quote.chosen.reduce((m, c) => (c.quote > m ? c.quote : m), 0n);
-  return { ...request, max_price: max };
-}
-
-/**
- * What paying for a job costs the consumer, as the payment canister charges it: the price, the ledger fee of the
- * approve (icrc2_approve charges the approver one fee) and the fee of payment's transfer_from into escrow (charged
- * to the consumer's account on top of the amount, so the allowance must be price + fee).
- */
-export type Charges = { amount: bigint; approveFee: bigint; transferFee: bigint; total: bigint; allowance: bigint };
-
-export function escrowCharges(price: bigint, fee: bigint): Charges {
-  return { amount: price, approveFee: fee, transferFee: fee, total: price + 2n * fee, allowance: price + fee };
 }
 
 /** A quote, or a sentence with every reason matching found. */
@@ -114,9 +100,7 @@ export async function payAndSubmit(
   }, host);
 }
 
-/** States after which nothing more happens to a job. */
-export const FINAL_STATES = ['settled', 'refunded', 'rejected'];
-export const stateOf = (job: Job): string => Object.keys(job.state)[0];
+export { FINAL_STATES, stateOf };
 export const isFinal = (job: Job): boolean => FINAL_STATES.includes(stateOf(job));
 
 /** Job states in words, for people. */
@@ -154,42 +138,6 @@ export async function watchJob(
     } else if (++failures >= 5) return read;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-}
-
-export type Credit = { owner: Principal; role: 'provider' | 'creator' | 'treasury'; amount: bigint };
-export type RecordedSplit = { credits: Credit[]; refunds: { amount: bigint; fee: bigint }[] };
-
-/** The entries of `job` in an account's payment history, read from the newest back to the job's creation. */
-async function entriesOfJob(a: Actors, account: Account, job: Job): Promise<HistoryEntry[]> {
-  const head = await paymentApi.history(a, account, 0, 0);
-  if ('Err' in head) return [];
-  const found: HistoryEntry[] = [];
-  let end = Number(head.Ok.total);
-  while (end > 0) {
-    const offset = Math.max(0, end - paymentApi.HISTORY_PAGE_LIMIT);
-    const page = await paymentApi.history(a, account, offset, end - offset);
-    if ('Err' in page) break;
-    for (const entry of page.Ok.items) {
-      const event = entry.event;
-      const jobId = 'withdrawn' in event ? undefined : Object.values(event)[0].job_id;
-      if (jobId === job.id) found.push(entry);
-    }
-    if (page.Ok.items.length === 0 || page.Ok.items[0].at < job.created_at) break;
-    end = offset;
-  }
-  return found;
-}
-
-/** Picks a job's credits and refunds out of history entries (pure; the entries may hold other jobs'). */
-export function splitFromHistory(job: Job, entries: { owner: Principal; entry: HistoryEntry }[]): RecordedSplit {
-  const split: RecordedSplit = { credits: [], refunds: [] };
-  for (const { owner, entry } of entries) {
-    const event = entry.event;
-    if ('credited' in event && event.credited.job_id === job.id)
-      split.credits.push({ owner, role: Object.keys(event.credited.role)[0] as Credit['role'], amount: event.credited.amount });
-    if ('refunded' in event && event.refunded.job_id === job.id) split.refunds.push({ amount: event.refunded.amount, fee: event.refunded.fee });
-  }
-  return split;
 }
 
 export type JobDetail = {
@@ -245,15 +193,8 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
       const found = offers[i];
       return { offer, provider: 'Ok' in found ? found.Ok.provider : undefined, quote: job.quotes[i] ?? 0n, spare: i >= job.request.redundancy };
     });
-    // The split as payment recorded it: the credits in the payees' histories and the refunds in the consumer's.
-    const payees = new Map<string, Principal>();
-    for (const p of providers) if (p.provider && !p.spare) payees.set(p.provider.toText(), p.provider);
-    payees.set(job.creator.toText(), job.creator);
-    const accounts: { owner: Principal; account: Account }[] = [...payees.values()].map((owner) => ({ owner, account: ledgerApi.own(owner) }));
-    accounts.push({ owner: paymentSettings.config.treasury.owner, account: paymentSettings.config.treasury });
-    accounts.push({ owner: job.consumer, account: ledgerApi.own(job.consumer) });
-    const histories = await Promise.all(accounts.map(async ({ owner, account }) => (await entriesOfJob(a, account, job)).map((entry) => ({ owner, entry }))));
-    const split = splitFromHistory(job, histories.flat());
+    const ran = providers.flatMap((p) => (p.provider && !p.spare ? [p.provider] : []));
+    const split = await recordedSplit(a.payment, job, ran, paymentSettings.config.treasury);
     return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit) });
   }, host);
 }
