@@ -3,47 +3,19 @@ import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 
-import type { Job, JobRequest } from '../../canisters/marketplace/job_types';
-import { settle, withRoyalty } from '../../canisters/payment/split';
+import type { JobRequest } from '../../canisters/marketplace/job_types';
 import type { Task } from '../../canisters/shared/models';
 import type { FaucetError } from '../../canisters/faucet/types';
+import { stateOf } from '../sdk/client';
+import { ok } from '../sdk/errors';
+import type { JobOptions } from '../sdk/job_request';
+import { approveArgs, own, transferArgs } from '../sdk/ledger_args';
 import { formatAmount, parseAmount } from './amounts';
 import type { Connection } from './connect';
+import { token } from './token';
 
-type Reply<T> = { Ok: T } | { Err: unknown };
-const show = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
-
-/** The Ok value, or an error saying what the canister refused and why. */
-export function ok<T>(what: string, reply: Reply<T>): T {
-  if ('Ok' in reply) return reply.Ok;
-  throw new Error(`${what} refused: ${show(reply.Err)}`);
-}
-
-const own = (owner: Principal) => ({ owner, subaccount: [] as [] });
-
-async function token(c: Connection): Promise<{ decimals: number; symbol: string; fee: bigint }> {
-  const [decimals, symbol, fee] = await Promise.all([c.ledger.icrc1_decimals(), c.ledger.icrc1_symbol(), c.ledger.icrc1_fee()]);
-  return { decimals, symbol, fee };
-}
-
-const transferArgs = (to: Principal, amount: bigint) => ({
-  from_subaccount: [] as [],
-  to: own(to),
-  amount,
-  fee: [] as [],
-  memo: [] as [],
-  created_at_time: [] as [],
-});
-const approveArgs = (spender: Principal, amount: bigint) => ({
-  from_subaccount: [] as [],
-  spender: own(spender),
-  amount,
-  expected_allowance: [] as [],
-  expires_at: [] as [],
-  fee: [] as [],
-  memo: [] as [],
-  created_at_time: [] as [],
-});
+export { ok };
+export { jobRequest } from '../sdk/job_request';
 
 function principalOrCanister(c: Connection, text: string): Principal {
   try {
@@ -186,84 +158,55 @@ export async function publishModel(
   console.log(`model ${model.id}: ${model.name} ${model.version}, sha256 ${Buffer.from(model.sha256).toString('hex')}`);
 }
 
-export function jobRequest(
-  model: string,
-  prompt: string,
-  options: { maxTokens: number; redundancy: number; priority: boolean; maxPrice: bigint },
-): JobRequest {
-  const input = Buffer.from(prompt, 'utf8');
-  return {
-    model: BigInt(model),
-    input_hash: createHash('sha256').update(input).digest(),
-    input_bytes: BigInt(input.length),
-    max_tokens: options.maxTokens,
-    max_price: options.maxPrice,
-    redundancy: options.redundancy,
-    lane: options.priority ? { priority: null } : { standard: null },
-    region: [],
-    hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
-    reservation: [],
-    input: [prompt],
-  };
-}
-
 export async function submitJob(c: Connection, request: JobRequest): Promise<void> {
   const t = await token(c);
-  const quote = ok('quote', await c.marketplace.quote(request));
-  ok('approve', await c.ledger.icrc2_approve(approveArgs(c.canister('payment'), quote.total + t.fee)));
-  const job = ok('submit_job', await c.marketplace.submit_job(request));
-  console.log(`job ${job.id}: ${Object.keys(job.state)[0]}, ${formatAmount(job.price, t.decimals)} ${t.symbol} in escrow`);
+  const { job } = await c.client.approveAndSubmit(request, await c.client.quote(request));
+  console.log(`job ${job.id}: ${stateOf(job)}, ${formatAmount(job.price, t.decimals)} ${t.symbol} in escrow`);
 }
 
-const FINAL = ['settled', 'refunded', 'rejected'];
+/** Quote, pay, submit and wait, as the SDK's client runs a job, then the output alone (for scripts). */
+export async function runJob(c: Connection, model: string, prompt: string, options: JobOptions & { timeoutMs: number }): Promise<void> {
+  const { text } = await c.client.run(model, prompt, options);
+  console.log(text);
+}
 
-/** Polls until the job is final, showing each state it passes through. */
+/** Follows the job until it is final, showing each state it passes through, then shows it. */
 export async function waitJob(c: Connection, id: string, timeoutSeconds: number): Promise<void> {
-  const started = Date.now();
   let last = '';
-  for (;;) {
-    const job = ok('get_job', await c.marketplace.get_job(BigInt(id)));
+  const onProgress = (job: { state: object }) => {
     const state = Object.keys(job.state)[0];
-    if (state !== last) {
-      if (last !== '') process.stdout.write('\n');
-      process.stdout.write(`job ${id}: ${state}`);
-      last = state;
-    } else process.stdout.write('.');
-    if (FINAL.includes(state)) break;
-    if (Date.now() - started > timeoutSeconds * 1000) throw new Error(`\njob ${id} is still ${state} after ${timeoutSeconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (state === last) return;
+    process.stdout.write(`${last === '' ? '' : '\n'}job ${id}: ${state}`);
+    last = state;
+  };
+  try {
+    await c.client.wait(BigInt(id), { onProgress, timeoutMs: timeoutSeconds * 1000 });
+  } finally {
+    if (last !== '') process.stdout.write('\n');
   }
-  process.stdout.write('\n');
   await showJob(c, id);
 }
 
 export async function showJob(c: Connection, id: string): Promise<void> {
   const t = await token(c);
-  const job: Job = ok('get_job', await c.marketplace.get_job(BigInt(id)));
+  const job = ok('get_job', await c.marketplace.get_job(BigInt(id)));
   const amount = (units: bigint) => `${formatAmount(units, t.decimals)} ${t.symbol}`;
-  console.log(`state: ${Object.keys(job.state)[0]}${job.failure[0] ? ` (${job.failure[0]})` : ''}`);
+  console.log(`state: ${stateOf(job)}${job.failure[0] ? ` (${job.failure[0]})` : ''}`);
   console.log(`price: ${amount(job.price)}, ${job.request.redundancy} replica(s), lane ${Object.keys(job.request.lane)[0]}`);
   for (const [i, offer] of job.offers.entries()) {
     const found = await c.marketplace.get_offer(offer);
     const provider = 'Ok' in found ? found.Ok.provider.toText() : '?';
     console.log(`${i < job.request.redundancy ? 'provider' : 'spare   '}: ${provider} (offer ${offer}, quote ${amount(job.quotes[i])})`);
   }
+  if ('settled' in job.state || 'refunded' in job.state) {
+    // As payment recorded it: the credits in the payees' histories, the refunds in the consumer's.
+    const { totals } = await c.client.paidSplit(job);
+    const refunded = totals.refunded > 0n ? `, refunded ${amount(totals.refunded)}` : '';
+    console.log(
+      `split: providers ${amount(totals.providers)}, model creator ${amount(totals.creator)}, treasury ${amount(totals.treasury)}${refunded}, ledger fee ${amount(totals.fees)}`,
+    );
+  }
   if ('settled' in job.state) {
-    const { config } = await c.payment.get_config();
-    const paid = job.paid_nodes.length > 0 ? job.paid_nodes.length : job.request.redundancy;
-    const payees = {
-      providers: Array.from({ length: paid }, (_, i) => own(Principal.fromUint8Array(new Uint8Array([i])))),
-      creator: own(job.creator),
-      treasury: config.treasury,
-    };
-    const split = settle(job.price, t.fee, withRoyalty(config.split, job.royalty_bps), payees);
-    if ('Ok' in split) {
-      const by = (role: string) =>
-        split.Ok.credits.filter((credit) => role in credit.role).reduce((sum, credit) => sum + credit.amount, 0n);
-      console.log(
-        `split: providers ${amount(by('provider'))}, model creator ${amount(by('creator'))}, treasury ${amount(by('treasury'))}, ledger fee ${amount(split.Ok.fee)}`,
-      );
-    }
     const output = await c.bridge.get_output(BigInt(id));
     if ('Ok' in output) {
       console.log(

@@ -6,6 +6,7 @@ import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 
 import { idlFactory as analyticsIdl, type AnalyticsService } from '../sdk/analytics';
+import { MarketClient } from '../sdk/client';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as faucetIdl, type FaucetService } from '../sdk/faucet';
 import { idlFactory as governanceIdl, type GovernanceService } from '../sdk/governance';
@@ -31,15 +32,28 @@ export async function connect(identity: SignIdentity, options: Options) {
     throw new Error(`cannot reach ${options.network} (${error.message.split('\n')[0]}): is npm start running?`);
   });
   const actor = <T>(idl: IDL.InterfaceFactory, name: string) => Actor.createActor<T>(idl, { agent, canisterId: canister(name) });
+  const economy = {
+    ledger: actor<LedgerService>(ledgerIdl, 'ledger'),
+    marketplace: actor<MarketplaceService>(marketplaceIdl, 'marketplace'),
+    payment: actor<PaymentService>(paymentIdl, 'payment'),
+    // Made on first use: the economy alone (its admin reporting job outcomes) serves every command but outputs.
+    get bridge() {
+      return actor<BridgeService>(bridgeIdl, 'bridge');
+    },
+  };
   return {
     me: identity.getPrincipal(),
     canister,
-    ledger: actor<LedgerService>(ledgerIdl, 'ledger'),
+    ledger: economy.ledger,
+    marketplace: economy.marketplace,
+    payment: economy.payment,
+    get bridge() {
+      return economy.bridge;
+    },
+    // The job flow (quote, pay and submit, wait, output, recorded split), as any program using the SDK runs it.
+    client: new MarketClient(economy, canister('payment')),
     identity: actor<IdentityService>(identityIdl, 'identity'),
     registry: actor<RegistryService>(registryIdl, 'model_registry'),
-    marketplace: actor<MarketplaceService>(marketplaceIdl, 'marketplace'),
-    payment: actor<PaymentService>(paymentIdl, 'payment'),
-    bridge: actor<BridgeService>(bridgeIdl, 'bridge'),
     analytics: actor<AnalyticsService>(analyticsIdl, 'analytics'),
     // Made on first use: a suite without governance (the economy alone) serves every other command.
     governance: () => actor<GovernanceService>(governanceIdl, 'governance'),

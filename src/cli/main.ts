@@ -7,7 +7,11 @@ import { parseAmount } from './amounts';
 import * as analytics from './analytics';
 import * as commands from './commands';
 import { connect } from './connect';
+import * as earnings from './earnings';
+import * as governance from './governance';
 import { createIdentity, currentName, importIdentity, listIdentities, loadIdentity, useIdentity } from './identities';
+import { listModels } from './models';
+import { changeOffer, listOffers, type OfferChange } from './offers';
 
 const USAGE = `usage: npm run cli -- <group> <command> [arguments] [options]
 
@@ -22,14 +26,25 @@ provider register <name> <region> [--contact <text>]
 provider claim <code>                 claim the node a worker printed this code for
 provider stake <amount>               approve and bond stake in the identity canister
 provider offer <model-id> <price>     offer your claimed nodes for a model, price per request [--capacity 4] [--region local]
+provider unbond <amount>              start unbonding stake (released after identity's unbonding delay)
+provider withdraw-stake               pay out the stake whose unbonding delay has passed
+offers list [--model <id>] [--mine]   offers with their state, price and load
+offers pause|resume|retire <id>       stop matching one of your offers, match it again, or retire it for good
+payment owed                          what payment owes you (earnings as provider, creator or auditor)
+payment withdraw [amount]             withdraw what payment owes you to your account (all of it by default)
+models list                           the registry's models and their ids
 model publish <file> --name <n> --version <v> [--task text_generation|embedding] [--royalty-bps 500] [--license <l>]
 job submit <model-id> <prompt>        quote, approve payment, submit [--max-tokens 64] [--redundancy 1] [--priority] [--max-price 10]
+job run <model-id> <prompt>           submit, wait and print the output (options as job submit, and --timeout)
 job wait <id>                         follow a job until it is final, then show it [--timeout 120]
 job show <id>                         state, chosen providers, cost split and output
 job dispute <id>                      put down the dispute deposit; an audit re-runs the job and decides
 analytics summary [hours]             jobs, success rate, latency, volume and fees over the last hours (24)
 analytics leaderboard [hours]         providers ranked by earnings over the last hours (24)
 governance bootstrap                  hand the suite over to governance (once, as the deployer: identity import deployer <deployer.pem>)
+governance propose <summary>          approve the deposit and propose [--action text|pause-intake|resume-intake]
+governance vote <id> yes|no           vote with the power you had when the proposal was made
+governance list                       proposals with their state and tally
 
 options: --network http://127.0.0.1:4943  --identity <name>  --ids .dfx/local/canister_ids.json`;
 
@@ -52,6 +67,9 @@ const { values, positionals } = parseArgs({
     priority: { type: 'boolean', default: false },
     'max-price': { type: 'string', default: '10' },
     timeout: { type: 'string', default: '120' },
+    model: { type: 'string' },
+    mine: { type: 'boolean', default: false },
+    action: { type: 'string', default: 'text' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -110,15 +128,17 @@ async function run(): Promise<void> {
         royalty: Number(values['royalty-bps']),
         license: values.license,
       });
-    case 'job submit': {
+    case 'job submit':
+    case 'job run': {
       const decimals = await c.ledger.icrc1_decimals();
-      const request = commands.jobRequest(need(2)[0], rest[1], {
+      const options = {
         maxTokens: Number(values['max-tokens']),
         redundancy: Number(values.redundancy),
         priority: values.priority,
         maxPrice: parseAmount(values['max-price'], decimals),
-      });
-      return commands.submitJob(c, request);
+      };
+      if (command === 'run') return commands.runJob(c, need(2)[0], rest[1], { ...options, timeoutMs: Number(values.timeout) * 1000 });
+      return commands.submitJob(c, commands.jobRequest(need(2)[0], rest[1], options));
     }
     case 'job wait':
       return commands.waitJob(c, need(1)[0], Number(values.timeout));
@@ -132,6 +152,28 @@ async function run(): Promise<void> {
       return analytics.leaderboard(c, Number(rest[0] ?? 24));
     case 'governance bootstrap':
       return commands.bootstrapGovernance(c);
+    case 'governance propose':
+      return governance.propose(c, need(1)[0], values.action);
+    case 'governance vote':
+      return governance.vote(c, need(2)[0], rest[1]);
+    case 'governance list':
+      return governance.listProposals(c);
+    case 'provider unbond':
+      return earnings.unbond(c, need(1)[0]);
+    case 'provider withdraw-stake':
+      return earnings.withdrawStake(c);
+    case 'payment owed':
+      return earnings.owed(c);
+    case 'payment withdraw':
+      return earnings.withdrawOwed(c, rest[0]);
+    case 'offers list':
+      return listOffers(c, { model: values.model, mine: values.mine });
+    case 'offers pause':
+    case 'offers resume':
+    case 'offers retire':
+      return changeOffer(c, command as OfferChange, need(1)[0]);
+    case 'models list':
+      return listModels(c);
   }
   throw new Error(`unknown command: ${key}\n\n${USAGE}`);
 }

@@ -1,6 +1,7 @@
 // The command line as people use it: separate processes talking to the local network over the IC's HTTP interface,
 // for the whole flow. A creator publishes a model file, a provider registers, stakes, claims a worker's node and
-// publishes an offer, a consumer submits a job, follows it to settlement and reads its output and cost split.
+// publishes an offer, a consumer submits a job, follows it to settlement and reads its output and the cost split
+// payment recorded, then runs a second job in one command.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -128,7 +129,14 @@ describe('the command line', () => {
     expect(disputed).toContain('dispute undecided: only 0 auditor(s) answered: not audited; deposit returned');
     // Three more fees: the approve, the deposit's transfer_from and its return.
     expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9895 LIT$/m);
-  }, 240_000);
+
+    // job run: the SDK client's whole flow (quote, approve and submit, wait, output) in one command.
+    expect(await must('job', 'run', model, 'Why is the sky blue?', '--max-tokens', '16', '--identity', 'consumer')).toBe(
+      `${direct.text}\n`,
+    );
+    // 0.01 escrowed and two fees again.
+    expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9793 LIT$/m);
+  }, 300_000);
 
   it('explains what went wrong instead of crashing', async () => {
     const { code, out } = await cli('job', 'show', '999', '--identity', 'consumer');
