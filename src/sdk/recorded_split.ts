@@ -40,12 +40,21 @@ export async function entriesOfJob(payment: HistoryReader, account: Account, job
   return found;
 }
 
-/** Picks a job's credits and refunds out of history entries (pure; the entries may hold other jobs'). */
+/**
+ * Picks a job's credits and refunds out of history entries (pure; the entries may hold other jobs'). Payment credits
+ * every payee of a job in one call, so the split's credits share the earliest time; a treasury credit for the job
+ * later is a forfeited dispute deposit, not part of what the job's price paid.
+ */
 export function splitFromHistory(job: Job, entries: { owner: Principal; entry: HistoryEntry }[]): RecordedSplit {
   const split: RecordedSplit = { credits: [], refunds: [] };
+  const credits = entries.filter(({ entry }) => 'credited' in entry.event && entry.event.credited.job_id === job.id);
+  const settledAt = credits.reduce<bigint | undefined>(
+    (first, { entry }) => (first === undefined || entry.at < first ? entry.at : first),
+    undefined,
+  );
   for (const { owner, entry } of entries) {
     const event = entry.event;
-    if ('credited' in event && event.credited.job_id === job.id)
+    if ('credited' in event && event.credited.job_id === job.id && entry.at === settledAt)
       split.credits.push({ owner, role: Object.keys(event.credited.role)[0] as Credit['role'], amount: event.credited.amount });
     if ('refunded' in event && event.refunded.job_id === job.id)
       split.refunds.push({ amount: event.refunded.amount, fee: event.refunded.fee });
