@@ -36,25 +36,33 @@ describe('identity caps and ingress inspection', () => {
     actor.setPrincipal(provider);
     ok(await actor.register({ roles: [...PROVIDER.roles], profile: [{ ...PROVIDER.profile[0] }] }));
 
-    const claim = async () => {
-      actor.setPrincipal(randomUser());
-      const { code } = ok(await actor.register_node(HARDWARE));
-      actor.setPrincipal(provider);
-      return actor.claim_node(code);
-    };
-    const first = ok(await claim()).id;
-    for (let i = 1; i < MAX_NODES_PER_PROVIDER; i++) ok(await claim());
-    expect(await claim()).toEqual({ Err: { TooManyNodes: { max: MAX_NODES_PER_PROVIDER } } });
-    // A retired node frees its place.
-    ok(await actor.retire_node(first));
-    ok(await claim());
+    // One worker more than the cap registers, all at once (the actor reads the sender as each call is sent); the
+    // provider's claims then race for the places: exactly the cap's worth win, and the one left over is refused.
+    const workers = Array.from({ length: MAX_NODES_PER_PROVIDER + 1 }, () => randomUser());
+    const codes = (
+      await Promise.all(
+        workers.map((worker) => {
+          actor.setPrincipal(worker);
+          return actor.register_node(HARDWARE);
+        }),
+      )
+    ).map((ticket) => ok(ticket).code);
+    actor.setPrincipal(provider);
+    const claims = await Promise.all(codes.map((code) => actor.claim_node(code)));
+    const refused = claims.flatMap((claim, i) => ('Err' in claim ? [{ code: codes[i], claim }] : []));
+    expect(refused.map(({ claim }) => claim)).toEqual([{ Err: { TooManyNodes: { max: MAX_NODES_PER_PROVIDER } } }]);
+    expect((await actor.nodes_of(provider)).filter((node) => 'claimed' in node.status)).toHaveLength(MAX_NODES_PER_PROVIDER);
+    // A retired node frees its place, and the refused code still claims.
+    ok(await actor.retire_node(ok(claims.find((claim) => 'Ok' in claim)!).id));
+    ok(await actor.claim_node(refused[0].code));
 
     ledger.actor.setPrincipal(provider);
     ok(await ledger.actor.icrc2_approve(approveArgs(account(canisterId), 1_000n + FEE)));
     actor.setPrincipal(provider);
     ok(await actor.stake(1_000n));
-    for (let i = 0; i < MAX_UNBONDINGS; i++) ok(await actor.unbond(1n));
-    expect(await actor.unbond(1n)).toEqual({ Err: { TooManyUnbondings: { max: MAX_UNBONDINGS } } });
+    // Likewise one unbonding more than the cap, all at once: exactly one is refused.
+    const unbonds = await Promise.all(Array.from({ length: MAX_UNBONDINGS + 1 }, () => actor.unbond(1n)));
+    expect(unbonds.filter((unbond) => 'Err' in unbond)).toEqual([{ Err: { TooManyUnbondings: { max: MAX_UNBONDINGS } } }]);
     expect((await actor.get_stake(provider)).unbonding).toHaveLength(MAX_UNBONDINGS);
   });
 
