@@ -98,6 +98,15 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
   };
 }
 
+/** The answer an output holds: what an audit or a dispute compares with the auditors' answers. */
+export const answerOf = ({ output_sha256, tokens, text, vector, runtime }: JobOutput): WorkerAnswer => ({
+  output_sha256,
+  tokens,
+  text: text[0],
+  vector,
+  runtime,
+});
+
 /** The output the consumer reads (and the job settles on): `node`'s answer to the job, completed at `at`. */
 export function outputOf(request: DispatchRequest, node: Principal, answer: WorkerAnswer, at: bigint): JobOutput {
   const { output_sha256, tokens, text, vector, runtime } = answer;

@@ -9,11 +9,11 @@ import { hex } from '../shared/hex';
 import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
-import { isLongJob, jobBody, MAX_TOKENS, maxResponseBytes, outputOf, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
+import { isLongJob, MAX_TOKENS, outputOf, parseAnswer, type WorkerAnswer } from './answers';
 import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import type { Table } from './tables';
 import type { Awaiting, DispatchRequest, Endpoint, JobOutput, Outcome, Result, Settings } from './types';
-import { ask, compare, type Answered, type WorkDeps } from './work';
+import { ask, compare, handLong, type Answered, type WorkDeps } from './work';
 
 /** The most nodes a job names (runners, then spares). */
 export const MAX_NODES = 10;
@@ -93,7 +93,7 @@ export class Dispatcher {
     const request = this.deps.pending.get(jobId);
     if (request === undefined) return;
     const failures: string[] = [];
-    if (isLongJob(request)) return this.handLong(request, failures);
+    if (isLongJob(request)) return this.giveLong(request, failures);
     const answers: Answered[] = [];
     const untried = [...request.nodes];
     await this.collect(request, untried, request.redundancy, answers, failures);
@@ -162,7 +162,7 @@ export class Dispatcher {
   }
 
   // Gives a long job to the first node that acknowledges it; its result comes by submit_result.
-  private async handLong(request: DispatchRequest, failures: string[]): Promise<void> {
+  private async giveLong(request: DispatchRequest, failures: string[]): Promise<void> {
     const jobId = request.job_id;
     for (const node of request.nodes) {
       const endpoint = this.deps.endpointOf(node);
@@ -170,8 +170,7 @@ export class Dispatcher {
         failures.push(`${node.toText()}: no endpoint`);
         continue;
       }
-      const posted = await this.deps.post(request, endpoint, jobBody(request), maxResponseBytes(request));
-      const accepted = 'Ok' in posted ? parseAcceptance(request, posted.Ok.status, posted.Ok.body) : posted;
+      const accepted = await handLong(this.deps, request, endpoint);
       if ('Err' in accepted) {
         failures.push(`${node.toText()}: ${accepted.Err}`);
         continue;

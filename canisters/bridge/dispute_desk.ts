@@ -1,15 +1,18 @@
 // Audits and disputes of settled single-replica jobs: a re-run on two nodes drawn at random from outside the job,
-// verification's comparison, the ruling, the deposit's fate. Pure: peers, time, randomness and the tables come in
-// as DisputeDeps (as the marketplace's JobDesk takes DeskDeps), so unit tests drive every decision with fakes.
+// verification's comparison, the ruling, the deposit's fate. A long job's re-run is handed to its auditors as a
+// long job is (long_reruns.ts) and decided when their posted answers are in. Pure: peers, time, randomness and the
+// tables come in as DisputeDeps (as the marketplace's JobDesk takes DeskDeps), so unit tests drive every decision
+// with fakes.
 import type { Principal } from '@dfinity/principal';
 
 import type { CallOutcome } from '../shared/peer_call';
-import { outputOf } from './answers';
+import { answerOf, isLongJob, outputOf } from './answers';
 import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
+import { answersOf, AUDITORS, complete, dropping, naming, overdue, posting } from './long_reruns';
 import type { Table } from './tables';
-import type { Audit, DispatchRequest, Dispute, JobOutput, Result, Settings } from './types';
-import { ask, compare, type Answered, type WorkDeps } from './work';
+import type { Audit, DispatchRequest, Dispute, Endpoint, JobOutput, LongReRun, ReRunPurpose, Result, Settings } from './types';
+import { ask, compare, handLong, type Answered, type WorkDeps } from './work';
 
 export type DisputeDeps = WorkDeps &
   AuditorDeps & {
@@ -21,19 +24,27 @@ export type DisputeDeps = WorkDeps &
     disputes: Table<bigint, Dispute> & { values(): Dispute[] };
     /** Disputed job ids by the provider (hex) whose node ran the job. */
     disputed: Table<string, bigint[]>;
+    /** Long jobs' re-runs handed to auditors, until their answers are in or the deadline passed. */
+    reRuns: Table<bigint, LongReRun> & { values(): LongReRun[] };
     holdDeposit(jobId: bigint, consumer: Principal, amount: bigint): Promise<CallOutcome<unknown>>;
     resolveDeposit(jobId: bigint, returned: boolean): Promise<CallOutcome<unknown>>;
   };
 
-/** What a re-run found: who answered, and who disagreed with the majority (undefined: no majority). */
-type ReRun = { auditors: Principal[]; answers: Answered[]; dissenting: Principal[] | undefined; outcome: string };
+/**
+ * What a re-run found: who answered, who disagreed with the majority (undefined: no majority), and, when the
+ * runner did, the majority's output to deliver instead.
+ */
+type ReRun = { auditors: Principal[]; dissenting: Principal[] | undefined; outcome: string; corrected?: JobOutput };
+
+const notAudited = (outcome: string, auditors: Principal[] = []): ReRun => ({ auditors, dissenting: undefined, outcome });
 
 /** A dispute left open this long (an upgrade interrupted its audit) is decided again by the timer. */
 export const STALE_DISPUTE_NS = 300n * 1_000_000_000n;
 
 export class DisputeDesk {
   // Jobs being re-run by an audit or a dispute right now: verification takes one comparison per job, so a second
-  // re-run of the same job would be refused and record a wrong ruling. Heap only: an upgrade waits for calls in flight.
+  // re-run of the same job would be refused and record a wrong ruling. Heap only: an upgrade waits for calls in
+  // flight, and a long job's re-run waiting for posted answers is in reRuns, in stable memory.
   private readonly reRunning = new Set<bigint>();
 
   constructor(private readonly deps: DisputeDeps) {}
@@ -41,17 +52,20 @@ export class DisputeDesk {
   /** A random audit of a job `original` answered: re-run on two outside nodes; a dissenting runner is slashed. */
   async audit(request: DispatchRequest, original: Answered): Promise<void> {
     const jobId = request.job_id;
-    if (this.reRunning.has(jobId)) return;
+    if (this.busy(jobId)) return;
     this.reRunning.add(jobId);
     try {
-      const { auditors, outcome } = await this.reRun(request, original);
-      this.deps.audits.insert(jobId, { job_id: jobId, auditors, outcome, at: this.deps.now() });
+      const found = await this.reRun(request, original, { audit: null });
+      if (found !== undefined) this.recordAudit(jobId, found);
     } finally {
       this.reRunning.delete(jobId);
     }
   }
 
-  /** The consumer disputes a job's result, putting down the deposit; an audit decides at once. */
+  /**
+   * The consumer disputes a job's result, putting down the deposit; an audit decides at once, or, for a long job,
+   * once its auditors posted their answers (the dispute stays open meanwhile).
+   */
   async dispute(consumer: Principal, jobId: bigint): Promise<Result<Dispute>> {
     const { outputs, settled, audits, disputes } = this.deps;
     const { payment, dispute_deposit } = this.deps.settings();
@@ -64,7 +78,7 @@ export class DisputeDesk {
       now: this.deps.now(),
     });
     if (problem !== undefined) return { Err: problem };
-    if (this.reRunning.has(jobId)) return { Err: { NotDisputable: 'an audit of the job is running: ask again when it is done' } };
+    if (this.busy(jobId)) return { Err: { NotDisputable: 'an audit of the job is running: ask again when it is done' } };
     if (payment[0] === undefined) return { Err: { NotConfigured: 'no payment canister is named' } };
     // Committed before the deposit is awaited, so a second dispute of the job is refused meanwhile.
     disputes.insert(jobId, {
@@ -87,6 +101,21 @@ export class DisputeDesk {
     return { Ok: await this.decide(jobId) };
   }
 
+  /**
+   * An auditor posts its answer to a long job's re-run (see long_reruns.ts posting); the last one needed has the
+   * re-run decided before this replies.
+   */
+  async submitAnswer(caller: Principal, jobId: bigint, body: Uint8Array): Promise<Result<JobOutput>> {
+    const open = this.deps.reRuns.get(jobId);
+    if (open === undefined) return { Err: { NotFound: null } };
+    const posted = posting(open, caller, body, this.deps.now());
+    if ('Err' in posted) return posted;
+    this.deps.reRuns.insert(jobId, posted.Ok.reRun);
+    // While the job is still being handed out, the hand-out decides once it is done.
+    if (complete(posted.Ok.reRun)) await this.conclude(jobId);
+    return { Ok: posted.Ok.answer };
+  }
+
   /** The disputes of jobs the provider's nodes ran, newest first (at most DISPUTES_LISTED). */
   disputesAgainst(provider: Principal): Dispute[] {
     return [...(this.deps.disputed.get(provider.toHex()) ?? [])]
@@ -96,12 +125,15 @@ export class DisputeDesk {
   }
 
   /**
-   * The timer's part: disputes an upgrade interrupted are decided, deposits not yet returned or forfeited are
-   * tried again, and jobs past the dispute window are forgotten.
+   * The timer's part: long jobs' re-runs past their deadline are decided with the answers that came, disputes an
+   * upgrade interrupted are decided, deposits not yet returned or forfeited are tried again, and jobs past the
+   * dispute window are forgotten.
    */
   async housekeeping(): Promise<void> {
     const now = this.deps.now();
+    for (const reRun of this.deps.reRuns.values()) if (overdue(reRun, now)) await this.conclude(reRun.job_id);
     for (const dispute of this.deps.disputes.values()) {
+      // One whose long job's auditors still owe their answers is busy: decide leaves it open.
       if ('open' in dispute.state && now - dispute.opened_at > STALE_DISPUTE_NS) await this.decide(dispute.job_id);
       else if (!dispute.deposit_resolved && !('open' in dispute.state)) await this.resolve(dispute);
     }
@@ -109,6 +141,11 @@ export class DisputeDesk {
       const output = this.deps.outputs.get(jobId);
       if (output === undefined || now > output.completed_at + DISPUTE_WINDOW_NS) this.deps.settled.remove(jobId);
     }
+  }
+
+  // Whether the job is being re-run: now, or by auditors who owe their posted answers.
+  private busy(jobId: bigint): boolean {
+    return this.reRunning.has(jobId) || this.deps.reRuns.containsKey(jobId);
   }
 
   // Lists a disputed job under the provider whose node ran it.
@@ -119,39 +156,47 @@ export class DisputeDesk {
     this.deps.disputed.insert(provider.toHex(), withDisputed(this.deps.disputed.get(provider.toHex()) ?? [], jobId));
   }
 
-  // Decides an open dispute by an audit, delivers the majority's output when the runner was wrong, then has
-  // payment return or forfeit the deposit.
+  // Decides an open dispute by an audit (or hands a long job's re-run out, leaving it open).
   private async decide(jobId: bigint): Promise<Dispute> {
     const opened = this.deps.disputes.get(jobId)!;
-    if (this.reRunning.has(jobId)) return opened;
+    if (this.busy(jobId)) return opened;
     this.reRunning.add(jobId);
     try {
-      return await this.audited(opened);
+      const request = this.deps.settled.get(jobId);
+      const original = this.original(jobId);
+      if (request === undefined || original === undefined)
+        return await this.rule(opened, notAudited('the job or its runner is no longer known: not audited'));
+      const found = await this.reRun(request, original, { dispute: null });
+      return found === undefined ? opened : await this.rule(opened, found);
     } finally {
       this.reRunning.delete(jobId);
     }
   }
 
-  private async audited(opened: Dispute): Promise<Dispute> {
+  // The job's result as delivered, from the node that ran it: what an audit or a dispute checks.
+  private original(jobId: bigint): Answered | undefined {
+    const output = this.deps.outputs.get(jobId);
+    const endpoint = output === undefined ? undefined : this.deps.endpointOf(output.node);
+    return output === undefined || endpoint === undefined ? undefined : { endpoint, answer: answerOf(output) };
+  }
+
+  private recordAudit(jobId: bigint, found: ReRun): void {
+    this.deps.audits.insert(jobId, { job_id: jobId, auditors: found.auditors, outcome: found.outcome, at: this.deps.now() });
+  }
+
+  // Rules on a dispute by what its re-run found, delivers the majority's output when the runner was wrong, then has
+  // payment return or forfeit the deposit.
+  private async rule(opened: Dispute, found: ReRun): Promise<Dispute> {
     const jobId = opened.job_id;
-    const request = this.deps.settled.get(jobId);
-    const output = this.deps.outputs.get(jobId)!;
-    const runner = this.deps.endpointOf(output.node);
-    let dispute: Dispute;
-    if (request === undefined || runner === undefined) {
-      dispute = { ...opened, state: { undecided: null }, outcome: 'the job or its runner is no longer known: not audited' };
-    } else {
-      const { output_sha256, tokens, text, vector, runtime } = output;
-      const original = { endpoint: runner, answer: { output_sha256, tokens, text: text[0], vector, runtime } };
-      const audit = await this.reRun(request, original);
-      const state = ruling(output.node, audit.dissenting);
-      if ('upheld' in state) {
-        const right = audit.answers.find(({ endpoint }) => !audit.dissenting!.some((node) => node.compareTo(endpoint.node) === 'eq'))!;
-        this.deps.outputs.insert(jobId, outputOf(request, right.endpoint.node, right.answer, this.deps.now()));
-      }
-      dispute = { ...opened, state, auditors: audit.auditors, outcome: audit.outcome };
-    }
-    dispute.resolved_at = [this.deps.now()];
+    const state = ruling(this.deps.outputs.get(jobId)!.node, found.dissenting);
+    if (found.corrected !== undefined) this.deps.outputs.insert(jobId, found.corrected);
+    const dispute: Dispute = {
+      ...opened,
+      state,
+      auditors: found.auditors,
+      outcome: found.outcome,
+      resolved_at: [this.deps.now()],
+    };
     this.deps.disputes.insert(jobId, dispute);
     return this.resolve(dispute);
   }
@@ -164,29 +209,75 @@ export class DisputeDesk {
     return done;
   }
 
-  // Re-runs a settled job on two nodes drawn at random from outside it (auditOrder) and has verification compare
-  // the three answers: whoever disagrees with the majority, the original runner included, is slashed. Two auditors
-  // are needed for a majority; with fewer, or no majority, `dissenting` is undefined.
-  private async reRun(request: DispatchRequest, original: Answered): Promise<ReRun> {
-    const answers = [original];
-    const auditors: Principal[] = [];
+  // Re-runs a settled job on two nodes drawn at random from outside it (auditOrder) and judges the three answers;
+  // a long job is handed to them instead, and undefined returned while their answers are awaited.
+  private async reRun(request: DispatchRequest, original: Answered, purpose: ReRunPurpose): Promise<ReRun | undefined> {
     const candidates = await outsideAuditors(this.deps, request.job_id, [original.endpoint.node, ...request.nodes]);
-    if ('Err' in candidates)
-      return { auditors, answers, dissenting: undefined, outcome: `auditor candidates: ${candidates.Err}: not audited` };
+    if ('Err' in candidates) return notAudited(`auditor candidates: ${candidates.Err}: not audited`);
+    if (isLongJob(request)) return this.handOut(request, original, candidates.Ok, purpose);
+    const answers = [original];
     for (const endpoint of candidates.Ok) {
-      if (answers.length === 3) break;
+      if (answers.length === 1 + AUDITORS) break;
       const answer = await ask(this.deps, request, endpoint);
-      if ('Ok' in answer) {
-        answers.push({ endpoint, answer: answer.Ok });
-        auditors.push(endpoint.node);
-      }
+      if ('Ok' in answer) answers.push({ endpoint, answer: answer.Ok });
     }
-    if (answers.length < 3)
-      return { auditors, answers, dissenting: undefined, outcome: `only ${auditors.length} auditor(s) answered: not audited` };
+    return this.judge(request, answers);
+  }
+
+  // Hands a long job to candidates in order until two acknowledged it, keeping the re-run in reRuns for their
+  // posted answers; what it found when fewer acknowledged, or when both answers came while it was handed out.
+  private async handOut(
+    request: DispatchRequest,
+    original: Answered,
+    candidates: Endpoint[],
+    purpose: ReRunPurpose,
+  ): Promise<ReRun | undefined> {
+    const jobId = request.job_id;
+    const { reRuns } = this.deps;
+    reRuns.insert(jobId, { job_id: jobId, request, purpose, auditors: [], answers: [], started_at: this.deps.now() });
+    for (const endpoint of candidates) {
+      if (reRuns.get(jobId)!.auditors.length === AUDITORS) break;
+      reRuns.insert(jobId, naming(reRuns.get(jobId)!, endpoint));
+      const taken = await handLong(this.deps, request, endpoint);
+      if ('Err' in taken) reRuns.insert(jobId, dropping(reRuns.get(jobId)!, endpoint.node));
+    }
+    const handed = reRuns.get(jobId)!;
+    if (handed.auditors.length === AUDITORS && !complete(handed)) return undefined;
+    reRuns.remove(jobId);
+    if (handed.auditors.length < AUDITORS) return notAudited(`only ${handed.auditors.length} auditor(s) took the long job: not audited`);
+    return this.judge(request, [original, ...answersOf(handed)]);
+  }
+
+  // A long job's re-run ends (both auditors posted, or the deadline passed) and is decided as a short job's is.
+  private async conclude(jobId: bigint): Promise<void> {
+    const open = this.deps.reRuns.get(jobId);
+    if (open === undefined || this.reRunning.has(jobId)) return;
+    this.reRunning.add(jobId);
+    try {
+      this.deps.reRuns.remove(jobId);
+      const original = this.original(jobId);
+      const found =
+        original === undefined
+          ? notAudited('the job or its runner is no longer known: not audited')
+          : await this.judge(open.request, [original, ...answersOf(open)]);
+      const dispute = this.deps.disputes.get(jobId);
+      if ('audit' in open.purpose) this.recordAudit(jobId, found);
+      else if (dispute !== undefined) await this.rule(dispute, found);
+    } finally {
+      this.reRunning.delete(jobId);
+    }
+  }
+
+  // Has verification compare the runner's answer (first) with the auditors': whoever disagrees with the majority,
+  // the runner included, is slashed, and the auditors who agreed are rewarded. Two auditors are needed for a
+  // majority; with fewer, or no majority, `dissenting` is undefined.
+  private async judge(request: DispatchRequest, answers: Answered[]): Promise<ReRun> {
+    const auditors = answers.slice(1).map(({ endpoint }) => endpoint.node);
+    if (auditors.length < AUDITORS) return notAudited(`only ${auditors.length} auditor(s) answered: not audited`, auditors);
     const verdict = await compare(this.deps, request, answers);
-    if ('Err' in verdict) return { auditors, answers, dissenting: undefined, outcome: `verification: ${verdict.Err}` };
+    if ('Err' in verdict) return notAudited(`verification: ${verdict.Err}`, auditors);
     const { dissenting, output_sha256 } = verdict.Ok;
-    if (output_sha256.length === 0) return { auditors, answers, dissenting: undefined, outcome: 'no majority among the three answers' };
+    if (output_sha256.length === 0) return notAudited('no majority among the three answers', auditors);
     const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
     await rewardAgreeing(
       this.deps,
@@ -194,6 +285,9 @@ export class DisputeDesk {
       answers.slice(1).map(({ endpoint }) => endpoint),
       dissenting,
     );
-    return { auditors, answers, dissenting, outcome };
+    const dissented = (node: Principal) => dissenting.some((other) => other.compareTo(node) === 'eq');
+    const right = dissented(answers[0].endpoint.node) ? answers.find(({ endpoint }) => !dissented(endpoint.node)) : undefined;
+    const corrected = right === undefined ? undefined : outputOf(request, right.endpoint.node, right.answer, this.deps.now());
+    return { auditors, dissenting, outcome, corrected };
   }
 }

@@ -47,6 +47,7 @@ import {
   pending,
   probes,
   providerEndpoints,
+  reRuns,
   settled,
   stableSettings,
   unreported,
@@ -115,6 +116,7 @@ export default class {
     audits,
     disputes,
     disputed,
+    reRuns,
     holdDeposit: (jobId, consumer, amount) => holdDeposit(stableSettings.get().payment[0]!, jobId, consumer, amount),
     resolveDeposit: (jobId, returned) => resolveDeposit(stableSettings.get().payment[0]!, jobId, returned),
   });
@@ -252,11 +254,17 @@ export default class {
     return this.dispatcher.handOver(msgCaller(), request);
   }
 
-  /** A worker posts the result of a long job it acknowledged (see Dispatcher.submitResult). */
+  /**
+   * A worker posts the result of a long job it acknowledged: the job's own result (see Dispatcher.submitResult), or
+   * an auditor's answer to an audit's or a dispute's re-run of it (see DisputeDesk.submitAnswer). A job awaits its
+   * runner's result before it settles, and is re-run only after.
+   */
   @update([IDL.Nat64, IDL.Vec(IDL.Nat8)], Result(JobOutput))
   submit_result(jobId: bigint, answer: Uint8Array): Promise<Result<JobOutput>> {
     requireSignedCaller();
-    return this.dispatcher.submitResult(msgCaller(), jobId, answer);
+    return awaiting.containsKey(jobId)
+      ? this.dispatcher.submitResult(msgCaller(), jobId, answer)
+      : this.desk.submitAnswer(msgCaller(), jobId, answer);
   }
 
   /**
@@ -310,7 +318,8 @@ export default class {
 
   /**
    * The consumer disputes a job's result within 24 hours, putting down the dispute deposit (approve payment for it
-   * plus the ledger fee first). An audit re-runs the job on two other nodes at once and decides: see Dispute.
+   * plus the ledger fee first). An audit re-runs the job on two other nodes at once and decides: see Dispute. A
+   * long job's dispute stays open until both auditors posted their answers (or their deadline passed): see dispute_of.
    */
   @update([IDL.Nat64], Result(Dispute))
   dispute(jobId: bigint): Promise<Result<Dispute>> {

@@ -3,7 +3,7 @@ import { IDL, StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
-import { Audit, Awaiting, DispatchRequest, Dispute, Endpoint, Health, JobOutput, Outcome, Probes, type Settings } from './types';
+import { Audit, Awaiting, DispatchRequest, Dispute, Endpoint, Health, JobOutput, LongReRun, Outcome, Probes, type Settings } from './types';
 
 // analytics: the analytics canister's id (shared/analytics_reporter.ts), a high id clear of the others as they grow.
 export const MEMORY = {
@@ -21,6 +21,7 @@ export const MEMORY = {
   disputed: 11,
   endpointUrls: 12,
   providerEndpoints: 13,
+  reRuns: 14,
   analytics: 20,
 } as const;
 
@@ -53,3 +54,5 @@ export const providerEndpoints = new StableBTreeMap<string, string[]>(
   asciiText,
   candidValue<string[]>(IDL.Vec(IDL.Text)),
 );
+/** Long jobs' audit and dispute re-runs handed to auditors, until their answers are posted or the deadline passes. */
+export const reRuns = new StableBTreeMap<bigint, LongReRun>(MEMORY.reRuns, u64Key, candidValue<LongReRun>(LongReRun));

@@ -177,3 +177,30 @@ export type Dispute = {
   opened_at: bigint;
   resolved_at: Opt<bigint>;
 };
+
+/** Why a long job is re-run: a random audit, or a consumer's dispute. */
+export const ReRunPurpose = IDL.Variant({ audit: IDL.Null, dispute: IDL.Null });
+export type ReRunPurpose = { audit: null } | { dispute: null };
+
+/**
+ * An audit's or a dispute's re-run of a long job, handed to auditors with the long-job protocol (an outcall would
+ * outlast its time limit): each acknowledged and posts its answer by submit_result, until the deadline.
+ */
+export const LongReRun = IDL.Record({
+  job_id: IDL.Nat64,
+  request: DispatchRequest,
+  purpose: ReRunPurpose,
+  /** The auditors given the job (named before each is asked, so an answer may come before the acknowledgement). */
+  auditors: IDL.Vec(Endpoint),
+  /** The auditors' posted answers, each as an output of its node. */
+  answers: IDL.Vec(JobOutput),
+  started_at: IDL.Nat64,
+});
+export type LongReRun = {
+  job_id: bigint;
+  request: DispatchRequest;
+  purpose: ReRunPurpose;
+  auditors: Endpoint[];
+  answers: JobOutput[];
+  started_at: bigint;
+};

@@ -4,7 +4,7 @@ import type { Principal } from '@dfinity/principal';
 
 import type { CallOutcome } from '../shared/peer_call';
 import type { Verdict, VerifyRequest } from '../verification/types';
-import { jobBody, maxResponseBytes, parseAnswer, type WorkerAnswer } from './answers';
+import { jobBody, maxResponseBytes, parseAcceptance, parseAnswer, type WorkerAnswer } from './answers';
 import type { DispatchRequest, Endpoint } from './types';
 
 /** An outcall's result: the worker's status and body, or why the outcall failed. */
@@ -26,6 +26,15 @@ export type Answered = { endpoint: Endpoint; answer: WorkerAnswer };
 export async function ask(deps: WorkDeps, request: DispatchRequest, endpoint: Endpoint): Promise<{ Ok: WorkerAnswer } | { Err: string }> {
   const posted = await deps.post(request, endpoint, jobBody(request, false), maxResponseBytes(request, false));
   return 'Ok' in posted ? parseAnswer(request, posted.Ok.status, posted.Ok.body) : posted;
+}
+
+/**
+ * Hands a long job to the endpoint with the long-job protocol: Ok when the worker acknowledged it, and will post
+ * its answer by submit_result.
+ */
+export async function handLong(deps: WorkDeps, request: DispatchRequest, endpoint: Endpoint): Promise<{ Ok: null } | { Err: string }> {
+  const posted = await deps.post(request, endpoint, jobBody(request, true), maxResponseBytes(request, true));
+  return 'Ok' in posted ? parseAcceptance(request, posted.Ok.status, posted.Ok.body) : posted;
 }
 
 /** Has verification compare the answers of several nodes to one job. */

@@ -1,10 +1,15 @@
 // Long jobs are verified too (issue 13, item 4): a result a worker posts with submit_result settles like a short
 // job's, so a lie in it is caught by a dispute or a random audit, and an answer with no tokens, or more than the
-// job's max_tokens, is refused whichever way it comes (posted, or answered in the outcall).
+// job's max_tokens, is refused whichever way it comes (posted, or answered in the outcall). A dispute or an audit
+// re-runs a long job on its auditors the way the job ran: they acknowledge it and post their answers with
+// submit_result (an outcall would outlast its limit on mainnet), the dispute staying open until they are in, across
+// an upgrade of the bridge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
-import { STAKE, errName, ok, rankByPrice } from '../economy/suite';
+import { STAKE, WASM, errName, ok, rankByPrice } from '../economy/suite';
+import type { BridgeService } from '../../../src/sdk/bridge';
+import type { JobBody } from '../../../src/worker/server';
 import {
   alter,
   askedFor,
@@ -16,6 +21,7 @@ import {
   scripted,
   serveNode,
   submit,
+  type Handler,
   type Trust,
   type Worker,
 } from './bridge_fixture';
@@ -40,8 +46,21 @@ describe('long jobs verified like short ones', () => {
     // The cheapest: every single-replica job goes to it first.
     liar = await serveNode(t, script.handler, 900_000n, LIAR_STAKE);
     for (const price of [1_000_000n, 1_100_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
-    for (const price of [1_200_000n, 1_300_000n]) auditors.push(await serveNode(t, honest(t), price));
+    for (const price of [1_200_000n, 1_300_000n]) auditors.push(await serveNode(t, holding(honest(t)), price));
   });
+
+  // While `hold` is on, an auditor acknowledges a long job and keeps it for the test to post its honest answer;
+  // otherwise it is the real worker, which posts its answer itself once it ran.
+  // Every replica of an outcall posts: one body is kept per auditor (its node's bridge actor).
+  let hold = false;
+  const held = new Map<BridgeService, JobBody>();
+  function holding(real: Handler): Handler {
+    return async (body, bridge) => {
+      if (!hold || body.mode !== 'async') return real(body, bridge);
+      held.set(bridge, body);
+      return { status: 200, body: JSON.stringify({ job_id: body.job_id, status: 'accepted' }) };
+    };
+  }
   afterAll(() => t?.close());
 
   /** Submits a long job and waits until the liar holds it: it acknowledged, and the bridge awaits its result. */
@@ -54,7 +73,7 @@ describe('long jobs verified like short ones', () => {
     return { ...submitted, answer: await honestAnswer(t, script.held.get(submitted.job.id)!) };
   }
 
-  it('refuses a posted result with no tokens or more than max_tokens, and upholds a dispute of a posted lie', async () => {
+  it('refuses a posted result with no tokens or more than max_tokens, and upholds a dispute of a posted lie once the auditors posted their answers, across an upgrade', async () => {
     const { job, consumer, answer } = await longJob();
     for (const tokens of [[], Array(MAX + 1).fill(1)]) {
       const refused = await liar.bridge.submit_result(
@@ -72,11 +91,33 @@ describe('long jobs verified like short ones', () => {
     expect((await finished(t, consumer, job.id)).state).toEqual({ settled: null });
 
     const bonded = (await t.e.identity.get_stake(liar.provider)).bonded;
-    const decided = ok(await dispute(t, consumer, job.id));
-    expect(decided.state).toEqual({ upheld: null });
-    expect(decided.outcome).toBe(`disagreed: ${liar.node.toText()}`);
-    // The auditors were asked for the answer itself (no async mode), and job_assignment named that body to them.
-    expect(askedFor(auditors, job.id)).toEqual(auditors.map((w) => ({ node: w.node.toText(), assigned: true })));
+    hold = true;
+    try {
+      // Handed to both auditors as a long job (job_assignment named them the async body), the dispute stays open.
+      expect(ok(await dispute(t, consumer, job.id)).state).toEqual({ open: null });
+      expect([...held.values()].map((body) => [body.job_id, body.mode])).toEqual([
+        [`${job.id}`, 'async'],
+        [`${job.id}`, 'async'],
+      ]);
+      expect(askedFor(auditors, job.id)).toEqual(auditors.map((w) => ({ node: w.node.toText(), assigned: true })));
+      // Consumer's second try and the liar's post: the re-run is the auditors' alone.
+      expect(errName(await dispute(t, consumer, job.id))).toBe('NotDisputable');
+      expect(errName(await liar.bridge.submit_result(job.id, answer))).toBe('Unauthorized');
+
+      // Upgraded while the auditors run the job: the re-run is in stable memory.
+      await t.network.upgradeCanister({ canisterId: t.e.ids.bridge, wasm: WASM.bridge, sender: t.e.deployer });
+      const [first, second] = held;
+      ok(await first[0].submit_result(job.id, await honestAnswer(t, first[1])));
+      expect((await t.e.bridge!.dispute_of(job.id))[0]?.state).toEqual({ open: null });
+      ok(await second[0].submit_result(job.id, await honestAnswer(t, second[1])));
+    } finally {
+      hold = false;
+      held.clear();
+    }
+    const [decided] = await t.e.bridge!.dispute_of(job.id);
+    expect(decided).toMatchObject({ state: { upheld: null }, outcome: `disagreed: ${liar.node.toText()}`, deposit_resolved: true });
+    expect(decided?.auditors.map((n) => n.toText()).sort()).toEqual(auditors.map((w) => w.node.toText()).sort());
+    expect((await t.e.payment.deposit_of(job.id))[0]?.state).toEqual({ refunded: null });
     expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
     t.e.bridge!.setPrincipal(consumer);
     const output = ok(await t.e.bridge!.get_output(job.id));
@@ -96,7 +137,11 @@ describe('long jobs verified like short ones', () => {
         ),
       );
       await finished(t, consumer, job.id);
-      for (let i = 0; i < 50 && (await t.e.bridge!.audit_of(job.id)).length === 0; i++) await t.network.tick();
+      // The auditors are real workers here: each acknowledges the long job, runs it and posts its answer itself.
+      for (let i = 0; i < 300 && (await t.e.bridge!.audit_of(job.id)).length === 0; i++) {
+        await t.network.tick();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect((await t.e.bridge!.audit_of(job.id))[0]?.outcome).toBe(`disagreed: ${liar.node.toText()}`);
       expect((await t.e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
     } finally {

@@ -1,57 +1,70 @@
 import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { outputOf, parseAnswer } from '../../../canisters/bridge/answers';
+import { jobBody, LONG_JOB_TOKENS, outputOf, parseAnswer } from '../../../canisters/bridge/answers';
 import { AUDIT_CANDIDATES, auditOrder } from '../../../canisters/bridge/auditors';
-import { DisputeDesk } from '../../../canisters/bridge/dispute_desk';
-import type { Audit, DispatchRequest, Dispute, JobOutput } from '../../../canisters/bridge/types';
+import { DisputeDesk, STALE_DISPUTE_NS } from '../../../canisters/bridge/dispute_desk';
+import { LONG_RERUN_NS } from '../../../canisters/bridge/long_reruns';
+import type { Audit, DispatchRequest, Dispute, JobOutput, LongReRun, Result } from '../../../canisters/bridge/types';
 import { answerBody, consumer, FakeTable, fakeWork, ok, principal, request, settings } from './fakes';
 
-function setup(held: boolean = true) {
+function setup(held: boolean = true, job: DispatchRequest = request()) {
   // Nodes 1 to 3 are the job's (node 1 ran it, 2 and 3 its spares); 4 to 6 are outside it.
   const work = fakeWork([1, 2, 3, 4, 5, 6]);
   /** What the marketplace names as auditor candidates (an Err: the call failed), and each ask's count. */
   const market = { candidates: [4, 5].map(principal) as Principal[] | string, asked: [] as number[] };
+  const clock = { now: 1_000n };
+  /** Runs before each outcall, with the node asked: what happens meanwhile. */
+  const hooks: { beforePost?: (node: Principal) => Promise<void> } = {};
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
   const audits = new FakeTable<bigint, Audit>();
   const disputes = new FakeTable<bigint, Dispute>();
   const disputed = new FakeTable<string, bigint[]>();
+  const reRuns = new FakeTable<bigint, LongReRun>();
   const deposits: boolean[] = [];
   /** The providers payment was asked to reward, per re-run. */
   const rewarded: string[][] = [];
-  const desk = new DisputeDesk({
-    ...work,
-    settings: () => settings(),
-    outputs,
-    settled,
-    audits,
-    disputes,
-    disputed,
-    holdDeposit: async () => (held ? { Ok: null } : { Err: 'insufficient allowance' }),
-    resolveDeposit: async (_jobId, returned) => {
-      deposits.push(returned);
-      return { Ok: null };
-    },
-    auditCandidates: async (_jobId, count) => {
-      market.asked.push(count);
-      return typeof market.candidates === 'string' ? { Err: market.candidates } : { Ok: market.candidates };
-    },
-    // bound - 1 keeps every candidate in place, so the order is the marketplace's unless a test says otherwise.
-    randomBelow: (bound) => bound - 1,
-    payAuditors: async (_jobId, providers) => {
-      rewarded.push(providers.map((p) => p.toText()));
-      return { Ok: null };
-    },
-  });
+  // A new desk on the same tables is what an upgrade leaves: stable memory kept, the heap lost.
+  const newDesk = () =>
+    new DisputeDesk({
+      ...work,
+      now: () => clock.now,
+      post: async (r, endpoint, body, maxBytes) => {
+        await hooks.beforePost?.(endpoint.node);
+        return work.post(r, endpoint, body, maxBytes);
+      },
+      settings: () => settings(),
+      outputs,
+      settled,
+      audits,
+      disputes,
+      disputed,
+      reRuns,
+      holdDeposit: async () => (held ? { Ok: null } : { Err: 'insufficient allowance' }),
+      resolveDeposit: async (_jobId, returned) => {
+        deposits.push(returned);
+        return { Ok: null };
+      },
+      auditCandidates: async (_jobId, count) => {
+        market.asked.push(count);
+        return typeof market.candidates === 'string' ? { Err: market.candidates } : { Ok: market.candidates };
+      },
+      // bound - 1 keeps every candidate in place, so the order is the marketplace's unless a test says otherwise.
+      randomBelow: (bound) => bound - 1,
+      payAuditors: async (_jobId, providers) => {
+        rewarded.push(providers.map((p) => p.toText()));
+        return { Ok: null };
+      },
+    });
+  const desk = newDesk();
   // Node 1 ran job 1 and answered [1]; every other node answers [9] when re-run.
-  const job = request();
   const answer = parseAnswer(job, 200n, answerBody(1n, [1]));
   if (!('Ok' in answer)) throw new Error('bad fixture');
   outputs.insert(1n, outputOf(job, principal(1), answer.Ok, 0n));
   settled.insert(1n, job);
   for (const n of [2, 3, 4, 5, 6]) work.answers.set(principal(n).toText(), ok(answerBody(1n, [9])));
-  return { work, market, desk, outputs, audits, disputes, deposits, rewarded, job, runnerAnswer: answer.Ok };
+  return { work, market, clock, hooks, desk, newDesk, outputs, audits, disputes, reRuns, deposits, rewarded, job, runnerAnswer: answer.Ok };
 }
 
 const verdict = (dissenting: number[]) => ({
@@ -164,6 +177,127 @@ describe('audits', () => {
     });
     expect(deposits).toEqual([true]);
     expect(work.verified).toEqual([]);
+  });
+});
+
+describe('long jobs’ audits and disputes', () => {
+  const long = request({ max_tokens: LONG_JOB_TOKENS });
+  const accepted = ok(new TextEncoder().encode(JSON.stringify({ job_id: '1', status: 'accepted' })));
+  const texts = (nodes: number[]) => nodes.map((n) => principal(n).toText());
+  /** A desk with a settled long job whose outside nodes (4 to 6) acknowledge a long job's re-run. */
+  function longSetup() {
+    const t = setup(true, long);
+    for (const n of [4, 5, 6]) t.work.answers.set(principal(n).toText(), accepted);
+    return t;
+  }
+  const stateOf = (decided: Result<Dispute>) => ('Ok' in decided ? decided.Ok.state : decided);
+
+  it('hands a disputed long job to two outside auditors asynchronously and decides when both posted', async () => {
+    const { work, desk, outputs, disputes, reRuns, deposits, rewarded } = longSetup();
+    expect(stateOf(await desk.dispute(consumer, 1n))).toEqual({ open: null });
+    // Asked with the long-job protocol: the body a long job is dispatched with, acknowledged, nothing compared yet.
+    expect(work.posts).toEqual(texts([4, 5]).map((node) => ({ node, body: jobBody(long) })));
+    expect(reRuns.get(1n)?.auditors.map((e) => e.node)).toEqual([principal(4), principal(5)]);
+    expect(work.verified).toEqual([]);
+    expect(deposits).toEqual([]);
+    // A second dispute is refused while the auditors owe their answers.
+    expect(await desk.dispute(consumer, 1n)).toMatchObject({ Err: { NotDisputable: expect.any(String) } });
+
+    expect(await desk.submitAnswer(principal(4), 1n, answerBody(1n, [9]))).toMatchObject({ Ok: { node: principal(4), tokens: [9] } });
+    expect(disputes.get(1n)?.state).toEqual({ open: null });
+    expect(work.verified).toEqual([]);
+
+    work.setVerdict(verdict([1]));
+    expect('Ok' in (await desk.submitAnswer(principal(5), 1n, answerBody(1n, [9])))).toBe(true);
+    expect(work.verified[0].answers.map((a) => a.node.toText())).toEqual(texts([1, 4, 5]));
+    expect(disputes.get(1n)).toMatchObject({ state: { upheld: null }, auditors: [principal(4), principal(5)], deposit_resolved: true });
+    expect(outputs.get(1n)?.tokens).toEqual([9]);
+    expect(deposits).toEqual([true]);
+    expect(rewarded).toEqual([texts([14, 15])]);
+    expect(reRuns.map.size).toBe(0);
+    // A late post finds nothing.
+    expect(await desk.submitAnswer(principal(5), 1n, answerBody(1n, [9]))).toEqual({ Err: { NotFound: null } });
+  });
+
+  it('takes an answer only from an auditor given the job, once, checked as a job’s result is', async () => {
+    const { desk, reRuns } = longSetup();
+    await desk.dispute(consumer, 1n);
+    for (const stranger of [1, 2, 6])
+      expect(await desk.submitAnswer(principal(stranger), 1n, answerBody(1n, [9]))).toEqual({
+        Err: { Unauthorized: 'only a worker the job was given to may call this' },
+      });
+    const tampered = JSON.parse(new TextDecoder().decode(answerBody(1n, [9])));
+    tampered.tokens[0] += 1;
+    expect(await desk.submitAnswer(principal(4), 1n, new TextEncoder().encode(JSON.stringify(tampered)))).toEqual({
+      Err: { InvalidInput: 'the output does not hash to the sha256 the worker claims' },
+    });
+    expect(await desk.submitAnswer(principal(4), 1n, answerBody(1n, Array(LONG_JOB_TOKENS + 1).fill(1)))).toMatchObject({
+      Err: { InvalidInput: expect.any(String) },
+    });
+    expect('Ok' in (await desk.submitAnswer(principal(4), 1n, answerBody(1n, [9])))).toBe(true);
+    expect(await desk.submitAnswer(principal(4), 1n, answerBody(1n, [9]))).toEqual({ Err: { NotFound: null } });
+    expect(reRuns.get(1n)?.answers.map((a) => a.node)).toEqual([principal(4)]);
+  });
+
+  it('audits a long job the same way, recording the audit when the answers are in', async () => {
+    const { work, desk, audits, job, runnerAnswer } = longSetup();
+    work.setVerdict(verdict([]));
+    await desk.audit(job, { endpoint: work.endpointOf(principal(1))!, answer: runnerAnswer });
+    expect(audits.get(1n)).toBeUndefined();
+    for (const n of [4, 5]) await desk.submitAnswer(principal(n), 1n, answerBody(1n, [1]));
+    expect(audits.get(1n)).toMatchObject({ auditors: [principal(4), principal(5)], outcome: 'all agreed' });
+  });
+
+  it('asks the next candidate when one does not take the job, and audits nothing when fewer than two take it', async () => {
+    const { work, market, desk, reRuns, audits, job, runnerAnswer } = longSetup();
+    market.candidates = [4, 5, 6].map(principal);
+    work.answers.delete(principal(4).toText());
+    await desk.audit(job, { endpoint: work.endpointOf(principal(1))!, answer: runnerAnswer });
+    expect(reRuns.get(1n)?.auditors.map((e) => e.node)).toEqual([principal(5), principal(6)]);
+
+    const few = longSetup();
+    few.work.answers.delete(principal(4).toText());
+    await few.desk.audit(few.job, { endpoint: few.work.endpointOf(principal(1))!, answer: few.runnerAnswer });
+    expect(few.audits.get(1n)?.outcome).toBe('only 1 auditor(s) took the long job: not audited');
+    expect(few.reRuns.map.size).toBe(0);
+    expect(audits.get(1n)).toBeUndefined();
+  });
+
+  it('keeps an answer posted before its auditor’s acknowledgement came back, and decides once the job is handed out', async () => {
+    const { work, hooks, desk, reRuns } = longSetup();
+    work.setVerdict(verdict([]));
+    // The fast auditors post while the bridge still waits for node 5's acknowledgement.
+    hooks.beforePost = async (node) => {
+      if (node.compareTo(principal(5)) !== 'eq') return;
+      for (const n of [4, 5]) expect('Ok' in (await desk.submitAnswer(principal(n), 1n, answerBody(1n, [1])))).toBe(true);
+    };
+    expect(await desk.dispute(consumer, 1n)).toMatchObject({ Ok: { state: { rejected: null }, deposit_resolved: true } });
+    expect(work.verified).toHaveLength(1);
+    expect(reRuns.map.size).toBe(0);
+  });
+
+  it('survives an upgrade between the hand-out and the answers, and decides at the deadline with what came', async () => {
+    const { work, clock, desk, newDesk, disputes, reRuns, deposits } = longSetup();
+    await desk.dispute(consumer, 1n);
+    const upgraded = newDesk();
+    expect('Ok' in (await upgraded.submitAnswer(principal(4), 1n, answerBody(1n, [9])))).toBe(true);
+    // Past the time a dispute interrupted by an upgrade waits, the timer leaves one whose auditors owe answers alone.
+    clock.now += STALE_DISPUTE_NS + 1n;
+    await upgraded.housekeeping();
+    expect(work.posts).toHaveLength(2);
+    expect(disputes.get(1n)?.state).toEqual({ open: null });
+
+    clock.now = 1_000n + LONG_RERUN_NS + 1n;
+    await upgraded.housekeeping();
+    expect(disputes.get(1n)).toMatchObject({
+      state: { undecided: null },
+      auditors: [principal(4)],
+      outcome: 'only 1 auditor(s) answered: not audited',
+    });
+    expect(deposits).toEqual([true]);
+    expect(work.verified).toEqual([]);
+    expect(reRuns.map.size).toBe(0);
+    expect(await upgraded.submitAnswer(principal(5), 1n, answerBody(1n, [9]))).toEqual({ Err: { NotFound: null } });
   });
 });
 
