@@ -24,7 +24,7 @@ import { randomUser } from '../localnet/probe';
 import { buildMarketplaceAt } from './previous_wasm';
 
 /** The last commit with the marketplace's layout 1 (no indexes in stable memory). */
-const PREVIOUS = '1d16c4d';
+const PREVIOUS = '1d16c4ded0ea78199cfaeb331e16e16cac710292';
 
 describe('an upgrade from the marketplace’s previous stable layout', () => {
   let network: LocalNetwork;
