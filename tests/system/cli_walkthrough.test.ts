@@ -20,6 +20,7 @@ import { idlFactory as marketplaceIdl, type MarketplaceService } from '../../src
 import { alive, gone, ROOT, TSX } from '../support/npm_start';
 import { Terminal } from '../support/terminal';
 import { projectFolder, readmeBlock, startedSystem } from './system';
+import { eachLineInTurn, withPlaceholders } from './walkthrough_lines';
 
 const LINES = readmeBlock('The command line');
 
@@ -40,7 +41,6 @@ describe("the README's command-line walkthrough, against npm start's demo market
   let term: Terminal;
   // What earlier lines printed that later lines use, as a person copies it: the README's <placeholders>.
   const read: { me?: string; id?: string; 'model-id'?: string; code?: string; node?: string; offer?: string } = {};
-  let broken = false;
 
   beforeAll(async () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -94,12 +94,11 @@ describe("the README's command-line walkthrough, against npm start's demo market
 
   /** The line with each <placeholder> of its command (not of its comment) replaced by what an earlier line printed. */
   function filled(line: string): string {
-    const [, command, comment = ''] = /^(.*?)(\s+#.*)?$/.exec(line)!;
-    const done = command.replace(/<([a-z-]+)>/g, (whole, name: keyof typeof read) => {
-      if (read[name] === undefined) throw new Error(`${whole} in \`${line}\`: no earlier line printed it`);
-      return read[name]!;
+    return withPlaceholders(line, (name, whole) => {
+      const value = read[name as keyof typeof read];
+      if (value === undefined) throw new Error(`${whole} in \`${line}\`: no earlier line printed it`);
+      return value;
     });
-    return done + comment;
   }
 
   /** What each line must print; a line this does not know fails, so the README and this test move together. */
@@ -202,21 +201,14 @@ describe("the README's command-line walkthrough, against npm start's demo market
     throw new Error(`the walkthrough's line \`${line}\` has no check here: add one`);
   }
 
-  for (const line of LINES) {
-    it(line.replace(/\s+#.*$/, ''), async (context) => {
-      if (broken) context.skip();
-      try {
-        const typed = await term.type(filled(line));
-        await check(line, typed.stdout);
-      } catch (error) {
-        broken = true;
-        throw error;
-      }
-    });
-  }
+  const broken = eachLineInTurn(
+    LINES,
+    (line) => line.replace(/\s+#.*$/, ''),
+    async (line) => check(line, (await term.type(filled(line))).stdout),
+  );
 
   it('leaves a certified, matchable provider whose node is claimed and whose offer serves the new model', async (context) => {
-    if (broken) context.skip();
+    if (broken()) context.skip();
     const agent = await HttpAgent.create({ host: system.url, shouldFetchRootKey: true });
     const me = Principal.fromText(read.me!);
     const identity = Actor.createActor<IdentityService>(identityIdl, { agent, canisterId: system.ids.identity });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IcpCli } from '../support/icp_cli';
 import { Terminal } from '../support/terminal';
 import { projectFolder, readmeBlock, startedSystem } from './system';
+import { eachLineInTurn, withPlaceholders } from './walkthrough_lines';
 
 const LINES = readmeBlock('With icp-cli (or dfx)');
 
@@ -46,7 +47,6 @@ describe("the README's icp-cli walkthrough: a whole job with icp-cli against npm
   let term: Terminal;
   // What replies said that later lines use: the README's <placeholders>, and the sums the balance must add up to.
   const read: { consumer?: string; minted?: bigint; claimed?: bigint; total?: bigint; id?: string; resultHash?: string } = {};
-  let broken = false;
 
   beforeAll(async () => {
     folder = await projectFolder(system);
@@ -65,14 +65,12 @@ describe("the README's icp-cli walkthrough: a whole job with icp-cli against npm
 
   /** The line with each <placeholder> of its command replaced by what a reply said: <id>, <total + 10_000>. */
   function filled(line: string): string {
-    const [, command, comment = ''] = /^(.*?)(\s+#.*)?$/.exec(line)!;
-    const done = command.replace(/<([^>]+)>/g, (whole, name: string) => {
+    return withPlaceholders(line, (name, whole) => {
       const plus = /^total \+ ([\d_]+)$/.exec(name);
       if (plus && read.total !== undefined) return `${read.total + BigInt(plus[1].replaceAll('_', ''))}`;
       if (name === 'id' && read.id !== undefined) return read.id;
       throw new Error(`${whole} in \`${line}\`: no earlier reply said it`);
     });
-    return done + comment;
   }
 
   const echo = async (variable: string) => (await term.type(`echo "$${variable}"`)).stdout.trim();
@@ -199,16 +197,9 @@ describe("the README's icp-cli walkthrough: a whole job with icp-cli against npm
     ]);
   });
 
-  for (const line of LINES) {
-    it(line.replace(/\s+#.*$/, '').slice(0, 110), async (context) => {
-      if (broken) context.skip();
-      try {
-        const typed = await term.type(filled(line));
-        await check(line, typed.stdout);
-      } catch (error) {
-        broken = true;
-        throw error;
-      }
-    });
-  }
+  eachLineInTurn(
+    LINES,
+    (line) => line.replace(/\s+#.*$/, '').slice(0, 110),
+    async (line) => check(line, (await term.type(filled(line))).stdout),
+  );
 });
