@@ -1,8 +1,8 @@
 // Redundant execution with a lying worker: the economy canisters, the bridge and verification on the local network,
 // three workers running the tiny llama, one of which alters its tokens (and hashes them consistently, so only a
 // comparison can catch it). With redundancy 3 the majority's output is delivered, the liar is slashed and loses
-// reputation, and only the honest providers are paid; with redundancy 2 and one liar, a third run on a spare
-// breaks the tie the same way. A consumer who disputes a single-replica result puts down a deposit, and an audit decides:
+// reputation, and only the honest providers are paid; with redundancy 2 and one liar, a third run on an auditor
+// drawn from outside the job breaks the tie the same way. A consumer who disputes a single-replica result puts down a deposit, and an audit decides:
 // upheld (the liar slashed, the right output delivered, the deposit returned) or rejected (the deposit forfeited).
 import type { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
@@ -118,9 +118,10 @@ describe('redundant jobs checked by verification', () => {
     workers.forEach((w, i) => expect(owedAfter[i] - owedBefore[i], w.liar ? 'liar' : 'honest').toBe(w.liar ? 0n : each));
   });
 
-  it('settles a job whose two answers disagree by a third run on a spare: the liar slashed, the agreeing pair paid', async () => {
+  it('settles a job whose two answers disagree by a third run on an auditor outside it: the liar slashed, the honest runner paid, the auditor rewarded', async () => {
     const liar = workers.find((w) => w.liar)!;
-    const owedBefore = await Promise.all(workers.map((w) => e.payment.owed_of(account(w.provider))));
+    const everyone = [...workers, ...auditors];
+    const owedBefore = await Promise.all(everyone.map((w) => e.payment.owed_of(account(w.provider))));
     const bonded = (await e.identity.get_stake(liar.provider)).bonded;
     const { job, done, consumer } = await run(2);
     expect(done.state).toEqual({ settled: null });
@@ -128,11 +129,20 @@ describe('redundant jobs checked by verification', () => {
     expect(Array.from(ok(await e.bridge!.get_output(job.id)).tokens)).toEqual((await generator.generate(PROMPT, 32)).tokens);
     const [verdict] = await e.verification!.verdict_of(job.id);
     expect(verdict?.dissenting.map((p) => p.toText())).toEqual([liar.node.toText()]);
+    expect(verdict?.agreeing.map((p) => p.toText())).toEqual([workers[1].node.toText(), auditors[1].node.toText()]);
     expect((await e.identity.get_stake(liar.provider)).bonded).toBe(bonded - bonded / 10n);
-    // The escrow holds two quotes; after the sweep fee, 80% is shared by the two that agreed.
-    const each = ((job.price - FEE) * 8_000n) / 10_000n / 2n;
-    const owedAfter = await Promise.all(workers.map((w) => e.payment.owed_of(account(w.provider))));
-    workers.forEach((w, i) => expect(owedAfter[i] - owedBefore[i], w.liar ? 'liar' : 'honest').toBe(w.liar ? 0n : each));
+    // The liar and the honest worker run the job; the next worker and the first auditor are its spares, never asked;
+    // the dearest auditor, outside the job, breaks the tie. The escrow holds two quotes: after the sweep fee, the
+    // honest runner alone gets the providers' 80%, and the auditor half the treasury's 15% as an audit's reward.
+    const distributable = job.price - FEE;
+    const owedAfter = await Promise.all(everyone.map((w) => e.payment.owed_of(account(w.provider))));
+    expect(owedAfter.map((after, i) => after - owedBefore[i])).toEqual([
+      0n,
+      (distributable * 8_000n) / 10_000n,
+      0n,
+      0n,
+      (distributable * 1_500n) / 10_000n / 2n,
+    ]);
   });
 
   it('audits a settled single-replica job on two nodes outside it and slashes the liar who ran it', async () => {
