@@ -33,11 +33,17 @@ export type ApiKey = {
   /** Paid for finished jobs, and held for jobs running now: their sum never passes the cap. */
   spent: bigint;
   held: bigint;
+  /** The holds of jobs running now, [hold id, amount], so each is released once. */
+  holds: [bigint, bigint][];
+  next_hold: bigint;
   requests: bigint;
   last_used_at: Opt<bigint>;
-  /** The current one-minute rate window. */
-  window_start: bigint;
-  window_requests: number;
+  /**
+   * The rate as a generic cell rate: when the key's allowance is full again. Each request moves it a minute /
+   * requests_per_minute on, and one that would move it more than a minute past now waits: a burst of up to
+   * requests_per_minute, then one request each interval, so t minutes see at most requests_per_minute x (t + 1).
+   */
+  rate_full_at: bigint;
 };
 
 export type KeyError = { InvalidInput: string } | { LimitReached: string } | { NotFound: null };
@@ -50,6 +56,8 @@ export const MAX_REQUESTS_PER_MINUTE = 600;
 /** Live keys an owner may hold, and records kept in all (the oldest revoked ones give way). */
 export const MAX_LIVE_KEYS = 20;
 export const MAX_KEY_RECORDS = 50;
+/** Jobs one key may have running at once (each holds part of its cap). */
+export const MAX_HOLDS = 16;
 const MINUTE_NS = 60_000_000_000n;
 const HINT_CHARS = 4;
 
@@ -105,10 +113,11 @@ export class KeyRing {
       revoked_at: [],
       spent: 0n,
       held: 0n,
+      holds: [],
+      next_hold: 0n,
       requests: 0n,
       last_used_at: [],
-      window_start: now,
-      window_requests: 0,
+      rate_full_at: now,
     };
     this.store.put(key);
     return { Ok: { key, secret } };
@@ -138,34 +147,40 @@ export class KeyRing {
     const { terms } = key.Ok;
     if (terms.models.length > 0 && !terms.models.includes(model))
       return { Err: apiError(404, `The model '${model}' does not exist or this key may not use it`, 'invalid_request_error', 'model', 'model_not_found') };
-    const fresh = now >= key.Ok.window_start + MINUTE_NS;
-    const window_start = fresh ? now : key.Ok.window_start;
-    const window_requests = fresh ? 0 : key.Ok.window_requests;
-    if (window_requests >= terms.requests_per_minute) {
-      const retryAfter = Number((window_start + MINUTE_NS - now + 999_999_999n) / 1_000_000_000n);
+    const interval = MINUTE_NS / BigInt(terms.requests_per_minute);
+    const from = key.Ok.rate_full_at > now ? key.Ok.rate_full_at : now;
+    if (from + interval > now + MINUTE_NS) {
+      const retryAfter = Number((from + interval - MINUTE_NS - now + 999_999_999n) / 1_000_000_000n);
       return { Err: { ...apiError(429, `Rate limit of ${terms.requests_per_minute} requests per minute reached`, 'requests', null, 'rate_limit_exceeded'), retryAfter } };
     }
-    const admitted = { ...key.Ok, window_start, window_requests: window_requests + 1, requests: key.Ok.requests + 1n, last_used_at: [now] as [bigint] };
+    const admitted = { ...key.Ok, rate_full_at: from + interval, requests: key.Ok.requests + 1n, last_used_at: [now] as [bigint] };
     this.store.put(admitted);
     return { Ok: admitted };
   }
 
-  /** Holds `amount` of the key's cap for a job about to run, so concurrent jobs together never pass the cap. */
-  hold(id: bigint, amount: bigint): { Ok: null } | { Err: ApiError } {
+  /**
+   * Holds `amount` of the key's cap for a job about to run, so concurrent jobs together never pass the cap; the
+   * hold's id releases it.
+   */
+  hold(id: bigint, amount: bigint): { Ok: bigint } | { Err: ApiError } {
     const key = this.store.get(id);
     if (key === undefined) return { Err: apiError(401, 'The API key was removed', 'invalid_request_error', null, 'invalid_api_key') };
+    if (key.holds.length >= MAX_HOLDS)
+      return { Err: { ...apiError(429, `At most ${MAX_HOLDS} requests of one key run at once`, 'requests', null, 'rate_limit_exceeded'), retryAfter: 1 } };
     if (key.spent + key.held + amount > key.terms.spend_cap)
       return { Err: apiError(429, `The key's spend cap of ${key.terms.spend_cap} would be passed (spent ${key.spent}, held for running jobs ${key.held}, this job up to ${amount})`, 'insufficient_quota', null, 'insufficient_quota') };
-    this.store.put({ ...key, held: key.held + amount });
-    return { Ok: null };
+    const hold = key.next_hold;
+    this.store.put({ ...key, held: key.held + amount, holds: [...key.holds, [hold, amount]], next_hold: hold + 1n });
+    return { Ok: hold };
   }
 
-  /** Ends a hold: `charged` (at most what was held) counts as spent, the rest is free again. */
-  release(id: bigint, held: bigint, charged: bigint): void {
+  /** Ends a hold once: `charged` (at most what was held) counts as spent, the rest is free again. */
+  release(id: bigint, hold: bigint, charged: bigint): void {
     const key = this.store.get(id);
-    if (key === undefined) return;
+    const held = key?.holds.find(([h]) => h === hold)?.[1];
+    if (key === undefined || held === undefined) return;
     const paid = charged < held ? charged : held;
-    this.store.put({ ...key, held: key.held - held, spent: key.spent + paid });
+    this.store.put({ ...key, held: key.held - held, spent: key.spent + paid, holds: key.holds.filter(([h]) => h !== hold) });
   }
 
   private authenticate(authorization: string | undefined, now: bigint): { Ok: ApiKey } | { Err: ApiError } {

@@ -77,7 +77,7 @@ export function readBody(contentType: string | undefined, body: Uint8Array): Par
 /** The normalized request of `endpoint` in `body`, or the first thing wrong with it. */
 export function parseRequest(endpoint: Endpoint, body: Json): Parsed<InferenceRequest> {
   for (const [field, value] of Object.entries(body)) {
-    if (field in NEUTRAL) {
+    if (Object.hasOwn(NEUTRAL, field)) {
       if (value !== undefined && !NEUTRAL[field].includes(value))
         return { Err: badRequest(`'${field}' is not supported: leave it out or send ${NEUTRAL[field].map((v) => JSON.stringify(v)).join(' or ')}`, field) };
     } else if (!FIELDS[endpoint].includes(field)) return { Err: badRequest(`Unrecognized request argument supplied: ${field}`, field) };

@@ -5,7 +5,7 @@ import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { KeyRing, MAX_KEY_RECORDS, MAX_LIVE_KEYS, type ApiKey, type KeyStore, type KeyTerms } from '../../../canisters/api/keys';
+import { KeyRing, MAX_HOLDS, MAX_KEY_RECORDS, MAX_LIVE_KEYS, type ApiKey, type KeyStore, type KeyTerms } from '../../../canisters/api/keys';
 
 const owner = () => Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
 const random = () => new Uint8Array(randomBytes(32));
@@ -111,27 +111,47 @@ describe('admitting a request', () => {
     expect(keys.admit(bearer(secret), 'big', NOW)).toMatchObject({ Err: { status: 404, error: { param: 'model', code: 'model_not_found' } } });
   });
 
-  it('counts requests in a one-minute window and says when to retry', () => {
+  it('takes a burst of the rate, then one request each interval, and says when to retry', () => {
     const { keys } = ring();
     const { secret } = created(keys, owner());
+    // 3 a minute: a burst of 3, then one each 20 s as the allowance comes back.
     for (let i = 0; i < 3; i++) expect('Ok' in keys.admit(bearer(secret), 'm', NOW + BigInt(i) * SECOND)).toBe(true);
-    expect(keys.admit(bearer(secret), 'm', NOW + 10n * SECOND)).toMatchObject({ Err: { status: 429, retryAfter: 50, error: { code: 'rate_limit_exceeded' } } });
-    expect('Ok' in keys.admit(bearer(secret), 'm', NOW + 60n * SECOND)).toBe(true);
+    expect(keys.admit(bearer(secret), 'm', NOW + 10n * SECOND)).toMatchObject({ Err: { status: 429, retryAfter: 10, error: { code: 'rate_limit_exceeded' } } });
+    expect('Ok' in keys.admit(bearer(secret), 'm', NOW + 20n * SECOND)).toBe(true);
+    expect(keys.admit(bearer(secret), 'm', NOW + 21n * SECOND)).toMatchObject({ Err: { status: 429, retryAfter: 19 } });
+    // After a burst at 59 s, not 3 more at 61 s (a fixed minute window would start afresh at 60 s): one each 20 s.
+    const other = created(keys, owner()).secret;
+    for (let i = 0; i < 3; i++) expect('Ok' in keys.admit(bearer(other), 'm', NOW + 59n * SECOND)).toBe(true);
+    expect(keys.admit(bearer(other), 'm', NOW + 61n * SECOND)).toMatchObject({ Err: { status: 429 } });
+    expect('Ok' in keys.admit(bearer(other), 'm', NOW + 79n * SECOND)).toBe(true);
+    expect(keys.admit(bearer(other), 'm', NOW + 80n * SECOND)).toMatchObject({ Err: { status: 429, retryAfter: 19 } });
   });
 });
 
 describe('spending', () => {
-  it('holds the most a job may cost so concurrent jobs never pass the cap together', () => {
+  it('holds the most a job may cost so concurrent jobs never pass the cap together, and releases each hold once', () => {
     const { keys, store } = ring();
     const { key } = created(keys, owner());
-    expect(keys.hold(key.id, 600n)).toEqual({ Ok: null });
+    const first = keys.hold(key.id, 600n);
+    expect(first).toEqual({ Ok: 0n });
     expect(keys.hold(key.id, 600n)).toMatchObject({ Err: { status: 429, error: { code: 'insufficient_quota' } } });
-    expect(keys.hold(key.id, 400n)).toEqual({ Ok: null });
-    keys.release(key.id, 600n, 250n);
+    expect(keys.hold(key.id, 400n)).toEqual({ Ok: 1n });
+    keys.release(key.id, 0n, 250n);
     expect(store.get(key.id)).toMatchObject({ spent: 250n, held: 400n });
-    keys.release(key.id, 400n, 900n);
-    expect(store.get(key.id)).toMatchObject({ spent: 650n, held: 0n });
+    keys.release(key.id, 0n, 250n);
+    expect(store.get(key.id)).toMatchObject({ spent: 250n, held: 400n });
+    keys.release(key.id, 1n, 900n);
+    expect(store.get(key.id)).toMatchObject({ spent: 650n, held: 0n, holds: [] });
     expect(keys.hold(key.id, 351n)).toMatchObject({ Err: { status: 429 } });
-    expect(keys.hold(key.id, 350n)).toEqual({ Ok: null });
+    expect('Ok' in keys.hold(key.id, 350n)).toBe(true);
+  });
+
+  it('lets one key run at most MAX_HOLDS jobs at once', () => {
+    const { keys } = ring();
+    const { key } = created(keys, owner(), { spend_cap: 1_000_000n });
+    for (let i = 0; i < MAX_HOLDS; i++) expect('Ok' in keys.hold(key.id, 1n)).toBe(true);
+    expect(keys.hold(key.id, 1n)).toMatchObject({ Err: { status: 429, retryAfter: 1, error: { code: 'rate_limit_exceeded' } } });
+    keys.release(key.id, 3n, 1n);
+    expect('Ok' in keys.hold(key.id, 1n)).toBe(true);
   });
 });

@@ -54,6 +54,9 @@ describe('chat completions', () => {
 
   it.each([
     [{ ...CHAT, foo: 1 }, 'foo', 'Unrecognized request argument supplied: foo'],
+    [{ ...CHAT, constructor: 1 }, 'constructor', 'Unrecognized request argument supplied: constructor'],
+    [JSON.parse('{"model":"tiny","messages":[{"role":"user","content":"Hi"}],"__proto__":{"n":2}}'), '__proto__', undefined],
+    [{ ...CHAT, toString: 'x' }, 'toString', undefined],
     [{ ...CHAT, n: 2 }, 'n', "'n' is not supported: leave it out or send 1"],
     [{ ...CHAT, tools: [{}] }, 'tools', "'tools' is not supported: leave it out or send null"],
     [{ messages: CHAT.messages }, 'model', "'model' is required: a model id from GET /v1/models"],
