@@ -4,6 +4,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { Account } from '../ledger/types';
+import { isOneOf } from '../shared/guard';
 import { defaultConfig } from './config';
 import type { RefundPlan } from './refunds';
 import type { Settlement as SettlementPlan } from './split';
@@ -87,11 +88,9 @@ export function initialSettings(arg: InitArg | undefined, installer: Principal, 
   };
 }
 
-const same = (a: Principal, b: Opt<Principal>): boolean => b.length === 1 && b[0].toText() === a.toText();
-
 /** Only the marketplace opens escrows. */
 export function mayEscrow(settings: Settings, caller: Principal): string | undefined {
-  if (!same(caller, settings.marketplace)) return 'escrow: only the marketplace canister may open an escrow';
+  if (!isOneOf(caller, settings.marketplace)) return 'escrow: only the marketplace canister may open an escrow';
 }
 
 /**
@@ -99,16 +98,16 @@ export function mayEscrow(settings: Settings, caller: Principal): string | undef
  * documented privileged test path that completes a job before the bridge exists; naming a bridge closes it.
  */
 export function maySettle(settings: Settings, caller: Principal): string | undefined {
-  if (same(caller, settings.marketplace) || same(caller, settings.bridge)) return undefined;
-  if (settings.bridge.length === 0 && caller.toText() === settings.admin.toText()) return undefined;
+  if (isOneOf(caller, settings.marketplace, settings.bridge)) return undefined;
+  if (settings.bridge.length === 0 && isOneOf(caller, settings.admin)) return undefined;
   return 'only the marketplace or bridge canister (or the admin until a bridge is set) may settle or refund';
 }
 
 /** Only the bridge, which runs disputes, holds and resolves their deposits. */
 export function mayHoldDeposits(settings: Settings, caller: Principal): string | undefined {
-  if (!same(caller, settings.bridge)) return 'only the bridge canister holds and resolves dispute deposits';
+  if (!isOneOf(caller, settings.bridge)) return 'only the bridge canister holds and resolves dispute deposits';
 }
 
 export function mayAdminister(settings: Settings, caller: Principal): string | undefined {
-  if (caller.toText() !== settings.admin.toText()) return 'only the admin may change the configuration';
+  if (!isOneOf(caller, settings.admin)) return 'only the admin may change the configuration';
 }
