@@ -45,7 +45,13 @@ export type PaidSplit = RecordedSplit & { escrowed: bigint; totals: ReturnType<t
 // Readings that fail in a row (the network, not the canister) before wait gives up.
 const READ_ATTEMPTS = 5;
 
+// A prepaid (reserved) job's: nothing approved, nothing escrowed.
+const NOTHING_CHARGED: Charges = { amount: 0n, approveFee: 0n, transferFee: 0n, total: 0n, allowance: 0n };
+
 export class MarketClient {
+  // The submission in progress, which the next one waits for; never rejects.
+  private submitting: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly actors: ClientActors,
     private readonly payment: Principal,
@@ -73,12 +79,35 @@ export class MarketClient {
 
   /**
    * Prices the request at the quote (no replica dearer than the dearest quoted), approves payment for the most it
-   * may then escrow plus the transfer fee, and submits it. A refused submit leaves the approval in force.
+   * may then escrow plus the transfer fee, and submits it. A refused submit leaves the approval in force. A job in a
+   * reservation is prepaid: it is submitted without an approval, and so without an approval's fee.
+   *
+   * Submissions from one client take turns (only the submission: the jobs then run, and are waited for, together).
+   * icrc2_approve replaces the allowance, so two jobs approving at once would each overwrite the other's and one
+   * escrow would fall short after its approval's fee was paid. Raising the allowance by each job's part instead
+   * (expected_allowance) would not let two submissions run side by side either: payment refuses a second escrow
+   * while it pulls one from the same allowance (AllowanceBusy). In turn, each approval sets exactly its own job's
+   * allowance after the previous escrow took its part, and a cheaper match's leftover is replaced, not piled up.
+   * Two clients (two processes) of one principal still race: this turn-taking is per client.
    */
   async approveAndSubmit(request: JobRequest, quote: Quote): Promise<Submitted> {
     const priced = pricedRequest(request, quote);
+    if (escrowCeiling(priced) === 0n) return this.submit(priced, NOTHING_CHARGED);
+    const turn = this.submitting.then(() => this.payAndSubmit(priced));
+    this.submitting = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private async payAndSubmit(priced: JobRequest): Promise<Submitted> {
     const charges = escrowCharges(escrowCeiling(priced), await this.actors.ledger.icrc1_fee());
     ok('approve', await this.actors.ledger.icrc2_approve(approveArgs(this.payment, charges.allowance)));
+    return this.submit(priced, charges);
+  }
+
+  private async submit(priced: JobRequest, charges: Charges): Promise<Submitted> {
     const job = ok('submit_job', await this.actors.marketplace.submit_job(priced));
     return { job, request: priced, charges };
   }

@@ -9,6 +9,7 @@ import { MarketClient } from '../../../src/sdk/client';
 import { JobUnsettled, Refused, WaitTimeout } from '../../../src/sdk/errors';
 import { jobRequest } from '../../../src/sdk/job_request';
 import { IDS, LIT, fakeActors, job, principal } from '../frontend/fakes';
+import { AllowanceLedger } from './allowance_ledger';
 
 const options = { maxTokens: 16, redundancy: 2, priority: false, maxPrice: 5_000_000n, intervalMs: 0 };
 const quote: Quote = {
@@ -94,6 +95,72 @@ describe('approveAndSubmit', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Refused);
     expect((error as Refused).reason).toEqual(noMatch);
+  });
+});
+
+describe('jobs of one client at once', () => {
+  /** A market over `ledger`: a submitted job escrows the sum of its quotes, then settles with `text(id)` as its output. */
+  function paying(ledger: AllowanceLedger) {
+    let next = 1n;
+    return fakeActors({
+      ledger: {
+        icrc1_fee: () => ledger.fee,
+        icrc2_approve: (args: { amount: bigint }) => ledger.approve(args.amount),
+      },
+      marketplace: {
+        quote: () => ({ Ok: quote }),
+        submit_job: async () => {
+          const escrowed = await ledger.escrow(quote.total);
+          if ('Err' in escrowed) return { Err: { PaymentFailed: escrowed.Err } };
+          return { Ok: job({ id: next++, state: { matched: null } }) };
+        },
+        get_job: (id: bigint) => ({ Ok: job({ id, state: { settled: null } }) }),
+      },
+      bridge: { get_output: (id: bigint) => output(`answer ${id}`) },
+    });
+  }
+
+  it('two runs started together both succeed: each approval is its own job’s, made after the other job’s escrow', async () => {
+    const ledger = new AllowanceLedger(100_000_000n);
+    const { actors } = paying(ledger);
+    const market = client(actors);
+    const runs = await Promise.all([market.run(3n, 'one', options), market.run(3n, 'two', options)]);
+    expect(runs.map((r) => r.text)).toEqual(['answer 1', 'answer 2']);
+    // Each approved the dearest quote twice plus the fee; each escrow took the quotes' sum plus the fee, so what is
+    // left is one job's unused part, not two piled up.
+    const allowance = 2n * 1_500_000n + LIT.fee;
+    expect(ledger.approvals).toEqual([allowance, allowance]);
+    expect(ledger.allowance).toBe(allowance - (quote.total + LIT.fee));
+    expect(ledger.balance).toBe(100_000_000n - 2n * (quote.total + 2n * LIT.fee));
+  });
+
+  it('a refused approval fails its own job only: the submission after it still takes its turn', async () => {
+    let approvals = 0;
+    const { actors, calls } = fakeActors({
+      ledger: {
+        icrc1_fee: () => LIT.fee,
+        icrc2_approve: () => (approvals++ === 0 ? { Err: { InsufficientFunds: { balance: 0n } } } : { Ok: 1n }),
+      },
+      marketplace: { submit_job: () => ({ Ok: job({ state: { matched: null } }) }) },
+    });
+    const market = client(actors);
+    const [refused, submitted] = await Promise.allSettled([
+      market.approveAndSubmit(jobRequest(3n, 'one', options), quote),
+      market.approveAndSubmit(jobRequest(3n, 'two', options), quote),
+    ]);
+    expect(refused.status === 'rejected' && refused.reason).toBeInstanceOf(Refused);
+    expect(submitted.status).toBe('fulfilled');
+    expect(calls.map((c) => c.method)).toEqual(['icrc1_fee', 'icrc2_approve', 'icrc1_fee', 'icrc2_approve', 'submit_job']);
+  });
+
+  it('a job in a reservation is submitted without an approval, so it pays no approval fee', async () => {
+    const { actors, calls } = fakeActors({
+      marketplace: { submit_job: () => ({ Ok: job({ state: { matched: null } }) }) },
+    });
+    const reserved = { ...jobRequest(3n, 'hi', { ...options, redundancy: 1 }), reservation: [9n] as [bigint] };
+    const { charges } = await client(actors).approveAndSubmit(reserved, quote);
+    expect(charges).toEqual({ amount: 0n, approveFee: 0n, transferFee: 0n, total: 0n, allowance: 0n });
+    expect(calls.map((c) => c.method)).toEqual(['submit_job']);
   });
 });
 
