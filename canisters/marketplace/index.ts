@@ -99,11 +99,12 @@ export default class {
     setTimerInterval(SWEEP_INTERVAL_S, async () => void (await this.desk.sweep()));
   }
 
-  // Ingress only: anonymous callers are refused before induction; no method takes more than 64 KiB (a job's input
-  // is capped well below it).
+  // Ingress only: anonymous callers are refused before induction, and anyone calling a method only peers call
+  // (identity's push_standings, the bridge's audit_candidates); no method takes more than 64 KiB (a job's input is
+  // capped well below it).
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress({ peersOnly: ['push_standings'] });
+    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates'] });
   }
 
   @query([], IDL.Text)
@@ -272,9 +273,10 @@ export default class {
   /**
    * Up to `count` (at most 16) nodes that may audit the job: of eligible providers serving its model, none of the
    * job's own, one per provider, from a random point of the price ladders (see auditors.ts). The bridge only: it
-   * draws the auditors among them at random.
+   * draws the auditors among them at random. An update, not a query: a query's state is discarded, so the random
+   * source would never advance and every job would start at the same rung.
    */
-  @query([JobId, IDL.Nat32], JobResult(IDL.Vec(IDL.Principal)))
+  @update([JobId, IDL.Nat32], JobResult(IDL.Vec(IDL.Principal)))
   audit_candidates(id: bigint, count: number): JobResult<Principal[]> {
     const denied = guard(msgCaller(), 'the bridge', stableSettings.get().peers.bridge);
     if (denied !== undefined) return { Err: { Unauthorized: denied } };

@@ -70,7 +70,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
     submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
-    audit_candidates: IDL.Func([JobId, IDL.Nat32], [JobResult(IDL.Vec(IDL.Principal))], ['query']),
+    audit_candidates: IDL.Func([JobId, IDL.Nat32], [JobResult(IDL.Vec(IDL.Principal))], []),
     probe_targets: IDL.Func([], [AdminResult(IDL.Vec(IDL.Principal))], ['query']),
     list_jobs: IDL.Func([Page], [JobResult(JobPage)], ['query']),
     cancel_job: IDL.Func([JobId], [JobResult(Job)], []),

@@ -5,7 +5,7 @@
 // is paid half the treasury's share of the job, moved from the treasury's owed balance (README, step 6).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { randomUser } from '../localnet/probe';
+import { randomUser, rejection } from '../localnet/probe';
 import type { Account } from '../../../canisters/ledger/types';
 import { PROMPT, account, balance, FEE, ok, rankByPrice } from '../economy/suite';
 import {
@@ -159,8 +159,8 @@ describe('auditors drawn from outside the job', () => {
     expect(treasuryAfter - treasuryBefore).toBe(distributable - paid - (distributable * 500n) / 10_000n - each);
   });
 
-  it('names auditor candidates to the bridge only', async () => {
+  it('names auditor candidates to the bridge only: ingress to it is refused before induction', async () => {
     t.e.marketplace.setPrincipal(randomUser());
-    expect(await t.e.marketplace.audit_candidates(0n, 16)).toEqual({ Err: { Unauthorized: 'only the bridge may call this' } });
+    expect(await rejection(t.e.marketplace.audit_candidates(0n, 16))).toMatchObject({ code: 4, errorCode: 'IC0406' });
   });
 });
