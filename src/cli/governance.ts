@@ -22,7 +22,8 @@ function describe(p: Proposal, t: Token): string {
 
 /** Approves governance for the deposit plus the transfer fee, then proposes. The deposit comes back less a fee. */
 export async function propose(c: Connection, summary: string, action: string): Promise<void> {
-  if (!(action in ACTIONS)) throw new Error(`no action ${action}: one of ${Object.keys(ACTIONS).join(', ')}`);
+  // Own keys only: `in` would take `constructor` or `toString` for an action.
+  if (!Object.hasOwn(ACTIONS, action)) throw new Error(`no action ${action}: one of ${Object.keys(ACTIONS).join(', ')}`);
   const t = await token(c);
   const governance = c.governance();
   const { params } = await governance.settings();
