@@ -1,7 +1,8 @@
-// An upgrade from the stable layout before the marketplace kept its indexes in stable memory (layout 1, built from
-// git at PREVIOUS): offers, standings and jobs made by that version survive, the indexes are built once on the
-// upgrade, and everything a user sees reads the same after it: job pages newest first, offers by provider and by
-// model, the no-match explanation with a stranger's offer, quotes, and the sweep of a job left running.
+// An upgrade from the stable layout before the marketplace kept its indexes in stable memory (layout 1, the Wasm of
+// PREVIOUS checked in as a fixture, see previous_wasm.ts): offers, standings and jobs made by that version survive,
+// the indexes are built once on the upgrade, and everything a user sees reads the same after it and after a second
+// upgrade (layout 2 to 2, which must not add to the indexes again): job pages newest first, offers by provider and
+// by model, the no-match explanation with a stranger's offer, quotes, and the sweep of a job left running.
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,9 +22,9 @@ import {
   type Economy,
 } from '../economy/suite';
 import { randomUser } from '../localnet/probe';
-import { buildMarketplaceAt } from './previous_wasm';
+import { previousWasm } from './previous_wasm';
 
-/** The last commit with the marketplace's layout 1 (no indexes in stable memory). */
+/** The last commit with the marketplace's layout 1 (no indexes in stable memory): its Wasm is the fixture. */
 const PREVIOUS = '1d16c4ded0ea78199cfaeb331e16e16cac710292';
 
 describe('an upgrade from the marketplace’s previous stable layout', () => {
@@ -33,7 +34,7 @@ describe('an upgrade from the marketplace’s previous stable layout', () => {
   let model: bigint;
 
   beforeAll(async () => {
-    const previous = buildMarketplaceAt(PREVIOUS);
+    const previous = previousWasm(PREVIOUS);
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer);
     // The previous version installed afresh, wired by its admin as npm start wires it.
@@ -42,7 +43,7 @@ describe('an upgrade from the marketplace’s previous stable layout', () => {
     const [identity, payment, registry] = [e.ids.identity, e.ids.payment, e.ids.model_registry];
     ok(await e.marketplace.set_peers({ identity: [identity], payment: [payment], model_registry: [registry], bridge: [] }));
     model = (await publishModel(e, randomUser(), 'tiny-llama', 500)).id;
-  }, 300_000);
+  });
   afterAll(() => network?.stop());
 
   async function submitPaid(consumer: Principal, request: JobRequest): Promise<Job> {
@@ -99,6 +100,10 @@ describe('an upgrade from the marketplace’s previous stable layout', () => {
     expect(before.all.offers.map((o) => o.id)).toEqual([honest.offer.id, second.offer.id, strange.id]);
     expect(before.noMatch).toMatchObject({ NoMatch: { eligible: 2, offers: [{}, {}, { offer: strange.id }] } });
 
+    await network.upgradeCanister({ canisterId: e.ids.marketplace, wasm: WASM.marketplace, sender: deployer });
+    await network.tick();
+    expect(await seen()).toEqual(before);
+    // Upgraded again on layout 2, the indexes are read from stable memory as they are, not added to a second time.
     await network.upgradeCanister({ canisterId: e.ids.marketplace, wasm: WASM.marketplace, sender: deployer });
     await network.tick();
     expect(await seen()).toEqual(before);
