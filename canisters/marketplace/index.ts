@@ -9,7 +9,7 @@ import { analytics, reportingJobs } from './analytics_peer';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { auditCandidates } from './auditors';
 import { requireSignedCaller } from '../shared/caller';
-import { guard } from '../shared/guard';
+import { guard, isOneOf } from '../shared/guard';
 import { acceptIngress } from '../shared/inspect';
 import { versionOf } from '../shared/version';
 import { checkConfig, MarketConfig, SWEEP_INTERVAL_S, withoutRetiredFields } from './config';
@@ -265,7 +265,7 @@ export default class {
     const caller = msgCaller();
     const { admin, peers } = stableSettings.get();
     const readers = [job.consumer, admin, ...peers.bridge, ...job.offers.map((offer) => this.book.get(offer)!.provider)];
-    if (!readers.some((reader) => reader.compareTo(caller) === 'eq'))
+    if (!isOneOf(caller, ...readers))
       return { Err: { Unauthorized: 'only the consumer and the job’s providers may read it' } };
     return { Ok: job };
   }
@@ -474,7 +474,7 @@ export default class {
   }
 
   private denyNonAdmin(): AdminResult<never> | undefined {
-    if (stableSettings.get().admin.compareTo(msgCaller()) !== 'eq') return { Err: { Unauthorized: 'only the admin may do this' } };
+    if (!isOneOf(msgCaller(), stableSettings.get().admin)) return { Err: { Unauthorized: 'only the admin may do this' } };
     return undefined;
   }
 }

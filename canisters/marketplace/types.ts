@@ -3,6 +3,7 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { isOneOf } from '../shared/guard';
 import { ModelId } from '../shared/models';
 import { MarketConfig } from './config';
 import { Candidate, NoMatch } from './match_types';
@@ -65,9 +66,8 @@ export function withPeers(peers: Peers, update: Peers): Peers {
  * stand-in that lets settlement be driven before the bridge exists.
  */
 export function mayReportOutcome(settings: Settings, caller: Principal): string | undefined {
-  const bridge = settings.peers.bridge[0];
-  if (bridge !== undefined) return bridge.compareTo(caller) === 'eq' ? undefined : 'only the bridge may report job outcomes';
-  return settings.admin.compareTo(caller) === 'eq' ? undefined : 'only the admin may report job outcomes until a bridge is named';
+  if (settings.peers.bridge.length === 1) return isOneOf(caller, settings.peers.bridge) ? undefined : 'only the bridge may report job outcomes';
+  return isOneOf(caller, settings.admin) ? undefined : 'only the admin may report job outcomes until a bridge is named';
 }
 
 export const AdminError = IDL.Variant({ Unauthorized: IDL.Text, InvalidInput: IDL.Text });
