@@ -1,7 +1,6 @@
 // The commands around the job flow, as people type them, against real canisters on the local network: models and
 // offers listed, an offer paused, resumed and retired, earnings withdrawn, stake unbonded, and a governance
 // proposal made, voted on and listed. Each with the refusals a person meets.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMES, deployEconomy, mint, ok, type Economy } from '../economy/deploy';
 import { serve, type Served } from '../gateway/fixture';
 import { randomUser } from '../localnet/probe';
+import { cliProcess, writeIds } from './cli_process';
 
 describe('the command line beyond the job', () => {
   let served: Served;
@@ -21,35 +21,12 @@ describe('the command line beyond the job', () => {
   const node = randomUser();
   let model = '';
 
-  function cli(...args: string[]): Promise<{ code: number; out: string }> {
-    return new Promise((resolve) => {
-      const options = { env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') }, timeout: 120_000 };
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', ...args, '--network', served.url, '--ids', join(dir, 'ids.json')],
-        options,
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-      );
-    });
-  }
-  async function must(...args: string[]): Promise<string> {
-    const { code, out } = await cli(...args);
-    if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${out}`);
-    return out;
-  }
-  async function refused(...args: string[]): Promise<string> {
-    const { code, out } = await cli(...args);
-    expect(code, out).toBe(1);
-    return out;
-  }
+  const { must, refused } = cliProcess(dir, () => served.url);
 
   beforeAll(async () => {
     served = await serve();
     e = await deployEconomy(served.network, deployer, [...NAMES, 'analytics', 'governance']);
-    writeFileSync(
-      join(dir, 'ids.json'),
-      JSON.stringify(Object.fromEntries(Object.entries(e.ids).map(([name, id]) => [name, { local: id.toText() }]))),
-    );
+    writeIds(dir, e.ids);
     writeFileSync(join(dir, 'model.gguf'), 'not really a model, but the registry only keeps its hash');
     for (const name of ['creator', 'provider', 'consumer']) {
       await must('identity', 'new', name);

@@ -2,7 +2,6 @@
 // for the whole flow. A creator publishes a model file, a provider registers, stakes, claims a worker's node and
 // publishes an offer, a consumer submits a job, follows it to settlement and reads its output and the cost split
 // payment recorded, then runs a second job in one command.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -17,6 +16,7 @@ import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { NAMES, deployEconomy, mint, ok, serveWorker, type Economy } from '../economy/deploy';
 import { serve, type Served } from '../gateway/fixture';
 import { randomUser } from '../localnet/probe';
+import { cliProcess, writeIds } from './cli_process';
 
 describe('the command line', () => {
   let served: Served;
@@ -27,30 +27,12 @@ describe('the command line', () => {
   const deployer = randomUser();
   const gguf = tinyLlamaGguf(42);
 
-  function cli(...args: string[]): Promise<{ code: number; out: string }> {
-    return new Promise((resolve) => {
-      const options = { env: { ...process.env, ICP_MARKET_HOME: join(dir, 'home') }, timeout: 120_000 };
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', ...args, '--network', served.url, '--ids', join(dir, 'ids.json')],
-        options,
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-      );
-    });
-  }
-  async function must(...args: string[]): Promise<string> {
-    const { code, out } = await cli(...args);
-    if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${out}`);
-    return out;
-  }
+  const { cli, must } = cliProcess(dir, () => served.url);
 
   beforeAll(async () => {
     served = await serve();
     e = await deployEconomy(served.network, deployer, [...NAMES, 'bridge', 'verification', 'analytics']);
-    writeFileSync(
-      join(dir, 'ids.json'),
-      JSON.stringify(Object.fromEntries(Object.entries(e.ids).map(([name, id]) => [name, { local: id.toText() }]))),
-    );
+    writeIds(dir, e.ids);
     writeFileSync(join(dir, 'tiny.gguf'), gguf);
     generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 256 });
   }, 60_000);
