@@ -1,15 +1,18 @@
 // The command line as people use it: separate processes talking to the local network over the IC's HTTP interface,
 // for the whole flow. A creator publishes a model file, a provider registers, stakes, claims a worker's node and
 // publishes an offer, a consumer submits a job, follows it to settlement and reads its output and the cost split
-// payment recorded, then runs a second job in one command.
+// payment recorded, then runs a second job in one command; a program then runs two jobs at once through one client.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { connect } from '../../../src/cli/connect';
+import { own } from '../../../src/sdk/ledger_args';
 import { TextGenerator } from '../../../src/worker/runtime/text_generation';
 import { JobRunner } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
@@ -118,6 +121,20 @@ describe('the command line', () => {
     );
     // 0.01 escrowed and two fees again.
     expect(await must('ledger', 'balance', '--identity', 'consumer')).toMatch(/^4\.9793 LIT$/m);
+
+    // A program's two jobs at once through one client (the command line's connection, in this process): both are
+    // paid and settle, though icrc2_approve replaces an allowance and payment pulls one escrow at a time from it.
+    const program = Ed25519KeyIdentity.generate();
+    await mint(e, program.getPrincipal(), 100_000_000n);
+    const c = await connect(program, { network: served.url, ids: join(dir, 'ids.json') });
+    const job = { maxTokens: 16, redundancy: 1, priority: false, maxPrice: 2_000_000n };
+    const runs = await Promise.all([c.client.run(model, 'Why is the sky blue?', job), c.client.run(model, 'Why is the sky blue?', job)]);
+    expect(runs.map((r) => r.text)).toEqual([direct.text, direct.text]);
+    expect(new Set(runs.map((r) => r.job.id)).size).toBe(2);
+    // 1 LIT less two jobs' 0.01 and two fees each; each escrow took all its approval, so none is left.
+    expect(await c.ledger.icrc1_balance_of(own(program.getPrincipal()))).toBe(100_000_000n - 2n * (1_000_000n + 20_000n));
+    const left = await c.ledger.icrc2_allowance({ account: own(program.getPrincipal()), spender: own(e.ids.payment) });
+    expect(left.allowance).toBe(0n);
   }, 300_000);
 
   it('explains what went wrong instead of crashing', async () => {
