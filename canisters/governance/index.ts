@@ -16,7 +16,17 @@ import type { Account } from '../ledger/types';
 import { DEFAULT_PARAMS } from './params';
 import { allBondedStakes, mintingAccount } from './peers';
 import { addToLock, minimumLock, restoreLock, snapshot, totalPower, unlockable } from './power';
-import { castVote, checkRequest, decide, dueForExecution, keepsWasm, mayUploadWasm, openProposal, whyNotExecutable } from './proposals';
+import {
+  castVote,
+  checkRequest,
+  decide,
+  dueForExecution,
+  keepsWasm,
+  mayUploadWasm,
+  openProposal,
+  spendPastWindow,
+  whyNotExecutable,
+} from './proposals';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
 import { claimAdminOf, dropCertifier, executeAction, type Outcome } from './targets';
 import {
@@ -50,6 +60,9 @@ const uploadOf = (id: bigint): WasmUpload => ({
   chunks: Number(counters.get(`wasm_chunks:${id}`) ?? 0n),
   bytes: counters.get(`wasm_bytes:${id}`) ?? 0n,
 });
+// A reserve spend's payment as its first attempt fixed it (spendReserve), kept beside the proposal as its Wasm upload
+// is: the stored Proposal is the interface's record, and proposals stored before these keys existed read unchanged.
+const spendSentAt = (id: bigint): bigint | undefined => counters.get(`spend_at:${id}`);
 
 export default class {
   // Heap only: a deposit transfer in flight, or a bootstrap running, is not started twice. Upgrades are done by
@@ -211,7 +224,7 @@ export default class {
     requireSignedCaller();
     const proposal = proposals.get(id);
     if (proposal === undefined) return err({ NotFound: null });
-    const why = whyNotExecutable(proposal, time());
+    const why = whyNotExecutable(proposal, time(), spendSentAt(id));
     if (why !== undefined) return err({ InvalidState: why });
     return { Ok: await this.execute(proposal) };
   }
@@ -302,8 +315,11 @@ export default class {
       const { deposit_state: state, decided_at } = proposals.get(id)!;
       const due = decided_at[0] !== undefined && depositLegDue(decided_at[0], time());
       if (('returning' in state || 'burning' in state) && due) await this.settleDeposit(id);
+      const sentAt = spendSentAt(id);
+      const expired = spendPastWindow(proposals.get(id)!, time(), sentAt);
+      if (expired !== undefined) proposals.insert(id, expired);
       const current = proposals.get(id)!;
-      if (dueForExecution(current, time())) await this.execute(current);
+      if (dueForExecution(current, time(), sentAt)) await this.execute(current);
       const after = proposals.get(id)!;
       if (!keepsWasm(after, time()) && uploadOf(id).chunks > 0) this.dropWasm(id);
     }
@@ -368,15 +384,26 @@ export default class {
     return executeAction(settings().peers, action);
   }
 
-  // Pays out of governance's own reserve; the ledger refuses an overdraw, which the proposal records as failed.
+  /**
+   * Pays out of governance's own reserve; the ledger refuses an overdraw, which the proposal records as failed. The
+   * first attempt fixes the payment's created_at_time, and the fee once the ledger names it, each committed at the
+   * next await; every retry sends the same, so one whose outcome was unknown but landed is answered Duplicate, naming
+   * the block that paid (icrc_ledger.ts), and the timer stops once the ledger would no longer recognise it.
+   */
   private async spendReserve(id: bigint, amount: bigint, to: Account): Promise<Outcome> {
     const ledger = settings().peers.ledger[0];
     if (ledger === undefined) return { Err: 'no ledger is named' };
-    const fee = await ledgerFee(ledger);
-    if ('Err' in fee) return fee;
-    if (amount <= fee.Ok) return { Err: `the amount must exceed the ledger fee of ${fee.Ok}` };
-    const paid = await transfer(ledger, reserveOut(to, amount, fee.Ok, id, time()));
-    return 'Err' in paid ? paid : { Ok: `paid ${amount - fee.Ok} from the reserve at block ${paid.Ok}` };
+    let at = spendSentAt(id);
+    if (at === undefined) counters.insert(`spend_at:${id}`, (at = time()));
+    let fee = counters.get(`spend_fee:${id}`);
+    if (fee === undefined) {
+      const asked = await ledgerFee(ledger);
+      if ('Err' in asked) return asked;
+      if (amount <= asked.Ok) return { Err: `the amount must exceed the ledger fee of ${asked.Ok}` };
+      counters.insert(`spend_fee:${id}`, (fee = asked.Ok));
+    }
+    const paid = await transfer(ledger, reserveOut(to, amount, fee, id, at));
+    return 'Err' in paid ? paid : { Ok: `paid ${amount - fee} from the reserve at block ${paid.Ok}` };
   }
 
   private dropWasm(id: bigint): void {

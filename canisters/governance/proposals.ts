@@ -5,6 +5,7 @@ import type { Principal } from '@dfinity/principal';
 
 import { checkSplit } from '../payment/config';
 import { checkRoyaltyCap } from '../model_registry/validation';
+import { spendResendable } from './ledger_legs';
 import { BPS, checkParams } from './params';
 import {
   ADMINISTERED,
@@ -136,13 +137,33 @@ export function decide(proposal: Proposal, now: bigint): Proposal | undefined {
  */
 export const RETRY_WINDOW_NS = 7n * 24n * 3_600n * 1_000_000_000n;
 
-/** Why the proposal cannot be executed now, or undefined: adopted (or failed, within the retry window) and past its timelock. */
-export function whyNotExecutable(proposal: Proposal, now: bigint): string | undefined {
+/** Why a failed reserve spend is not sent again once the ledger can no longer deduplicate its payment. */
+export const SPEND_PAST_DEDUP_WINDOW =
+  'its payment was first tried more than 24 hours ago, so the ledger would no longer recognise a resend and could pay twice: ' +
+  'check the recipient’s balance and propose it again if it was not paid';
+
+/**
+ * Why the proposal cannot be executed now, or undefined: adopted (or failed, within the retry window) and past its
+ * timelock. `spendSentAt`: when a reserve spend's payment was first tried (ledger_legs.ts spendResendable), if it was.
+ */
+export function whyNotExecutable(proposal: Proposal, now: bigint, spendSentAt?: bigint): string | undefined {
   if (!('adopted' in proposal.state) && !('failed' in proposal.state)) return `the proposal is ${Object.keys(proposal.state)[0]}`;
   const at = proposal.executable_at[0];
   if (at === undefined || now < at) return `the timelock runs until ${at}`;
   if ('failed' in proposal.state && now > at + RETRY_WINDOW_NS) return 'its failed execution can no longer be retried: propose it again';
+  if ('failed' in proposal.state && spendSentAt !== undefined && !spendResendable(spendSentAt, now)) return SPEND_PAST_DEDUP_WINDOW;
   return undefined;
+}
+
+/**
+ * A failed reserve spend whose payment is past the ledger's deduplication window, with that reason recorded (and the
+ * last attempt's after it); undefined when it may still be retried or says so already.
+ */
+export function spendPastWindow(proposal: Proposal, now: bigint, spendSentAt: bigint | undefined): Proposal | undefined {
+  if (!('failed' in proposal.state) || proposal.state.failed.reason.startsWith(SPEND_PAST_DEDUP_WINDOW)) return undefined;
+  if (whyNotExecutable(proposal, now, spendSentAt) !== SPEND_PAST_DEDUP_WINDOW) return undefined;
+  const { at, reason } = proposal.state.failed;
+  return { ...proposal, state: { failed: { at, reason: `${SPEND_PAST_DEDUP_WINDOW} (last attempt: ${reason})` } } };
 }
 
 /** Whether the proposer may still upload Wasm for the proposal: while it is open or adopted, or failed and retryable. */
@@ -165,11 +186,12 @@ export const SPEND_RETRY_NS = 3_600n * 1_000_000_000n;
 /**
  * Whether the timer executes the proposal now: adopted and past its timelock, or a spend (treasury or reserve) whose
  * execution failed an hour or more ago and may still be retried, so a payout that failed while the ledger or payment
- * was down is paid without anyone calling execute_proposal. A failed execution never paid (an Err means the transfer
- * did not happen), so trying again cannot pay twice; other failures wait for execute_proposal.
+ * was down is paid without anyone calling execute_proposal; other failures wait for execute_proposal. A failed reserve
+ * spend may have paid (a call failure's outcome is unknown), so it resends the same payment, which the ledger
+ * deduplicates, and only inside its window (`spendSentAt`, as whyNotExecutable).
  */
-export function dueForExecution(proposal: Proposal, now: bigint): boolean {
-  if (whyNotExecutable(proposal, now) !== undefined) return false;
+export function dueForExecution(proposal: Proposal, now: bigint, spendSentAt?: bigint): boolean {
+  if (whyNotExecutable(proposal, now, spendSentAt) !== undefined) return false;
   if ('adopted' in proposal.state) return true;
   const spend = 'spend_treasury' in proposal.action || 'spend_reserve' in proposal.action;
   return spend && 'failed' in proposal.state && now - proposal.state.failed.at >= SPEND_RETRY_NS;

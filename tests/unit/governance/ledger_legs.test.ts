@@ -11,6 +11,7 @@ import {
   depositLegDue,
   lockIn,
   reserveOut,
+  spendResendable,
   unlockOut,
 } from '../../../canisters/governance/ledger_legs';
 import { DEDUP_WINDOW_NS } from '../../../canisters/payment/retries';
@@ -58,5 +59,15 @@ describe('when the timer sends a deposit leg again', () => {
     expect(depositLegDue(1_000n, 1_000n)).toBe(true);
     expect(depositLegDue(1_000n, 1_000n + DEDUP_WINDOW_NS - 1n)).toBe(true);
     expect(depositLegDue(1_000n, 1_000n + DEDUP_WINDOW_NS)).toBe(false);
+  });
+});
+
+describe('when a reserve spend is sent again', () => {
+  it('as the same transaction, while the ledger deduplicates it: less than the window after it was first sent', () => {
+    const to = { owner: holder, subaccount: [] as [] };
+    // A retry rebuilds the payment from the time and fee its first attempt fixed: the ledger sees one transaction.
+    expect(reserveOut(to, 1_000n, 10n, 42n, 5n)).toEqual(reserveOut(to, 1_000n, 10n, 42n, 5n));
+    expect(spendResendable(5n, 5n + DEDUP_WINDOW_NS - 1n)).toBe(true);
+    expect(spendResendable(5n, 5n + DEDUP_WINDOW_NS)).toBe(false);
   });
 });

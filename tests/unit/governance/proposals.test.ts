@@ -12,12 +12,15 @@ import {
   mayUploadWasm,
   openProposal,
   quorumReached,
+  spendPastWindow,
   whyNotExecutable,
   RETRY_WINDOW_NS,
+  SPEND_PAST_DEDUP_WINDOW,
   SPEND_RETRY_NS,
 } from '../../../canisters/governance/proposals';
 import type { Peers, Proposal } from '../../../canisters/governance/types';
 import { NO_CHANGES } from '../../../canisters/identity/settings';
+import { DEDUP_WINDOW_NS } from '../../../canisters/payment/retries';
 
 const principal = (n: number) => Principal.fromUint8Array(new Uint8Array([n, 1]));
 const [proposer, bridge] = [principal(1), principal(2)];
@@ -198,5 +201,28 @@ describe('what the timer executes', () => {
     expect(dueForExecution(failed, EXECUTABLE + SPEND_RETRY_NS)).toBe(true);
     expect(dueForExecution(failed, EXECUTABLE + RETRY_WINDOW_NS + 1n)).toBe(false);
     expect(dueForExecution(failedAt(adoptedWith({ set_job_intake_paused: true }), EXECUTABLE), EXECUTABLE + SPEND_RETRY_NS)).toBe(false);
+  });
+
+  it('a failed reserve spend only while the ledger would deduplicate its payment, then marks why it stopped', () => {
+    // First tried when it became executable; it failed (its outcome unknown: it may have paid).
+    const failed = failedAt(adoptedWith(spend), EXECUTABLE);
+    const lastTry = EXECUTABLE + DEDUP_WINDOW_NS - 1n;
+    const past = EXECUTABLE + DEDUP_WINDOW_NS;
+    expect(dueForExecution(failed, lastTry, EXECUTABLE)).toBe(true);
+    expect(spendPastWindow(failed, lastTry, EXECUTABLE)).toBeUndefined();
+    expect(dueForExecution(failed, past, EXECUTABLE)).toBe(false);
+    expect(whyNotExecutable(failed, past, EXECUTABLE)).toBe(SPEND_PAST_DEDUP_WINDOW);
+    const marked = spendPastWindow(failed, past, EXECUTABLE)!;
+    expect(marked.state).toEqual({
+      failed: { at: EXECUTABLE, reason: `${SPEND_PAST_DEDUP_WINDOW} (last attempt: the ledger was stopped)` },
+    });
+    // Marked once: later rounds leave it as it is.
+    expect(spendPastWindow(marked, past + SPEND_RETRY_NS, EXECUTABLE)).toBeUndefined();
+    // A spend whose payment was never fixed (it failed before this rule) keeps the week's retry window.
+    expect(dueForExecution(failed, past)).toBe(true);
+    expect(spendPastWindow(failed, past, undefined)).toBeUndefined();
+    // An executed spend is not marked.
+    const executed: Proposal = { ...failed, state: { executed: { at: EXECUTABLE, outcome: 'paid' } } };
+    expect(spendPastWindow(executed, past, EXECUTABLE)).toBeUndefined();
   });
 });
