@@ -403,7 +403,16 @@ export default class {
       counters.insert(`spend_fee:${id}`, (fee = asked.Ok));
     }
     const paid = await transfer(ledger, reserveOut(to, amount, fee, id, at));
+    // Paid, or refused for want of funds: ICRC ledgers look for a duplicate before they look at the balance, so that
+    // refusal of this very payment proves no attempt landed, and the next may take a new time and fee (a reserve
+    // short of funds is retried for the whole 7 days). Other refusals prove nothing: BadFee is checked first.
+    if ('Ok' in paid || paid.refused === 'InsufficientFunds') this.forgetSpend(id);
     return 'Err' in paid ? paid : { Ok: `paid ${amount - fee} from the reserve at block ${paid.Ok}` };
+  }
+
+  private forgetSpend(id: bigint): void {
+    counters.remove(`spend_at:${id}`);
+    counters.remove(`spend_fee:${id}`);
   }
 
   private dropWasm(id: bigint): void {

@@ -139,7 +139,7 @@ export const RETRY_WINDOW_NS = 7n * 24n * 3_600n * 1_000_000_000n;
 
 /** Why a failed reserve spend is not sent again once the ledger can no longer deduplicate its payment. */
 export const SPEND_PAST_DEDUP_WINDOW =
-  'its payment was first tried more than 24 hours ago, so the ledger would no longer recognise a resend and could pay twice: ' +
+  'its payment was first tried more than 24 hours ago with an unknown outcome; the ledger no longer recognises it, so a resend would be refused and a new payment could pay twice: ' +
   'check the recipient’s balance and propose it again if it was not paid';
 
 /**

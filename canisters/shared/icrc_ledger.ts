@@ -5,8 +5,11 @@ import { IDL, Principal } from 'azle';
 import { TransferArgs, TransferFromArgs, TransferFromResult, TransferResult } from '../ledger/types';
 import { callPeer, describe, type CallOutcome } from './peer_call';
 
-/** What a ledger call ended with: its block, or why it failed, in words for the caller. */
-export type LedgerOutcome = CallOutcome<bigint>;
+/**
+ * What a ledger call ended with: its block, or why it failed, in words for the caller. `refused` names the ledger's
+ * error when the ledger itself answered: then this transfer surely did not happen (a failed call leaves it unknown).
+ */
+export type LedgerOutcome = { Ok: bigint } | { Err: string; refused?: string };
 
 export async function ledgerFee(ledger: Principal): Promise<LedgerOutcome> {
   return callPeer<bigint>('ledger', ledger, 'icrc1_fee', [], IDL.Nat, []);
@@ -29,5 +32,5 @@ function described(outcome: CallOutcome<{ Ok: bigint } | { Err: object }>): Ledg
   if ('Ok' in result) return result;
   const err = result.Err as { Duplicate?: { duplicate_of: bigint } };
   if (err.Duplicate !== undefined) return { Ok: err.Duplicate.duplicate_of };
-  return { Err: describe(result.Err) };
+  return { Err: describe(result.Err), refused: Object.keys(result.Err)[0] };
 }

@@ -3,7 +3,7 @@
 // longer deduplicate (24 hours after the decision) is not sent again, and the deposit stays where it is; a spend
 // whose execution failed while the ledger was down is executed again by the timer an hour later, with the payment its
 // first attempt fixed, so one that landed unseen is answered Duplicate and paid once, and not past the ledger's
-// deduplication window.
+// deduplication window; one the ledger refused for want of funds (so surely unpaid) is retried for its whole 7 days.
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -59,12 +59,12 @@ describe("governance's deposits and spends are retried by its timer", () => {
     }).length;
   }
 
-  /** An adopted spend of `amount` from a reserve holding `funded`, whose first attempt fails while the ledger is down. */
-  async function spendFailedWhileLedgerDown(amount: bigint, funded: bigint): Promise<{ id: bigint; recipient: Principal }> {
+  /** A spend of `amount`, adopted and in its timelock, from a reserve `funded` more. */
+  async function adoptedSpend(amount: bigint, funded: bigint): Promise<{ id: bigint; recipient: Principal }> {
     // A fresh lock: an earlier one may have run out by now.
     await lockTokens(e, holder, STAKE);
     e.ledger.setPrincipal(deployer);
-    ok(await e.ledger.icrc1_transfer(transferArgs(reserveAccount(e.ids.governance), funded)));
+    if (funded > 0n) ok(await e.ledger.icrc1_transfer(transferArgs(reserveAccount(e.ids.governance), funded)));
     const recipient = randomUser();
     const { id } = await propose(e, randomUser(), {
       summary: 'Pay the auditors',
@@ -72,6 +72,12 @@ describe("governance's deposits and spends are retried by its timer", () => {
     });
     await vote(e, holder, id, true);
     await elapse(e, VOTING_MS);
+    return { id, recipient };
+  }
+
+  /** An adopted spend of `amount` from a reserve `funded` more, whose first attempt fails while the ledger is down. */
+  async function spendFailedWhileLedgerDown(amount: bigint, funded: bigint): Promise<{ id: bigint; recipient: Principal }> {
+    const { id, recipient } = await adoptedSpend(amount, funded);
     await network.stopCanister(e.ids.ledger, deployer);
     await elapse(e, TIMELOCK_MS);
     expect(stateOf(await proposal(e, id))).toBe('failed');
@@ -161,6 +167,27 @@ describe("governance's deposits and spends are retried by its timer", () => {
     expect(await e.ledger.icrc1_total_supply()).toBe(supply - FEE);
     await elapse(e, SPEND_RETRY_MS);
     expect(await balance(e, recipient)).toBe(amount - FEE);
+    await expectConsistent(e.ledger);
+  });
+
+  it('keeps retrying a spend the ledger refused for want of funds past its deduplication window, and pays it once funded', async () => {
+    // That refusal proves no payment landed, so the 24-hour stop for an unknown outcome does not apply.
+    const reserve = reserveAccount(e.ids.governance);
+    const held = await e.ledger.icrc1_balance_of(reserve);
+    const amount = held + 5n * FEE;
+    const { id, recipient } = await adoptedSpend(amount, 0n);
+    await elapse(e, TIMELOCK_MS);
+    const { state } = await proposal(e, id);
+    expect('failed' in state ? state.failed.reason : '').toMatch(/InsufficientFunds/);
+    await elapse(e, Number(DEDUP_WINDOW_NS / 1_000_000n));
+    expect(stateOf(await proposal(e, id))).toBe('failed');
+    e.ledger.setPrincipal(deployer);
+    ok(await e.ledger.icrc1_transfer(transferArgs(reserve, amount - held)));
+    await elapse(e, SPEND_RETRY_MS);
+    expect(stateOf(await proposal(e, id))).toBe('executed');
+    expect(await balance(e, recipient)).toBe(amount - FEE);
+    expect(await e.ledger.icrc1_balance_of(reserve)).toBe(0n);
+    expect(await logged(SPEND_TAG, id)).toBe(1);
     await expectConsistent(e.ledger);
   });
 
