@@ -4,22 +4,13 @@
 import type { Principal } from '@dfinity/principal';
 
 import { hex } from '../shared/hex';
-import { MAX_TOKENS } from '../shared/job_limits';
+import { isLongJob, MAX_TOKENS } from '../shared/job_limits';
 import { outputSha256Hex, type Output } from '../shared/output_hash';
 import type { DispatchRequest, JobKind, JobOutput } from './types';
 
 export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
 
 const kindName = (kind: JobKind): string => Object.keys(kind)[0];
-
-/**
- * Jobs that may outlast an outcall (about 30 s on mainnet; 384 tokens at 20 tokens/s on a slow node) are long: the
- * worker acknowledges them at once and posts the result later with a signed update call (submit_result). Only a
- * single replica runs that way; redundant jobs are compared as their answers arrive in the outcalls.
- */
-export const LONG_JOB_TOKENS = 384;
-export const isLongJob = (request: DispatchRequest): boolean =>
-  'text_generation' in request.kind && request.redundancy === 1 && request.max_tokens >= LONG_JOB_TOKENS;
 
 /**
  * The JSON body POSTed to the worker's /jobs: a long job asks for an acknowledgement (async) when it is dispatched,
@@ -50,7 +41,8 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
 }
 
 // The cap on max_tokens bounds every answer the bridge takes (see maxResponseBytes); the marketplace refuses more.
-export { MAX_TOKENS };
+// Which jobs are long is one rule for the bridge and the marketplace (shared/job_limits.ts).
+export { isLongJob, LONG_JOB_TOKENS, MAX_TOKENS } from '../shared/job_limits';
 
 /** The most bytes an answer of `kind` with `maxTokens` may take: the tokens or the vector as JSON, the text, and room. */
 const answerBytes = (kind: JobKind, maxTokens: number): number => 2_048 + ('embedding' in kind ? 512 * 24 : maxTokens * 8 + maxTokens * 64);

@@ -9,7 +9,7 @@ import { hex } from '../shared/hex';
 import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
-import { isLongJob, MAX_TOKENS, outputOf, parseAnswer, type WorkerAnswer } from './answers';
+import { isLongJob, LONG_JOB_TOKENS, MAX_TOKENS, outputOf, parseAnswer, type WorkerAnswer } from './answers';
 import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import type { Table } from './tables';
 import type { Awaiting, DispatchRequest, Endpoint, JobOutput, Outcome, Result, Settings } from './types';
@@ -69,6 +69,29 @@ export class Dispatcher {
 
   /** The marketplace hands a paid job over; it is run from a timer after this replies. */
   handOver(caller: Principal, request: DispatchRequest): Result<null> {
+    const taken = this.take(caller, request);
+    if ('Ok' in taken) this.deps.schedule(request.job_id);
+    return taken;
+  }
+
+  /**
+   * The marketplace hands a paid short job over and awaits it: it runs inside this call and the reply is its output
+   * or why it failed (reported to the marketplace as from the timer). It is kept pending like a handed-over job, so
+   * an upgrade meanwhile runs it again from the timer. A long job could not answer in one call, so it is refused.
+   */
+  async runNow(caller: Principal, request: DispatchRequest): Promise<Result<JobOutput>> {
+    if (isLongJob(request))
+      return { Err: { InvalidInput: `max_tokens: below ${LONG_JOB_TOKENS} for a job run in one call (hand it over with dispatch)` } };
+    const taken = this.take(caller, request);
+    if ('Err' in taken) return taken;
+    const failed = await this.run(request.job_id);
+    const output = this.deps.outputs.get(request.job_id);
+    if (output !== undefined) return { Ok: output };
+    return { Err: { RunFailed: failed ?? 'the job was not run' } };
+  }
+
+  // Checks the hand-over and records the job as pending; nothing is stored when it is refused.
+  private take(caller: Principal, request: DispatchRequest): Result<null> {
     const denied = guard(caller, 'the marketplace', this.deps.settings().marketplace);
     if (denied !== undefined) return { Err: { Unauthorized: denied } };
     const problem = dispatchProblem(request);
@@ -77,7 +100,6 @@ export class Dispatcher {
     if (pending.containsKey(request.job_id) || awaiting.containsKey(request.job_id) || outputs.containsKey(request.job_id))
       return { Err: { InvalidInput: `job ${request.job_id} was handed over before` } };
     pending.insert(request.job_id, request);
-    this.deps.schedule(request.job_id);
     return { Ok: null };
   }
 
@@ -87,13 +109,13 @@ export class Dispatcher {
    * that disagree are settled by a third run on an auditor drawn from outside the job (never its own spares, who
    * could collude against an honest runner), so verification slashes the liar and payment rewards the auditor if
    * it agreed; too few answers, or still no majority, fail the job (the marketplace refunds it). A long job goes
-   * to the first node that acknowledges it.
+   * to the first node that acknowledges it. Answers why the job failed, or undefined when it did not.
    */
-  async run(jobId: bigint): Promise<void> {
+  async run(jobId: bigint): Promise<string | undefined> {
     const request = this.deps.pending.get(jobId);
     if (request === undefined) return;
     const failures: string[] = [];
-    if (isLongJob(request)) return this.giveLong(request, failures);
+    if (isLongJob(request)) return void (await this.giveLong(request, failures));
     const answers: Answered[] = [];
     const untried = [...request.nodes];
     await this.collect(request, untried, request.redundancy, answers, failures);
@@ -102,13 +124,13 @@ export class Dispatcher {
     this.deps.pending.remove(jobId);
     if (answers.length < request.redundancy) {
       failures.unshift(`${answers.length} of ${request.redundancy} nodes answered`);
-      return this.deps.report(jobId, { failed: failures.join('; ') });
+      return this.fail(jobId, failures.join('; '));
     }
     if (answers.length === 1) return void (await this.settle(request, answers[0].endpoint.node, answers[0].answer));
     const verdict = await compare(this.deps, request, answers);
-    if ('Err' in verdict) return this.deps.report(jobId, { failed: `verification: ${verdict.Err}` });
+    if ('Err' in verdict) return this.fail(jobId, `verification: ${verdict.Err}`);
     if (verdict.Ok.output_sha256.length === 0)
-      return this.deps.report(jobId, { failed: ['no majority among the answers: flagged for audit', ...failures].join('; ') });
+      return this.fail(jobId, ['no majority among the answers: flagged for audit', ...failures].join('; '));
     // The auditor is none of the job's nodes: payment pays only those, so it is rewarded apart, once settled.
     const agreeing = new Set(verdict.Ok.agreeing.map((node) => node.toText()));
     const accepted = answers.filter(({ endpoint }) => endpoint !== auditor && agreeing.has(endpoint.node.toText()));
@@ -117,6 +139,11 @@ export class Dispatcher {
     const paid_nodes = accepted.map(({ endpoint }) => endpoint.node);
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
     if (auditor !== undefined) await rewardAgreeing(this.deps, jobId, [auditor], verdict.Ok.dissenting);
+  }
+
+  private async fail(jobId: bigint, reason: string): Promise<string> {
+    await this.deps.report(jobId, { failed: reason });
+    return reason;
   }
 
   // Asks auditors drawn from outside the job, in order, until one answers, and adds its answer to the two that

@@ -129,7 +129,7 @@ export default class {
     awaiting,
     outputs,
     settled,
-    schedule: (jobId) => void setTimer(0, () => this.dispatcher.run(jobId)),
+    schedule: (jobId) => void setTimer(0, async () => void (await this.dispatcher.run(jobId))),
     report: (jobId, outcome) => this.report(jobId, outcome),
     reportRun,
     draw: () => crypto.getRandomValues(new Uint16Array(1))[0] % 10_000,
@@ -165,7 +165,7 @@ export default class {
       payment: stored.payment ?? arg?.payment ?? [],
       dispute_deposit: stored.dispute_deposit ?? arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
-    for (const jobId of pending.keys()) setTimer(0, () => this.dispatcher.run(jobId));
+    for (const jobId of pending.keys()) setTimer(0, async () => void (await this.dispatcher.run(jobId)));
     // A bridge from before one node per URL kept no indexes: they are built once from the endpoints.
     // Their URLs are normalized as new ones are, so a differently spelled copy is seen as the same URL.
     if (endpointUrls.isEmpty())
@@ -173,11 +173,11 @@ export default class {
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
-  // Jobs come from the marketplace canister only, never by ingress; a worker's posted result may be as large as
-  // the answer to the largest job.
+  // Jobs (dispatch, run) come from the marketplace canister only, never by ingress; a worker's posted result may be
+  // as large as the answer to the largest job.
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress({ peersOnly: ['dispatch'], argBytes: { submit_result: SUBMIT_RESULT_BYTES } });
+    return acceptIngress({ peersOnly: ['dispatch', 'run'], argBytes: { submit_result: SUBMIT_RESULT_BYTES } });
   }
 
   @query([], IDL.Text)
@@ -252,6 +252,17 @@ export default class {
   dispatch(request: DispatchRequest): Result<null> {
     requireSignedCaller();
     return this.dispatcher.handOver(msgCaller(), request);
+  }
+
+  /**
+   * The marketplace hands a paid short job over and awaits it (its run_job): the job runs inside this call and the
+   * reply is the output stored for the consumer, or RunFailed with why (reported to the marketplace first, as
+   * dispatch's timer does). A long job is refused before anything is stored.
+   */
+  @update([DispatchRequest], Result(JobOutput))
+  run(request: DispatchRequest): Promise<Result<JobOutput>> {
+    requireSignedCaller();
+    return this.dispatcher.runNow(msgCaller(), request);
   }
 
   /**

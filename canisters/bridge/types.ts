@@ -110,6 +110,8 @@ export const BridgeError = IDL.Variant({
   NotFound: IDL.Null,
   CallFailed: IDL.Text,
   NotDisputable: IDL.Text,
+  /** The job ran inside the call (run) and failed; why, in words. The marketplace was told, and refunds it. */
+  RunFailed: IDL.Text,
 });
 export type BridgeError =
   | { Unauthorized: string }
@@ -117,7 +119,8 @@ export type BridgeError =
   | { NotConfigured: string }
   | { NotFound: null }
   | { CallFailed: string }
-  | { NotDisputable: string };
+  | { NotDisputable: string }
+  | { RunFailed: string };
 
 export type Result<T> = { Ok: T } | { Err: BridgeError };
 export const Result = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: BridgeError });

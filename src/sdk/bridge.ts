@@ -40,6 +40,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     register_endpoint: IDL.Func([IDL.Text], [Result(Endpoint)], []),
     endpoint_of: IDL.Func([IDL.Principal], [IDL.Opt(Endpoint)], ['query']),
     dispatch: IDL.Func([DispatchRequest], [Result(IDL.Null)], []),
+    run: IDL.Func([DispatchRequest], [Result(JobOutput)], []),
     get_output: IDL.Func([IDL.Nat64], [Result(JobOutput)], ['query']),
     heartbeat: IDL.Func([Heartbeat], [Result(Health)], []),
     submit_result: IDL.Func([IDL.Nat64, IDL.Vec(IDL.Nat8)], [Result(JobOutput)], []),
@@ -64,6 +65,8 @@ export type BridgeService = {
   register_endpoint(url: string): Promise<ResultT<EndpointT>>;
   endpoint_of(node: Principal): Promise<[] | [EndpointT]>;
   dispatch(request: DispatchRequestT): Promise<ResultT<null>>;
+  /** The marketplace's only: a short job run inside the call, its output or RunFailed. */
+  run(request: DispatchRequestT): Promise<ResultT<JobOutputT>>;
   get_output(jobId: bigint): Promise<ResultT<JobOutputT>>;
   heartbeat(beat: HeartbeatT): Promise<ResultT<HealthT>>;
   submit_result(jobId: bigint, answer: Uint8Array): Promise<ResultT<JobOutputT>>;

@@ -141,6 +141,7 @@ const bridge: Sentences<BridgeError> = {
   NotFound: () => 'The bridge has no result for this job (yet).',
   CallFailed: (why) => because('A call from the bridge failed', why),
   NotDisputable: (why) => because('This job cannot be disputed', why),
+  RunFailed: (why) => because('The job ran and failed', why),
 };
 
 const verification: Sentences<VerificationError> = {

@@ -75,6 +75,54 @@ describe('the hand-over', () => {
   });
 });
 
+describe('running a job inside the call (run)', () => {
+  it('answers the output it stored and reports the job completed before replying', async () => {
+    const { work, dispatcher, pending, outputs, settled, reports, scheduled } = setup();
+    work.answers.set(principal(1).toText(), ok(answerBody(1n, [4, 5])));
+    const ran = await dispatcher.runNow(marketplace, request());
+    expect(ran).toEqual({ Ok: outputs.get(1n) });
+    expect('Ok' in ran && ran.Ok.tokens).toEqual([4, 5]);
+    expect(reports).toEqual([[1n, { completed: { output_sha256: outputs.get(1n)!.output_sha256, paid_nodes: [principal(1)] } }]]);
+    expect(settled.containsKey(1n)).toBe(true);
+    expect(pending.map.size).toBe(0);
+    // Run now, not from a timer.
+    expect(scheduled).toEqual([]);
+  });
+
+  it('answers why the job failed, the reason the marketplace was told', async () => {
+    const { dispatcher, outputs, reports } = setup();
+    const ran = await dispatcher.runNow(marketplace, request());
+    expect(ran).toEqual({ Err: { RunFailed: failed(reports[0][1]) } });
+    expect(failed(reports[0][1])).toMatch(/^0 of 1 nodes answered; .*connection refused/);
+    expect(outputs.map.size).toBe(0);
+  });
+
+  it('refuses a long job, a stranger and a job handed over before, storing nothing and asking no node', async () => {
+    const { work, dispatcher, pending, reports } = setup();
+    const long = await dispatcher.runNow(marketplace, request({ max_tokens: LONG_JOB_TOKENS }));
+    expect('Err' in long && 'InvalidInput' in long.Err && long.Err.InvalidInput).toMatch(/max_tokens: below 384/);
+    expect(await dispatcher.runNow(principal(50), request())).toEqual({ Err: { Unauthorized: 'only the marketplace may call this' } });
+    expect(pending.map.size).toBe(0);
+    expect(dispatcher.handOver(marketplace, request())).toEqual({ Ok: null });
+    expect(await dispatcher.runNow(marketplace, request())).toEqual({ Err: { InvalidInput: 'job 1 was handed over before' } });
+    expect(work.posts).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  it('keeps the job pending while it runs, so an upgrade meanwhile runs it again from the timer', async () => {
+    const { work, dispatcher, pending } = setup();
+    // What the node is asked reads the tables as they are during the outcall.
+    let seen: DispatchRequest | undefined;
+    work.answers.get = (node) => {
+      seen = pending.get(1n);
+      return Map.prototype.get.call(work.answers, node);
+    };
+    await dispatcher.runNow(marketplace, request());
+    expect(seen?.job_id).toBe(1n);
+    expect(pending.map.size).toBe(0);
+  });
+});
+
 describe('running a job', () => {
   it('fails over to the next node, stores the answer, keeps the job for disputes and reports it', async () => {
     const { work, dispatcher, pending, outputs, settled, reports, audited } = setup();
