@@ -18,7 +18,7 @@ import { claimedNodes, fetchStanding, JOB_CREDIT_BPS } from './identity_peer';
 import { raiseReputation } from '../shared/reputation';
 import { decodeInitArg, initialSettings } from './init_arg';
 import { JobDesk } from './job_desk';
-import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from './job_types';
+import { Job, JobId, JobPage, JobRequest, JobResult, JobRun, ModelRates } from './job_types';
 import { JobBook } from './jobs';
 import { match, modelMultiplier } from './matching';
 import { MatchOutcome, type ProviderStanding } from './match_types';
@@ -255,6 +255,19 @@ export default class {
     requireSignedCaller();
     if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
     return this.desk.submit(msgCaller(), request);
+  }
+
+  /**
+   * One awaited call for a short job (what a canister calls): submit_job's path, paid the same way from the caller's
+   * allowance, but the bridge runs the job inside this call. The reply is the job, settled, with its output; or
+   * JobFailed once the job failed and its escrow was refunded. A long job (see shared/job_limits.ts) is refused with
+   * InvalidInput before anything is escrowed: submit it with submit_job. Needs a bridge (NotConfigured without one).
+   */
+  @update([JobRequest], JobResult(JobRun))
+  async run_job(request: JobRequest): Promise<JobResult<JobRun>> {
+    requireSignedCaller();
+    if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
+    return this.desk.run(msgCaller(), request);
   }
 
   /** The consumer, the providers of its offers, the admin and the bridge may read a job. */

@@ -1,17 +1,19 @@
-// The flows that cross canisters: submit a job (registry, match, take slots, escrow), complete it (settle), fail
+// The flows that cross canisters: submit a job (registry, match, take slots, escrow) for the bridge to dispatch, or
+// run it inside the call (the same path, then the bridge's run awaited), complete it (settle), fail
 // or cancel it (refund), reserve capacity (escrow, then settle to the provider up front), and the sweep that times
 // jobs out, retries settlements and refunds that did not land, and expires ended reservations.
 // Glue: it awaits peers and follows read, check, lock, await, commit; the rules live in the pure modules.
 import { Principal, time } from 'azle';
 
-import type { JobKind } from '../bridge/types';
+import type { JobKind, JobOutput } from '../bridge/types';
 import { mayUse, type Model } from '../shared/models';
-import { dispatch } from './bridge_peer';
+import { dispatch, outputOf, run, type RunOutcome } from './bridge_peer';
 import type { MatchContext } from './eligibility';
 import { checkJobRequest, stateName } from './job_machine';
-import type { Job, JobError, JobId, JobRequest, JobResult, ModelTerms } from './job_types';
+import type { Job, JobError, JobId, JobRequest, JobResult, JobRun, ModelTerms } from './job_types';
 import type { JobBook } from './jobs';
 import { match } from './matching';
+import { afterRun, runProblem, runReply } from './run_reply';
 import { lateRefundBps } from './sla';
 import type { Offer } from './offer_types';
 import type { OfferBook } from './offers';
@@ -36,6 +38,17 @@ export type DeskDeps = {
 
 const err = (error: JobError): { Err: JobError } => ({ Err: error });
 
+/**
+ * How a paid job reaches the bridge: `dispatch` hands it over and replies at once (the bridge runs it from a timer
+ * and reports later); `run` awaits the bridge running it inside the call, so the job is final when it replies.
+ */
+type Delivery = 'dispatch' | 'run';
+
+/** A job taken in, and its output when it ran inside the call. */
+type Taken = { job: Job; output?: JobOutput };
+
+const taken = (result: JobResult<Job>): JobResult<Taken> => ('Err' in result ? result : { Ok: { job: result.Ok } });
+
 export class JobDesk {
   // Jobs with a settle or refund call in flight: a second report or the sweep waits for it.
   private readonly busy = new Set<JobId>();
@@ -45,6 +58,21 @@ export class JobDesk {
   constructor(private readonly deps: DeskDeps) {}
 
   async submit(consumer: Principal, request: JobRequest): Promise<JobResult<Job>> {
+    const submitted = await this.take(consumer, request, 'dispatch');
+    return 'Err' in submitted ? submitted : { Ok: submitted.Ok.job };
+  }
+
+  /**
+   * submit's path, but the bridge runs the job inside this call: the reply is the job (settled, or completed while
+   * its settlement is retried) with its output, or JobFailed once the job failed and was refunded. Short jobs only.
+   */
+  async run(consumer: Principal, request: JobRequest): Promise<JobResult<JobRun>> {
+    if (this.deps.settings().peers.bridge[0] === undefined) return err({ NotConfigured: 'no bridge canister is named' });
+    const ran = await this.take(consumer, request, 'run');
+    return 'Err' in ran ? ran : runReply(ran.Ok.job, ran.Ok.output);
+  }
+
+  private async take(consumer: Principal, request: JobRequest, delivery: Delivery): Promise<JobResult<Taken>> {
     const problem = checkJobRequest(request);
     if (problem !== undefined) return err({ InvalidInput: problem });
     const { payment, model_registry } = this.deps.settings().peers;
@@ -60,12 +88,14 @@ export class JobDesk {
       return err({ InvalidInput: 'input: the bridge needs the input to send it to a worker' });
     if (bridge !== undefined && kind === undefined)
       return err({ InvalidInput: `the bridge cannot dispatch ${Object.keys(model.Ok.task)[0]} jobs yet` });
+    const unrunnable = delivery === 'run' ? runProblem(kind!, request) : undefined;
+    if (unrunnable !== undefined) return err({ InvalidInput: unrunnable });
 
     const reservation = request.reservation[0];
     if (reservation !== undefined) {
       const reserved = this.submitReserved(consumer, request, reservation, model.Ok);
-      if (bridge === undefined || 'Err' in reserved) return reserved;
-      return this.handOver(bridge, reserved.Ok, model.Ok.sha256, kind!);
+      if (bridge === undefined || 'Err' in reserved) return taken(reserved);
+      return this.handOver(bridge, reserved.Ok, model.Ok.sha256, kind!, delivery);
     }
 
     // Matched after the await, on the offers as they are now.
@@ -91,13 +121,19 @@ export class JobDesk {
       [{ Matched: { offers: offers.map((c) => c.offer), quotes: offers.map((c) => c.quote) } }],
       time(),
     );
-    if (bridge === undefined || 'Err' in matched) return matched;
-    return this.handOver(bridge, matched.Ok, model.Ok.sha256, kind!);
+    if (bridge === undefined || 'Err' in matched) return taken(matched);
+    return this.handOver(bridge, matched.Ok, model.Ok.sha256, kind!, delivery);
   }
 
-  // The bridge takes the job (it dispatches from a timer) and the job is dispatched; if it cannot, the job fails
-  // and is refunded at once rather than waiting for the timeout.
-  private async handOver(bridge: Principal, job: Job, modelSha256: Uint8Array, kind: JobKind): Promise<JobResult<Job>> {
+  // The bridge takes the job (it dispatches from a timer, or runs it now) and the job is dispatched; if it cannot,
+  // the job fails and is refunded at once rather than waiting for the timeout.
+  private async handOver(
+    bridge: Principal,
+    job: Job,
+    modelSha256: Uint8Array,
+    kind: JobKind,
+    delivery: Delivery,
+  ): Promise<JobResult<Taken>> {
     const nodes = job.offers.map((offer) => this.deps.book.get(offer)!.terms.nodes[0]).filter((node) => node !== undefined);
     const request = {
       job_id: job.id,
@@ -110,13 +146,32 @@ export class JobDesk {
       nodes,
     };
     this.handingOver.add(job.id);
+    if (delivery === 'run') {
+      // Dispatched now: the run starts with this call, and the result's lateness is judged from here.
+      this.deps.jobs.apply(job.id, [{ Dispatched: null }], time());
+      const ran = await run(bridge, request);
+      this.handingOver.delete(job.id);
+      return this.afterRun(bridge, job.id, ran);
+    }
     const handed = await dispatch(bridge, request);
     this.handingOver.delete(job.id);
-    if ('Err' in handed) return this.failAndRefund(job.id, `dispatch: ${handed.Err}`, { failed: null });
+    if ('Err' in handed) return taken(await this.failAndRefund(job.id, `dispatch: ${handed.Err}`, { failed: null }));
     const current = this.deps.jobs.get(job.id)!;
     // The bridge may already have reported (its timer can run before this reply arrives).
-    if (!('matched' in current.state)) return { Ok: current };
-    return this.deps.jobs.apply(job.id, [{ Dispatched: null }], time());
+    if (!('matched' in current.state)) return { Ok: { job: current } };
+    return taken(this.deps.jobs.apply(job.id, [{ Dispatched: null }], time()));
+  }
+
+  // See afterRun: the job is final when this returns, with its output when it completed.
+  private async afterRun(bridge: Principal, id: JobId, ran: RunOutcome): Promise<JobResult<Taken>> {
+    const next = afterRun(ran, stateName(this.deps.jobs.get(id)!.state));
+    if ('answer' in next) return { Ok: { job: this.deps.jobs.get(id)!, output: next.answer } };
+    if ('readOutput' in next) {
+      const output = await outputOf(bridge, id);
+      if ('Ok' in output) return { Ok: { job: this.deps.jobs.get(id)!, output: output.Ok } };
+    }
+    if ('refund' in next) await this.failAndRefund(id, next.refund, { failed: null });
+    return { Ok: { job: this.deps.jobs.get(id)! } };
   }
 
   /** A job in the caller's reservation: it runs on the reserved offer, already paid, so nothing is escrowed. */

@@ -2,6 +2,7 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { JobOutput } from '../bridge/types';
 import { ModelId } from '../shared/models';
 import { NoMatch } from './match_types';
 import { OfferId } from './offer_types';
@@ -151,6 +152,11 @@ export const JobError = IDL.Variant({
   Busy: IDL.Null,
   /** Governance paused job intake: no new jobs until it resumes; running jobs finish. */
   IntakePaused: IDL.Null,
+  /**
+   * run_job: the job was paid for and ran, and failed; why, in words. Its escrow was refunded (the price, less the
+   * ledger fee) before this reply, unless payment could not be reached: then the sweep refunds it (see get_job).
+   */
+  JobFailed: IDL.Record({ job_id: JobId, reason: IDL.Text }),
 });
 export type JobError =
   | { InvalidInput: string }
@@ -164,10 +170,15 @@ export type JobError =
   | { NoMatch: NoMatch }
   | { PaymentFailed: string }
   | { Busy: null }
-  | { IntakePaused: null };
+  | { IntakePaused: null }
+  | { JobFailed: { job_id: JobId; reason: string } };
 
 export type JobResult<T> = { Ok: T } | { Err: JobError };
 export const JobResult = (ok: IDL.Type): IDL.VariantClass => IDL.Variant({ Ok: ok, Err: JobError });
+
+/** What run_job answers: the job, run inside the call, with the output the bridge stored for its consumer. */
+export const JobRun = IDL.Record({ job: Job, output: JobOutput });
+export type JobRun = { job: Job; output: JobOutput };
 
 /** What the registry says about a job's model: who is paid the royalty, and how much the model asks. */
 export type ModelTerms = { creator: Principal; royalty_bps: number };

@@ -4,10 +4,11 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { MarketConfig } from '../../canisters/marketplace/config';
-import { Job, JobId, JobPage, JobRequest, JobResult, ModelRates } from '../../canisters/marketplace/job_types';
+import { Job, JobId, JobPage, JobRequest, JobResult, JobRun, ModelRates } from '../../canisters/marketplace/job_types';
 import type {
   JobResult as JobResultT,
   JobPage as JobPageT,
+  JobRun as JobRunT,
   ModelRates as ModelRatesT,
   Job as JobT,
 } from '../../canisters/marketplace/job_types';
@@ -69,6 +70,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     job_intake_paused: IDL.Func([], [IDL.Bool], ['query']),
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
     submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
+    run_job: IDL.Func([JobRequest], [JobResult(JobRun)], []),
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
     audit_candidates: IDL.Func([JobId, IDL.Nat32], [JobResult(IDL.Vec(IDL.Principal))], []),
     probe_targets: IDL.Func([], [AdminResult(IDL.Vec(IDL.Principal))], ['query']),
@@ -106,6 +108,8 @@ export type MarketplaceService = {
   job_intake_paused(): Promise<boolean>;
   claim_admin(): Promise<ClaimAdminResultT>;
   submit_job(request: JobRequest): Promise<JobResultT<JobT>>;
+  /** A short job run inside the call: the settled job and its output, or JobFailed once it was refunded. */
+  run_job(request: JobRequest): Promise<JobResultT<JobRunT>>;
   get_job(id: bigint): Promise<JobResultT<JobT>>;
   audit_candidates(id: bigint, count: number): Promise<JobResultT<Principal[]>>;
   probe_targets(): Promise<AdminResultT<Principal[]>>;

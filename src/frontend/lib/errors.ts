@@ -110,6 +110,7 @@ const marketplace: Sentences<JobError | OfferError | ReservationError | AdminErr
   PaymentFailed: (why) => because('The payment could not be taken, so nothing was charged', why),
   Busy: () => 'This job is being settled or refunded right now; look again in a moment.',
   IntakePaused: () => 'Governance has paused new jobs for now; running jobs still finish.',
+  JobFailed: ({ job_id, reason }) => because(`Job ${job_id} ran and failed, and its payment is refunded`, reason),
   Retired: () => 'This offer is retired and cannot change any more.',
   CapacityBelowLoad: ({ load }) => `The capacity cannot be lower than the ${load} job(s) running on this offer now.`,
   NoFreeSlot: () => 'This offer has no free slot right now.',

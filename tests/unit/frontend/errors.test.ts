@@ -145,6 +145,7 @@ function samplePayload(canister: string, name: string): unknown {
     AllowanceChanged: { current_allowance: 1n },
     Expired: { ledger_time: 1n },
     InsufficientAllowance: { allowance: 1n },
+    JobFailed: { job_id: 1n, reason: 'why' },
     ClaimCodeExpired: { expired_at: 1n },
     AlreadyClaimed: { provider: p },
     InsufficientStake: { available: 1n },
