@@ -23,6 +23,8 @@ export type DispatchDeps = WorkDeps &
     settings(): Settings;
     /** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
     pending: Table<bigint, DispatchRequest>;
+    /** Pending jobs the marketplace awaits inside its call (runNow): an upgrade drops them (storage.ts inCall). */
+    inCall: Table<bigint, boolean>;
     awaiting: Table<bigint, Awaiting>;
     outputs: Table<bigint, JobOutput>;
     settled: Table<bigint, DispatchRequest>;
@@ -76,15 +78,18 @@ export class Dispatcher {
 
   /**
    * The marketplace hands a paid short job over and awaits it: it runs inside this call and the reply is its output
-   * or why it failed (reported to the marketplace as from the timer). It is kept pending like a handed-over job, so
-   * an upgrade meanwhile runs it again from the timer. A long job could not answer in one call, so it is refused.
+   * or why it failed (reported to the marketplace as from the timer). It is pending like a handed-over job, and
+   * marked in call: if the call ends without this answer, the marketplace refunds the job, so an upgrade drops it
+   * rather than running it again. A long job could not answer in one call, so it is refused.
    */
   async runNow(caller: Principal, request: DispatchRequest): Promise<Result<JobOutput>> {
-    if (isLongJob(request))
-      return { Err: { InvalidInput: `max_tokens: below ${LONG_JOB_TOKENS} for a job run in one call (hand it over with dispatch)` } };
-    const taken = this.take(caller, request);
+    const taken = isLongJob(request)
+      ? { Err: { InvalidInput: `max_tokens: below ${LONG_JOB_TOKENS} for a job run in one call (hand it over with dispatch)` } }
+      : this.take(caller, request);
     if ('Err' in taken) return taken;
+    this.deps.inCall.insert(request.job_id, true);
     const failed = await this.run(request.job_id);
+    this.deps.inCall.remove(request.job_id);
     const output = this.deps.outputs.get(request.job_id);
     if (output !== undefined) return { Ok: output };
     return { Err: { RunFailed: failed ?? 'the job was not run' } };

@@ -43,6 +43,7 @@ import {
   endpoints,
   endpointUrls,
   health,
+  inCall,
   outputs,
   pending,
   probes,
@@ -126,6 +127,7 @@ export default class {
     ...this.auditing,
     settings: () => stableSettings.get(),
     pending,
+    inCall,
     awaiting,
     outputs,
     settled,
@@ -165,7 +167,11 @@ export default class {
       payment: stored.payment ?? arg?.payment ?? [],
       dispute_deposit: stored.dispute_deposit ?? arg?.dispute_deposit[0] ?? DEFAULT_DISPUTE_DEPOSIT,
     });
-    for (const jobId of pending.keys()) setTimer(0, async () => void (await this.dispatcher.run(jobId)));
+    for (const jobId of pending.keys())
+      if (inCall.containsKey(jobId)) {
+        pending.remove(jobId);
+        inCall.remove(jobId);
+      } else setTimer(0, async () => void (await this.dispatcher.run(jobId)));
     // A bridge from before one node per URL kept no indexes: they are built once from the endpoints.
     // Their URLs are normalized as new ones are, so a differently spelled copy is seen as the same URL.
     if (endpointUrls.isEmpty())

@@ -22,6 +22,7 @@ export const MEMORY = {
   endpointUrls: 12,
   providerEndpoints: 13,
   reRuns: 14,
+  inCall: 15,
   analytics: 20,
 } as const;
 
@@ -56,3 +57,9 @@ export const providerEndpoints = new StableBTreeMap<string, string[]>(
 );
 /** Long jobs' audit and dispute re-runs handed to auditors, until their answers are posted or the deadline passes. */
 export const reRuns = new StableBTreeMap<bigint, LongReRun>(MEMORY.reRuns, u64Key, candidValue<LongReRun>(LongReRun));
+/**
+ * Jobs the marketplace is awaiting inside its run_job call (the bridge's run). If that call ends without this
+ * bridge's answer (a trap, an upgrade mid-run), the marketplace refunds the job itself, so an upgrade drops these
+ * instead of running them again: a refunded job must not be run, nor its output delivered.
+ */
+export const inCall = new StableBTreeMap<bigint, boolean>(MEMORY.inCall, u64Key, candidValue<boolean>(IDL.Bool));

@@ -275,7 +275,8 @@ export class JobDesk {
       await this.payReservation(reservation, this.deps.book.get(reservation.offer)!);
     let moved = 0;
     for (const job of this.deps.jobs.stuck(time(), this.deps.settings().config.job_timeout_ns)) {
-      if (this.busy.has(job.id)) continue;
+      // A job being handed over is the hand-over's to finish: run_job awaits it and refunds it itself if it fails.
+      if (this.busy.has(job.id) || this.handingOver.has(job.id)) continue;
       const state = stateName(job.state);
       const done =
         state === 'completed'

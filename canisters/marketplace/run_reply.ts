@@ -14,7 +14,7 @@ export function runProblem(kind: JobKind, request: JobRequest): string | undefin
 
 /**
  * What follows the bridge's run, given the job's state once it returned. The bridge reports the outcome during the
- * run, which settles or refunds the job; an output in the reply is answered. A completed job whose reply was lost
+ * run, which settles or refunds the job; an output in the reply is answered unless the job failed meanwhile. A completed job whose reply was lost
  * has its output read again. A failure whose report did not land (the job still matched or dispatched), a refund
  * that did not land (failed), or a run the bridge refused or never answered, is failed and refunded now, so the
  * reply is final. A job the report already refunded is left alone.
@@ -22,7 +22,10 @@ export function runProblem(kind: JobKind, request: JobRequest): string | undefin
 export type AfterRun = { answer: JobOutput } | { readOutput: null } | { refund: string } | { done: null };
 
 export function afterRun(ran: RunOutcome, state: StateName): AfterRun {
-  if ('Ok' in ran) return { answer: ran.Ok };
+  // An output answers only a job that was not failed meanwhile (the sweep's timeout, say): a refunded job's output
+  // is not given away, and its reply is JobFailed.
+  if ('Ok' in ran && (state === 'dispatched' || state === 'completed' || state === 'settled')) return { answer: ran.Ok };
+  if ('Ok' in ran) return state === 'failed' ? { refund: 'the job failed while it ran' } : { done: null };
   if (state === 'completed' || state === 'settled') return { readOutput: null };
   if (state === 'matched' || state === 'dispatched' || state === 'failed')
     return { refund: 'Failed' in ran ? ran.Failed : `run: ${ran.Err}` };

@@ -16,6 +16,7 @@ function setup(auditRate = 0, draw = 0) {
   /** The providers payment was asked to reward, per call. */
   const rewarded: string[][] = [];
   const pending = new FakeTable<bigint, DispatchRequest>();
+  const inCall = new FakeTable<bigint, boolean>();
   const awaiting = new FakeTable<bigint, Awaiting>();
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
@@ -28,6 +29,7 @@ function setup(auditRate = 0, draw = 0) {
     ...work,
     settings: () => settings({ audit_rate_bps: auditRate }),
     pending,
+    inCall,
     awaiting,
     outputs,
     settled,
@@ -45,7 +47,7 @@ function setup(auditRate = 0, draw = 0) {
       return { Ok: null };
     },
   });
-  return { work, market, rewarded, dispatcher, pending, awaiting, outputs, settled, reports, scheduled, audited, deferred };
+  return { work, market, rewarded, dispatcher, pending, inCall, awaiting, outputs, settled, reports, scheduled, audited, deferred };
 }
 
 const failed = (outcome: Outcome) => ('failed' in outcome ? outcome.failed : undefined);
@@ -109,17 +111,19 @@ describe('running a job inside the call (run)', () => {
     expect(reports).toEqual([]);
   });
 
-  it('keeps the job pending while it runs, so an upgrade meanwhile runs it again from the timer', async () => {
-    const { work, dispatcher, pending } = setup();
+  it('keeps the job pending and marked in call while it runs, so an upgrade meanwhile drops it (the marketplace refunds it)', async () => {
+    const { work, dispatcher, pending, inCall } = setup();
     // What the node is asked reads the tables as they are during the outcall.
-    let seen: DispatchRequest | undefined;
+    let seen: [DispatchRequest | undefined, boolean | undefined] = [undefined, undefined];
     work.answers.get = (node) => {
-      seen = pending.get(1n);
+      seen = [pending.get(1n), inCall.get(1n)];
       return Map.prototype.get.call(work.answers, node);
     };
     await dispatcher.runNow(marketplace, request());
-    expect(seen?.job_id).toBe(1n);
+    expect(seen[0]?.job_id).toBe(1n);
+    expect(seen[1]).toBe(true);
     expect(pending.map.size).toBe(0);
+    expect(inCall.map.size).toBe(0);
   });
 });
 

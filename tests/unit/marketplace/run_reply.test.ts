@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { JobOutput } from '../../../canisters/bridge/types';
-import { newJob, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
+import { newJob, type StateName } from '../../../canisters/marketplace/job_machine';
 import type { Job, JobState } from '../../../canisters/marketplace/job_types';
 import { afterRun, runProblem, runReply } from '../../../canisters/marketplace/run_reply';
 import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { job as request, ok, user } from './fixtures';
 
 const TEXT = { text_generation: null };
-const STATES = Object.keys(TRANSITIONS) as StateName[];
 
 function jobIn(state: StateName, failure?: string): Job {
   const job = ok(newJob(1n, user(1), request(), { creator: user(9), royalty_bps: 0 }, 0n));
@@ -37,8 +36,13 @@ describe('which jobs run_job takes', () => {
 });
 
 describe('after the bridge’s run', () => {
-  it('answers the output the run replied, whatever the job’s state', () => {
-    for (const state of STATES) expect(afterRun({ Ok: output }, state)).toEqual({ answer: output });
+  it('answers the output the run replied while the job is dispatched, completed or settled', () => {
+    for (const state of ['dispatched', 'completed', 'settled'] as const) expect(afterRun({ Ok: output }, state)).toEqual({ answer: output });
+  });
+
+  it('gives no output for a job failed meanwhile (the sweep timed it out): refunded, it replies JobFailed', () => {
+    expect(afterRun({ Ok: output }, 'refunded')).toEqual({ done: null });
+    expect(afterRun({ Ok: output }, 'failed')).toEqual({ refund: 'the job failed while it ran' });
   });
 
   it('reads the output again for a job that completed although the reply was lost', () => {
