@@ -110,6 +110,18 @@ describe('inputsHash', () => {
     await writeFile(join(root, 'canisters/b/index.ts'), 'export default class B {}');
     expect(await hashOf('a')).toBe(before);
   });
+
+  it("changes with the folders it imports from by relative path, however far, as an example's imports of canisters/", async () => {
+    await writeFile(join(root, 'canisters/a/index.ts'), "import type { B } from '../b/types';\nexport default class {}");
+    await writeFile(join(root, 'canisters/b/types.ts'), "export { C } from '../../lib/c';\nexport type B = 1;");
+    await mkdir(join(root, 'lib'));
+    await writeFile(join(root, 'lib/c.ts'), 'export type C = 1;');
+    const before = await hashOf('a');
+    await writeFile(join(root, 'canisters/b/types.ts'), "export { C } from '../../lib/c';\nexport type B = 2;");
+    const withImported = await hashOf('a');
+    await writeFile(join(root, 'lib/c.ts'), 'export type C = 2;');
+    expect(new Set([before, withImported, await hashOf('a')]).size).toBe(3);
+  });
 });
 
 describe('candidDrift', () => {
