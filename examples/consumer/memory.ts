@@ -1,0 +1,6 @@
+// Stable memory ids of the example consumer. Never reuse or renumber one: an upgrade would read the old data as new.
+export const MEMORY = {
+  settings: 0,
+  // The newest answers by job id, at most KEPT_ANSWERS.
+  answers: 1,
+} as const;
