@@ -1,7 +1,8 @@
 // The example consumer canister (examples/consumer) as a dapp uses the market: its owner asks, and the canister
 // quotes, approves payment from its own ledger account and calls run_job once, on the real economy and bridge with
 // a real worker running the tiny llama. The answer comes back and is kept, the job is settled, and the canister
-// paid exactly the price and two fees; a stranger cannot spend its tokens, and an unfunded canister is told why.
+// paid exactly the price and two fees. A second ask while one runs is Busy, answers survive an upgrade and only the
+// newest 20 are kept; a stranger cannot spend its tokens, and an unfunded canister is told why.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { existsSync } from 'node:fs';
@@ -44,16 +45,19 @@ describe('the example consumer canister', () => {
   });
   afterAll(() => t?.close());
 
+  const settingsOf = (): InitArg => {
+    const { ids } = t.e;
+    return { marketplace: ids.marketplace, payment: ids.payment, ledger: ids.ledger, max_price: MAX_PRICE };
+  };
+
   /** A consumer canister owned (controlled) by `owner`, paying from its own account. */
   async function installConsumer(): Promise<{ id: Principal; consumer: Actor<ConsumerService> }> {
-    const { ids } = t.e;
-    const settings: InitArg = { marketplace: ids.marketplace, payment: ids.payment, ledger: ids.ledger, max_price: MAX_PRICE };
     const { canisterId, actor } = await t.network.setupCanister<ConsumerService>({
       wasm: CONSUMER_WASM,
       idlFactory,
       sender: owner,
       controllers: [owner],
-      arg: new Uint8Array(IDL.encode([InitArg], [settings])),
+      arg: new Uint8Array(IDL.encode([InitArg], [settingsOf()])),
     });
     return { id: canisterId, consumer: actor };
   }
@@ -80,6 +84,41 @@ describe('the example consumer canister', () => {
       account(job.creator),
       (await t.e.payment.get_config()).config.treasury,
     ]);
+  });
+
+  it('runs one ask at a time, the second told Busy and charged nothing, and keeps its answers through an upgrade', async () => {
+    const { id, consumer } = await installConsumer();
+    await mint(t.e, id, 50_000_000n);
+    consumer.setPrincipal(owner);
+
+    const [first, second] = await Promise.all([consumer.ask(PROMPT, t.model, MAX_TOKENS), consumer.ask(PROMPT, t.model, MAX_TOKENS)]);
+    expect(errName(second)).toBe('Busy');
+    const { job_id, text } = ok(first);
+    escrowIds.push(job_id);
+    t.e.marketplace.setPrincipal(t.e.deployer);
+    const { price } = ok(await t.e.marketplace.get_job(job_id));
+    expect(50_000_000n - (await balance(t.e, id))).toBe(price + 2n * FEE);
+
+    // No argument: the settings and answers come back from stable memory.
+    await t.network.upgradeCanister({ canisterId: id, wasm: CONSUMER_WASM, sender: owner });
+    expect(await consumer.answers()).toEqual([{ job_id, prompt: PROMPT, text }]);
+    // The settings survived too: it still asks, and keeps both answers in job order.
+    const next = ok(await consumer.ask(PROMPT, t.model, MAX_TOKENS));
+    escrowIds.push(next.job_id);
+    expect((await consumer.answers()).map((a) => a.job_id)).toEqual([job_id, next.job_id]);
+  });
+
+  it('keeps the newest 20 answers, dropping the oldest', async () => {
+    const { id, consumer } = await installConsumer();
+    await mint(t.e, id, 50_000_000n);
+    consumer.setPrincipal(owner);
+    const jobs: bigint[] = [];
+    for (let i = 0; i <= 20; i++) jobs.push(ok(await consumer.ask(`${PROMPT} ${i}`, t.model, 4)).job_id);
+    escrowIds.push(...jobs);
+
+    const kept = await consumer.answers();
+    expect(kept.map((a) => a.job_id)).toEqual(jobs.slice(1));
+    expect(kept[19].prompt).toBe(`${PROMPT} 20`);
   });
 
   it('refuses a stranger: nothing is spent, no job is run and no answer kept', async () => {
