@@ -2,7 +2,7 @@
 // the job, approves payment from its own ledger account for the quote plus the fee, and calls marketplace.run_job
 // once, which replies with the answer; it keeps the newest answers. Only its controllers may ask, since every ask
 // spends its tokens. Thin glue over request.ts (what it asks) and market.ts (the calls).
-import { IDL, init, inspectMessage, isController, msgArgData, msgCaller, postUpgrade } from 'azle';
+import { IDL, init, inspectMessage, isController, msgArgData, msgCaller, postUpgrade, time } from 'azle';
 
 import { acceptIngress } from '../../canisters/shared/inspect';
 import { query, update } from '../../canisters/shared/methods';
@@ -11,9 +11,13 @@ import { askProblem, jobRequest } from './request';
 import { answers, keepAnswer, settings } from './storage';
 import { Answer, AskReply, InitArg } from './types';
 
+const STALE_ASK_NS = 30n * 60n * 1_000_000_000n;
+
 export default class {
   // One ask at a time: a second approve would replace the allowance the first one's job is about to be paid from.
-  asking = false;
+  // This is when the ask in flight began: a trap in a callback skips `finally`, so a lock older than any ask could
+  // take (a job's outcalls) is stale rather than held until an upgrade.
+  askingSince: bigint | undefined;
 
   @init([InitArg], { manual: true })
   init(): void {
@@ -36,8 +40,8 @@ export default class {
     if (!isController(msgCaller())) return { Err: { Unauthorized: 'only a controller of this canister may spend its tokens' } };
     const problem = askProblem(prompt, max_tokens);
     if (problem !== undefined) return { Err: { InvalidInput: problem } };
-    if (this.asking) return { Err: { Busy: null } };
-    this.asking = true;
+    if (this.askingSince !== undefined && time() - this.askingSince < STALE_ASK_NS) return { Err: { Busy: null } };
+    this.askingSince = time();
     try {
       const { marketplace, payment, ledger, max_price } = settings.get();
       const request = jobRequest(model, prompt, max_tokens, max_price);
@@ -50,7 +54,7 @@ export default class {
       keepAnswer({ job_id: ran.Ok.job_id, prompt, text: ran.Ok.text });
       return ran;
     } finally {
-      this.asking = false;
+      this.askingSince = undefined;
     }
   }
 
