@@ -18,9 +18,11 @@ import { claimedNodes, fetchStanding, JOB_CREDIT_BPS } from './identity_peer';
 import { raiseReputation } from '../shared/reputation';
 import { decodeInitArg, initialSettings } from './init_arg';
 import { JobDesk } from './job_desk';
+import { JobNotices, notifyingJobs } from './job_notices';
 import { Job, JobId, JobPage, JobRequest, JobResult, JobRun, ModelRates } from './job_types';
 import { JobBook } from './jobs';
 import { match, modelMultiplier } from './matching';
+import { sendNotice } from './notice_peer';
 import { MatchOutcome, type ProviderStanding } from './match_types';
 import { Offer, OfferId, OfferResult, OfferTerms } from './offer_types';
 import { OfferBook } from './offers';
@@ -28,7 +30,16 @@ import { probeTargets } from './probe_targets';
 import { utilizationBps } from './pricing';
 import { Reservation, ReservationRequest, ReservationResult } from './reservation_types';
 import { Reservations } from './reservations';
-import { nextId, stableJobs, stableOffers, stableReservations, stableSettings, stableStandings, upgradeLayout } from './storage';
+import {
+  nextId,
+  stableJobs,
+  stableNotices,
+  stableOffers,
+  stableReservations,
+  stableSettings,
+  stableStandings,
+  upgradeLayout,
+} from './storage';
 import {
   AdminResult,
   InitArg,
@@ -55,6 +66,7 @@ export default class {
   // Standings read so far; any other is read from stable memory when asked for.
   standings!: Map<string, ProviderStanding>;
   jobs!: JobBook;
+  notices = new JobNotices(stableNotices);
   reservations!: Reservations;
   desk!: JobDesk;
 
@@ -81,7 +93,7 @@ export default class {
     const certified = stableStandings.certified();
     this.standings = new Map(certified.map((key) => [key, stableStandings.get(key)!]));
     this.book = new OfferBook(stableOffers, (provider) => matchable(this.standingOf(providerKey(provider)), this.minStake()), certified);
-    this.jobs = new JobBook(reportingJobs(stableJobs, () => this.book));
+    this.jobs = new JobBook(reportingJobs(notifyingJobs(stableJobs, this.notices, sendNotice), () => this.book));
     this.reservations = new Reservations(stableReservations.values());
     for (const job of this.jobs.occupying()) if (job.request.reservation.length === 1) this.reservations.use(job.request.reservation[0], 1);
     this.desk = new JobDesk({
@@ -99,12 +111,12 @@ export default class {
     setTimerInterval(SWEEP_INTERVAL_S, async () => void (await this.desk.sweep()));
   }
 
-  // Ingress only: anonymous callers are refused before induction, and anyone calling a method only peers call
-  // (identity's push_standings, the bridge's audit_candidates); no method takes more than 64 KiB (a job's input is
+  // Ingress only: anonymous callers are refused before induction, and anyone calling a method only canisters call
+  // (identity's push_standings, the bridge's audit_candidates, a consumer canister's notify_on_end); no method takes more than 64 KiB (a job's input is
   // capped well below it).
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates'] });
+    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates', 'notify_on_end'] });
   }
 
   @query([], IDL.Text)
@@ -268,6 +280,17 @@ export default class {
     requireSignedCaller();
     if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
     return this.desk.run(msgCaller(), request);
+  }
+
+  /**
+   * Opt-in, for a canister consumer of a long job: when the job ends (settled or refunded) the marketplace calls
+   * the caller's update `method(job_id : nat64, outcome : variant { settled; refunded : text })` once, one way, so
+   * whatever the method does changes nothing in the job or its payment. The job's consumer only, and only a
+   * canister; a second call replaces the method named before.
+   */
+  @update([JobId, IDL.Text], JobResult(IDL.Null))
+  notify_on_end(id: bigint, method: string): JobResult<null> {
+    return this.notices.ask(msgCaller(), this.jobs.get(id), method);
   }
 
   /** The consumer, the providers of its offers, the admin and the bridge may read a job. */

@@ -21,6 +21,8 @@ export const MEMORY = {
   consumerJobs: 10,
   consumerJobCounts: 11,
   unfinishedJobs: 12,
+  // The end notices canister consumers asked for (job_notices.ts), by job id, until sent.
+  notices: 13,
   // The analytics canister's id (shared/analytics_reporter.ts); a high id, clear of the ones above as they grow.
   analytics: 20,
 } as const;

@@ -10,6 +10,7 @@ import type { ModelId } from '../shared/models';
 import { providerKey } from './eligibility';
 import { isFinal } from './job_machine';
 import { Job, type JobId } from './job_types';
+import type { NoticeStore } from './job_notices';
 import type { JobStore } from './jobs';
 import { LiveOffers, type LiveStore } from './live_offers';
 import type { ProviderStanding } from './match_types';
@@ -169,6 +170,15 @@ export const stableJobs: JobStore = {
       unfinishedIds().delete(id);
     },
   },
+};
+
+// At most one per unfinished job: taken out when the job ends.
+const notices = new StableBTreeMap<JobId, string>(MEMORY.notices, u64Key, asciiText);
+
+export const stableNotices: NoticeStore = {
+  get: (id) => notices.get(id),
+  put: (id, method) => void notices.insert(id, method),
+  remove: (id) => void notices.remove(id),
 };
 
 const reservations = new StableBTreeMap<bigint, Reservation>(MEMORY.reservations, u64Key, candidValue<Reservation>(Reservation));
