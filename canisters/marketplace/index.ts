@@ -301,8 +301,7 @@ export default class {
     const caller = msgCaller();
     const { admin, peers } = stableSettings.get();
     const readers = [job.consumer, admin, ...peers.bridge, ...job.offers.map((offer) => this.book.get(offer)!.provider)];
-    if (!isOneOf(caller, ...readers))
-      return { Err: { Unauthorized: 'only the consumer and the job’s providers may read it' } };
+    if (!isOneOf(caller, ...readers)) return { Err: { Unauthorized: 'only the consumer and the job’s providers may read it' } };
     return { Ok: job };
   }
 
