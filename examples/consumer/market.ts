@@ -1,10 +1,10 @@
 // The example's calls to the market, as any dapp canister makes them: quote a job, approve payment from the
 // canister's own ledger account for the quote plus the fee, and run the job in one awaited call. Each failure comes
-// back as the AskError the caller sees. Glue: imports azle.
+// back as the AskError the caller sees. A long job is submitted instead, with a notice asked for when it ends. Glue: imports azle.
 import { IDL, Principal } from 'azle';
 
 import { Account, ApproveArgs, ApproveResult } from '../../canisters/ledger/types';
-import { JobRequest, JobResult, JobRun } from '../../canisters/marketplace/job_types';
+import { Job, JobRequest, JobResult, JobRun } from '../../canisters/marketplace/job_types';
 import { QuoteResult } from '../../canisters/marketplace/types';
 import { ledgerFee } from '../../canisters/shared/icrc_ledger';
 import { callPeer, describe } from '../../canisters/shared/peer_call';
@@ -12,6 +12,8 @@ import type { AskError } from './types';
 
 // Built once: candid_cache.ts keys its cached type tables by these objects.
 const RunReply = JobResult(JobRun);
+const SubmitReply = JobResult(Job);
+const NoticeReply = JobResult(IDL.Null);
 
 type Outcome<T> = { Ok: T } | { Err: AskError };
 
@@ -56,4 +58,23 @@ export async function runJob(marketplace: Principal, request: JobRequest): Promi
   }
   const { job, output } = reply.Ok.Ok;
   return { Ok: { job_id: job.id, text: output.text[0] ?? '' } };
+}
+
+/** submit_job: the job is paid and handed to a worker; its id, or why not. */
+export async function submitJob(marketplace: Principal, request: JobRequest): Promise<Outcome<bigint>> {
+  const reply = await callPeer<JobResult<Job>>('marketplace', marketplace, 'submit_job', [JobRequest], SubmitReply, [request]);
+  if ('Err' in reply) return { Err: { CallFailed: reply.Err } };
+  if ('Err' in reply.Ok) return { Err: { Refused: describe(reply.Ok.Err) } };
+  return { Ok: reply.Ok.Ok.id };
+}
+
+/** notify_on_end: the marketplace will call this canister's `method` once when the job ends. */
+export async function notifyOnEnd(marketplace: Principal, jobId: bigint, method: string): Promise<Outcome<null>> {
+  const reply = await callPeer<JobResult<null>>('marketplace', marketplace, 'notify_on_end', [IDL.Nat64, IDL.Text], NoticeReply, [
+    jobId,
+    method,
+  ]);
+  if ('Err' in reply) return { Err: { CallFailed: reply.Err } };
+  if ('Err' in reply.Ok) return { Err: { Refused: `job ${jobId} was submitted, but notify_on_end: ${describe(reply.Ok.Err)}` } };
+  return { Ok: null };
 }

@@ -3,6 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 
 import type { JobRequest } from '../../canisters/marketplace/job_types';
+import { LONG_JOB_TOKENS } from '../../canisters/shared/job_limits';
 
 /** The answers kept: the newest ones, so stable memory stays bounded however often it asks. */
 export const KEPT_ANSWERS = 20;
@@ -30,4 +31,10 @@ export function askProblem(prompt: string, max_tokens: number): string | undefin
   if (prompt.length === 0) return 'prompt: empty';
   if (max_tokens === 0) return 'max_tokens: 0 asks for nothing';
   return undefined;
+}
+
+/** ask_long's refusals: ask's, and a job short enough for ask (run_job refuses long ones, submit_job takes both). */
+export function askLongProblem(prompt: string, max_tokens: number): string | undefined {
+  if (max_tokens < LONG_JOB_TOKENS) return `max_tokens: a long job asks for at least ${LONG_JOB_TOKENS}; use ask`;
+  return askProblem(prompt, max_tokens);
 }

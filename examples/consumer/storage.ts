@@ -6,10 +6,12 @@ import { stableCell } from '../../canisters/shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../../canisters/shared/stable_codecs';
 import { MEMORY } from './memory';
 import { KEPT_ANSWERS } from './request';
-import { Answer, InitArg } from './types';
+import { Answer, Ended, InitArg } from './types';
 
 const settingsMap = new StableBTreeMap<string, InitArg>(MEMORY.settings, asciiText, candidValue<InitArg>(InitArg));
 const answersMap = new StableBTreeMap<bigint, Answer>(MEMORY.answers, u64Key, candidValue<Answer>(Answer));
+// By arrival, not job id: a second call for one job would show as a second entry.
+const endsMap = new StableBTreeMap<bigint, Ended>(MEMORY.ends, u64Key, candidValue<Ended>(Ended));
 
 export const settings = stableCell(settingsMap, 'settings', 'consumer');
 
@@ -21,4 +23,15 @@ export function keepAnswer(answer: Answer): void {
 /** The kept answers, oldest first. */
 export function answers(): Answer[] {
   return answersMap.values();
+}
+
+export function keepEnd(ended: Ended): void {
+  const last = endsMap.len() === 0 ? -1n : endsMap.keys(endsMap.len() - 1, 1)[0];
+  endsMap.insert(last + 1n, ended);
+  while (endsMap.len() > KEPT_ANSWERS) endsMap.remove(endsMap.keys(0, 1)[0]);
+}
+
+/** The kept ends of long jobs, in the order they were told. */
+export function ends(): Ended[] {
+  return endsMap.values();
 }

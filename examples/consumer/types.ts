@@ -3,6 +3,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { JobOutcome } from '../../canisters/marketplace/job_notices';
+
 /**
  * The canisters it pays and asks: the marketplace (quote, run_job), payment (the spender) and the ledger; and the
  * most one answer may cost in the ledger's base units (the job's max_price), so an ask never spends more.
@@ -45,3 +47,11 @@ export type AskError =
 
 export const AskReply = IDL.Variant({ Ok: Asked, Err: AskError });
 export type AskReply = { Ok: Asked } | { Err: AskError };
+
+/** ask_long's reply: the id of the job submitted, whose end the marketplace will tell on_job_end. */
+export const AskLongReply = IDL.Variant({ Ok: IDL.Nat64, Err: AskError });
+export type AskLongReply = { Ok: bigint } | { Err: AskError };
+
+/** A long job's end, as the marketplace told it. */
+export const Ended = IDL.Record({ job_id: IDL.Nat64, outcome: JobOutcome });
+export type Ended = { job_id: bigint; outcome: JobOutcome };

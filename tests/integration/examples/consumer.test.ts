@@ -2,19 +2,23 @@
 // quotes, approves payment from its own ledger account and calls run_job once, on the real economy and bridge with
 // a real worker running the tiny llama. The answer comes back and is kept, the job is settled, and the canister
 // paid exactly the price and two fees. A second ask while one runs is Busy, answers survive an upgrade and only the
-// newest 20 are kept; a stranger cannot spend its tokens, and an unfunded canister is told why.
+// newest 20 are kept; a stranger cannot spend its tokens, and an unfunded canister is told why. A long job
+// (ask_long) is submitted with notify_on_end, and the marketplace calls the canister's on_job_end exactly once when
+// it settles; users, the job's own consumer or a stranger, cannot ask for notices by ingress.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { Answer, AskReply, InitArg } from '../../../examples/consumer/types';
+import { JobOutcome } from '../../../canisters/marketplace/job_notices';
+import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
+import { Answer, AskLongReply, AskReply, Ended, InitArg } from '../../../examples/consumer/types';
 import type { Actor } from '../../../src/localnet/index.js';
 import { FEE, PROMPT, account, balance, errName, mint, ok } from '../economy/deploy';
 import { expectMoneyInvariant } from '../economy/suite';
 import { randomUser } from '../localnet/probe';
-import { deployTrust, honest, serveNode, type Trust, type Worker } from '../trust/bridge_fixture';
+import { deployTrust, finished, honest, serveNode, submit, type Trust, type Worker } from '../trust/bridge_fixture';
 
 const CONSUMER_WASM = fileURLToPath(new URL('../../../examples/.azle/consumer/consumer.wasm', import.meta.url));
 if (!existsSync(CONSUMER_WASM)) throw new Error(`${CONSUMER_WASM} is missing: run \`npm run build:examples\` first`);
@@ -23,10 +27,14 @@ const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>
   IDL.Service({
     ask: IDL.Func([IDL.Text, IDL.Nat64, IDL.Nat32], [AskReply], []),
     answers: IDL.Func([], [IDL.Vec(Answer)], ['query']),
+    ask_long: IDL.Func([IDL.Text, IDL.Nat64, IDL.Nat32], [AskLongReply], []),
+    job_ends: IDL.Func([], [IDL.Vec(Ended)], ['query']),
   });
 type ConsumerService = {
   ask(prompt: string, model: bigint, max_tokens: number): Promise<AskReply>;
   answers(): Promise<Answer[]>;
+  ask_long(prompt: string, model: bigint, max_tokens: number): Promise<AskLongReply>;
+  job_ends(): Promise<Ended[]>;
 };
 
 const MAX_TOKENS = 32;
@@ -147,5 +155,49 @@ describe('the example consumer canister', () => {
     expect(await balance(t.e, id)).toBe(0n);
     expect(worker.posts).toHaveLength(posted);
     expect(await consumer.answers()).toEqual([]);
+  });
+
+  /** One ingress call and its rejection, if any. */
+  async function ingress(canisterId: Principal, method: string, arg: Uint8Array, sender: Principal) {
+    const result = await t.network.submitIngress({ canisterId, method, arg, sender });
+    return 'reject' in result ? result.reject : undefined;
+  }
+  const noticeArg = (jobId: bigint) => new Uint8Array(IDL.encode([IDL.Nat64, IDL.Text], [jobId, 'on_job_end']));
+
+  it('submits a long job with a notice, and on_job_end is called exactly once when it settles, the price and two fees paid', async () => {
+    const { id, consumer } = await installConsumer();
+    await mint(t.e, id, 50_000_000n);
+    consumer.setPrincipal(owner);
+
+    const job_id = ok(await consumer.ask_long(PROMPT, t.model, LONG_JOB_TOKENS));
+    escrowIds.push(job_id);
+    expect(await consumer.job_ends()).toEqual([]);
+    const job = await finished(t, t.e.deployer, job_id);
+    expect(job).toMatchObject({ state: { settled: null }, consumer: id });
+    // The notice is one way: it lands on a tick after the settlement, then no other follows.
+    for (let i = 0; i < 20 && (await consumer.job_ends()).length === 0; i++) await t.network.tick();
+    await t.network.tick(5);
+    expect(await consumer.job_ends()).toEqual([{ job_id, outcome: { settled: null } }]);
+    expect(50_000_000n - (await balance(t.e, id))).toBe(job.price + 2n * FEE);
+    // A short job is ask's: ask_long refuses it before spending anything.
+    const short = await consumer.ask_long(PROMPT, t.model, LONG_JOB_TOKENS - 1);
+    expect(errName(short)).toBe('InvalidInput');
+    expect(50_000_000n - (await balance(t.e, id))).toBe(job.price + 2n * FEE);
+  });
+
+  it('refuses notices asked by users, the job’s consumer or a stranger, and on_job_end from anyone but the marketplace', async () => {
+    const { id, consumer } = await installConsumer();
+    // A user's own job: a user has no method to call, so notify_on_end is for canisters only.
+    const { job, consumer: user } = await submit(t, { max_tokens: LONG_JOB_TOKENS });
+    escrowIds.push(job.id);
+    for (const sender of [user, randomUser(), owner]) {
+      expect(await ingress(t.e.ids.marketplace, 'notify_on_end', noticeArg(job.id), sender)).toMatchObject({ errorCode: 'IC0406' });
+    }
+    // Nobody but the marketplace may tell the canister a job ended, not even its owner.
+    const told = new Uint8Array(IDL.encode([IDL.Nat64, JobOutcome], [job.id, { settled: null }]));
+    expect(await ingress(id, 'on_job_end', told, owner)).toMatchObject({ errorCode: 'IC0406' });
+    await finished(t, user, job.id);
+    await t.network.tick(5);
+    expect(await consumer.job_ends()).toEqual([]);
   });
 });
