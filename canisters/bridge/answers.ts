@@ -41,8 +41,6 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
 }
 
 // The cap on max_tokens bounds every answer the bridge takes (see maxResponseBytes); the marketplace refuses more.
-// Which jobs are long is one rule for the bridge and the marketplace (shared/job_limits.ts).
-export { isLongJob, LONG_JOB_TOKENS, MAX_TOKENS } from '../shared/job_limits';
 
 /** The most bytes an answer of `kind` with `maxTokens` may take: the tokens or the vector as JSON, the text, and room. */
 const answerBytes = (kind: JobKind, maxTokens: number): number => 2_048 + ('embedding' in kind ? 512 * 24 : maxTokens * 8 + maxTokens * 64);

@@ -6,7 +6,8 @@
 import type { Principal } from '@dfinity/principal';
 
 import type { CallOutcome } from '../shared/peer_call';
-import { answerOf, isLongJob, outputOf } from './answers';
+import { isLongJob } from '../shared/job_limits';
+import { answerOf, outputOf } from './answers';
 import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import { DISPUTE_WINDOW_NS, disputeProblem, returnsDeposit, ruling, withDisputed } from './disputes';
 import { answersOf, AUDITORS, complete, dropping, naming, overdue, posting } from './long_reruns';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { DEFAULT_CONFIG } from '../../../canisters/marketplace/config';
 import type { Job } from '../../../canisters/marketplace/job_types';
 import { LocalNetwork } from '../../../src/localnet/index.js';

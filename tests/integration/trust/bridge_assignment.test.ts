@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../src/sdk/bridge';
 import type { JobBody } from '../../../src/worker/server';
 import { randomUser } from '../localnet/probe';

@@ -6,7 +6,7 @@
 // an upgrade of the bridge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { STAKE, WASM, errName, ok, rankByPrice } from '../economy/suite';
 import type { BridgeService } from '../../../src/sdk/bridge';
 import type { JobBody } from '../../../src/worker/server';

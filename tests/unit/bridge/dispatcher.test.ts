@@ -1,9 +1,9 @@
 import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { jobBody, LONG_JOB_TOKENS } from '../../../canisters/bridge/answers';
+import { jobBody } from '../../../canisters/bridge/answers';
 import { Dispatcher } from '../../../canisters/bridge/dispatcher';
-import { MAX_INPUT_BYTES } from '../../../canisters/shared/job_limits';
+import { LONG_JOB_TOKENS, MAX_INPUT_BYTES } from '../../../canisters/shared/job_limits';
 import type { Awaiting, DispatchRequest, JobOutput, Outcome } from '../../../canisters/bridge/types';
 import type { Answered } from '../../../canisters/bridge/work';
 import { answerBody, FakeTable, fakeWork, marketplace, ok, principal, request, settings } from './fakes';

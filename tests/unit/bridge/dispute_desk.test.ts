@@ -1,7 +1,8 @@
 import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { jobBody, LONG_JOB_TOKENS, outputOf, parseAnswer } from '../../../canisters/bridge/answers';
+import { jobBody, outputOf, parseAnswer } from '../../../canisters/bridge/answers';
+import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { AUDIT_CANDIDATES, auditOrder } from '../../../canisters/bridge/auditors';
 import { DisputeDesk, STALE_DISPUTE_NS } from '../../../canisters/bridge/dispute_desk';
 import { LONG_RERUN_NS } from '../../../canisters/bridge/long_reruns';
