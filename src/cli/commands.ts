@@ -12,6 +12,7 @@ import type { JobOptions } from '../sdk/job_request';
 import { approveArgs, own, transferArgs } from '../sdk/ledger_args';
 import { formatAmount, parseAmount } from './amounts';
 import type { Connection } from './connect';
+import { at } from './time';
 import { token } from './token';
 
 export { ok };
@@ -46,7 +47,6 @@ export async function approve(c: Connection, spender: string, amount: string): P
 /** A faucet error in words, with the time of the next possible claim where there is one; amounts in `token`'s units. */
 function describeFaucetError(error: FaucetError, token: { decimals: number; symbol: string }): string {
   const amount = (units: bigint) => `${formatAmount(units, token.decimals)} ${token.symbol}`;
-  const at = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
   if ('PrincipalLimitReached' in error) {
     const { claimed_today, next_claim_at } = error.PrincipalLimitReached;
     return `you claimed ${amount(claimed_today)} today, your daily limit; the next claim is possible at ${at(next_claim_at)}`;
@@ -73,7 +73,7 @@ export async function claimFaucet(c: Connection): Promise<void> {
   if ('Err' in claimed) throw new Error(`the faucet refused: ${describeFaucetError(claimed.Err, t)}`);
   const { amount, block, remaining_today, next_claim_at } = claimed.Ok;
   console.log(`received ${formatAmount(amount, t.decimals)} ${t.symbol} from the faucet (block ${block})`);
-  const next = remaining_today >= amount ? 'now' : `at ${new Date(Number(next_claim_at / 1_000_000n)).toISOString()}`;
+  const next = remaining_today >= amount ? 'now' : `at ${at(next_claim_at)}`;
   console.log(`balance ${formatAmount(await c.ledger.icrc1_balance_of(own(c.me)), t.decimals)} ${t.symbol}; next claim possible ${next}`);
 }
 

@@ -4,9 +4,8 @@ import { ok } from '../sdk/errors';
 import { own } from '../sdk/ledger_args';
 import { parseAmount } from './amounts';
 import type { Connection } from './connect';
+import { at } from './time';
 import { token } from './token';
-
-const at = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
 
 export async function owed(c: Connection): Promise<void> {
   const t = await token(c);

@@ -4,6 +4,7 @@ import { escrowCharges } from '../sdk/charges';
 import { ok } from '../sdk/errors';
 import { approveArgs } from '../sdk/ledger_args';
 import type { Connection } from './connect';
+import { at } from './time';
 import { token, type Token } from './token';
 
 /** The actions a proposal from the command line may carry; the rest (upgrades, spending, parameters) need the app. */
@@ -12,8 +13,6 @@ export const ACTIONS: Record<string, Action> = {
   'pause-intake': { set_job_intake_paused: true },
   'resume-intake': { set_job_intake_paused: false },
 };
-
-const at = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
 
 function describe(p: Proposal, t: Token): string {
   const { yes, no, total_power } = p.tally;
