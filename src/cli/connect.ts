@@ -6,11 +6,13 @@ import { Principal } from '@dfinity/principal';
 import { existsSync, readFileSync } from 'node:fs';
 
 import { idlFactory as analyticsIdl, type AnalyticsService } from '../sdk/analytics';
+import { idlFactory as apiIdl, type ApiService } from '../sdk/api';
 import { MarketClient } from '../sdk/client';
 import { idlFactory as bridgeIdl, type BridgeService } from '../sdk/bridge';
 import { idlFactory as faucetIdl, type FaucetService } from '../sdk/faucet';
 import { idlFactory as governanceIdl, type GovernanceService } from '../sdk/governance';
 import { idlFactory as identityIdl, type IdentityService } from '../sdk/identity';
+import { apiBaseUrl, KeyClient } from '../sdk/keys';
 import { idlFactory as ledgerIdl, type LedgerService } from '../sdk/ledger';
 import { idlFactory as marketplaceIdl, type MarketplaceService } from '../sdk/marketplace';
 import { idlFactory as registryIdl, type RegistryService } from '../sdk/model_registry';
@@ -59,6 +61,9 @@ export async function connect(identity: SignIdentity, options: Options) {
     governance: () => actor<GovernanceService>(governanceIdl, 'governance'),
     // Only local and test networks have one (npm start deploys it).
     faucet: () => actor<FaucetService>(faucetIdl, 'faucet'),
+    // Made on first use: a suite deployed before the api canister serves every other command.
+    keys: () => new KeyClient({ api: actor<ApiService>(apiIdl, 'api'), ledger: economy.ledger }, canister('payment')),
+    apiBaseUrl: () => apiBaseUrl(canister('api'), options.network),
   };
 }
 

@@ -10,6 +10,7 @@ import { connect } from './connect';
 import * as earnings from './earnings';
 import * as governance from './governance';
 import { createIdentity, currentName, importIdentity, listIdentities, loadIdentity, useIdentity } from './identities';
+import * as keys from './keys';
 import { listModels } from './models';
 import { changeOffer, listOffers, type OfferChange } from './offers';
 
@@ -39,6 +40,9 @@ job run <model-id> <prompt>           submit, wait and print the output (options
 job wait <id>                         follow a job until it is final, then show it [--timeout 120]
 job show <id>                         state, chosen providers, cost split and output
 job dispute <id>                      put down the dispute deposit; an audit re-runs the job and decides
+keys create --name <n> --cap <tokens> API key for the OpenAI-compatible API; prints its secret once [--expires <days|date>] [--models 1,2] [--rpm 60]
+keys list                             your API keys: usage of their spend cap, requests, last use, expiry, state
+keys revoke <id>                      revoke an API key at once
 analytics summary [hours]             jobs, success rate, latency, volume and fees over the last hours (24)
 analytics leaderboard [hours]         providers ranked by earnings over the last hours (24)
 governance bootstrap                  hand the suite over to governance (once, as the deployer: identity import deployer <deployer.pem>)
@@ -70,6 +74,10 @@ const { values, positionals } = parseArgs({
     model: { type: 'string' },
     mine: { type: 'boolean', default: false },
     action: { type: 'string', default: 'text' },
+    cap: { type: 'string' },
+    expires: { type: 'string' },
+    models: { type: 'string' },
+    rpm: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -174,6 +182,12 @@ async function run(): Promise<void> {
       return changeOffer(c, command as OfferChange, need(1)[0]);
     case 'models list':
       return listModels(c);
+    case 'keys create':
+      return keys.createKey(c, { name: values.name, cap: values.cap, expires: values.expires, models: values.models, rpm: values.rpm });
+    case 'keys list':
+      return keys.listKeys(c);
+    case 'keys revoke':
+      return keys.revokeKey(c, need(1)[0]);
   }
   throw new Error(`unknown command: ${key}\n\n${USAGE}`);
 }
