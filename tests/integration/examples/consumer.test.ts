@@ -7,39 +7,17 @@
 // it settles; users, the job's own consumer or a stranger, cannot ask for notices by ingress.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { JobOutcome } from '../../../canisters/marketplace/job_notices';
 import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
-import { Answer, AskLongReply, AskReply, Ended, InitArg } from '../../../examples/consumer/types';
-import type { Actor } from '../../../src/localnet/index.js';
 import { FEE, PROMPT, account, balance, errName, mint, ok } from '../economy/deploy';
 import { expectMoneyInvariant } from '../economy/suite';
 import { randomUser } from '../localnet/probe';
 import { deployTrust, finished, honest, serveNode, submit, type Trust, type Worker } from '../trust/bridge_fixture';
-
-const CONSUMER_WASM = fileURLToPath(new URL('../../../examples/.azle/consumer/consumer.wasm', import.meta.url));
-if (!existsSync(CONSUMER_WASM)) throw new Error(`${CONSUMER_WASM} is missing: run \`npm run build:examples\` first`);
-
-const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({
-    ask: IDL.Func([IDL.Text, IDL.Nat64, IDL.Nat32], [AskReply], []),
-    answers: IDL.Func([], [IDL.Vec(Answer)], ['query']),
-    ask_long: IDL.Func([IDL.Text, IDL.Nat64, IDL.Nat32], [AskLongReply], []),
-    job_ends: IDL.Func([], [IDL.Vec(Ended)], ['query']),
-  });
-type ConsumerService = {
-  ask(prompt: string, model: bigint, max_tokens: number): Promise<AskReply>;
-  answers(): Promise<Answer[]>;
-  ask_long(prompt: string, model: bigint, max_tokens: number): Promise<AskLongReply>;
-  job_ends(): Promise<Ended[]>;
-};
+import { CONSUMER_WASM, installConsumer as install, noticed } from './consumer_fixture';
 
 const MAX_TOKENS = 32;
-// The most one answer may cost: the offers here ask 1,000,000 a request.
-const MAX_PRICE = 10_000_000n;
 
 describe('the example consumer canister', () => {
   let t: Trust;
@@ -53,22 +31,7 @@ describe('the example consumer canister', () => {
   });
   afterAll(() => t?.close());
 
-  const settingsOf = (): InitArg => {
-    const { ids } = t.e;
-    return { marketplace: ids.marketplace, payment: ids.payment, ledger: ids.ledger, max_price: MAX_PRICE };
-  };
-
-  /** A consumer canister owned (controlled) by `owner`, paying from its own account. */
-  async function installConsumer(): Promise<{ id: Principal; consumer: Actor<ConsumerService> }> {
-    const { canisterId, actor } = await t.network.setupCanister<ConsumerService>({
-      wasm: CONSUMER_WASM,
-      idlFactory,
-      sender: owner,
-      controllers: [owner],
-      arg: new Uint8Array(IDL.encode([InitArg], [settingsOf()])),
-    });
-    return { id: canisterId, consumer: actor };
-  }
+  const installConsumer = () => install(t, owner);
 
   it('asks as its owner: one run_job, the answer kept, the job settled, the price and two fees paid', async () => {
     const { id, consumer } = await installConsumer();
@@ -175,9 +138,7 @@ describe('the example consumer canister', () => {
     const job = await finished(t, t.e.deployer, job_id);
     expect(job).toMatchObject({ state: { settled: null }, consumer: id });
     // The notice is one way: it lands on a tick after the settlement, then no other follows.
-    for (let i = 0; i < 20 && (await consumer.job_ends()).length === 0; i++) await t.network.tick();
-    await t.network.tick(5);
-    expect(await consumer.job_ends()).toEqual([{ job_id, outcome: { settled: null } }]);
+    expect(await noticed(t, consumer)).toEqual([{ job_id, outcome: { settled: null } }]);
     expect(50_000_000n - (await balance(t.e, id))).toBe(job.price + 2n * FEE);
     // A short job is ask's: ask_long refuses it before spending anything.
     const short = await consumer.ask_long(PROMPT, t.model, LONG_JOB_TOKENS - 1);
