@@ -53,6 +53,7 @@ const request = (model: number, maxPrice: bigint): JobRequest => ({
   hardware: { min_vram_gib: 20, min_compute_capability_x10: 80, min_cpu_cores: 8, min_ram_gib: 32 },
   reservation: [],
   input: [],
+  generation: [],
 });
 
 /** The baseline: every offer read, checked and scored, then the same ranking and distinct providers. */

@@ -36,6 +36,7 @@ const request = (maxPrice: bigint, redundancy = 2): JobRequest => ({
   hardware: { min_vram_gib: 20, min_compute_capability_x10: 80, min_cpu_cores: 8, min_ram_gib: 32 },
   reservation: [],
   input: [],
+  generation: [],
 });
 
 const fmt = (n: bigint | number) => Number(n).toLocaleString('en-US');

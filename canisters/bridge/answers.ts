@@ -8,13 +8,22 @@ import { isLongJob, MAX_TOKENS } from '../shared/job_limits';
 import { outputSha256Hex, type Output } from '../shared/output_hash';
 import type { DispatchRequest, JobKind, JobOutput } from './types';
 
-export type WorkerAnswer = { output_sha256: Uint8Array; tokens: number[]; text: string | undefined; vector: number[]; runtime: string };
+export type WorkerAnswer = {
+  output_sha256: Uint8Array;
+  tokens: number[];
+  text: string | undefined;
+  vector: number[];
+  runtime: string;
+  /** The prompt's size as the worker counted it: usage only, outside the hash, so nothing checks it. */
+  prompt_tokens: number | undefined;
+};
 
 const kindName = (kind: JobKind): string => Object.keys(kind)[0];
 
 /**
  * The JSON body POSTed to the worker's /jobs: a long job asks for an acknowledgement (async) when it is dispatched,
- * and for the answer itself when an audit or a dispute re-runs it.
+ * and for the answer itself when an audit or a dispute re-runs it. Every run of a job (its replicas, audits and
+ * disputes) gets this same body, so with the job's seed they all sample the same tokens.
  */
 export function jobBody(request: DispatchRequest, async = isLongJob(request)): string {
   return JSON.stringify({
@@ -23,9 +32,21 @@ export function jobBody(request: DispatchRequest, async = isLongJob(request)): s
     model_sha256: hex(request.model_sha256),
     input: request.input,
     max_tokens: request.max_tokens,
+    ...generationFields(request.generation),
     ...(async ? { mode: 'async' } : {}),
   });
 }
+
+/** The worker's fields for a job's generation settings: none when the job chose none (greedy, a raw prompt). */
+function generationFields(generation: DispatchRequest['generation']): Record<string, unknown> {
+  if (generation.length === 0) return {};
+  const { temperature, top_p, seed, stop, chat } = generation[0];
+  return { sampling: { temperature, top_p, seed }, ...(stop.length > 0 ? { stop } : {}), ...(chat ? { chat: true } : {}) };
+}
+
+/** A count the worker reported, when it is a non-negative integer that fits a nat32. */
+const promptTokensOf = (value: unknown): number | undefined =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff_ffff ? (value as number) : undefined;
 
 /** Whether the worker acknowledged a long job: `{ job_id, status: 'accepted' }` for this job. */
 export function parseAcceptance(request: DispatchRequest, status: bigint, body: Uint8Array): { Ok: null } | { Err: string } {
@@ -84,22 +105,24 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
       text: 'embedding' in request.kind ? undefined : (answer.text as string),
       vector: 'embedding' in request.kind ? (output as number[]) : [],
       runtime: String(answer.runtime ?? ''),
+      prompt_tokens: promptTokensOf(answer.prompt_tokens),
     },
   };
 }
 
 /** The answer an output holds: what an audit or a dispute compares with the auditors' answers. */
-export const answerOf = ({ output_sha256, tokens, text, vector, runtime }: JobOutput): WorkerAnswer => ({
+export const answerOf = ({ output_sha256, tokens, text, vector, runtime, prompt_tokens }: JobOutput): WorkerAnswer => ({
   output_sha256,
   tokens,
   text: text[0],
   vector,
   runtime,
+  prompt_tokens: prompt_tokens[0],
 });
 
 /** The output the consumer reads (and the job settles on): `node`'s answer to the job, completed at `at`. */
 export function outputOf(request: DispatchRequest, node: Principal, answer: WorkerAnswer, at: bigint): JobOutput {
-  const { output_sha256, tokens, text, vector, runtime } = answer;
+  const { output_sha256, tokens, text, vector, runtime, prompt_tokens } = answer;
   return {
     job_id: request.job_id,
     consumer: request.consumer,
@@ -110,6 +133,7 @@ export function outputOf(request: DispatchRequest, node: Principal, answer: Work
     vector,
     runtime,
     completed_at: at,
+    prompt_tokens: prompt_tokens === undefined ? [] : [prompt_tokens],
   };
 }
 

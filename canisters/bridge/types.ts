@@ -2,6 +2,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { Generation } from '../shared/generation';
+
 type Opt<T> = [] | [T];
 
 export const InitArg = IDL.Record({
@@ -67,6 +69,8 @@ export const DispatchRequest = IDL.Record({
   /** How many nodes must answer (1 to 3); with more than one, verification compares the answers. */
   redundancy: IDL.Nat8,
   nodes: IDL.Vec(IDL.Principal),
+  /** The job's sampling, stop strings and chat flag, as the consumer asked (JobRequest.generation). */
+  generation: IDL.Opt(Generation),
 });
 export type DispatchRequest = {
   job_id: bigint;
@@ -77,6 +81,7 @@ export type DispatchRequest = {
   max_tokens: number;
   redundancy: number;
   nodes: Principal[];
+  generation: Opt<Generation>;
 };
 
 /** A job's result as a worker answered it; the consumer reads it here, the marketplace settles on its hash. */
@@ -90,6 +95,11 @@ export const JobOutput = IDL.Record({
   vector: IDL.Vec(IDL.Float32),
   runtime: IDL.Text,
   completed_at: IDL.Nat64,
+  /**
+   * How many tokens the worker says the prompt (the chat template applied) took: for usage reports only. It is not
+   * part of the hashed output, so neither verification nor audits check it.
+   */
+  prompt_tokens: IDL.Opt(IDL.Nat32),
 });
 export type JobOutput = {
   job_id: bigint;
@@ -101,6 +111,7 @@ export type JobOutput = {
   vector: number[];
   runtime: string;
   completed_at: bigint;
+  prompt_tokens: Opt<number>;
 };
 
 export const BridgeError = IDL.Variant({

@@ -144,6 +144,7 @@ export class JobDesk {
       max_tokens: job.request.max_tokens,
       redundancy: job.request.redundancy,
       nodes,
+      generation: job.request.generation,
     };
     this.handingOver.add(job.id);
     if (delivery === 'run') {

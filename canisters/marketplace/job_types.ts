@@ -3,6 +3,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { JobOutput } from '../bridge/types';
+import { Generation } from '../shared/generation';
 import { ModelId } from '../shared/models';
 import { NoMatch } from './match_types';
 import { OfferId } from './offer_types';
@@ -38,6 +39,8 @@ export const JobRequest = IDL.Record({
   reservation: IDL.Opt(IDL.Nat64),
   /** The input itself, which the bridge sends to the worker: its UTF-8 must be input_bytes long and hash to input_hash. */
   input: IDL.Opt(IDL.Text),
+  /** How a text generation samples, and whether its input is chat messages; none: greedy, the input a raw prompt. */
+  generation: IDL.Opt(Generation),
 });
 export type JobRequest = {
   model: ModelId;
@@ -51,6 +54,7 @@ export type JobRequest = {
   hardware: HardwareRequirements;
   reservation: [] | [bigint];
   input: [] | [string];
+  generation: [] | [Generation];
 };
 
 // submitted: matched, its price being escrowed; matched: escrowed, waiting for dispatch; rejected: the escrow

@@ -23,6 +23,7 @@ export function jobRequest(model: bigint, prompt: string, max_tokens: number, ma
     hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
     reservation: [],
     input: [prompt],
+    generation: [],
   };
 }
 

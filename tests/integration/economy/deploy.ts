@@ -215,6 +215,7 @@ export function jobRequest(model: bigint, overrides: Partial<JobRequest> = {}): 
     hardware: { min_vram_gib: 16, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
     reservation: [],
     input: [PROMPT],
+    generation: [],
     ...overrides,
   };
 }

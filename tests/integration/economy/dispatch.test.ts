@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { DispatchRequest } from '../../../canisters/bridge/types';
 import type { Job } from '../../../canisters/marketplace/job_types';
 import type { Account } from '../../../canisters/ledger/types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
@@ -233,7 +234,7 @@ describe('jobs dispatched by the bridge to real workers', () => {
     e.bridge!.setPrincipal(workers[0].node);
     expect(errName(await e.bridge!.register_endpoint('ftp://example.com'))).toBe('InvalidInput');
     expect(errName(await e.bridge!.register_endpoint('http://user:pw@example.com'))).toBe('InvalidInput');
-    const request = {
+    const request: DispatchRequest = {
       job_id: 999n,
       consumer: randomUser(),
       kind: { text_generation: null },
@@ -242,6 +243,7 @@ describe('jobs dispatched by the bridge to real workers', () => {
       max_tokens: 1,
       redundancy: 1,
       nodes: [workers[0].node],
+      generation: [],
     };
     // Jobs come from the marketplace canister: the bridge's inspect_message refuses dispatch by ingress, whoever signs it.
     for (const caller of [randomUser(), deployer]) {

@@ -23,6 +23,7 @@ const job: DispatchRequestT = {
   max_tokens: 8,
   redundancy: 1,
   nodes: [user],
+  generation: [],
 };
 
 describe('the bridge’s inspect_message', () => {

@@ -6,6 +6,7 @@ import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
+import type { DispatchRequest } from '../../../canisters/bridge/types';
 import type { JobRequest } from '../../../canisters/marketplace/job_types';
 import { randomUser } from '../localnet/probe';
 import { FEE, PROMPT, account, approve, balance, errName, jobRequest, mint, ok } from '../economy/deploy';
@@ -111,7 +112,7 @@ describe('run_job: a short job in one awaited call', () => {
   });
 
   it('takes run from the marketplace only: the bridge refuses it by ingress, whoever signs', async () => {
-    const request = {
+    const request: DispatchRequest = {
       job_id: 999n,
       consumer: randomUser(),
       kind: { text_generation: null },
@@ -120,6 +121,7 @@ describe('run_job: a short job in one awaited call', () => {
       max_tokens: 1,
       redundancy: 1,
       nodes: [worker.node],
+      generation: [],
     };
     for (const caller of [randomUser(), worker.node]) {
       t.e.bridge!.setPrincipal(caller);

@@ -14,6 +14,7 @@ const request: DispatchRequest = {
   max_tokens: 16,
   redundancy: 1,
   nodes: [],
+  generation: [],
 };
 const tokens = [5, 6, 7];
 // The canonical output a text job's hash covers: its tokens and its text, in this order.

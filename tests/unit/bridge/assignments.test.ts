@@ -8,7 +8,7 @@ import type { Awaiting, DispatchRequest } from '../../../canisters/bridge/types'
 
 const node = Principal.fromUint8Array(Uint8Array.of(1));
 const other = Principal.fromUint8Array(Uint8Array.of(2));
-const request = {
+const request: DispatchRequest = {
   job_id: 7n,
   consumer: Principal.anonymous(),
   kind: { text_generation: null },
@@ -17,7 +17,8 @@ const request = {
   max_tokens: 16,
   redundancy: 1,
   nodes: [node, other],
-} as DispatchRequest;
+  generation: [],
+};
 
 describe('which node holds a job now', () => {
   it('hashes the exact body the bridge posts', () => {

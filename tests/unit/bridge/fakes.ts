@@ -43,6 +43,7 @@ export const request = (over: Partial<DispatchRequest> = {}): DispatchRequest =>
   max_tokens: 8,
   redundancy: 1,
   nodes: [principal(1), principal(2), principal(3)],
+  generation: [],
   ...over,
 });
 

@@ -61,6 +61,7 @@ export function job(overrides: Partial<Job> = {}): Job {
       hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
       reservation: [],
       input: ['hi'],
+      generation: [],
     },
     state: { settled: null },
     offers: [0n],

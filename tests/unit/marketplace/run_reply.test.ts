@@ -24,6 +24,7 @@ const output: JobOutput = {
   vector: [],
   runtime: 'tiny',
   completed_at: 5n,
+  prompt_tokens: [],
 };
 
 describe('which jobs run_job takes', () => {

@@ -56,6 +56,7 @@ export function buildJobRequest(form: JobForm): Outcome<JobRequest> {
     hardware: { min_vram_gib: 0, min_compute_capability_x10: 0, min_cpu_cores: 0, min_ram_gib: 0 },
     reservation: [],
     input: [form.input],
+    generation: [],
   });
 }
 
