@@ -52,6 +52,7 @@ import {
   QuoteResult,
   RefreshError,
   StandingPush,
+  withApiPeer,
   withPeers,
   type Settings,
 } from './types';
@@ -87,7 +88,7 @@ export default class {
   }
 
   private load(): void {
-    const stored = stableSettings.get();
+    const stored = withApiPeer(stableSettings.get());
     stableSettings.put({ ...stored, config: withoutRetiredFields(stored.config) });
     upgradeLayout();
     const certified = stableStandings.certified();
@@ -112,11 +113,11 @@ export default class {
   }
 
   // Ingress only: anonymous callers are refused before induction, and anyone calling a method only canisters call
-  // (identity's push_standings, the bridge's audit_candidates, a consumer canister's notify_on_end); no method takes more than 64 KiB (a job's input is
-  // capped well below it).
+  // (identity's push_standings, the bridge's audit_candidates, a consumer canister's notify_on_end, the api
+  // canister's run_job_for); no method takes more than 64 KiB (a job's input is capped well below it).
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates', 'notify_on_end'] });
+    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates', 'notify_on_end', 'run_job_for'] });
   }
 
   @query([], IDL.Text)
@@ -280,6 +281,20 @@ export default class {
     requireSignedCaller();
     if (stableSettings.get().intake_paused === true) return { Err: { IntakePaused: null } };
     return this.desk.run(msgCaller(), request);
+  }
+
+  /**
+   * run_job for `consumer`, called by the api canister only: it runs its keys' requests as their owners' jobs, so
+   * the escrow comes from the owner's allowance to payment and the job is the owner's (get_job, get_output).
+   */
+  @update([IDL.Principal, JobRequest], JobResult(JobRun))
+  async run_job_for(consumer: Principal, request: JobRequest): Promise<JobResult<JobRun>> {
+    const settings = stableSettings.get();
+    const denied = guard(msgCaller(), 'the api canister', settings.peers.api);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    if (consumer.isAnonymous()) return { Err: { InvalidInput: 'consumer: the anonymous principal cannot pay for a job' } };
+    if (settings.intake_paused === true) return { Err: { IntakePaused: null } };
+    return this.desk.run(consumer, request);
   }
 
   /**

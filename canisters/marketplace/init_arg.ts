@@ -22,6 +22,7 @@ export function initialSettings(arg: InitArg | undefined, installer: Principal):
       payment: arg?.payment ?? [],
       model_registry: arg?.model_registry ?? [],
       bridge: arg?.bridge ?? [],
+      api: arg?.api ?? [],
     },
     config,
   };

@@ -18,6 +18,8 @@ export const InitArg = IDL.Record({
   config: IDL.Opt(MarketConfig),
   /** Where job events are reported (one way); an upgrade argument naming one replaces it. */
   analytics: IDL.Opt(IDL.Principal),
+  /** The api canister, the one caller of run_job_for (it runs jobs for its keys' owners). */
+  api: IDL.Opt(IDL.Principal),
 });
 export type InitArg = {
   admin: [] | [Principal];
@@ -27,6 +29,7 @@ export type InitArg = {
   bridge: [] | [Principal];
   config: [] | [MarketConfig];
   analytics: [] | [Principal];
+  api: [] | [Principal];
 };
 
 /** The canisters the marketplace calls or trusts. Once a bridge is named, only it reports job outcomes. */
@@ -35,12 +38,20 @@ export const Peers = IDL.Record({
   payment: IDL.Opt(IDL.Principal),
   model_registry: IDL.Opt(IDL.Principal),
   bridge: IDL.Opt(IDL.Principal),
+  api: IDL.Opt(IDL.Principal),
 });
-export type Peers = { identity: [] | [Principal]; payment: [] | [Principal]; model_registry: [] | [Principal]; bridge: [] | [Principal] };
+export type Peers = {
+  identity: [] | [Principal];
+  payment: [] | [Principal];
+  model_registry: [] | [Principal];
+  bridge: [] | [Principal];
+  api: [] | [Principal];
+};
 
 // intake_paused: the circuit breaker governance pulls; absent in settings written before it existed, read as false.
 // min_stake: identity's minimum stake as identity last pushed it (identity holds the one parameter); absent until
 // the first push, read as identity's default.
+// peers.api: absent in settings written before the api canister existed, read as none (withApiPeer).
 export type Settings = { admin: Principal; peers: Peers; config: MarketConfig; intake_paused?: boolean; min_stake?: bigint };
 
 /** What identity pushes after each change of standing: its min_stake and the standings that changed. */
@@ -58,7 +69,18 @@ export const MAX_PUSH = 100;
 /** Peers named in `update` replace the current ones; an empty opt keeps what is there. */
 export function withPeers(peers: Peers, update: Peers): Peers {
   const pick = (name: keyof Peers): [] | [Principal] => (update[name].length === 1 ? update[name] : peers[name]);
-  return { identity: pick('identity'), payment: pick('payment'), model_registry: pick('model_registry'), bridge: pick('bridge') };
+  return {
+    identity: pick('identity'),
+    payment: pick('payment'),
+    model_registry: pick('model_registry'),
+    bridge: pick('bridge'),
+    api: pick('api'),
+  };
+}
+
+/** Settings as stored, with the peers added since they were written read as unnamed. */
+export function withApiPeer(settings: Settings): Settings {
+  return { ...settings, peers: { ...settings.peers, api: settings.peers.api ?? [] } };
 }
 
 /**

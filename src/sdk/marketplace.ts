@@ -71,6 +71,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     claim_admin: IDL.Func([], [ClaimAdminResult], []),
     submit_job: IDL.Func([JobRequest], [JobResult(Job)], []),
     run_job: IDL.Func([JobRequest], [JobResult(JobRun)], []),
+    run_job_for: IDL.Func([IDL.Principal, JobRequest], [JobResult(JobRun)], []),
     notify_on_end: IDL.Func([JobId, IDL.Text], [JobResult(IDL.Null)], []),
     get_job: IDL.Func([JobId], [JobResult(Job)], ['query']),
     audit_candidates: IDL.Func([JobId, IDL.Nat32], [JobResult(IDL.Vec(IDL.Principal))], []),
@@ -111,6 +112,7 @@ export type MarketplaceService = {
   submit_job(request: JobRequest): Promise<JobResultT<JobT>>;
   /** A short job run inside the call: the settled job and its output, or JobFailed once it was refunded. */
   run_job(request: JobRequest): Promise<JobResultT<JobRunT>>;
+  run_job_for(consumer: Principal, request: JobRequest): Promise<JobResultT<JobRunT>>;
   /** A canister consumer's opt-in call of its `method(job_id, outcome)` when the job settles or is refunded. */
   notify_on_end(id: bigint, method: string): Promise<JobResultT<null>>;
   get_job(id: bigint): Promise<JobResultT<JobT>>;

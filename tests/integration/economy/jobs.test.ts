@@ -337,7 +337,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
       ['marketplace.complete_job', () => e.marketplace.complete_job(job.id, RESULT, [])],
       ['marketplace.fail_job', () => e.marketplace.fail_job(job.id, 'no')],
       ['marketplace.set_config', () => e.marketplace.set_config(config)],
-      ['marketplace.set_peers', () => e.marketplace.set_peers({ identity: [], payment: [stranger], model_registry: [], bridge: [] })],
+      ['marketplace.set_peers', () => e.marketplace.set_peers({ identity: [], payment: [stranger], model_registry: [], bridge: [], api: [] })],
       [
         'marketplace.set_provider_standing',
         () => e.marketplace.set_provider_standing(stranger, { certified: true, stake: 1n, reputation_bps: 1 }),
@@ -435,7 +435,7 @@ describe('the economy: jobs across ledger, identity, registry, marketplace and p
     const job = await submitPaid(consumer);
     const bridge = randomUser();
     e.marketplace.setPrincipal(deployer);
-    expect(ok(await e.marketplace.set_peers({ identity: [], payment: [], model_registry: [], bridge: [bridge] })).bridge).toEqual([bridge]);
+    expect(ok(await e.marketplace.set_peers({ identity: [], payment: [], model_registry: [], bridge: [bridge], api: [] })).bridge).toEqual([bridge]);
     e.payment.setPrincipal(deployer);
     ok(await e.payment.set_peers({ marketplace: [], bridge: [bridge] }));
     expect(errName(await e.marketplace.complete_job(job.id, RESULT, []))).toBe('Unauthorized');

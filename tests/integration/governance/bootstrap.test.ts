@@ -82,7 +82,7 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
         ['model_registry.set_royalty_cap', await as(e.registry).set_royalty_cap(9_000)],
         ['model_registry.claim_admin', await as(e.registry).claim_admin()],
         ['marketplace.set_config', await as(e.marketplace).set_config({ ...DEFAULT_CONFIG, priority_surcharge_bps: 9_000 })],
-        ['marketplace.set_peers', await as(e.marketplace).set_peers({ identity: [caller], payment: [], model_registry: [], bridge: [] })],
+        ['marketplace.set_peers', await as(e.marketplace).set_peers({ identity: [caller], payment: [], model_registry: [], bridge: [], api: [] })],
         [
           'marketplace.set_provider_standing',
           await as(e.marketplace).set_provider_standing(caller, { certified: true, stake: 1n, reputation_bps: 10_000 }),

@@ -27,6 +27,7 @@ describe('marketplace standings from identity', () => {
       analytics: [],
       bridge: [],
       config: [],
+      api: [],
     });
     expect((await actor.settings()).peers.identity).toEqual([identity.canisterId]);
     const truth = await identity.actor.standing(alice);

@@ -55,7 +55,7 @@ describe('after bootstrap only governance holds power', () => {
     expect(errName(await e.bridge!.set_dispute_deposit(1n))).toBe('Unauthorized');
     expect(errName(await e.analytics!.set_reporters([newReporter]))).toBe('Unauthorized');
     expect(errName(await e.payment.set_peers({ marketplace: [], bridge: [newBridge] }))).toBe('Unauthorized');
-    expect(errName(await e.marketplace.set_peers({ identity: [], payment: [], model_registry: [], bridge: [newBridge] }))).toBe(
+    expect(errName(await e.marketplace.set_peers({ identity: [], payment: [], model_registry: [], bridge: [newBridge], api: [] }))).toBe(
       'Unauthorized',
     );
 
@@ -67,7 +67,7 @@ describe('after bootstrap only governance holds power', () => {
       { summary: 'Payment follows the new bridge', action: { set_parameter: { payment_peers: { marketplace: [], bridge: [newBridge] } } } },
       {
         summary: 'The marketplace follows the new bridge',
-        action: { set_parameter: { marketplace_peers: { identity: [], payment: [], model_registry: [], bridge: [newBridge] } } },
+        action: { set_parameter: { marketplace_peers: { identity: [], payment: [], model_registry: [], bridge: [newBridge], api: [] } } },
       },
     ];
     const proposer = randomUser();
