@@ -1,12 +1,14 @@
 // API keys for the OpenAI-compatible API: terms from what a person types (a cap in base units, an expiry in days or
 // as a date, models, a rate), and the calls that create, list and revoke keys. The CLI and the web app both build
 // terms here, so a key is refused for the same reasons, in the same words as the api canister, before any call.
+import { Actor, type Agent } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 
 import { termsProblem } from '../../canisters/api/keys';
 import type { Account, Allowance } from '../../canisters/ledger/types';
-import type { ApiKeyInfo, ApiService, CreatedKey, KeyTerms } from './api';
+import { idlFactory as apiIdl, type ApiKeyInfo, type ApiService, type CreatedKey, type KeyTerms } from './api';
 import { ok } from './errors';
+import { idlFactory as ledgerIdl, type LedgerService } from './ledger';
 
 /** What a person chooses for a key, as typed: spendCap already in base units (parse it with the token's decimals). */
 export type KeyInput = {
@@ -100,6 +102,17 @@ export class KeyClient {
     private readonly actors: KeyActors,
     private readonly payment: Principal,
   ) {}
+
+  /** A client over `agent` for the api canister, and the ledger and payment its keys spend through. */
+  static connect(agent: Agent, ids: { api: Principal; ledger: Principal; payment: Principal }): KeyClient {
+    return new KeyClient(
+      {
+        api: Actor.createActor<ApiService>(apiIdl, { agent, canisterId: ids.api }),
+        ledger: Actor.createActor<LedgerService>(ledgerIdl, { agent, canisterId: ids.ledger }),
+      },
+      ids.payment,
+    );
+  }
 
   /**
    * Creates a key with `terms` for `owner`; NoAllowance first when the owner has no allowance to payment (the
