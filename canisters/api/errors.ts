@@ -6,6 +6,8 @@ export type ApiError = {
   error: { message: string; type: string; param: string | null; code: string | null };
   /** Seconds, for a 429 a client may retry after (the `retry-after` header). */
   retryAfter?: number;
+  /** For a 405, the method the path takes (the `allow` header). */
+  allow?: string;
 };
 
 export function apiError(status: number, message: string, type: string, param: string | null = null, code: string | null = null): ApiError {

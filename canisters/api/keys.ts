@@ -71,7 +71,10 @@ export interface KeyStore {
 }
 
 const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 const secretHash = (secret: string): Uint8Array => sha256(encodeUtf8(secret));
 
@@ -146,12 +149,31 @@ export class KeyRing {
     if ('Err' in key) return key;
     const { terms } = key.Ok;
     if (terms.models.length > 0 && !terms.models.includes(model))
-      return { Err: apiError(404, `The model '${model}' does not exist or this key may not use it`, 'invalid_request_error', 'model', 'model_not_found') };
+      return {
+        Err: apiError(
+          404,
+          `The model '${model}' does not exist or this key may not use it`,
+          'invalid_request_error',
+          'model',
+          'model_not_found',
+        ),
+      };
     const interval = MINUTE_NS / BigInt(terms.requests_per_minute);
     const from = key.Ok.rate_full_at > now ? key.Ok.rate_full_at : now;
     if (from + interval > now + MINUTE_NS) {
       const retryAfter = Number((from + interval - MINUTE_NS - now + 999_999_999n) / 1_000_000_000n);
-      return { Err: { ...apiError(429, `Rate limit of ${terms.requests_per_minute} requests per minute reached`, 'requests', null, 'rate_limit_exceeded'), retryAfter } };
+      return {
+        Err: {
+          ...apiError(
+            429,
+            `Rate limit of ${terms.requests_per_minute} requests per minute reached`,
+            'requests',
+            null,
+            'rate_limit_exceeded',
+          ),
+          retryAfter,
+        },
+      };
     }
     const admitted = { ...key.Ok, rate_full_at: from + interval, requests: key.Ok.requests + 1n, last_used_at: [now] as [bigint] };
     this.store.put(admitted);
@@ -166,9 +188,22 @@ export class KeyRing {
     const key = this.store.get(id);
     if (key === undefined) return { Err: apiError(401, 'The API key was removed', 'invalid_request_error', null, 'invalid_api_key') };
     if (key.holds.length >= MAX_HOLDS)
-      return { Err: { ...apiError(429, `At most ${MAX_HOLDS} requests of one key run at once`, 'requests', null, 'rate_limit_exceeded'), retryAfter: 1 } };
+      return {
+        Err: {
+          ...apiError(429, `At most ${MAX_HOLDS} requests of one key run at once`, 'requests', null, 'rate_limit_exceeded'),
+          retryAfter: 1,
+        },
+      };
     if (key.spent + key.held + amount > key.terms.spend_cap)
-      return { Err: apiError(429, `The key's spend cap of ${key.terms.spend_cap} would be passed (spent ${key.spent}, held for running jobs ${key.held}, this job up to ${amount})`, 'insufficient_quota', null, 'insufficient_quota') };
+      return {
+        Err: apiError(
+          429,
+          `The key's spend cap of ${key.terms.spend_cap} would be passed (spent ${key.spent}, held for running jobs ${key.held}, this job up to ${amount})`,
+          'insufficient_quota',
+          null,
+          'insufficient_quota',
+        ),
+      };
     const hold = key.next_hold;
     this.store.put({ ...key, held: key.held + amount, holds: [...key.holds, [hold, amount]], next_hold: hold + 1n });
     return { Ok: hold };

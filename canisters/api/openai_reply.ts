@@ -21,7 +21,11 @@ export type Embedded = { job_id: bigint; model: string; vectors: number[][]; pro
 /** Our extra field. Amounts are base units as decimal strings, so no JSON number rounds them. */
 export type Market = { job_id: string; providers: string[]; cost: string; verification: string };
 
-const usageOf = (c: Completed) => ({ prompt_tokens: c.prompt_tokens, completion_tokens: c.completion_tokens, total_tokens: c.prompt_tokens + c.completion_tokens });
+const usageOf = (c: Completed) => ({
+  prompt_tokens: c.prompt_tokens,
+  completion_tokens: c.completion_tokens,
+  total_tokens: c.prompt_tokens + c.completion_tokens,
+});
 
 export function chatCompletion(c: Completed): object {
   return {

@@ -53,11 +53,26 @@ const ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 
 /** The JSON object a request's headers and body carry, or why it is not one. */
 export function readBody(contentType: string | undefined, body: Uint8Array): Parsed<Json> {
-  if (body.length > MAX_BODY_BYTES) return { Err: apiError(413, `The request body is over ${MAX_BODY_BYTES} bytes`, 'invalid_request_error') };
-  const [mediaType, ...parameters] = (contentType ?? '').toLowerCase().split(';').map((part) => part.trim());
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (body.length > MAX_BODY_BYTES)
+    return { Err: apiError(413, `The request body is over ${MAX_BODY_BYTES} bytes`, 'invalid_request_error') };
+  const [mediaType, ...parameters] = (contentType ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (mediaType !== 'application/json' || (charset !== undefined && charset !== 'utf-8'))
-    return { Err: apiError(415, 'Send the body as `Content-Type: application/json` in UTF-8', 'invalid_request_error', null, 'unsupported_media_type') };
+    return {
+      Err: apiError(
+        415,
+        'Send the body as `Content-Type: application/json` in UTF-8',
+        'invalid_request_error',
+        null,
+        'unsupported_media_type',
+      ),
+    };
   let text: string;
   try {
     text = decodeUtf8(body, true);
@@ -70,7 +85,8 @@ export function readBody(contentType: string | undefined, body: Uint8Array): Par
   } catch (error) {
     return { Err: badRequest(`The request body is not valid JSON: ${(error as Error).message}`) };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { Err: badRequest('The request body must be a JSON object') };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { Err: badRequest('The request body must be a JSON object') };
   return { Ok: value as Json };
 }
 
@@ -79,11 +95,17 @@ export function parseRequest(endpoint: Endpoint, body: Json): Parsed<InferenceRe
   for (const [field, value] of Object.entries(body)) {
     if (Object.hasOwn(NEUTRAL, field)) {
       if (value !== undefined && !NEUTRAL[field].includes(value))
-        return { Err: badRequest(`'${field}' is not supported: leave it out or send ${NEUTRAL[field].map((v) => JSON.stringify(v)).join(' or ')}`, field) };
+        return {
+          Err: badRequest(
+            `'${field}' is not supported: leave it out or send ${NEUTRAL[field].map((v) => JSON.stringify(v)).join(' or ')}`,
+            field,
+          ),
+        };
     } else if (!FIELDS[endpoint].includes(field)) return { Err: badRequest(`Unrecognized request argument supplied: ${field}`, field) };
   }
   const model = body.model;
-  if (typeof model !== 'string' || model.length === 0) return { Err: badRequest("'model' is required: a model id from GET /v1/models", 'model') };
+  if (typeof model !== 'string' || model.length === 0)
+    return { Err: badRequest("'model' is required: a model id from GET /v1/models", 'model') };
   if (body.user !== undefined && typeof body.user !== 'string') return { Err: badRequest("'user' must be a string", 'user') };
   if (endpoint === 'embedding') return embeddingRequest(model, body);
   const sampling = samplingOf(body);
@@ -126,7 +148,9 @@ function messagesOf(value: unknown): Parsed<ChatMessage[]> {
 function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return undefined;
-  const texts = content.map((part) => (part?.type === 'text' && typeof part.text === 'string' && Object.keys(part).length === 2 ? part.text : undefined));
+  const texts = content.map((part) =>
+    part?.type === 'text' && typeof part.text === 'string' && Object.keys(part).length === 2 ? part.text : undefined,
+  );
   return texts.includes(undefined) ? undefined : texts.join('');
 }
 
@@ -142,7 +166,8 @@ function samplingOf(body: Json): Parsed<Sampling> {
   if ('Err' in top_p) return top_p;
   const seed = number('seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff, 'an integer from 0 to 4294967295');
   if ('Err' in seed) return seed;
-  const tokens = (field: string) => number(field, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS, `an integer from 1 to ${MAX_TOKENS}`);
+  const tokens = (field: string) =>
+    number(field, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS, `an integer from 1 to ${MAX_TOKENS}`);
   const max_tokens = tokens('max_tokens');
   if ('Err' in max_tokens) return max_tokens;
   const max_completion_tokens = tokens('max_completion_tokens');
@@ -167,21 +192,37 @@ function stopsOf(value: unknown): string[] | undefined {
 
 function streamingOf(body: Json): Parsed<Streaming> {
   const { stream, stream_options } = body;
-  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') return { Err: badRequest("'stream' must be a boolean", 'stream') };
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean')
+    return { Err: badRequest("'stream' must be a boolean", 'stream') };
   if (stream_options === undefined || stream_options === null) return { Ok: { stream: stream === true, include_usage: false } };
   if (stream !== true) return { Err: badRequest("'stream_options' is only allowed when 'stream' is true", 'stream_options') };
   const { include_usage, ...rest } = stream_options as Json;
-  if (typeof stream_options !== 'object' || Object.keys(rest).length > 0 || (include_usage !== undefined && typeof include_usage !== 'boolean'))
+  if (
+    typeof stream_options !== 'object' ||
+    Object.keys(rest).length > 0 ||
+    (include_usage !== undefined && typeof include_usage !== 'boolean')
+  )
     return { Err: badRequest("'stream_options' takes only 'include_usage' (a boolean)", 'stream_options') };
   return { Ok: { stream: true, include_usage: include_usage === true } };
 }
 
 function embeddingRequest(model: string, body: Json): Parsed<InferenceRequest> {
   const input = typeof body.input === 'string' ? [body.input] : body.input;
-  if (!Array.isArray(input) || input.length === 0 || input.length > MAX_EMBEDDING_INPUTS || !input.every((s) => typeof s === 'string' && s.length > 0))
-    return { Err: badRequest(`'input' must be a non-empty string or a list of 1 to ${MAX_EMBEDDING_INPUTS} of them (token arrays are not taken)`, 'input') };
+  if (
+    !Array.isArray(input) ||
+    input.length === 0 ||
+    input.length > MAX_EMBEDDING_INPUTS ||
+    !input.every((s) => typeof s === 'string' && s.length > 0)
+  )
+    return {
+      Err: badRequest(
+        `'input' must be a non-empty string or a list of 1 to ${MAX_EMBEDDING_INPUTS} of them (token arrays are not taken)`,
+        'input',
+      ),
+    };
   const format = body.encoding_format ?? 'float';
-  if (format !== 'float' && format !== 'base64') return { Err: badRequest("'encoding_format' must be 'float' or 'base64'", 'encoding_format') };
+  if (format !== 'float' && format !== 'base64')
+    return { Err: badRequest("'encoding_format' must be 'float' or 'base64'", 'encoding_format') };
   if (body.dimensions !== undefined && body.dimensions !== null)
     return { Err: badRequest("'dimensions' is not supported: each model answers in its own dimensions", 'dimensions') };
   return { Ok: { kind: 'embedding', model, input: input as string[], encoding_format: format } };

@@ -16,6 +16,7 @@ import { InitArg as AnalyticsInit } from '../../canisters/analytics/settings.js'
 import { reserveAccount } from '../../canisters/governance/ledger_legs.js';
 import { ADMINISTERED, InitArg as GovernanceInit, type Params as GovernanceParams } from '../../canisters/governance/types.js';
 import { InitArg as FaucetInit } from '../../canisters/faucet/types.js';
+import { InitArg as ApiInit } from '../../canisters/api/types.js';
 
 /** The local token: 8 decimals and a fee of 10,000 base units, as ICP has. */
 export const LOCAL_TOKEN = { name: 'Local Inference Token', symbol: 'LIT', decimals: 8, fee: 10_000n };
@@ -90,6 +91,8 @@ export function initArg(canister: string, { deployer, ids, local = false }: Depl
         bridge: peer('bridge'),
         config: [],
         analytics: peer('analytics'),
+        // The api canister runs its keys' requests as their owners' jobs (run_job_for, which only it may call).
+        api: peer('api'),
       });
     case 'payment':
       return encodeOpt(PaymentInit, {
@@ -143,6 +146,15 @@ export function initArg(canister: string, { deployer, ids, local = false }: Depl
     case 'faucet':
       // Local and test networks only (deploySuite's `faucet`): the deployer sets its caps; the amounts are the defaults.
       return encodeOpt(FaucetInit, { admin: [deployer], ledger: peer('ledger'), config: [] });
+    case 'api':
+      // The OpenAI-compatible API: it reads models and runs jobs, and checks a key creator's allowance to payment.
+      return encodeOpt(ApiInit, {
+        admin: [deployer],
+        marketplace: peer('marketplace'),
+        model_registry: peer('model_registry'),
+        payment: peer('payment'),
+        ledger: peer('ledger'),
+      });
     default:
       return undefined;
   }

@@ -4,6 +4,14 @@
 import { IDL } from '@dfinity/candid';
 
 import type { KeyTerms as KeyTermsT } from '../../canisters/api/keys';
+import {
+  HttpRequest,
+  HttpResponse,
+  Settings,
+  type HttpRequest as HttpRequestT,
+  type HttpResponse as HttpResponseT,
+  type Settings as SettingsT,
+} from '../../canisters/api/types';
 
 export type KeyTerms = KeyTermsT;
 
@@ -51,10 +59,18 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     create_api_key: IDL.Func([KeyTermsIdl], [KeyResultIdl(IDL.Record({ key: ApiKeyInfoIdl, secret: IDL.Text }))], []),
     list_api_keys: IDL.Func([], [IDL.Vec(ApiKeyInfoIdl)], ['query']),
     revoke_api_key: IDL.Func([IDL.Nat64], [KeyResultIdl(ApiKeyInfoIdl)], []),
+    http_request: IDL.Func([HttpRequest], [HttpResponse], ['query']),
+    http_request_update: IDL.Func([HttpRequest], [HttpResponse], []),
+    settings: IDL.Func([], [Settings], ['query']),
+    version: IDL.Func([], [IDL.Text], ['query']),
   });
 
 export type ApiService = {
   create_api_key(terms: KeyTerms): Promise<KeyResult<CreatedKey>>;
   list_api_keys(): Promise<ApiKeyInfo[]>;
   revoke_api_key(id: bigint): Promise<KeyResult<ApiKeyInfo>>;
+  http_request(request: HttpRequestT): Promise<HttpResponseT>;
+  http_request_update(request: HttpRequestT): Promise<HttpResponseT>;
+  settings(): Promise<SettingsT>;
+  version(): Promise<string>;
 };

@@ -1,0 +1,29 @@
+// Who may create a key. Principals cost nothing to make, so a key needs something that cost its creator: an ICRC-2
+// allowance to the payment canister (an approve paid a ledger fee, and a key spends nothing without it), and all
+// keys together are capped, so the canister's memory is bounded whoever calls. Pure.
+import type { Principal } from '@dfinity/principal';
+
+import type { KeyError } from './types';
+
+/** Key records kept in all, revoked ones included (each owner's oldest revoked ones give way: keys.ts). */
+export const MAX_TOTAL_KEYS = 10_000;
+
+/** Why `caller` may not create a key before the ledger is asked, or undefined. */
+export function creatorProblem(caller: Principal, totalKeys: number): KeyError | undefined {
+  if (caller.isAnonymous()) return { NotAllowed: 'anonymous callers cannot own keys: sign in' };
+  if (totalKeys >= MAX_TOTAL_KEYS) return { LimitReached: `the API holds its ${MAX_TOTAL_KEYS} keys: none can be created now` };
+  return undefined;
+}
+
+/** Why the creator's allowance to payment does not admit a key, or undefined: at least 1 base unit, not expired. */
+export function allowanceProblem(
+  allowance: { allowance: bigint; expires_at: [] | [bigint] },
+  payment: Principal,
+  now: bigint,
+): KeyError | undefined {
+  const expired = allowance.expires_at.length === 1 && allowance.expires_at[0] <= now;
+  if (allowance.allowance >= 1n && !expired) return undefined;
+  return {
+    NotAllowed: `a key spends from your ICRC-2 allowance to the payment canister ${payment.toText()}: approve it (icrc2_approve) first`,
+  };
+}

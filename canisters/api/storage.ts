@@ -1,0 +1,45 @@
+// The api canister's state in stable memory: settings, and the keys as the KeyRing's KeyStore (keys by id and each
+// owner's ids), so keys, their spending and their revocations survive upgrades.
+import { IDL, StableBTreeMap } from 'azle';
+import type { Principal } from '@dfinity/principal';
+
+import { stableCell } from '../shared/stable_cell';
+import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
+import type { ApiKey, KeyStore } from './keys';
+import { MEMORY } from './memory';
+import { Settings, StoredKey } from './types';
+
+const settingsMap = new StableBTreeMap<string, Settings>(MEMORY.settings, asciiText, candidValue<Settings>(Settings));
+export const settingsCell = stableCell<string, Settings>(settingsMap, 'settings', 'api');
+
+const keys = new StableBTreeMap<bigint, ApiKey>(MEMORY.keys, u64Key, candidValue<ApiKey>(StoredKey));
+const owners = new StableBTreeMap<string, bigint[]>(MEMORY.owners, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));
+const counters = new StableBTreeMap<string, bigint>(MEMORY.counters, asciiText, candidValue<bigint>(IDL.Nat64));
+
+export const keyStore: KeyStore & { count(): number } = {
+  get: (id) => keys.get(id),
+  put(key) {
+    if (!keys.containsKey(key.id)) owners.insert(key.owner.toText(), [...ownedBy(key.owner), key.id]);
+    keys.insert(key.id, key);
+  },
+  remove(id) {
+    const key = keys.get(id);
+    if (key === undefined) return;
+    keys.remove(id);
+    owners.insert(
+      key.owner.toText(),
+      ownedBy(key.owner).filter((owned) => owned !== id),
+    );
+  },
+  ownedBy: (owner) => ownedBy(owner),
+  nextId() {
+    const id = counters.get('next_key') ?? 0n;
+    counters.insert('next_key', id + 1n);
+    return id;
+  },
+  count: () => Number(keys.len()),
+};
+
+function ownedBy(owner: Principal): bigint[] {
+  return owners.get(owner.toText()) ?? [];
+}
