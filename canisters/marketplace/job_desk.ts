@@ -9,7 +9,7 @@ import type { JobKind, JobOutput } from '../bridge/types';
 import { mayUse, type Model } from '../shared/models';
 import { dispatch, outputOf, run, type RunOutcome } from './bridge_peer';
 import type { MatchContext } from './eligibility';
-import { checkJobRequest, stateName } from './job_machine';
+import { checkJobRequest, stateName, taskProblem } from './job_machine';
 import type { Job, JobError, JobId, JobRequest, JobResult, JobRun, ModelTerms } from './job_types';
 import type { JobBook } from './jobs';
 import { match } from './matching';
@@ -82,6 +82,8 @@ export class JobDesk {
     if ('Err' in model) return err({ RegistryUnavailable: model.Err });
     if (model.Ok === undefined) return err({ UnknownModel: { model: request.model } });
     if (!mayUse(model.Ok, consumer)) return err({ ModelNotAllowed: { model: request.model } });
+    const mismatch = taskProblem(request, model.Ok.task);
+    if (mismatch !== undefined) return err({ InvalidInput: mismatch });
     const bridge = this.deps.settings().peers.bridge[0];
     const kind = jobKindOf(model.Ok);
     if (bridge !== undefined && request.input[0] === undefined)

@@ -5,7 +5,9 @@
 import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
+import { generationProblem, parseChatMessages } from '../shared/generation';
 import { MAX_INPUT_BYTES, MAX_TOKENS } from '../shared/job_limits';
+import type { Task } from '../shared/models';
 import type { Job, JobEvent, JobId, JobRequest, JobResult, JobState, ModelTerms } from './job_types';
 
 export const MAX_REDUNDANCY = 3;
@@ -47,6 +49,22 @@ export function checkJobRequest(request: JobRequest): string | undefined {
     const hash = sha256(bytes);
     if (!hash.every((byte, i) => byte === request.input_hash[i])) return 'input: its sha256 is not input_hash';
   }
+  // Sampled jobs may run redundantly: the seed is always set, so every replica draws the same tokens and
+  // verification compares them as it compares greedy ones.
+  const generation = request.generation[0];
+  if (generation !== undefined) {
+    const problem = generationProblem(generation);
+    if (problem !== undefined) return `generation.${problem}`;
+    // Refused before the consumer pays, rather than by the worker after.
+    const messages = generation.chat && input !== undefined ? parseChatMessages(input) : undefined;
+    if (messages !== undefined && 'Err' in messages) return `input: ${messages.Err}`;
+  }
+}
+
+/** The first problem with a request for a model of `task`, or undefined: only a text generation samples. */
+export function taskProblem(request: JobRequest, task: Task): string | undefined {
+  if (request.generation.length === 1 && !('text_generation' in task))
+    return `generation: ${Object.keys(task)[0]} models generate no text, so they take no generation settings`;
 }
 
 /** States after which nothing more happens to a job. */

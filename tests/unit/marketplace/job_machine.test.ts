@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { eventName, isFinal, newJob, stateName, transition, TRANSITIONS, type StateName } from '../../../canisters/marketplace/job_machine';
+import {
+  eventName,
+  isFinal,
+  newJob,
+  stateName,
+  taskProblem,
+  transition,
+  TRANSITIONS,
+  type StateName,
+} from '../../../canisters/marketplace/job_machine';
 import type { Job, JobEvent, JobState } from '../../../canisters/marketplace/job_types';
+import type { Generation } from '../../../canisters/shared/generation';
 import { MAX_TOKENS } from '../../../canisters/shared/job_limits';
 import { job as request, ok, user } from './fixtures';
 
@@ -47,6 +57,45 @@ describe('the job state machine', () => {
     [{ input: ['hello'] as [string], input_bytes: 5n }, 'input: its sha256 is not input_hash'],
   ])('refuses an invalid request %#', (override, reason) => {
     expect(newJob(0n, user(1), request(override), MODEL, 0n)).toEqual({ Err: { InvalidInput: reason } });
+  });
+
+  describe('generation settings', () => {
+    const sampled: Generation = { temperature: 0.8, top_p: 0.9, seed: 42, stop: ['\n'], chat: false };
+    /** A request carrying `input` itself, its size and hash to match. */
+    const carrying = (input: string, generation: Generation) => {
+      const bytes = new TextEncoder().encode(input);
+      const input_hash = new Uint8Array(createHash('sha256').update(bytes).digest());
+      return request({ input: [input], input_bytes: BigInt(bytes.length), input_hash, generation: [generation] });
+    };
+    const chat = JSON.stringify([{ role: 'user', content: 'Why is the sky blue?' }]);
+
+    it('keeps a sampled job, redundant too: its seed makes every replica draw the same tokens', () => {
+      const job = ok(newJob(0n, user(1), request({ redundancy: 3, generation: [sampled] }), MODEL, 0n));
+      expect(job.request.generation).toEqual([sampled]);
+      expect(newJob(0n, user(1), carrying(chat, { ...sampled, chat: true }), MODEL, 0n)).toHaveProperty('Ok');
+    });
+
+    it('refuses bad settings, and a chat job whose input is not a message list, before anything is paid', () => {
+      expect(newJob(0n, user(1), request({ generation: [{ ...sampled, temperature: 3 }] }), MODEL, 0n)).toEqual({
+        Err: { InvalidInput: 'generation.temperature: a number from 0 (greedy) to 2' },
+      });
+      expect(newJob(0n, user(1), request({ generation: [{ ...sampled, stop: ['a', 'b', 'c', 'd', 'e'] }] }), MODEL, 0n)).toEqual({
+        Err: { InvalidInput: 'generation.stop: a list of at most 4 strings' },
+      });
+      expect(newJob(0n, user(1), carrying('Why is the sky blue?', { ...sampled, chat: true }), MODEL, 0n)).toEqual({
+        Err: { InvalidInput: 'input: a chat input is a JSON list of messages, and this is not JSON' },
+      });
+      // The same text as a raw prompt is fine.
+      expect(newJob(0n, user(1), carrying('Why is the sky blue?', sampled), MODEL, 0n)).toHaveProperty('Ok');
+    });
+
+    it('takes generation settings only for a text generation model', () => {
+      expect(taskProblem(request({ generation: [sampled] }), { text_generation: null })).toBeUndefined();
+      expect(taskProblem(request(), { embedding: null })).toBeUndefined();
+      expect(taskProblem(request({ generation: [sampled] }), { embedding: null })).toBe(
+        'generation: embedding models generate no text, so they take no generation settings',
+      );
+    });
   });
 
   it('accepts an input that matches its declared size and hash', () => {
