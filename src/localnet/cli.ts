@@ -225,21 +225,25 @@ console.log(`\nNetwork: ${url}  (agents: new HttpAgent({ host: '${url}', shouldF
 console.log(`Dev Internet Identity: ${url}/internet-identity  (AuthClient's identityProvider on this network)`);
 const frontend = ids[WEB_APP_CANISTER];
 if (frontend !== undefined && webAppError === undefined) {
-  console.log(`\nWeb app: ${webAppUrl(url, frontend)}`);
+  console.log(`\nWeb app: ${canisterUrl(url, frontend)}`);
   console.log(
     `  (served by the ${WEB_APP_CANISTER} asset canister through the HTTP gateway; where *.localhost does not resolve: ${url}/?canisterId=${frontend.toText()})`,
   );
 } else if (webAppError !== undefined) {
   console.error(`\nThe web app could not be uploaded: ${webAppError.message}`);
 }
+if (ids.api !== undefined) {
+  console.log(`\nOpenAI-compatible API: ${canisterUrl(url, ids.api)}v1`);
+  console.log('  (any OpenAI client with this base URL and a key: npm run cli -- keys create; the README\'s "OpenAI-compatible API")');
+}
 console.log('Press Ctrl-C to stop.');
 setInterval(() => undefined, 1 << 30);
 
 /**
- * The web app's address: its asset canister at `<id>.localhost` on the network's port, which browsers resolve to the
- * loopback address, and the gateway serves as the boundary nodes serve `<id>.icp0.io`.
+ * A canister's address through the HTTP gateway (the web app's, the API's): `<id>.localhost` on the network's port,
+ * which browsers resolve to the loopback address, and the gateway serves as the boundary nodes serve `<id>.icp0.io`.
  */
-function webAppUrl(network: string, canisterId: Principal): string {
+function canisterUrl(network: string, canisterId: Principal): string {
   const { protocol, port } = new URL(network);
   return `${protocol}//${canisterId.toText()}.localhost${port ? `:${port}` : ''}/`;
 }

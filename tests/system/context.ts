@@ -32,6 +32,8 @@ export type StartedSystem = {
   };
   /** The web app's address, from npm start's `Web app: <url>` line; null while npm start serves none. */
   webApp: string | null;
+  /** The OpenAI-compatible API's base URL (http://<api id>.localhost:<port>/v1), from npm start's line; null without one. */
+  apiBaseUrl: string | null;
 };
 
 declare module 'vitest' {

@@ -84,6 +84,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         embeddingOffer: model('embedding').exec(output)![2],
       },
       webApp: /^Web app: (\S+)/m.exec(output)?.[1] ?? null,
+      apiBaseUrl: /^OpenAI-compatible API: (\S+)/m.exec(output)?.[1] ?? null,
     };
     project.provide('system', system);
   } catch (error) {
