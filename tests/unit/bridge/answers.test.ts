@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { checkEndpointUrl, jobBody, maxResponseBytes, parseAnswer } from '../../../canisters/bridge/answers';
+import { answerOf, checkEndpointUrl, jobBody, maxResponseBytes, outputOf, parseAnswer } from '../../../canisters/bridge/answers';
 import type { DispatchRequest } from '../../../canisters/bridge/types';
 
 const request: DispatchRequest = {
@@ -40,6 +40,42 @@ describe('what the bridge sends to workers and accepts from them', () => {
     expect(maxResponseBytes({ ...request, kind: { embedding: null } })).toBe(2_048n + 512n * 24n);
   });
 
+  it('sends a job’s generation settings: sampling with its seed, stop strings and the chat flag, the same to every run', () => {
+    const messages = JSON.stringify([{ role: 'user', content: 'Why is the sky blue?' }]);
+    const chat: DispatchRequest = {
+      ...request,
+      input: messages,
+      generation: [{ temperature: 0.8, top_p: 0.9, seed: 42, stop: ['\n', 'END'], chat: true }],
+    };
+    expect(JSON.parse(jobBody(chat))).toEqual({
+      job_id: '7',
+      kind: 'text_generation',
+      model_sha256: 'ab'.repeat(32),
+      input: messages,
+      max_tokens: 16,
+      sampling: { temperature: 0.8, top_p: 0.9, seed: 42 },
+      stop: ['\n', 'END'],
+      chat: true,
+    });
+    // A raw prompt with no stops sends neither field; a long job asks for the acknowledgement after them.
+    const plain: DispatchRequest = {
+      ...request,
+      max_tokens: 512,
+      generation: [{ temperature: 0, top_p: 1, seed: 0, stop: [], chat: false }],
+    };
+    expect(JSON.parse(jobBody(plain))).toEqual({
+      job_id: '7',
+      kind: 'text_generation',
+      model_sha256: 'ab'.repeat(32),
+      input: 'Why is the sky blue?',
+      max_tokens: 512,
+      sampling: { temperature: 0, top_p: 1, seed: 0 },
+      mode: 'async',
+    });
+    // An audit's or a dispute's re-run (not async) posts the same settings as the run it checks.
+    expect(JSON.parse(jobBody(chat, false))).toEqual(JSON.parse(jobBody(chat)));
+  });
+
   it('accepts an answer for this job whose output hashes to the sha256 it claims', () => {
     const parsed = parseAnswer(request, 200n, answer());
     expect(parsed).toEqual({
@@ -49,8 +85,28 @@ describe('what the bridge sends to workers and accepts from them', () => {
         text: 'x',
         vector: [],
         runtime: 'rt',
+        prompt_tokens: undefined,
       },
     });
+  });
+
+  it('keeps the prompt’s token count a worker reports, and drops one that is not a count', () => {
+    const promptTokens = (value: unknown) => {
+      const parsed = parseAnswer(request, 200n, answer({ prompt_tokens: value }));
+      if (!('Ok' in parsed)) throw new Error(parsed.Err);
+      return parsed.Ok.prompt_tokens;
+    };
+    expect(promptTokens(12)).toBe(12);
+    expect(promptTokens(0)).toBe(0);
+    expect(promptTokens(4_294_967_295)).toBe(4_294_967_295);
+    for (const bad of [-1, 1.5, '12', null, 2 ** 32, undefined]) expect(promptTokens(bad), String(bad)).toBeUndefined();
+    // The consumer's output carries it (as an opt), and an audit reads it back from there.
+    const parsed = parseAnswer(request, 200n, answer({ prompt_tokens: 12 }));
+    if (!('Ok' in parsed)) throw new Error(parsed.Err);
+    const output = outputOf(request, Principal.anonymous(), parsed.Ok, 5n);
+    expect(output.prompt_tokens).toEqual([12]);
+    expect(answerOf(output)).toEqual(parsed.Ok);
+    expect(outputOf(request, Principal.anonymous(), { ...parsed.Ok, prompt_tokens: undefined }, 5n).prompt_tokens).toEqual([]);
   });
 
   it.each([
