@@ -22,7 +22,18 @@ import { idlFactory as marketplaceIdl, type MarketplaceService } from '../../../
 import { idlFactory as registryIdl, type RegistryService } from '../../../src/sdk/model_registry';
 import { freePort, gone, startNpmStart } from '../../support/npm_start';
 
-const CANISTERS = ['ledger', 'identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'governance', 'analytics', 'api'];
+const CANISTERS = [
+  'ledger',
+  'identity',
+  'model_registry',
+  'marketplace',
+  'payment',
+  'bridge',
+  'verification',
+  'governance',
+  'analytics',
+  'api',
+];
 // The demo market's canister, deployed by npm start unless --bare, and the web app's asset canister.
 const WITH_FAUCET = [...CANISTERS, 'faucet', 'frontend'];
 
