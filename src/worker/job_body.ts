@@ -1,6 +1,7 @@
 // What a request to the worker's POST /jobs holds (the bridge writes it: jobBody in canisters/bridge/answers.ts),
 // and the rules it must meet before the bridge is asked about it or anything runs.
-import { GREEDY, type Sampling } from './runtime/text_generation';
+import { GREEDY, type Prompt, type Sampling } from './runtime/text_generation';
+import { parseChatMessages, stopProblem } from '../../canisters/shared/generation';
 // The bridge never posts more input or asks for more tokens than these, so a larger job did not come from it.
 import { MAX_INPUT_BYTES, MAX_TOKENS } from '../../canisters/shared/job_limits';
 
@@ -15,11 +16,15 @@ export type JobBody = {
   max_tokens?: number;
   /** Settings left out are greedy decoding's (GREEDY). */
   sampling?: Partial<Sampling>;
+  /** Strings that end the generation where the first of them appears (left out of the text). */
+  stop?: string[];
+  /** The input is a JSON list of `{ role, content }` messages, rendered with the model's chat template. */
+  chat?: boolean;
   /** async: answer `{ job_id, status: 'accepted' }` at once and post the result later (a long job). */
   mode?: 'sync' | 'async';
 };
 
-const FIELDS = new Set(['job_id', 'kind', 'model_sha256', 'input', 'max_tokens', 'sampling', 'mode']);
+const FIELDS = new Set(['job_id', 'kind', 'model_sha256', 'input', 'max_tokens', 'sampling', 'stop', 'chat', 'mode']);
 
 // llama.cpp takes any number, but outside these a setting is a mistake or an attempt to make the run misbehave.
 const SAMPLING: Record<keyof Sampling, { ok: (value: number) => boolean; rule: string }> = {
@@ -58,8 +63,27 @@ export function checkJobBody(value: unknown): string | undefined {
     const problem = checkSampling(body.sampling);
     if (problem !== undefined) return problem;
   }
+  if (body.stop !== undefined) {
+    if (body.kind === 'embedding') return 'stop: an embedding generates no text to stop';
+    const problem = stopProblem(body.stop);
+    if (problem !== undefined) return problem;
+  }
+  if (body.chat !== undefined) {
+    if (typeof body.chat !== 'boolean') return 'chat: true or false';
+    if (body.chat && body.kind === 'embedding') return 'chat: an embedding takes its input as text';
+    const messages = body.chat ? parseChatMessages(body.input) : undefined;
+    if (messages !== undefined && 'Err' in messages) return `input: ${messages.Err}`;
+  }
   if (body.mode !== undefined && body.mode !== 'sync' && body.mode !== 'async') return 'mode: sync or async';
 }
 
 /** The sampling a checked body asks for, greedy where it names nothing. */
 export const samplingOf = (body: JobBody): Sampling => ({ ...GREEDY, ...body.sampling });
+
+/** What a checked text job asks the model to continue: its input as a raw prompt, or its chat messages. */
+export function promptOf(body: JobBody): Prompt {
+  if (!body.chat) return body.input;
+  const messages = parseChatMessages(body.input);
+  if ('Err' in messages) throw new Error(`input: ${messages.Err}`);
+  return messages.Ok;
+}

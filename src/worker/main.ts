@@ -99,6 +99,8 @@ if (task === 'text_generation') {
   models = { text: { sha256: hex(model.sha256), generator } };
   dispose = () => generator.dispose();
   runtime = generator.runtime;
+  // Which template chat jobs are rendered with: the model's own, or the wrapper node-llama-cpp chose for it.
+  console.log(`worker: chat jobs use the ${generator.chatTemplate} chat template`);
 } else {
   if (hex(model.sha256) !== hex(EMBEDDING_MODEL_SHA256)) {
     fail(

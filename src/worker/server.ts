@@ -7,11 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Principal } from '@dfinity/principal';
 
 import { checkAssigned, type AssignmentLookup } from './assignment';
-import { checkJobBody, samplingOf, type JobBody, type JobKind } from './job_body';
+import { checkJobBody, promptOf, samplingOf, type JobBody, type JobKind } from './job_body';
 import { JobError } from './job_error';
 import { outputSha256Hex } from '../../canisters/shared/output_hash';
 import type { Embedder } from './runtime/embeddings';
-import type { Sampling, TextGenerator } from './runtime/text_generation';
+import type { Generation, Sampling, TextGenerator } from './runtime/text_generation';
 import { MAX_INPUT_BYTES } from '../../canisters/shared/job_limits';
 
 // What callers of the runner and the server handle, with them.
@@ -28,6 +28,9 @@ export type JobAnswer = {
   vector?: number[];
   runtime: string;
   sampling?: Sampling;
+  /** The prompt's size in tokens (chat template included): usage only, outside output_sha256. */
+  prompt_tokens?: number;
+  finish?: Generation['finish'];
 };
 
 /** Posts a long job's answer (the JSON bytes a sync request would get) to the bridge, signed by the worker. */
@@ -125,10 +128,10 @@ export class JobRunner {
         const text = this.models.text;
         if (text === undefined || text.sha256 !== body.model_sha256)
           throw new JobError(404, `this worker does not serve model ${body.model_sha256}`);
-        const generation = await text.generator.generate(body.input, body.max_tokens ?? 128, samplingOf(body));
+        const generation = await text.generator.generate(promptOf(body), body.max_tokens ?? 128, samplingOf(body), body.stop);
         this.generated.tokens += generation.tokens.length;
         this.generated.seconds += generation.seconds;
-        const { tokens, runtime, sampling } = generation;
+        const { tokens, runtime, sampling, prompt_tokens, finish } = generation;
         return {
           job_id: body.job_id,
           kind: body.kind,
@@ -137,6 +140,8 @@ export class JobRunner {
           text: generation.text,
           runtime,
           sampling,
+          prompt_tokens,
+          finish,
         };
       }
       const embedding = this.models.embedding;

@@ -75,7 +75,20 @@ describe('the worker’s HTTP interface', () => {
         .update(JSON.stringify({ tokens: answer.tokens, text: answer.text }))
         .digest('hex'),
     );
-    expect(Object.keys(answer).sort()).toEqual(['job_id', 'kind', 'output_sha256', 'runtime', 'sampling', 'text', 'tokens']);
+    expect(Object.keys(answer).sort()).toEqual([
+      'finish',
+      'job_id',
+      'kind',
+      'output_sha256',
+      'prompt_tokens',
+      'runtime',
+      'sampling',
+      'text',
+      'tokens',
+    ]);
+    // The prompt's size (BOS included) for usage reports: outside the hash, like the finish.
+    expect(answer.prompt_tokens).toBe((await generator.generate('Why is the sky blue?', 1)).prompt_tokens);
+    expect(answer.finish).toMatch(/^(stop|max_tokens)$/);
     // The same request later is answered from memory, byte for byte.
     expect(Buffer.from(await (await post(job('1'))).arrayBuffer()).toString('hex')).toBe(bodies[0]);
     expect(runner.status().executed - before).toBe(1);
@@ -99,6 +112,9 @@ describe('the worker’s HTTP interface', () => {
       [JSON.stringify({ ...job('4'), input: 'x'.repeat(250_000) }), 413, /exceeds/],
       [job('5', { mode: 'async' }), 501, /short jobs only/],
       [{ ...job('6'), mode: 'later' }, 400, /mode/],
+      [job('7', { chat: true }), 400, /^input: a chat input is a JSON list of messages/],
+      [job('7', { chat: true, input: '[{"role":"robot","content":"hi"}]' }), 400, /^input: message 0: role/],
+      [job('7', { stop: [''] }), 400, /^stop: each stop is 1 to 64 UTF-8 bytes/],
     ];
     for (const [body, status, message] of cases) {
       const response = await post(body);
@@ -107,6 +123,18 @@ describe('the worker’s HTTP interface', () => {
     }
     // A job refused for the model is not remembered: the same id can run once the request is right.
     expect((await post(job('3'))).status).toBe(200);
+  });
+
+  it('runs a chat job through the model’s chat template and ends it at a stop string', async () => {
+    const input = JSON.stringify([{ role: 'user', content: 'Why is the sky blue?' }]);
+    const chat = await (await post(job('8', { input, chat: true }))).json();
+    const raw = await (await post(job('9'))).json();
+    expect(chat.prompt_tokens).toBeGreaterThan(raw.prompt_tokens);
+    expect(chat.tokens).not.toEqual(raw.tokens);
+    const stop = chat.text.slice(4, 6);
+    const stopped = await (await post(job('10', { input, chat: true, stop: [stop] }))).json();
+    expect(stopped).toMatchObject({ finish: 'stop', text: chat.text.slice(0, chat.text.indexOf(stop)) });
+    expect(stopped.tokens).toEqual(chat.tokens.slice(0, stopped.tokens.length));
   });
 
   it('runs another request under a used job id as a job of its own, so a squatter cannot block the real one', async () => {

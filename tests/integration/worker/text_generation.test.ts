@@ -67,6 +67,55 @@ describe('text generation with the tiny synthetic llama', () => {
     expect(b.tokens).toEqual(a.tokens);
   });
 
+  it('renders chat messages with the chat template, so the model reads another prompt than the bare text', async () => {
+    // The tiny model has no chat template of its own: node-llama-cpp picks its Llama 2 wrapper ([INST] … [/INST]).
+    expect(generator.chatTemplate).toBe('Llama2Chat');
+    const question = 'Why is the sky blue?';
+    const raw = await generator.generate(question, 16);
+    const chat = await generator.generate([{ role: 'user', content: question }], 16);
+    expect(chat.prompt_tokens).toBeGreaterThan(raw.prompt_tokens);
+    expect(chat.tokens).not.toEqual(raw.tokens);
+    // Greedy chat is repeatable like greedy text, and a system message is part of what the model reads.
+    expect((await generator.generate([{ role: 'user', content: question }], 16)).tokens).toEqual(chat.tokens);
+    const withSystem = await generator.generate(
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: question },
+      ],
+      16,
+    );
+    expect(withSystem.prompt_tokens).toBeGreaterThan(chat.prompt_tokens);
+  });
+
+  it('ends at the first stop string: the text before it, the tokens up to it, finish stop', async () => {
+    const full = await generator.generate('the sky', 32);
+    expect(full.finish).toBe('max_tokens');
+    // A stop taken from the middle of the text the model writes anyway, and one it never writes.
+    const at = Math.floor(full.text.length / 2);
+    const stop = full.text.slice(at, at + 2);
+    const cut = full.text.indexOf(stop);
+    const stopped = await generator.generate('the sky', 32, GREEDY, ['never written \u0000', stop]);
+    expect(stopped.finish).toBe('stop');
+    expect(stopped.text).toBe(full.text.slice(0, cut));
+    expect(stopped.tokens.length).toBeLessThan(full.tokens.length);
+    expect(stopped.tokens).toEqual(full.tokens.slice(0, stopped.tokens.length));
+    // The same request stops at the same token every time, so replicas and audits compare equal outputs.
+    expect((await generator.generate('the sky', 32, GREEDY, [stop])).tokens).toEqual(stopped.tokens);
+    // A stop the model never writes changes nothing.
+    expect((await generator.generate('the sky', 32, GREEDY, ['never written \u0000'])).tokens).toEqual(full.tokens);
+  });
+
+  it('samples a chat the same way for the same seed, and differently for some other seed', async () => {
+    const messages = [{ role: 'user' as const, content: 'the sky' }];
+    const sampling = { temperature: 0.8, top_k: 0, top_p: 0.95, seed: 42 };
+    const [a, b] = [await generator.generate(messages, 24, sampling), await generator.generate(messages, 24, sampling)];
+    expect(b.tokens).toEqual(a.tokens);
+    expect(b.text).toBe(a.text);
+    const others = [];
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) others.push((await generator.generate(messages, 24, { ...sampling, seed })).tokens);
+    expect(others.some((tokens) => JSON.stringify(tokens) !== JSON.stringify(a.tokens))).toBe(true);
+  });
+
   it('runs generations one after another when they arrive together', async () => {
     const results = await Promise.all([1, 2, 3].map(() => generator.generate('Why is the sky blue?', 16)));
     expect(results[1].tokens).toEqual(results[0].tokens);

@@ -118,7 +118,7 @@ describe('which requests the worker runs', () => {
     expect(generator.runs).toBe(0);
   });
 
-  it('refuses bad sampling settings with 400 before asking the bridge', async () => {
+  it('refuses bad sampling settings, stops and chat inputs with 400 before asking the bridge', async () => {
     let asked = 0;
     const { post } = await start(async () => {
       asked++;
@@ -127,6 +127,12 @@ describe('which requests the worker runs', () => {
     const refused = await post(body(4, 'hi', { sampling: { temperature: 9 } }));
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.text).error).toBe('sampling.temperature: a number from 0 (greedy) to 2');
+    const notChat = await post(body(4, 'hi', { chat: true }));
+    expect(notChat.status).toBe(400);
+    expect(JSON.parse(notChat.text).error).toBe('input: a chat input is a JSON list of messages, and this is not JSON');
+    const badStop = await post(body(4, 'hi', { stop: ['a', 'b', 'c', 'd', 'e'] }));
+    expect(badStop.status).toBe(400);
+    expect(JSON.parse(badStop.text).error).toBe('stop: a list of at most 4 strings');
     expect(asked).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { MAX_TOKENS } from '../../../canisters/shared/job_limits';
-import { checkJobBody, samplingOf, type JobBody } from '../../../src/worker/job_body';
+import { checkJobBody, promptOf, samplingOf, type JobBody } from '../../../src/worker/job_body';
 import { GREEDY } from '../../../src/worker/runtime/text_generation';
 
 const job = (extra: Record<string, unknown> = {}) => ({
@@ -13,12 +13,19 @@ const job = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const CHAT = JSON.stringify([
+  { role: 'system', content: 'Be brief.' },
+  { role: 'user', content: 'Why is the sky blue?' },
+]);
+
 describe('a job request’s rules', () => {
   it('takes the body the bridge writes, with or without sampling settings', () => {
     expect(checkJobBody(job())).toBeUndefined();
     expect(checkJobBody(job({ mode: 'async', max_tokens: 512 }))).toBeUndefined();
     expect(checkJobBody(job({ sampling: { temperature: 0.7, top_k: 40, top_p: 0.9, seed: 4_294_967_295 } }))).toBeUndefined();
     expect(checkJobBody(job({ kind: 'embedding', max_tokens: undefined }))).toBeUndefined();
+    expect(checkJobBody(job({ stop: ['\n', 'END'], chat: false }))).toBeUndefined();
+    expect(checkJobBody(job({ input: CHAT, chat: true, stop: ['\n'] }))).toBeUndefined();
   });
 
   it('names the field at fault', () => {
@@ -47,8 +54,25 @@ describe('a job request’s rules', () => {
       [job({ sampling: { seed: 2 ** 32 } }), /^sampling.seed/],
       [job({ sampling: { min_p: 0.1 } }), /^sampling.min_p: not a setting/],
       [job({ kind: 'embedding', sampling: { temperature: 0 } }), /^sampling: an embedding samples nothing/],
+      [job({ stop: '\n' }), /^stop: a list of at most 4 strings/],
+      [job({ stop: ['a', 'b', 'c', 'd', 'e'] }), /^stop: a list of at most 4/],
+      [job({ stop: [''] }), /^stop: each stop is 1 to 64 UTF-8 bytes/],
+      [job({ stop: ['x'.repeat(65)] }), /^stop: each stop is 1 to 64/],
+      [job({ stop: [1] }), /^stop: each stop is a string/],
+      [job({ kind: 'embedding', stop: ['\n'] }), /^stop: an embedding generates no text/],
+      [job({ chat: 'yes' }), /^chat: true or false/],
+      [job({ chat: true }), /^input: a chat input is a JSON list of messages, and this is not JSON/],
+      [job({ chat: true, input: '[{"role":"user"}]' }), /^input: message 0: content is a string/],
+      [job({ chat: true, input: '[{"role":"tool","content":"x"}]' }), /^input: message 0: role is one of/],
+      [job({ kind: 'embedding', chat: true, input: CHAT }), /^chat: an embedding takes its input as text/],
     ];
     for (const [body, message] of cases) expect(checkJobBody(body), JSON.stringify(body)).toMatch(message);
+  });
+
+  it('reads a chat job’s input as its messages, and any other as a raw prompt', () => {
+    expect(promptOf(job({ input: CHAT, chat: true }) as JobBody)).toEqual(JSON.parse(CHAT));
+    expect(promptOf(job({ input: CHAT, chat: false }) as JobBody)).toBe(CHAT);
+    expect(promptOf(job() as JobBody)).toBe('Why is the sky blue?');
   });
 
   it('samples greedily where the request names no setting', () => {
