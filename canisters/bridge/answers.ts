@@ -87,9 +87,11 @@ export function parseAnswer(request: DispatchRequest, status: bigint, body: Uint
   if (answer.job_id !== request.job_id.toString()) return { Err: `the answer is for job ${String(answer.job_id)}` };
   if (answer.kind !== kindName(request.kind)) return { Err: `the answer is of kind ${String(answer.kind)}` };
   const output = 'embedding' in request.kind ? answer.vector : answer.tokens;
-  if (!Array.isArray(output) || output.length === 0 || !output.every((x) => typeof x === 'number' && Number.isFinite(x)))
+  if (!Array.isArray(output) || !output.every((x) => typeof x === 'number' && Number.isFinite(x)))
     return { Err: 'the answer has no output' };
-  // A generation is at least one token and at most what the consumer paid for.
+  // A vector has numbers. A generation may have no token (the model ended at once, or its text began with a stop
+  // string), and has at most what the consumer paid for.
+  if ('embedding' in request.kind && output.length === 0) return { Err: 'the answer has no output' };
   if ('text_generation' in request.kind && output.length > request.max_tokens)
     return { Err: `the answer has ${output.length} tokens, more than the job's max_tokens of ${request.max_tokens}` };
   // The text the consumer reads is hashed with the tokens: a worker lying in it disagrees with honest ones.
