@@ -19,6 +19,7 @@ export const PAGES: PageEntry[] = [
   { path: 'playground', title: 'Playground', nav: true, load: () => import('./pages/Playground.svelte') },
   { path: 'wallet', title: 'Wallet', nav: true, load: () => import('./pages/Wallet.svelte') },
   { path: 'activity', title: 'Activity', nav: true, load: () => import('./pages/Activity.svelte') },
+  { path: 'keys', title: 'API keys', nav: true, load: () => import('./pages/Keys.svelte') },
   { path: 'provider', title: 'Provider', nav: true, load: () => import('./pages/Provider.svelte') },
   { path: 'creator', title: 'Model creator', nav: true, load: () => import('./pages/Creator.svelte') },
   { path: 'governance', title: 'Governance', nav: true, load: () => import('./pages/Governance.svelte') },

@@ -6,15 +6,20 @@
 //
 //   { "DFX_NETWORK": "local", "IC_HOST": "http://127.0.0.1:4943",
 //     "CANISTER_ID_LEDGER": "...", ..., "CANISTER_ID_ANALYTICS": "...",
-//     "CANISTER_ID_FAUCET": "(optional: local and test networks)", "II_URL": "(optional) identity provider" }
+//     "CANISTER_ID_FAUCET": "(optional: local and test networks)", "CANISTER_ID_API": "(optional: the OpenAI-compatible API)",
+//     "II_URL": "(optional) identity provider" }
 //
 // Build-time values may also carry a VITE_ prefix (VITE_DFX_NETWORK, VITE_CANISTER_ID_LEDGER, ...).
 import { Principal } from '@dfinity/principal';
 
 import type { CanisterName } from './errors';
 
-/** The canisters the app needs; the faucet is optional (local and test networks only). */
-export const CANISTERS: Exclude<CanisterName, 'faucet'>[] = [
+/** Canisters the app works without: the faucet (local and test networks only) and the api (a suite deployed before it). */
+export type OptionalCanister = 'faucet' | 'api';
+export const OPTIONAL_CANISTERS: OptionalCanister[] = ['faucet', 'api'];
+
+/** The canisters the app needs. */
+export const CANISTERS: Exclude<CanisterName, OptionalCanister>[] = [
   'ledger',
   'identity',
   'model_registry',
@@ -32,7 +37,7 @@ export type AppConfig = {
   local: boolean;
   /** Where agents send calls. */
   host: string;
-  canisters: Record<Exclude<CanisterName, 'faucet'>, Principal> & { faucet?: Principal };
+  canisters: Record<Exclude<CanisterName, OptionalCanister>, Principal> & Partial<Record<OptionalCanister, Principal>>;
   identityProvider: string;
   /** Where the configuration came from, for the about line. */
   source: 'env.json' | 'build';
@@ -64,10 +69,10 @@ export function parseConfig(raw: Record<string, unknown>, origin: string, source
   if (!/^https?:\/\//.test(host)) return { ok: false, error: `The network address "${host}" is not an http(s) URL.` };
   const canisters = {} as AppConfig['canisters'];
   const missing: string[] = [];
-  for (const name of [...CANISTERS, 'faucet' as const]) {
+  for (const name of [...CANISTERS, ...OPTIONAL_CANISTERS]) {
     const text = get(`CANISTER_ID_${name.toUpperCase()}`);
     if (text === undefined) {
-      if (name !== 'faucet') missing.push(name);
+      if (!(OPTIONAL_CANISTERS as string[]).includes(name)) missing.push(name);
       continue;
     }
     try {

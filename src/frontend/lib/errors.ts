@@ -15,6 +15,7 @@ import type { VerificationError } from '../../../canisters/verification/types';
 import type { GovernanceError } from '../../../canisters/governance/types';
 import type { AnalyticsError } from '../../../canisters/analytics/queries';
 import type { FaucetError } from '../../../canisters/faucet/types';
+import type { KeyError } from '../../sdk/api';
 import { formatAmount, type Token } from './format/amount';
 import { formatDateTime } from './format/time';
 
@@ -28,7 +29,8 @@ export type CanisterName =
   | 'verification'
   | 'governance'
   | 'analytics'
-  | 'faucet';
+  | 'faucet'
+  | 'api';
 
 /** What a sentence may need: the token, to show amounts with its decimals. */
 export type SentenceContext = { token?: Token };
@@ -128,7 +130,8 @@ const payment: Sentences<PaymentError> = {
   InvalidTransition: ({ from, to }) => `The escrow is ${Object.keys(from)[0]}, so it cannot become ${Object.keys(to)[0]}.`,
   AllowanceBusy: ({ job_id }) => `Your allowance is being used for job ${job_id} right now; try again in a moment.`,
   BelowMinimum: ({ minimum }, ctx) => `The amount is below the minimum of ${amount(minimum, ctx)}.`,
-  FeeTooHigh: ({ fee, amount: what }, ctx) => `The amount (${amount(what, ctx)}) does not even cover the ledger fee of ${amount(fee, ctx)}.`,
+  FeeTooHigh: ({ fee, amount: what }, ctx) =>
+    `The amount (${amount(what, ctx)}) does not even cover the ledger fee of ${amount(fee, ctx)}.`,
   InsufficientOwed: ({ owed }, ctx) => `You are owed only ${amount(owed, ctx)}.`,
   Unauthorized: (why) => because('You are not allowed to do this', why),
   LedgerNotSet: () => 'The payment canister has no ledger configured yet.',
@@ -182,6 +185,13 @@ const faucet: Sentences<FaucetError> = {
   LedgerError: (why) => because('The ledger refused the faucet’s transfer', why),
 };
 
+const api: Sentences<KeyError> = {
+  InvalidInput: (why) => because('The key’s terms are not valid', why),
+  LimitReached: (why) => because('You have reached a limit on keys', why),
+  NotFound: () => 'You have no key with that id.',
+  NotAllowed: (why) => because('The API canister does not allow this', why),
+};
+
 /** Every canister's sentences; the test walks candid/*.did and checks each error variant has one here. */
 export const ERROR_SENTENCES = {
   ledger,
@@ -194,6 +204,7 @@ export const ERROR_SENTENCES = {
   governance,
   analytics,
   faucet,
+  api,
 } as const satisfies Record<CanisterName, Record<string, (payload: never, ctx: SentenceContext) => string>>;
 
 /** The sentence for a canister's error value ({ InsufficientFunds: { balance } } and the like). */
@@ -201,7 +212,8 @@ export function errorSentence(canister: CanisterName, error: object, ctx: Senten
   const name = Object.keys(error)[0];
   const sentences = ERROR_SENTENCES[canister] as Record<string, (payload: unknown, ctx: SentenceContext) => string>;
   const sentence = name === undefined ? undefined : sentences[name];
-  if (sentence === undefined) return `The ${canister.replace('_', ' ')} canister answered an error this app does not know: ${name ?? 'none'}.`;
+  if (sentence === undefined)
+    return `The ${canister.replace('_', ' ')} canister answered an error this app does not know: ${name ?? 'none'}.`;
   return sentence((error as Record<string, unknown>)[name], ctx);
 }
 
@@ -215,7 +227,8 @@ export const EXCLUSION_SENTENCES: Sentences<Exclusion> = {
     `has too little ${Object.keys(field)[0].replace(/_/g, ' ')} (${offered}, needs ${required})`,
   PriceAboveMax: ({ quote, max }, ctx) => `costs ${amount(quote, ctx)}, above your maximum of ${amount(max, ctx)}`,
   ProviderNotCertified: () => 'belongs to a provider who is not certified',
-  StakeBelowMinimum: ({ stake, minimum }, ctx) => `belongs to a provider whose stake (${amount(stake, ctx)}) is below ${amount(minimum, ctx)}`,
+  StakeBelowMinimum: ({ stake, minimum }, ctx) =>
+    `belongs to a provider whose stake (${amount(stake, ctx)}) is below ${amount(minimum, ctx)}`,
   SameProvider: ({ chosen }) => `has the same provider as offer ${chosen}, and replicas run on distinct providers`,
 };
 
@@ -242,7 +255,8 @@ export function callFailureSentence(error: unknown, host?: string): string {
   const where = host ? ` at ${host}` : '';
   if (/Failed to fetch|NetworkError|fetch failed|ECONNREFUSED|Load failed/i.test(message))
     return `The network${where} cannot be reached. Is it running (npm start) and is the address right?`;
-  if (/IC0503|trapped|Canister called `ic0.trap`/i.test(message)) return `The canister failed while answering: ${firstLine(message, 'trapped')}`;
+  if (/IC0503|trapped|Canister called `ic0.trap`/i.test(message))
+    return `The canister failed while answering: ${firstLine(message, 'trapped')}`;
   if (/IC0207|out of cycles/i.test(message)) return 'The canister is out of cycles and cannot answer until it is topped up.';
   if (/IC0301|IC0302|not found|has no wasm module|no such canister/i.test(message))
     return 'The canister was not found on this network: the app’s canister ids may be out of date (restart npm start, then reload).';
@@ -253,7 +267,10 @@ export function callFailureSentence(error: unknown, host?: string): string {
 }
 
 function firstLine(message: string, after?: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const picked = (after ? lines.find((l) => l.toLowerCase().includes(after)) : undefined) ?? lines[0] ?? 'no reason given';
   const text = picked.length > 240 ? `${picked.slice(0, 240)}…` : picked;
   return /[.!?]$/.test(text) ? text : `${text}.`;

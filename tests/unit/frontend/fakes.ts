@@ -20,6 +20,7 @@ export const IDS = {
   governance: principal(8),
   analytics: principal(9),
   faucet: principal(10),
+  api: principal(11),
 };
 
 export type Call = { canister: string; method: string; args: unknown[] };
@@ -33,12 +34,14 @@ export function fakeActors(methods: Partial<Record<keyof typeof IDS, Record<stri
     actors[canister] = new Proxy(
       {},
       {
-        get: (_, method: string) => async (...args: unknown[]) => {
-          calls.push({ canister, method, args });
-          const fn = own[method];
-          if (!fn) throw new Error(`unexpected call ${canister}.${method}`);
-          return fn(...args);
-        },
+        get:
+          (_, method: string) =>
+          async (...args: unknown[]) => {
+            calls.push({ canister, method, args });
+            const fn = own[method];
+            if (!fn) throw new Error(`unexpected call ${canister}.${method}`);
+            return fn(...args);
+          },
       },
     );
   }

@@ -5,6 +5,7 @@ import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
 import { idlFactory as analyticsIdl, type AnalyticsService } from '../../../sdk/analytics';
+import { idlFactory as apiIdl, type ApiService } from '../../../sdk/api';
 import { idlFactory as bridgeIdl, type BridgeService } from '../../../sdk/bridge';
 import { idlFactory as faucetIdl, type FaucetService } from '../../../sdk/faucet';
 import { idlFactory as governanceIdl, type GovernanceService } from '../../../sdk/governance';
@@ -28,6 +29,8 @@ export type Actors = {
   analytics: AnalyticsService;
   /** Only on networks that have one (local and test networks). */
   faucet: FaucetService | undefined;
+  /** The OpenAI-compatible API's keys; absent on a suite deployed before the api canister. */
+  api: ApiService | undefined;
   /** The canisters' ids, for the accounts the ledger calls name (spenders). */
   ids: AppConfig['canisters'];
 };
@@ -51,6 +54,7 @@ export function createActors(agent: HttpAgent, config: AppConfig): Actors {
     governance: make<GovernanceService>(governanceIdl, ids.governance),
     analytics: make<AnalyticsService>(analyticsIdl, ids.analytics),
     faucet: ids.faucet ? make<FaucetService>(faucetIdl, ids.faucet) : undefined,
+    api: ids.api ? make<ApiService>(apiIdl, ids.api) : undefined,
     ids,
   };
 }
