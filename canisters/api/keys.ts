@@ -4,6 +4,7 @@
 import type { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2';
 
+import { base64 } from '../shared/certification';
 import { hex } from '../shared/hex';
 import { encodeUtf8 } from '../shared/utf8';
 import type { ApiError } from './errors';
@@ -70,11 +71,8 @@ export interface KeyStore {
   nextId(): bigint;
 }
 
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+// Azle has no btoa: the certification module's encoder, which runs in canisters and Node alike.
+const base64url = (bytes: Uint8Array): string => base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 const secretHash = (secret: string): Uint8Array => sha256(encodeUtf8(secret));
 

@@ -1,6 +1,7 @@
 // Replies in OpenAI's wire format: a chat completion, a text completion and an embedding list as JSON, the same
 // completions as a `text/event-stream` of chunks ending in `data: [DONE]`, and errors. Each reply carries one field
 // of our own, `market`: the job behind it, who ran it, what it cost and how it was verified. Pure.
+import { base64 } from '../shared/certification';
 import type { ApiError } from './errors';
 
 /** What a finished job gives a reply. */
@@ -82,10 +83,8 @@ export function embeddingList(e: Embedded, format: 'float' | 'base64'): object {
 
 export const errorBody = (e: ApiError): object => ({ error: e.error });
 
-// OpenAI's base64 embeddings: the vector as little-endian float32, base64-encoded.
+// OpenAI's base64 embeddings: the vector as little-endian float32, base64-encoded (the certification module's
+// encoder: azle has no btoa).
 function base64Floats(vector: number[]): string {
-  const bytes = new Uint8Array(new Float32Array(vector).buffer);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return base64(new Uint8Array(new Float32Array(vector).buffer));
 }
