@@ -40,6 +40,7 @@ export const keyStore: KeyStore & { count(): number } = {
   count: () => Number(keys.len()),
 };
 
+// Candid decodes a vec nat64 as a BigUint64Array, whose map would force every result to a bigint: an array instead.
 function ownedBy(owner: Principal): bigint[] {
-  return owners.get(owner.toText()) ?? [];
+  return Array.from(owners.get(owner.toText()) ?? []);
 }
