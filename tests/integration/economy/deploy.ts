@@ -52,6 +52,7 @@ export const WASM = {
   verification: '.azle/verification/verification.wasm',
   analytics: ANALYTICS_WASM,
   governance: '.azle/governance/governance.wasm',
+  api: '.azle/api/api.wasm',
 } as const;
 export type CanisterName = keyof typeof WASM;
 /** The economy alone: without a bridge, the admin reports job outcomes (the test path). */

@@ -17,7 +17,19 @@ import { TextGenerator } from '../../../src/worker/runtime/text_generation';
 import { JobError, JobRunner, type JobBody } from '../../../src/worker/server';
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
 import { randomUser } from '../localnet/probe';
-import { FEE, NAMES, approve, deployEconomy, jobRequest, mint, ok, onboardProvider, publishModel, type Economy } from '../economy/deploy'; // deploy.ts, not suite.ts: no vitest, so benchmarks can import this fixture
+import {
+  FEE,
+  NAMES,
+  approve,
+  deployEconomy,
+  jobRequest,
+  mint,
+  ok,
+  onboardProvider,
+  publishModel,
+  type CanisterName,
+  type Economy,
+} from '../economy/deploy'; // deploy.ts, not suite.ts: no vitest, so benchmarks can import this fixture
 
 export type Trust = {
   network: LocalNetwork;
@@ -30,15 +42,18 @@ export type Trust = {
   close(): Promise<void>;
 };
 
-/** The economy, the bridge and verification, with the tiny llama published (audits off, as deployEconomy leaves them). */
-export async function deployTrust(): Promise<Trust> {
+/**
+ * The economy, the bridge and verification, with the tiny llama published (audits off, as deployEconomy leaves them);
+ * `more`: other canisters of the suite deployed with them (the api).
+ */
+export async function deployTrust(more: CanisterName[] = []): Promise<Trust> {
   const dir = mkdtempSync(join(tmpdir(), 'trust-'));
   const gguf = tinyLlamaGguf(42);
   const sha = createHash('sha256').update(gguf).digest();
   writeFileSync(join(dir, 'tiny.gguf'), gguf);
   const generator = await TextGenerator.load(join(dir, 'tiny.gguf'), { contextSize: 512 });
   const network = await LocalNetwork.create();
-  const e = await deployEconomy(network, randomUser(), [...NAMES, 'bridge', 'verification']);
+  const e = await deployEconomy(network, randomUser(), [...NAMES, 'bridge', 'verification', ...more]);
   const model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
   const servers: Server[] = [];
   return {

@@ -1,0 +1,63 @@
+// What the API tests share: the suite with the api canister on one local network behind the HTTP gateway, the tiny
+// llama published and served by one honest worker, and owners who hold tokens, approve payment and make keys. The
+// official `openai` client reaches the API at http://<api id>.localhost:<port>/v1, as npm start prints it.
+import type { Principal } from '@dfinity/principal';
+import OpenAI from 'openai';
+
+import type { KeyTerms } from '../../../canisters/api/keys';
+import type { Actor } from '../../../src/localnet/actor.js';
+import { Gateway } from '../../../src/localnet/gateway/server.js';
+import { idlFactory as apiIdl, type ApiService } from '../../../src/sdk/api';
+import { localhostFetch } from '../../support/localhost_fetch';
+import { randomUser } from '../localnet/probe';
+import { approve, mint, ok } from '../economy/deploy';
+import { deployTrust, honest, serveNode, type Trust, type Worker } from '../trust/bridge_fixture';
+
+export type ApiMarket = {
+  t: Trust;
+  worker: Worker;
+  api: Actor<ApiService>;
+  apiId: Principal;
+  /** http://<api id>.localhost:<port>/v1 */
+  baseURL: string;
+  close(): Promise<void>;
+};
+
+export async function deployApi(): Promise<ApiMarket> {
+  const t = await deployTrust(['api']);
+  const worker = await serveNode(t, honest(t));
+  const gateway = new Gateway(t.network);
+  const { port } = new URL(await gateway.listen({ port: 0 }));
+  const apiId = t.e.ids.api;
+  return {
+    t,
+    worker,
+    api: t.network.createActor<ApiService>(apiIdl, apiId),
+    apiId,
+    baseURL: `http://${apiId.toText()}.localhost:${port}/v1`,
+    async close() {
+      await gateway.close();
+      await t.close();
+    },
+  };
+}
+
+export const TERMS: KeyTerms = { name: 'test', spend_cap: 100_000_000n, expires_at: [], models: [], requests_per_minute: 600 };
+
+/** An owner with `tokens`, who approved payment for `allowance`, and a key of `terms`. */
+export async function owner(
+  m: ApiMarket,
+  terms: Partial<KeyTerms> = {},
+  { tokens = 50_000_000n, allowance = 20_000_000n } = {},
+): Promise<{ who: Principal; secret: string; id: bigint }> {
+  const who = randomUser();
+  await mint(m.t.e, who, tokens);
+  await approve(m.t.e, who, m.t.e.ids.payment, allowance);
+  m.api.setPrincipal(who);
+  const { key, secret } = ok(await m.api.create_api_key({ ...TERMS, ...terms }));
+  return { who, secret, id: key.id };
+}
+
+/** The official client, as a program makes it, with no retries so each status is seen as the API sent it. */
+export const client = (m: ApiMarket, apiKey: string): OpenAI =>
+  new OpenAI({ apiKey, baseURL: m.baseURL, fetch: localhostFetch, maxRetries: 0 });
