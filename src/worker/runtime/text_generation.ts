@@ -107,7 +107,8 @@ export class TextGenerator {
         stops: [],
       };
     }
-    // The assistant's turn is opened after the messages, as an empty model response, for the model to write.
+    // A developer message (OpenAI's newer name for a system one) is a system message. The assistant's turn is
+    // opened after the messages, as an empty model response, for the model to write.
     const history: ChatHistoryItem[] = [
       ...prompt.map(({ role, content }): ChatHistoryItem =>
         role === 'user'
