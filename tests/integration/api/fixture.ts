@@ -2,6 +2,7 @@
 // llama published and served by one honest worker, and owners who hold tokens, approve payment and make keys. The
 // official `openai` client reaches the API at http://<api id>.localhost:<port>/v1, as npm start prints it.
 import type { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 
 import type { KeyTerms } from '../../../canisters/api/keys';
@@ -10,7 +11,9 @@ import { Gateway } from '../../../src/localnet/gateway/server.js';
 import { idlFactory as apiIdl, type ApiService } from '../../../src/sdk/api';
 import { localhostFetch } from '../../support/localhost_fetch';
 import { randomUser } from '../localnet/probe';
-import { approve, mint, ok } from '../economy/deploy';
+import { Embedder, EMBEDDING_MODEL } from '../../../src/worker/runtime/embeddings';
+import { JobRunner } from '../../../src/worker/server';
+import { approve, mint, ok, onboardProvider, serveWorker } from '../economy/deploy';
 import { deployTrust, honest, serveNode, type Trust, type Worker } from '../trust/bridge_fixture';
 
 export type ApiMarket = {
@@ -40,6 +43,33 @@ export async function deployApi(): Promise<ApiMarket> {
       await t.close();
     },
   };
+}
+
+/**
+ * An embedding model in the registry, served by a provider whose worker runs the trained Universal Sentence Encoder
+ * lite; its model id as text, and the embedder to compare with.
+ */
+export async function serveEmbeddings(m: ApiMarket): Promise<{ model: string; embedder: Embedder }> {
+  const sha = createHash('sha256').update(EMBEDDING_MODEL).digest();
+  m.t.e.registry.setPrincipal(randomUser());
+  const published = ok(
+    await m.t.e.registry.publish({
+      name: 'use-lite',
+      version: '1',
+      task: { embedding: null },
+      format: { other: 'tfjs' },
+      sha256: sha,
+      size_bytes: 1n,
+      license: 'apache-2.0',
+      royalty_bps: 0,
+      access: { public: null },
+    }),
+  );
+  const { node } = await onboardProvider(m.t.e, [published.id], { price: { unit: { per_request: null }, amount: 500_000n } });
+  const embedder = await Embedder.load();
+  const runner = new JobRunner({ embedding: { sha256: sha.toString('hex'), embedder, runtime: EMBEDDING_MODEL } });
+  m.t.servers.push((await serveWorker(m.t.e, node, runner)).server);
+  return { model: published.id.toString(), embedder };
 }
 
 export const TERMS: KeyTerms = { name: 'test', spend_cap: 100_000_000n, expires_at: [], models: [], requests_per_minute: 600 };

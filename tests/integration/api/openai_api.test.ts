@@ -11,7 +11,7 @@ import { MAX_API_TOKENS } from '../../../canisters/api/job_of';
 import { localhostFetch } from '../../support/localhost_fetch';
 import { FEE, PROMPT, balance, errName, ok, publishModel, WASM } from '../economy/deploy';
 import { randomUser } from '../localnet/probe';
-import { client, deployApi, owner, type ApiMarket } from './fixture';
+import { client, deployApi, owner, serveEmbeddings, type ApiMarket } from './fixture';
 
 const MAX_TOKENS = 16;
 /** The worker's offer: 1,000,000 base units a request (serveNode's price). */
@@ -100,6 +100,24 @@ describe('the OpenAI-compatible API', () => {
       expect(chunks.map((c) => c.choices[0]?.finish_reason ?? null).filter((f) => f !== null)).toHaveLength(1);
       expect(chunks.at(-1)!.usage!.completion_tokens).toBeGreaterThan(0);
     });
+  });
+
+  it('answers embeddings, one job per input, with the trained model’s vectors', async () => {
+    const { model: embeddings, embedder } = await serveEmbeddings(m);
+    const { secret } = await owner(m);
+    const inputs = ['Why is the sky blue?', 'The bakery sells bread.'];
+    const reply = await client(m, secret).embeddings.create({ model: embeddings, input: inputs, encoding_format: 'float' });
+    expect(reply.data.map((d) => d.index)).toEqual([0, 1]);
+    for (const [i, input] of inputs.entries()) {
+      const direct = (await embedder.embed(input)).vector;
+      expect(reply.data[i].embedding.map((x) => Math.fround(x))).toEqual(direct.map((x) => Math.fround(x)));
+    }
+    expect((reply as unknown as { market: { job_id: string } }).market.job_id.split(',')).toHaveLength(2);
+    // Without encoding_format the client asks for base64 (little-endian float32) and decodes it: the same vectors.
+    const packed = await client(m, secret).embeddings.create({ model: embeddings, input: inputs });
+    expect(packed.data.map((d) => d.embedding.map((x) => Math.fround(x)))).toEqual(
+      reply.data.map((d) => d.embedding.map((x) => Math.fround(x))),
+    );
   });
 
   describe('refusals, each with its client error class', () => {
