@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { MAX_API_TOKENS } from '../../../canisters/api/job_of';
 import { localhostFetch } from '../../support/localhost_fetch';
-import { FEE, PROMPT, balance, errName, ok, publishModel, WASM } from '../economy/deploy';
+import { FEE, PROMPT, balance, errName, jobRequest, ok, publishModel, WASM } from '../economy/deploy';
 import { randomUser } from '../localnet/probe';
 import { client, deployApi, owner, serveEmbeddings, type ApiMarket } from './fixture';
 
@@ -74,6 +74,17 @@ describe('the OpenAI-compatible API', () => {
         consumer: who,
       });
       expect(before - (await balance(m.t.e, who))).toBe(PRICE + FEE);
+      // The prompt as the worker's chat template rendered it, counted by the worker.
+      expect(reply.usage!.prompt_tokens).toBeGreaterThan(0);
+    });
+
+    it('runs jobs for owners only from the api canister: run_job_for is refused by ingress, whoever signs', async () => {
+      const { who } = await owner(m);
+      const request = jobRequest(m.t.model, { max_tokens: 4 });
+      for (const caller of [who, m.t.e.deployer]) {
+        m.t.e.marketplace.setPrincipal(caller);
+        await expect(m.t.e.marketplace.run_job_for(who, request)).rejects.toThrow(/rejected the message/);
+      }
     });
 
     it('answers a greedy text completion with the text the model gives the prompt directly', async () => {
