@@ -126,6 +126,14 @@ describe('npm start, stopped and started again', () => {
         CANISTER_ID_FRONTEND: ids.frontend.local,
       });
 
+      // The OpenAI-compatible API at the base URL npm start prints, listing the demo market's models.
+      expect(first.output()).toContain(`OpenAI-compatible API: http://${ids.api.local}.localhost:${port}/v1`);
+      const models = await fetchVia(port, `${ids.api.local}.localhost:${port}`, '/v1/models');
+      expect(JSON.parse(models.body)).toMatchObject({
+        object: 'list',
+        data: expect.arrayContaining([expect.objectContaining({ object: 'model' })]),
+      });
+
       // The deployer's key is in the state folder, which only its owner may read, as is everything in it.
       expect(modes(state)).toEqual({ [state]: 0o700, ...allOwnerOnly(state) });
       expect(modes(state)[join(state, 'deployer.pem')]).toBe(0o600);
