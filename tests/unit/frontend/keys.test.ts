@@ -153,7 +153,7 @@ describe('the Keys page', () => {
 
   it('shows the openai client pointed at the base URL, the secret read from the environment', () => {
     const code = openaiSnippet('http://x.localhost:4943/v1', '2');
-    expect(code).toContain("new OpenAI({ baseURL: 'http://x.localhost:4943/v1', apiKey: process.env.ICP_API_KEY })");
+    expect(code).toContain("new OpenAI({\n  baseURL: 'http://x.localhost:4943/v1',\n  apiKey: process.env.ICP_API_KEY,\n});");
     expect(code).toContain("model: '2'");
   });
 });

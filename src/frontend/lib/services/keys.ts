@@ -123,7 +123,10 @@ export function openaiSnippet(baseUrl: string, model: string): string {
   return [
     "import OpenAI from 'openai';",
     '',
-    `const client = new OpenAI({ baseURL: '${baseUrl}', apiKey: process.env.ICP_API_KEY });`,
+    'const client = new OpenAI({',
+    `  baseURL: '${baseUrl}',`,
+    '  apiKey: process.env.ICP_API_KEY,',
+    '});',
     'const reply = await client.chat.completions.create({',
     `  model: '${model}',`,
     "  messages: [{ role: 'user', content: 'Hello!' }],",
