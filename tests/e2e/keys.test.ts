@@ -58,7 +58,7 @@ describe('API keys in the web app, in Chromium', () => {
       await main.getByLabel('Name').fill('agent');
       await main.getByLabel('Spend cap (LIT)').fill('1');
       await main.getByRole('button', { name: 'Create key' }).click();
-      await main.getByText(/you have none: approve payment below first/).waitFor();
+      await main.getByText(/you have none: approve payment above first/).waitFor();
       await shot('no-allowance');
 
       await main.getByLabel('Allow payment to spend (LIT)').fill('5');

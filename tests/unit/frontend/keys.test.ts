@@ -104,7 +104,7 @@ describe('the Keys page', () => {
     const { actors, calls } = fakeActors({ ledger: { icrc2_allowance: () => ({ allowance: 0n, expires_at: [] }) } });
     expect(await createKey(actors, me, form(), LIT, undefined, NOW_MS)).toMatchObject({
       ok: false,
-      error: /you have none: approve payment below first/,
+      error: /you have none: approve payment above first/,
     });
     expect(calls.map((c) => c.method)).toEqual(['icrc2_allowance']);
   });

@@ -89,7 +89,7 @@ export async function createKey(
       return success(await keys.createKey(owner, terms));
     } catch (error) {
       if (error instanceof NoAllowance)
-        return failure('A key spends from your allowance to payment, and you have none: approve payment below first, then create the key.');
+        return failure('A key spends from your allowance to payment, and you have none: approve payment above first, then create the key.');
       if (error instanceof Refused) return failure(errorSentence('api', error.reason as object, { token }));
       throw error;
     }
