@@ -235,6 +235,8 @@ if (frontend !== undefined && webAppError === undefined) {
 if (ids.api !== undefined) {
   console.log(`\nOpenAI-compatible API: ${canisterUrl(url, ids.api)}v1`);
   console.log('  (any OpenAI client with this base URL and a key: npm run cli -- keys create; the README\'s "OpenAI-compatible API")');
+  // Node and Python resolve no *.localhost name; the gateway's ?canisterId= form needs none (the clients' default query).
+  console.log(`  From Node or Python: base URL ${url}/v1 with the query canisterId=${ids.api.toText()}`);
 }
 console.log('Press Ctrl-C to stop.');
 setInterval(() => undefined, 1 << 30);

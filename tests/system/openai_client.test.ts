@@ -7,6 +7,7 @@
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
+import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,6 +56,12 @@ describe('the openai client against npm start’s demo market', () => {
     secret = created.secret;
     keyId = created.key.id;
     expect(secret).toMatch(/^sk-icp-\d+-/);
+  });
+
+  it('is where npm start says, in both forms', async () => {
+    const output = await readFile(system.log, 'utf8');
+    expect(system.apiBaseUrl).toBe(`http://${system.ids.api}.localhost:${new URL(system.url).port}/v1`);
+    expect(output).toContain(`From Node or Python: base URL ${system.url}/v1 with the query canisterId=${system.ids.api}`);
   });
 
   it('lists the demo market’s models with their price, task and live providers', async () => {
