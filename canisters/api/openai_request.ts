@@ -1,18 +1,16 @@
 // The bodies of POST /v1/chat/completions, /v1/completions and /v1/embeddings, read the way OpenAI reads them: JSON
 // in UTF-8, known fields only, each checked against the range the market can honour. A request comes out as one
 // normalized value, or a 400/413/415 naming the field at fault. Pure.
+import { CHAT_ROLES, MAX_CHAT_MESSAGES, MAX_STOPS, stopProblem, type ChatMessage, type ChatRole } from '../shared/generation';
 import { decodeUtf8 } from '../shared/utf8';
 import { MAX_INPUT_BYTES, MAX_TOKENS } from '../shared/job_limits';
 import { apiError, badRequest, type ApiError } from './errors';
 
 /** The largest body taken: a job's input is at most 32 KiB, and JSON escaping and message framing add to it. */
 export const MAX_BODY_BYTES = 2 * MAX_INPUT_BYTES;
-export const MAX_MESSAGES = 256;
-export const MAX_STOPS = 4;
 export const MAX_EMBEDDING_INPUTS = 16;
 
 export type Sampling = { temperature?: number; top_p?: number; seed?: number; stop: string[]; max_tokens?: number };
-export type ChatMessage = { role: 'system' | 'developer' | 'user' | 'assistant'; content: string };
 export type Streaming = { stream: boolean; include_usage: boolean };
 
 export type InferenceRequest =
@@ -49,7 +47,6 @@ const FIELDS: Record<Endpoint, string[]> = {
   completion: ['model', 'prompt', 'stream', 'stream_options', 'user', ...SAMPLING_FIELDS],
   embedding: ['model', 'input', 'encoding_format', 'user', 'dimensions'],
 };
-const ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 
 /** The JSON object a request's headers and body carry, or why it is not one. */
 export function readBody(contentType: string | undefined, body: Uint8Array): Parsed<Json> {
@@ -124,8 +121,8 @@ export function parseRequest(endpoint: Endpoint, body: Json): Parsed<InferenceRe
 }
 
 function messagesOf(value: unknown): Parsed<ChatMessage[]> {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_MESSAGES)
-    return { Err: badRequest(`'messages' must be a list of 1 to ${MAX_MESSAGES} messages`, 'messages') };
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CHAT_MESSAGES)
+    return { Err: badRequest(`'messages' must be a list of 1 to ${MAX_CHAT_MESSAGES} messages`, 'messages') };
   const messages: ChatMessage[] = [];
   for (const [i, message] of value.entries()) {
     const param = `messages[${i}]`;
@@ -133,13 +130,13 @@ function messagesOf(value: unknown): Parsed<ChatMessage[]> {
     const { role, content, name, ...rest } = message as Json;
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) return { Err: badRequest(`Unrecognized argument in '${param}': ${extra}`, `${param}.${extra}`) };
-    if (typeof role !== 'string' || !ROLES.has(role))
-      return { Err: badRequest(`'${param}.role' must be one of ${[...ROLES].join(', ')}`, `${param}.role`) };
+    if (!CHAT_ROLES.includes(role as ChatRole))
+      return { Err: badRequest(`'${param}.role' must be one of ${CHAT_ROLES.join(', ')}`, `${param}.role`) };
     if (name !== undefined && typeof name !== 'string') return { Err: badRequest(`'${param}.name' must be a string`, `${param}.name`) };
     const text = contentText(content);
     if (text === undefined)
       return { Err: badRequest(`'${param}.content' must be a string or a list of {"type":"text","text":...} parts`, `${param}.content`) };
-    messages.push({ role: role as ChatMessage['role'], content: text });
+    messages.push({ role: role as ChatRole, content: text });
   }
   return { Ok: messages };
 }
@@ -172,22 +169,17 @@ function samplingOf(body: Json): Parsed<Sampling> {
   if ('Err' in max_tokens) return max_tokens;
   const max_completion_tokens = tokens('max_completion_tokens');
   if ('Err' in max_completion_tokens) return max_completion_tokens;
-  const stop = stopsOf(body.stop);
-  if (stop === undefined) return { Err: badRequest(`'stop' must be a non-empty string or a list of at most ${MAX_STOPS}`, 'stop') };
-  const sampling: Sampling = { stop };
+  const stop = body.stop === undefined || body.stop === null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
+  // The marketplace's own rule (at most MAX_STOPS, each 1 to 64 bytes), so a job it would refuse is refused here.
+  const badStop = stopProblem(stop);
+  if (badStop !== undefined) return { Err: badRequest(`'stop' must be a string or a list of at most ${MAX_STOPS}: ${badStop}`, 'stop') };
+  const sampling: Sampling = { stop: stop as string[] };
   if (temperature.Ok !== undefined) sampling.temperature = temperature.Ok;
   if (top_p.Ok !== undefined) sampling.top_p = top_p.Ok;
   if (seed.Ok !== undefined) sampling.seed = seed.Ok;
   const limit = max_completion_tokens.Ok ?? max_tokens.Ok;
   if (limit !== undefined) sampling.max_tokens = limit;
   return { Ok: sampling };
-}
-
-function stopsOf(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return [];
-  const stops = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(stops) || stops.length > MAX_STOPS) return undefined;
-  return stops.every((s) => typeof s === 'string' && s.length > 0) ? stops : undefined;
 }
 
 function streamingOf(body: Json): Parsed<Streaming> {

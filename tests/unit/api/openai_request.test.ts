@@ -73,6 +73,10 @@ describe('chat completions', () => {
     [{ ...CHAT, max_tokens: 4097 }, 'max_tokens', undefined],
     [{ ...CHAT, stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop', undefined],
     [{ ...CHAT, stop: [''] }, 'stop', undefined],
+    // The marketplace's limit of 64 UTF-8 bytes a stop, counted in bytes: 33 two-byte characters pass 64.
+    [{ ...CHAT, stop: 'x'.repeat(65) }, 'stop', "'stop' must be a string or a list of at most 4: stop: each stop is 1 to 64 UTF-8 bytes (one is 65)"],
+    [{ ...CHAT, stop: ['ok', 'é'.repeat(33)] }, 'stop', undefined],
+    [{ ...CHAT, stop: [1] }, 'stop', undefined],
     [{ ...CHAT, stream: 'yes' }, 'stream', undefined],
     [{ ...CHAT, stream_options: { include_usage: true } }, 'stream_options', "'stream_options' is only allowed when 'stream' is true"],
     [{ ...CHAT, stream: true, stream_options: { other: 1 } }, 'stream_options', undefined],
