@@ -1,5 +1,5 @@
 // Errors in the shape OpenAI clients parse (`{"error":{"message","type","param","code"}}`), with the HTTP status
-// they act on. Never 409: the `openai` client retries it, as it retries 408, 429 and 5xx.
+// they act on. Never 409: the `openai` client retries it, as it retries 408, 429 and 5xx unless told not to.
 
 export type ApiError = {
   status: number;
@@ -8,6 +8,8 @@ export type ApiError = {
   retryAfter?: number;
   /** For a 405, the method the path takes (the `allow` header). */
   allow?: string;
+  /** Set once money may have moved for the request: the client must not send it again on its own (http.ts). */
+  paid?: true;
 };
 
 export function apiError(status: number, message: string, type: string, param: string | null = null, code: string | null = null): ApiError {
