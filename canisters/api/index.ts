@@ -9,6 +9,7 @@ import { JobRequest, JobResult, JobRun } from '../marketplace/job_types';
 import { Offer, OfferResult } from '../marketplace/offer_types';
 import { OfferPage, QuoteResult } from '../marketplace/types';
 import { ModelPage, Result as RegistryResult } from '../model_registry/types';
+import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { decodeOptionalArg } from '../shared/init_arg';
 import { ledgerFee } from '../shared/icrc_ledger';
 import { acceptIngress } from '../shared/inspect';
@@ -146,6 +147,12 @@ export default class {
   @query([], Settings)
   settings(): Settings {
     return settingsCell.get();
+  }
+
+  /** A controller (governance, after the hand-over) becomes the admin. */
+  @update([], ClaimAdminResult)
+  claim_admin(): ClaimAdminResult {
+    return claimAdmin((admin) => settingsCell.put({ ...settingsCell.get(), admin }));
   }
 
   /**

@@ -27,6 +27,7 @@ import {
   spendPastWindow,
   whyNotExecutable,
 } from './proposals';
+import { NO_PEERS, withAllPeers } from './settings';
 import { ballotKey, ballots, chunkKey, counters, locks, nextCount, proposals, stableSettings, wasmChunks } from './storage';
 import { claimAdminOf, dropCertifier, executeAction, type Outcome } from './targets';
 import {
@@ -73,24 +74,16 @@ export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
     const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
-    const none: [] = [];
-    const peers = arg?.peers ?? {
-      ledger: none,
-      identity: none,
-      model_registry: none,
-      marketplace: none,
-      payment: none,
-      bridge: none,
-      verification: none,
-      analytics: none,
-    };
+    const peers = arg?.peers ?? NO_PEERS;
     stableSettings.put({ admin: [arg?.admin[0] ?? msgCaller()], bootstrapped: false, peers, params: arg?.params[0] ?? DEFAULT_PARAMS });
     setTimerInterval(HOUSEKEEPING_S, () => this.housekeeping());
   }
 
-  // Timers do not survive an upgrade. The argument is ignored: settings change only by proposal.
+  // Timers do not survive an upgrade. The argument is ignored: settings change only by proposal, and peers added
+  // since the settings were stored read as none.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
+    stableSettings.put(withAllPeers(stableSettings.get()));
     setTimerInterval(HOUSEKEEPING_S, () => this.housekeeping());
   }
 

@@ -45,6 +45,8 @@ export const Peers = IDL.Record({
   bridge: IDL.Opt(IDL.Principal),
   verification: IDL.Opt(IDL.Principal),
   analytics: IDL.Opt(IDL.Principal),
+  /** The OpenAI-compatible API, which the marketplace lets run jobs paid from any key owner's allowance. */
+  api: IDL.Opt(IDL.Principal),
 });
 export type Peers = {
   ledger: Opt<Principal>;
@@ -55,9 +57,10 @@ export type Peers = {
   bridge: Opt<Principal>;
   verification: Opt<Principal>;
   analytics: Opt<Principal>;
+  api: Opt<Principal>;
 };
 /** The canisters that take governance as their admin at bootstrap (the ledger has no admin). */
-export const ADMINISTERED = ['identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'analytics'] as const;
+export const ADMINISTERED = ['identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'analytics', 'api'] as const;
 
 export const InitArg = IDL.Record({ admin: IDL.Opt(IDL.Principal), peers: Peers, params: IDL.Opt(Params) });
 export type InitArg = { admin: Opt<Principal>; peers: Peers; params: Opt<Params> };

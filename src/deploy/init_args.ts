@@ -140,6 +140,7 @@ export function initArg(canister: string, { deployer, ids, local = false }: Depl
           bridge: peer('bridge'),
           verification: peer('verification'),
           analytics: peer('analytics'),
+          api: peer('api'),
         },
         params: local ? [LOCAL_GOVERNANCE_PARAMS] : [],
       });

@@ -6,6 +6,7 @@ import { IDL } from '@dfinity/candid';
 
 import { ApiKeyInfo, CreatedKey, HttpRequest, HttpResponse, KeyResult, KeyTerms, Settings } from '../../canisters/api/types';
 import type * as T from '../../canisters/api/types';
+import { ClaimAdminResult, type ClaimAdminResult as ClaimAdminResultT } from '../../canisters/shared/admin_claim_types';
 
 export type { ApiKeyInfo, CreatedKey, KeyError, KeyResult, KeyTerms } from '../../canisters/api/types';
 
@@ -17,6 +18,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     http_request: IDL.Func([HttpRequest], [HttpResponse], ['query']),
     http_request_update: IDL.Func([HttpRequest], [HttpResponse], []),
     settings: IDL.Func([], [Settings], ['query']),
+    claim_admin: IDL.Func([], [ClaimAdminResult], []),
     version: IDL.Func([], [IDL.Text], ['query']),
   });
 
@@ -27,5 +29,6 @@ export type ApiService = {
   http_request(request: T.HttpRequest): Promise<T.HttpResponse>;
   http_request_update(request: T.HttpRequest): Promise<T.HttpResponse>;
   settings(): Promise<T.Settings>;
+  claim_admin(): Promise<ClaimAdminResultT>;
   version(): Promise<string>;
 };

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_CHANGES } from '../../../canisters/identity/settings';
 import { DEFAULT_CONFIG } from '../../../canisters/marketplace/config';
 import { DEFAULT_CONFIG as VERIFICATION_CONFIG } from '../../../canisters/verification/types';
+import type { Actor } from '../../../src/localnet/actor.js';
 import { LocalNetwork, Reject } from '../../../src/localnet/index.js';
+import { idlFactory as apiIdl, type ApiService } from '../../../src/sdk/api';
 import { randomUser } from '../localnet/probe';
 import { NAMES, WASM, account, errName } from '../economy/suite';
 import { deployGoverned, type Governed } from './fixture';
@@ -16,15 +18,22 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
   let network: LocalNetwork;
   let e: Governed;
   const deployer = randomUser();
-  const administered = ['identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'analytics'] as const;
+  const administered = ['identity', 'model_registry', 'marketplace', 'payment', 'bridge', 'verification', 'analytics', 'api'] as const;
+  // The api canister runs jobs paid from any key owner's allowance (the marketplace's run_job_for): whoever
+  // controlled it could spend them, so it is handed over with the rest.
+  let api: Actor<ApiService>;
 
   beforeAll(async () => {
     network = await LocalNetwork.create();
-    e = await deployGoverned(network, deployer, [...NAMES, 'bridge', 'verification', 'analytics'], async (deployed) => {
+    e = await deployGoverned(network, deployer, [...NAMES, 'bridge', 'verification', 'analytics', 'api'], async (deployed) => {
       // Before the hand-over the deployer administers: a stranger can neither claim the admin role nor bootstrap.
       deployed.payment.setPrincipal(randomUser());
       expect(errName(await deployed.payment.claim_admin())).toBe('Unauthorized');
       expect((await deployed.payment.get_config()).admin.toText()).toBe(deployer.toText());
+      api = network.createActor<ApiService>(apiIdl, deployed.ids.api);
+      api.setPrincipal(randomUser());
+      expect(errName(await api.claim_admin())).toBe('Unauthorized');
+      expect((await api.settings()).admin.toText()).toBe(deployer.toText());
       deployed.governance.setPrincipal(randomUser());
       expect(await deployed.governance.bootstrap()).toEqual({ Err: { Unauthorized: 'only governance’s admin (the deployer) bootstraps' } });
       expect((await deployed.governance.settings()).bootstrapped).toBe(false);
@@ -42,6 +51,7 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
       (await e.bridge!.settings()).admin,
       (await e.verification!.settings()).admin,
       (await e.analytics!.settings()).admin,
+      (await api.settings()).admin,
     ];
     expect(admins.map((a) => a.toText())).toEqual(administered.map(() => governance));
     for (const name of [...administered, 'governance'] as const) {
@@ -70,6 +80,7 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
     bridge: await e.bridge!.settings(),
     verification: await e.verification!.settings(),
     analytics: await e.analytics!.settings(),
+    api: await api.settings(),
   });
 
   it('refuses every admin method of every canister to everybody but governance, the deployer included', async () => {
@@ -82,7 +93,10 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
         ['model_registry.set_royalty_cap', await as(e.registry).set_royalty_cap(9_000)],
         ['model_registry.claim_admin', await as(e.registry).claim_admin()],
         ['marketplace.set_config', await as(e.marketplace).set_config({ ...DEFAULT_CONFIG, priority_surcharge_bps: 9_000 })],
-        ['marketplace.set_peers', await as(e.marketplace).set_peers({ identity: [caller], payment: [], model_registry: [], bridge: [], api: [] })],
+        [
+          'marketplace.set_peers',
+          await as(e.marketplace).set_peers({ identity: [caller], payment: [], model_registry: [], bridge: [], api: [] }),
+        ],
         [
           'marketplace.set_provider_standing',
           await as(e.marketplace).set_provider_standing(caller, { certified: true, stake: 1n, reputation_bps: 10_000 }),
@@ -103,6 +117,7 @@ describe('bootstrap: the deployer hands the suite to governance in one call', ()
         ['verification.claim_admin', await as(e.verification!).claim_admin()],
         ['analytics.set_reporters', await as(e.analytics!).set_reporters([caller])],
         ['analytics.claim_admin', await as(e.analytics!).claim_admin()],
+        ['api.claim_admin', await as(api).claim_admin()],
       ];
       for (const [method, result] of refusals) expect([method, errName(result)]).toEqual([method, 'Unauthorized']);
 

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Proposal } from '../../../canisters/governance/types';
 import { LocalNetwork } from '../../../src/localnet/index.js';
+import { idlFactory as apiIdl, type ApiService } from '../../../src/sdk/api';
 import { randomUser } from '../localnet/probe';
-import { WASM, errName, ok, onboardProvider, publishModel } from '../economy/suite';
+import { NAMES, WASM, errName, ok, onboardProvider, publishModel } from '../economy/suite';
 import { TIMELOCK_MS, VOTING_MS, deployGoverned, elapse, propose, proposal, stateOf, vote, type Governed } from './fixture';
 
 const CHUNK = 1024 * 1024;
@@ -43,13 +44,13 @@ describe('a canister upgrade by proposal', () => {
 
   beforeAll(async () => {
     network = await LocalNetwork.create();
-    e = await deployGoverned(network, deployer);
+    e = await deployGoverned(network, deployer, [...NAMES, 'verification', 'api']);
     model = (await publishModel(e, randomUser(), 'kept-through-upgrade', 300)).id;
     release = withCustomSection(new Uint8Array(await readFile(WASM.model_registry)), 'governance-test', 'release 2');
   });
   afterAll(() => network?.stop());
 
-  const moduleHash = () => Buffer.from(network.scheduler.canister(e.ids.model_registry)!.module!.hash).toString('hex');
+  const moduleHash = (id = e.ids.model_registry) => Buffer.from(network.scheduler.canister(id)!.module!.hash).toString('hex');
 
   it('installs the uploaded Wasm after the timelock, keeping the state, and records failures with their reason', async () => {
     // The only voter: a provider's bonded stake.
@@ -98,5 +99,24 @@ describe('a canister upgrade by proposal', () => {
     expect((await publishModel(e, randomUser(), 'after-upgrade', 100)).id).toBe(model + 1n);
     // An executed upgrade is not run again.
     expect(errName(await e.governance.execute_proposal(good.id))).toBe('InvalidState');
+  });
+
+  it('upgrades the api canister as it does the others, governance staying its admin', async () => {
+    const { provider } = await onboardProvider(e, [model]);
+    const apiRelease = withCustomSection(new Uint8Array(await readFile(WASM.api)), 'governance-test', 'api release 2');
+    const p = await propose(e, proposer, {
+      summary: 'API release 2',
+      action: { upgrade_canister: { canister: e.ids.api, wasm_sha256: sha256(apiRelease), arg: new Uint8Array() } },
+    });
+    await vote(e, provider, p.id, true);
+    e.governance.setPrincipal(proposer);
+    for (const chunk of chunksOf(apiRelease)) ok(await e.governance.upload_wasm_chunk(p.id, chunk));
+    await elapse(e, VOTING_MS);
+    await elapse(e, TIMELOCK_MS);
+    expect(stateOf(await proposal(e, p.id))).toBe('executed');
+    expect(moduleHash(e.ids.api)).toBe(Buffer.from(sha256(apiRelease)).toString('hex'));
+    const api = network.createActor<ApiService>(apiIdl, e.ids.api);
+    expect((await api.settings()).admin.toText()).toBe(e.ids.governance.toText());
+    expect((await network.getControllers(e.ids.api)).map((c) => c.toText())).toEqual([e.ids.governance.toText()]);
   });
 });

@@ -33,6 +33,7 @@ const PEERS: Peers = {
   bridge: [bridge],
   verification: [],
   analytics: [],
+  api: [],
 };
 const START = 1_000n;
 const TOTAL = 1_000n;
