@@ -12,6 +12,7 @@ import { apiError, badRequest, type ApiError } from './errors';
 import { eventStream, failure, header, json, preflight } from './http';
 import { embeddingJob, finishReason, needsSeed, textJob, type TextRequest } from './job_of';
 import type { KeyRing } from './keys';
+import type { ModelsCache, ModelsList } from './models_cache';
 import { modelIdOf, modelList, modelObject, servable, TASK_OF } from './models_view';
 import { chatCompletion, completionStream, embeddingList, textCompletion, type Completed, type Market } from './openai_reply';
 import { parseRequest, readBody, type InferenceRequest } from './openai_request';
@@ -24,6 +25,8 @@ export type Called<T> = { Ok: T } | { Err: string };
 
 export type Deps = {
   ring: KeyRing;
+  /** The models list the unkeyed GETs answer from, refreshed through `models` and `offers` once it is a minute old. */
+  modelsCache: ModelsCache;
   now(): bigint;
   /** The payment canister owners approve (named in 402s), or undefined when the api has none. */
   payment(): Principal | undefined;
@@ -63,21 +66,41 @@ export async function handle(deps: Deps, request: HttpRequest): Promise<HttpResp
 }
 
 async function listModels(deps: Deps): Promise<HttpResponse> {
-  const models = await deps.models(0, MAX_LISTED);
-  if ('Err' in models) return fail(peerFailed(models.Err));
-  const listed = models.Ok.filter(servable);
-  const offers = await Promise.all(listed.map((model) => deps.offers(model.id)));
-  const failed = offers.find((o) => 'Err' in o);
-  if (failed !== undefined && 'Err' in failed) return fail(peerFailed(failed.Err));
-  return json(200, modelList(listed.map((model, i) => modelObject(model, (offers[i] as { Ok: Offer[] }).Ok))));
+  const listed = await modelsList(deps);
+  return 'Err' in listed ? fail(listed.Err) : json(200, modelList(listed.Ok.models));
 }
 
+/** One model, from the kept list; the peers are asked only for a model past the registry's first page. */
 async function oneModel(deps: Deps, name: string): Promise<HttpResponse> {
+  const listed = await modelsList(deps);
+  if ('Err' in listed) return fail(listed.Err);
+  const kept = listed.Ok.models.find((model) => model.id === name);
+  if (kept !== undefined) return json(200, kept);
+  if (listed.Ok.complete) return fail(modelNotFound(name));
   const found = await findModel(deps, name);
   if ('Err' in found) return fail(found.Err);
   const offers = await deps.offers(found.Ok.id);
   if ('Err' in offers) return fail(peerFailed(offers.Err));
   return json(200, modelObject(found.Ok, offers.Ok));
+}
+
+const modelsList = (deps: Deps): Promise<{ Ok: ModelsList } | { Err: ApiError }> =>
+  deps.modelsCache.get(deps.now(), () => loadModels(deps));
+
+/** The registry's servable models on its first page, each with its live offers. */
+async function loadModels(deps: Deps): Promise<{ Ok: ModelsList } | { Err: ApiError }> {
+  const models = await deps.models(0, MAX_LISTED);
+  if ('Err' in models) return { Err: peerFailed(models.Err) };
+  const listed = models.Ok.filter(servable);
+  const offers = await Promise.all(listed.map((model) => deps.offers(model.id)));
+  const failed = offers.find((o) => 'Err' in o);
+  if (failed !== undefined && 'Err' in failed) return { Err: peerFailed(failed.Err) };
+  return {
+    Ok: {
+      models: listed.map((model, i) => modelObject(model, (offers[i] as { Ok: Offer[] }).Ok)),
+      complete: models.Ok.length < MAX_LISTED,
+    },
+  };
 }
 
 const modelNotFound = (name: string): ApiError =>

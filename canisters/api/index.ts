@@ -21,6 +21,7 @@ import { handle, type Called, type Deps } from './handler';
 import { UPGRADE } from './http';
 import { allowanceProblem, creatorProblem } from './key_rules';
 import { KeyRing } from './keys';
+import { ModelsCache } from './models_cache';
 import { keyStore, settingsCell } from './storage';
 import {
   ApiKeyInfo,
@@ -65,6 +66,7 @@ const OfferPageArg = IDL.Record({ offset: IDL.Nat64, limit: IDL.Nat32 });
 
 const deps: Deps = {
   ring,
+  modelsCache: new ModelsCache(),
   now: () => time(),
   payment: () => peer('payment'),
   async models(offset, limit) {

@@ -48,6 +48,29 @@ describe('the OpenAI-compatible API', () => {
       expect(await client(m, 'x').models.retrieve(model)).toMatchObject({ id: model, object: 'model' });
       expect(await refusal(client(m, 'x').models.retrieve('424242'))).toBeInstanceOf(NotFoundError);
     });
+
+    it('answers a stranger’s list for a minute from one load, with no call out, and shows a model published since after it', async () => {
+      const ids = async () => {
+        const listed: string[] = [];
+        for await (const x of client(m, 'no key needed').models.list()) listed.push(x.id);
+        return listed;
+      };
+      const counters = () => ({ registry: m.t.network.getCounters(m.t.e.ids.model_registry), api: m.t.network.getCounters(m.apiId) });
+      await ids();
+      const before = counters();
+      expect(await ids()).toContain(model);
+      const after = counters();
+      // One message on the api canister (the gateway's http_request_update), none on the registry, no call made.
+      expect(after.registry.messages - before.registry.messages).toBe(0);
+      expect(after.api.messages - before.api.messages).toBe(1);
+      expect(after.api.calls - before.api.calls).toBe(0);
+
+      const fresh = (await publishModel(m.t.e, randomUser(), 'published-since', 0)).id.toString();
+      expect(await ids()).not.toContain(fresh);
+      await m.t.network.advanceTime(60_000);
+      expect(await ids()).toContain(fresh);
+      expect(await client(m, 'x').models.retrieve(fresh)).toMatchObject({ id: fresh, live_providers: 0 });
+    });
   });
 
   describe('completions', () => {

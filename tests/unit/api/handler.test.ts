@@ -6,9 +6,10 @@ import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { handle, type Deps } from '../../../canisters/api/handler';
+import { handle, MAX_LISTED, type Deps } from '../../../canisters/api/handler';
 import { MAX_API_TOKENS } from '../../../canisters/api/job_of';
 import { KeyRing, type ApiKey, type KeyStore, type KeyTerms } from '../../../canisters/api/keys';
+import { ModelsCache } from '../../../canisters/api/models_cache';
 import type { HttpRequest, HttpResponse } from '../../../canisters/api/types';
 import type { Job, JobError, JobRequest, JobRun } from '../../../canisters/marketplace/job_types';
 import type { Model } from '../../../canisters/shared/models';
@@ -58,6 +59,7 @@ function fake(terms: Partial<KeyTerms> = {}): { deps: Fake; secret: string; key:
   let jobId = 0n;
   const deps: Fake = {
     ring,
+    modelsCache: new ModelsCache(),
     runs: [],
     now: () => NOW,
     payment: () => PAYMENT,
@@ -261,5 +263,53 @@ describe('statuses', () => {
     expect((await handle(deps, request('POST', '/v1/chat/completions', CHAT))).status_code).toBe(401);
     expect((await handle(deps, post('sk-icp-0-wrong', '/v1/chat/completions', CHAT))).status_code).toBe(401);
     expect(deps.runs).toEqual([]);
+  });
+});
+
+describe('the unkeyed model GETs', () => {
+  // Counts the registry and marketplace reads a fake's requests make.
+  function counted() {
+    const { deps } = fake();
+    const calls = { models: 0, model: 0, offers: 0 };
+    const [models, model, offers] = [deps.models, deps.model, deps.offers];
+    deps.models = (...a) => (calls.models++, models(...a));
+    deps.model = (...a) => (calls.model++, model(...a));
+    deps.offers = (...a) => (calls.offers++, offers(...a));
+    return { deps, calls };
+  }
+
+  it('answer the list and each listed model from one load for a minute, and load again after it', async () => {
+    const { deps, calls } = counted();
+    let now = NOW;
+    deps.now = () => now;
+    expect((await handle(deps, request('GET', '/v1/models'))).status_code).toBe(200);
+    expect(calls).toEqual({ models: 1, model: 0, offers: 2 });
+    expect(bodyOf(await handle(deps, request('GET', '/v1/models'))).data).toHaveLength(2);
+    expect(bodyOf(await handle(deps, request('GET', '/v1/models/1'))).id).toBe('1');
+    // The registry's page was not full: a model not listed does not exist, and no peer is asked.
+    expect((await handle(deps, request('GET', '/v1/models/9'))).status_code).toBe(404);
+    expect(calls).toEqual({ models: 1, model: 0, offers: 2 });
+    now += 60_000_000_000n;
+    await handle(deps, request('GET', '/v1/models'));
+    expect(calls).toEqual({ models: 2, model: 0, offers: 4 });
+  });
+
+  it('ask the registry for a model past a full first page', async () => {
+    const { deps, calls } = counted();
+    const many = Array.from({ length: MAX_LISTED }, (_, i) => model(BigInt(i), { text_generation: null }));
+    const beyond = model(BigInt(MAX_LISTED), { embedding: null });
+    deps.models = async () => (calls.models++, { Ok: many });
+    deps.model = async (id) => (calls.model++, { Ok: id === beyond.id ? beyond : undefined });
+    expect((await handle(deps, request('GET', `/v1/models/${MAX_LISTED}`))).status_code).toBe(200);
+    expect((await handle(deps, request('GET', `/v1/models/${MAX_LISTED + 1}`))).status_code).toBe(404);
+    expect(calls.model).toBe(2);
+  });
+
+  it('answer a failed load with 502 in OpenAI’s shape', async () => {
+    const { deps } = fake();
+    deps.models = async () => ({ Err: 'the registry is stopped' });
+    const failed = await handle(deps, request('GET', '/v1/models'));
+    expect(failed.status_code).toBe(502);
+    expect(bodyOf(failed).error).toMatchObject({ type: 'server_error', code: 'upstream_error' });
   });
 });
