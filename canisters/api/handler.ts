@@ -1,23 +1,25 @@
 // The OpenAI-compatible HTTP API: one request in, one answer out. It routes, reads and checks the body, admits the
-// bearer key, runs each job through the marketplace as the key's owner with the most it may cost held against the
-// key's cap, and answers in OpenAI's format. The peers (registry, marketplace, ledger, raw_rand) and the clock come
-// in as Deps, so unit tests drive every path with fakes and the canister (index.ts) only wires azle's calls.
+// bearer key, runs each job through the marketplace as the key's owner with the most it may cost (price and fees,
+// charges.ts) held against the key's cap, and answers in OpenAI's format. The peers (registry, marketplace, ledger,
+// raw_rand) and the clock come in as Deps, so unit tests drive every path with fakes and the canister (index.ts)
+// only wires azle's calls.
 import type { Principal } from '@dfinity/principal';
 
 import type { JobError, JobRequest, JobRun } from '../marketplace/job_types';
 import type { Offer } from '../marketplace/offer_types';
 import type { Quote } from '../marketplace/types';
 import type { Model } from '../shared/models';
+import { chargeOf, priceLimit } from './charges';
 import { apiError, badRequest, type ApiError } from './errors';
 import { eventStream, failure, header, json, preflight } from './http';
 import { embeddingJob, finishReason, needsSeed, textJob, type TextRequest } from './job_of';
-import type { KeyRing } from './keys';
+import type { ApiKey, KeyRing } from './keys';
 import type { ModelsCache, ModelsList } from './models_cache';
 import { modelIdOf, modelList, modelObject, servable, TASK_OF } from './models_view';
 import { chatCompletion, completionStream, embeddingList, textCompletion, type Completed, type Market } from './openai_reply';
 import { parseRequest, readBody, type InferenceRequest } from './openai_request';
 import { route } from './routes';
-import { noMatchWords, noProvider, paymentStatus, peerFailed, statusOf } from './status_of';
+import { noMatchWords, noProvider, peerFailed, statusOf } from './status_of';
 import type { HttpRequest, HttpResponse } from './types';
 
 /** A peer's answer: its value, or why the call failed, in words. */
@@ -38,15 +40,15 @@ export type Deps = {
   offers(model: bigint): Promise<Called<Offer[]>>;
   quote(request: JobRequest): Promise<Called<{ Ok: Quote } | { Err: unknown }>>;
   runFor(owner: Principal, request: JobRequest): Promise<Called<{ Ok: JobRun } | { Err: JobError }>>;
-  /** The ledger's transfer fee, for a 402's figure. */
-  fee(): Promise<bigint>;
+  /** The ledger's transfer fee, which the owner pays on each escrow and each refund. */
+  fee(): Promise<Called<bigint>>;
   /** A fresh 32-bit seed (raw_rand). */
   seed(): Promise<number>;
 };
 
 /** The most models GET /v1/models lists (the registry's page). */
 export const MAX_LISTED = 100;
-/** Any quote passes this max_price: the key's cap, held before the job runs, is what bounds the spend. */
+/** A quote's max_price: any offer's price passes, so the quote names what the job costs now. */
 const NO_PRICE_LIMIT = 2n ** 64n;
 
 const fail = (e: ApiError): HttpResponse => failure(e);
@@ -55,7 +57,7 @@ export async function handle(deps: Deps, request: HttpRequest): Promise<HttpResp
   const routed = route(request.method, request.url);
   if ('Err' in routed) return fail(routed.Err);
   const r = routed.Ok;
-  if ('preflight' in r) return preflight();
+  if ('preflight' in r) return preflight(header(request.headers, 'access-control-request-headers'));
   if ('models' in r) return listModels(deps);
   if ('model' in r) return oneModel(deps, r.model);
   const body = readBody(header(request.headers, 'content-type'), request.body);
@@ -137,13 +139,15 @@ async function infer(deps: Deps, request: InferenceRequest, authorization: strin
     const jobs = request.input.map((input) => embeddingJob(found.Ok.id, input));
     const bad = jobs.find((j) => 'Err' in j);
     if (bad !== undefined && 'Err' in bad) return fail(bad.Err);
-    const runs: JobRun[] = [];
-    // One job per input, in order: a later one failing leaves the earlier ones paid and answered by their jobs.
-    for (const job of jobs as { Ok: JobRequest }[]) {
-      const ran = await runJob(deps, key.id, key.owner, job.Ok);
-      if ('Err' in ran) return fail(ran.Err);
-      runs.push(ran.Ok);
-    }
+    // One job per input, in order, all held at once: the cap or a revocation stops a batch before it starts, never
+    // halfway. A later job failing leaves the earlier ones paid.
+    const ran = await runJobs(
+      deps,
+      key,
+      jobs.map((job) => (job as { Ok: JobRequest }).Ok),
+    );
+    if ('Err' in ran) return fail(ran.Err);
+    const runs = ran.Ok;
     const vectors = runs.map((run) => Array.from(run.output.vector));
     const prompt_tokens = runs.reduce((sum, run) => sum + (run.output.prompt_tokens[0] ?? 0), 0);
     const market = marketOf(runs);
@@ -156,57 +160,69 @@ async function infer(deps: Deps, request: InferenceRequest, authorization: strin
   const text = request as TextRequest;
   const job = textJob(found.Ok.id, text, needsSeed(text) ? await deps.seed() : 0);
   if ('Err' in job) return fail(job.Err);
-  const ran = await runJob(deps, key.id, key.owner, job.Ok);
+  const ran = await runJobs(deps, key, [job.Ok]);
   if ('Err' in ran) return fail(ran.Err);
-  const { output } = ran.Ok;
+  const [done] = ran.Ok;
+  const { output } = done;
   const completed: Completed = {
-    job_id: ran.Ok.job.id,
+    job_id: done.job.id,
     model: request.model,
     created: Number(deps.now() / 1_000_000_000n),
     text: output.text[0] ?? '',
     prompt_tokens: output.prompt_tokens[0] ?? 0,
     completion_tokens: output.tokens.length,
     finish_reason: finishReason(output.tokens.length, job.Ok.max_tokens),
-    market: marketOf([ran.Ok]),
+    market: marketOf([done]),
   };
   if (text.stream) return eventStream(completionStream(text.kind, completed, text.include_usage));
   return json(200, text.kind === 'chat' ? chatCompletion(completed) : textCompletion(completed));
 }
 
 /**
- * Quotes the job, holds its price against the key's cap, runs it as the owner's and releases the hold with what
- * the job cost: in a finally, so no failure after the hold leaves it held.
+ * Quotes each job, holds the most they may cost together against the key's cap (each at its max_price, with the
+ * fees of its escrow and refund), runs them in order as the owner's, and releases the hold with what they cost: in
+ * a finally, so no failure after the hold leaves it held (one left by an upgrade expires: keys.ts). The first
+ * failure stops the rest; once money may have moved, its error tells the client not to retry (http.ts).
  */
-async function runJob(deps: Deps, keyId: bigint, owner: Principal, job: JobRequest): Promise<{ Ok: JobRun } | { Err: ApiError }> {
-  const quoted = await deps.quote({ ...job, max_price: NO_PRICE_LIMIT });
-  if ('Err' in quoted) return { Err: peerFailed(`quote: ${quoted.Err}`) };
-  if ('Err' in quoted.Ok) return { Err: noProvider(noMatchWords(quoted.Ok.Err as Parameters<typeof noMatchWords>[0])) };
-  const { chosen, total } = quoted.Ok.Ok;
-  // Each replica may cost at most what it was quoted: a price risen since is refused rather than passing the hold.
-  const max_price = chosen.reduce((most, c) => (c.quote > most ? c.quote : most), 0n);
-  const held = deps.ring.hold(keyId, total);
+async function runJobs(deps: Deps, key: ApiKey, jobs: JobRequest[]): Promise<{ Ok: JobRun[] } | { Err: ApiError }> {
+  const fee = await deps.fee();
+  if ('Err' in fee) return { Err: peerFailed(`the ledger's fee: ${fee.Err}`) };
+  const planned: { job: JobRequest; total: bigint; most: bigint }[] = [];
+  for (const job of jobs) {
+    const quoted = await deps.quote({ ...job, max_price: NO_PRICE_LIMIT });
+    if ('Err' in quoted) return { Err: peerFailed(`quote: ${quoted.Err}`) };
+    if ('Err' in quoted.Ok) return { Err: noProvider(noMatchWords(quoted.Ok.Err as Parameters<typeof noMatchWords>[0])) };
+    const { max_price, most } = priceLimit(quoted.Ok.Ok, fee.Ok);
+    planned.push({ job: { ...job, max_price }, total: quoted.Ok.Ok.total, most });
+  }
+  const held = deps.ring.hold(
+    key.id,
+    planned.reduce((sum, p) => sum + p.most, 0n),
+    deps.now(),
+  );
   if ('Err' in held) return held;
   let charged = 0n;
   try {
-    const ran = await deps.runFor(owner, { ...job, max_price });
-    if ('Err' in ran) return { Err: peerFailed(`run_job_for: ${ran.Err}`) };
-    if ('Err' in ran.Ok) {
-      const payment = deps.payment()?.toText() ?? 'payment';
-      const error = ran.Ok.Err;
-      const needed = 'PaymentFailed' in error ? total + (await deps.fee()) : total;
-      return {
-        Err:
-          'PaymentFailed' in error
-            ? paymentStatus(error.PaymentFailed, { payment, needed })
-            : statusOf(error, String(job.model), { payment, needed }),
-      };
+    const runs: JobRun[] = [];
+    for (const { job, total, most } of planned) {
+      const ran = await deps.runFor(key.owner, job);
+      const cost = chargeOf(ran, most, fee.Ok);
+      charged += cost;
+      if ('Err' in ran) return { Err: paidIf(cost, peerFailed(`run_job_for: ${ran.Err}`)) };
+      if ('Err' in ran.Ok) {
+        const payment = deps.payment()?.toText() ?? 'payment';
+        return { Err: paidIf(cost, statusOf(ran.Ok.Err, String(job.model), { payment, needed: total + fee.Ok })) };
+      }
+      runs.push(ran.Ok.Ok);
     }
-    charged = ran.Ok.Ok.job.price;
-    return { Ok: ran.Ok.Ok };
+    return { Ok: runs };
   } finally {
-    deps.ring.release(keyId, held.Ok, charged);
+    deps.ring.release(key.id, held.Ok, charged);
   }
 }
+
+/** An error once `cost` was charged: money moved, so the client must not retry it on its own. */
+const paidIf = (cost: bigint, e: ApiError): ApiError => (cost > 0n ? { ...e, paid: true } : e);
 
 /** Our `market` field: the jobs behind an answer, the nodes paid, the total price and how the answer was checked. */
 function marketOf(runs: JobRun[]): Market {

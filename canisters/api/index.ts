@@ -38,6 +38,9 @@ import {
 } from './types';
 
 const ring = new KeyRing(keyStore);
+// The ledger's fee, asked once: it changes only with an upgrade of the ledger, and this heap copy is gone after an
+// upgrade of the api, which asks again.
+let cachedFee: bigint | undefined;
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
 
 const peer = (name: 'marketplace' | 'model_registry' | 'payment' | 'ledger'): Principal | undefined => settingsCell.get().peers[name][0];
@@ -99,9 +102,13 @@ const deps: Deps = {
   quote: (request) => ask('marketplace', 'quote', [JobRequest], QuoteResult, [request]),
   runFor: (owner, request) => ask('marketplace', 'run_job_for', [IDL.Principal, JobRequest], RunReply, [owner, request]),
   async fee() {
+    if (cachedFee !== undefined) return { Ok: cachedFee };
     const ledger = peer('ledger');
-    const fee = ledger === undefined ? undefined : await ledgerFee(ledger);
-    return fee !== undefined && 'Ok' in fee ? fee.Ok : 0n;
+    if (ledger === undefined) return { Err: 'no ledger canister is named' };
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return { Err: fee.Err };
+    cachedFee = fee.Ok;
+    return fee;
   },
   async seed() {
     const bytes = await randomBytes();
@@ -186,7 +193,7 @@ export default class {
   /** The caller's keys with their usage, oldest first; never a secret. */
   @query([], IDL.Vec(ApiKeyInfo))
   list_api_keys(): ReturnType<typeof infoOf>[] {
-    return ring.list(msgCaller()).map(infoOf);
+    return ring.list(msgCaller(), time()).map(infoOf);
   }
 
   /** Revokes one of the caller's keys at once: its next request is refused. */

@@ -5,13 +5,20 @@ import type { Principal } from '@dfinity/principal';
 
 import type { KeyError } from './types';
 
-/** Key records kept in all, revoked ones included (each owner's oldest revoked ones give way: keys.ts). */
-export const MAX_TOTAL_KEYS = 10_000;
+/**
+ * Live keys in all. Revoked ones do not count, so nobody fills the cap by making and revoking keys. A stored key
+ * is at most about 3 KiB (16 model ids of 128 bytes, 16 holds, its name and hash), so even the record bound below
+ * (revoked records kept too) is well under 1 GiB of the canister's stable memory.
+ */
+export const MAX_LIVE_KEYS_TOTAL = 100_000;
+/** Key records kept in all, revoked ones included: at this bound the oldest revoked record gives way (keys.ts). */
+export const MAX_KEY_RECORDS_TOTAL = 2 * MAX_LIVE_KEYS_TOTAL;
 
 /** Why `caller` may not create a key before the ledger is asked, or undefined. */
-export function creatorProblem(caller: Principal, totalKeys: number): KeyError | undefined {
+export function creatorProblem(caller: Principal, liveKeys: number): KeyError | undefined {
   if (caller.isAnonymous()) return { NotAllowed: 'anonymous callers cannot own keys: sign in' };
-  if (totalKeys >= MAX_TOTAL_KEYS) return { LimitReached: `the API holds its ${MAX_TOTAL_KEYS} keys: none can be created now` };
+  if (liveKeys >= MAX_LIVE_KEYS_TOTAL)
+    return { LimitReached: `the API holds its ${MAX_LIVE_KEYS_TOTAL} live keys: none can be created now` };
   return undefined;
 }
 

@@ -9,13 +9,14 @@ import { hex } from '../shared/hex';
 import { encodeUtf8 } from '../shared/utf8';
 import type { ApiError } from './errors';
 import { apiError } from './errors';
+import { MAX_KEY_RECORDS_TOTAL } from './key_rules';
 
 export type Opt<T> = [] | [T];
 
 /** What the owner chose for a key. An empty `models` allows every model. */
 export type KeyTerms = {
   name: string;
-  /** The most the key may ever spend, in the ledger's base units (job prices; ledger fees are the owner's). */
+  /** The most the key may ever spend, in the ledger's base units: job prices and the ledger fees they cost the owner. */
   spend_cap: bigint;
   expires_at: Opt<bigint>;
   models: string[];
@@ -34,8 +35,8 @@ export type ApiKey = {
   /** Paid for finished jobs, and held for jobs running now: their sum never passes the cap. */
   spent: bigint;
   held: bigint;
-  /** The holds of jobs running now, [hold id, amount], so each is released once. */
-  holds: [bigint, bigint][];
+  /** The holds of jobs running now, [hold id, amount, taken at], so each is released once. */
+  holds: [bigint, bigint, bigint][];
   next_hold: bigint;
   requests: bigint;
   last_used_at: Opt<bigint>;
@@ -59,6 +60,12 @@ export const MAX_LIVE_KEYS = 20;
 export const MAX_KEY_RECORDS = 50;
 /** Jobs one key may have running at once (each holds part of its cap). */
 export const MAX_HOLDS = 16;
+/**
+ * How long a hold may stay: longer than any job the API runs (short jobs only, each inside one call that the
+ * gateway times out well before). An older one was left by a request whose release never ran (the canister was
+ * upgraded while it awaited, or its continuation trapped).
+ */
+export const HOLD_TTL = 10n * 60n * 1_000_000_000n;
 const MINUTE_NS = 60_000_000_000n;
 const HINT_CHARS = 4;
 
@@ -69,6 +76,10 @@ export interface KeyStore {
   remove(id: bigint): void;
   ownedBy(owner: Principal): bigint[];
   nextId(): bigint;
+  /** Records kept, revoked ones included. */
+  total(): number;
+  /** The lowest id of a revoked record (the oldest of them), if any. */
+  oldestRevoked(): bigint | undefined;
 }
 
 // Azle has no btoa: the certification module's encoder, which runs in canisters and Node alike.
@@ -90,6 +101,29 @@ export function termsProblem(terms: KeyTerms, now: bigint): string | undefined {
   return undefined;
 }
 
+/** Why a key takes no request at `now`, or undefined: revoked, or expired. */
+function deadProblem(key: ApiKey, now: bigint): string | undefined {
+  if (key.revoked_at.length === 1) return 'The API key was revoked';
+  if (key.terms.expires_at.length === 1 && key.terms.expires_at[0] <= now) return 'The API key has expired';
+  return undefined;
+}
+
+const invalidKey = (message: string): { Err: ApiError } => ({
+  Err: apiError(401, message, 'invalid_request_error', null, 'invalid_api_key'),
+});
+
+/**
+ * The key with its holds older than HOLD_TTL counted as spent at their full amount and dropped. The outcome of
+ * such a job is unknown (its money may have moved), so only the full amount keeps the cap from ever being passed;
+ * dropping it frees the slot it took.
+ */
+function withoutStaleHolds(key: ApiKey, now: bigint): ApiKey {
+  const stale = key.holds.filter(([, , at]) => now - at >= HOLD_TTL);
+  if (stale.length === 0) return key;
+  const amount = stale.reduce((sum, [, held]) => sum + held, 0n);
+  return { ...key, spent: key.spent + amount, held: key.held - amount, holds: key.holds.filter(([, , at]) => now - at < HOLD_TTL) };
+}
+
 export class KeyRing {
   constructor(private readonly store: KeyStore) {}
 
@@ -102,6 +136,12 @@ export class KeyRing {
     if (owned.filter((key) => key.revoked_at.length === 0).length >= MAX_LIVE_KEYS)
       return { Err: { LimitReached: `at most ${MAX_LIVE_KEYS} live keys: revoke one first` } };
     if (owned.length >= MAX_KEY_RECORDS) this.store.remove(owned.find((key) => key.revoked_at.length === 1)!.id);
+    else if (this.store.total() >= MAX_KEY_RECORDS_TOTAL) {
+      // Across owners, the oldest revoked record gives way; the live-key cap (key_rules.ts) leaves one to give.
+      const oldest = this.store.oldestRevoked();
+      if (oldest === undefined) return { Err: { LimitReached: `the API keeps its ${MAX_KEY_RECORDS_TOTAL} key records, all live` } };
+      this.store.remove(oldest);
+    }
     const id = this.store.nextId();
     const secret = `${SECRET_PREFIX}${id}-${base64url(random.subarray(0, 32))}`;
     const key: ApiKey = {
@@ -124,8 +164,9 @@ export class KeyRing {
     return { Ok: { key, secret } };
   }
 
-  list(owner: Principal): ApiKey[] {
-    return this.store.ownedBy(owner).map((id) => this.store.get(id)!);
+  /** The owner's keys, oldest first, stale holds counted as spent. */
+  list(owner: Principal, now: bigint): ApiKey[] {
+    return this.store.ownedBy(owner).map((id) => withoutStaleHolds(this.store.get(id)!, now));
   }
 
   /** Revoked at once: the next request with it is refused. Only the owner revokes. */
@@ -173,18 +214,26 @@ export class KeyRing {
         },
       };
     }
-    const admitted = { ...key.Ok, rate_full_at: from + interval, requests: key.Ok.requests + 1n, last_used_at: [now] as [bigint] };
+    const admitted = {
+      ...withoutStaleHolds(key.Ok, now),
+      rate_full_at: from + interval,
+      requests: key.Ok.requests + 1n,
+      last_used_at: [now] as [bigint],
+    };
     this.store.put(admitted);
     return { Ok: admitted };
   }
 
   /**
-   * Holds `amount` of the key's cap for a job about to run, so concurrent jobs together never pass the cap; the
-   * hold's id releases it.
+   * Holds `amount` of the key's cap for jobs about to run, so concurrent jobs together never pass the cap; the
+   * hold's id releases it. A key revoked or expired since its request was admitted holds nothing.
    */
-  hold(id: bigint, amount: bigint): { Ok: bigint } | { Err: ApiError } {
-    const key = this.store.get(id);
-    if (key === undefined) return { Err: apiError(401, 'The API key was removed', 'invalid_request_error', null, 'invalid_api_key') };
+  hold(id: bigint, amount: bigint, now: bigint): { Ok: bigint } | { Err: ApiError } {
+    const stored = this.store.get(id);
+    if (stored === undefined) return invalidKey('The API key was removed');
+    const dead = deadProblem(stored, now);
+    if (dead !== undefined) return invalidKey(dead);
+    const key = withoutStaleHolds(stored, now);
     if (key.holds.length >= MAX_HOLDS)
       return {
         Err: {
@@ -203,11 +252,14 @@ export class KeyRing {
         ),
       };
     const hold = key.next_hold;
-    this.store.put({ ...key, held: key.held + amount, holds: [...key.holds, [hold, amount]], next_hold: hold + 1n });
+    this.store.put({ ...key, held: key.held + amount, holds: [...key.holds, [hold, amount, now]], next_hold: hold + 1n });
     return { Ok: hold };
   }
 
-  /** Ends a hold once: `charged` (at most what was held) counts as spent, the rest is free again. */
+  /**
+   * Ends a hold once: `charged` (at most what was held) counts as spent, the rest is free again. A hold already
+   * counted as stale is gone, so its release changes nothing.
+   */
   release(id: bigint, hold: bigint, charged: bigint): void {
     const key = this.store.get(id);
     const held = key?.holds.find(([h]) => h === hold)?.[1];
@@ -217,15 +269,13 @@ export class KeyRing {
   }
 
   private authenticate(authorization: string | undefined, now: bigint): { Ok: ApiKey } | { Err: ApiError } {
-    const unknown = (message: string) => ({ Err: apiError(401, message, 'invalid_request_error', null, 'invalid_api_key') });
     const match = /^Bearer (\S+)$/.exec(authorization?.trim() ?? '');
-    if (match === null) return unknown('Missing API key: send it as `Authorization: Bearer <key>`');
+    if (match === null) return invalidKey('Missing API key: send it as `Authorization: Bearer <key>`');
     const secret = match[1];
     const id = new RegExp(`^${SECRET_PREFIX}(\\d{1,20})-`).exec(secret);
     const key = id === null ? undefined : this.store.get(BigInt(id[1]));
-    if (key === undefined || hex(key.secret_sha256) !== hex(secretHash(secret))) return unknown('Incorrect API key provided');
-    if (key.revoked_at.length === 1) return unknown('The API key was revoked');
-    if (key.terms.expires_at.length === 1 && key.terms.expires_at[0] <= now) return unknown('The API key has expired');
-    return { Ok: key };
+    if (key === undefined || hex(key.secret_sha256) !== hex(secretHash(secret))) return invalidKey('Incorrect API key provided');
+    const dead = deadProblem(key, now);
+    return dead === undefined ? { Ok: key } : invalidKey(dead);
   }
 }

@@ -7,4 +7,6 @@ export const MEMORY = {
   owners: 2,
   // The next key id.
   counters: 3,
+  // The ids of revoked keys, oldest first, with when each was revoked.
+  revoked: 4,
 } as const;

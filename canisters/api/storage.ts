@@ -1,5 +1,5 @@
-// The api canister's state in stable memory: settings, and the keys as the KeyRing's KeyStore (keys by id and each
-// owner's ids), so keys, their spending and their revocations survive upgrades.
+// The api canister's state in stable memory: settings, and the keys as the KeyRing's KeyStore (keys by id, each
+// owner's ids and the revoked ids), so keys, their spending and their revocations survive upgrades.
 import { IDL, StableBTreeMap } from 'azle';
 import type { Principal } from '@dfinity/principal';
 
@@ -15,17 +15,22 @@ export const settingsCell = stableCell<string, Settings>(settingsMap, 'settings'
 const keys = new StableBTreeMap<bigint, ApiKey>(MEMORY.keys, u64Key, candidValue<ApiKey>(StoredKey));
 const owners = new StableBTreeMap<string, bigint[]>(MEMORY.owners, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));
 const counters = new StableBTreeMap<string, bigint>(MEMORY.counters, asciiText, candidValue<bigint>(IDL.Nat64));
+// Kept so the live count and the oldest revoked record are had without reading every key.
+const revoked = new StableBTreeMap<bigint, bigint>(MEMORY.revoked, u64Key, candidValue<bigint>(IDL.Nat64));
 
+/** The keys; `count` is the live ones (what key_rules.ts caps). */
 export const keyStore: KeyStore & { count(): number } = {
   get: (id) => keys.get(id),
   put(key) {
     if (!keys.containsKey(key.id)) owners.insert(key.owner.toText(), [...ownedBy(key.owner), key.id]);
     keys.insert(key.id, key);
+    if (key.revoked_at.length === 1 && !revoked.containsKey(key.id)) revoked.insert(key.id, key.revoked_at[0]);
   },
   remove(id) {
     const key = keys.get(id);
     if (key === undefined) return;
     keys.remove(id);
+    revoked.remove(id);
     owners.insert(
       key.owner.toText(),
       ownedBy(key.owner).filter((owned) => owned !== id),
@@ -37,7 +42,9 @@ export const keyStore: KeyStore & { count(): number } = {
     counters.insert('next_key', id + 1n);
     return id;
   },
-  count: () => Number(keys.len()),
+  total: () => Number(keys.len()),
+  oldestRevoked: () => revoked.keys(0, 1)[0],
+  count: () => Number(keys.len()) - Number(revoked.len()),
 };
 
 // Candid decodes a vec nat64 as a BigUint64Array, whose map would force every result to a bigint: an array instead.

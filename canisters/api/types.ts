@@ -65,7 +65,7 @@ export const StoredKey = IDL.Record({
   revoked_at: IDL.Opt(IDL.Nat64),
   spent: IDL.Nat,
   held: IDL.Nat,
-  holds: IDL.Vec(IDL.Tuple(IDL.Nat64, IDL.Nat)),
+  holds: IDL.Vec(IDL.Tuple(IDL.Nat64, IDL.Nat, IDL.Nat64)),
   next_hold: IDL.Nat64,
   requests: IDL.Nat64,
   last_used_at: IDL.Opt(IDL.Nat64),
@@ -91,7 +91,7 @@ export const HttpResponse = IDL.Record({
 });
 export type HttpResponse = { status_code: number; headers: [string, string][]; body: Uint8Array; upgrade: Opt<boolean> };
 
-/** The peers the api calls: where models, jobs and money are; the admin may name them again later. */
+/** The peers the api calls: where models, jobs and money are; named at install, kept as they are by upgrades. */
 export const Peers = IDL.Record({
   marketplace: IDL.Opt(IDL.Principal),
   model_registry: IDL.Opt(IDL.Principal),

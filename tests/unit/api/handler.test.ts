@@ -1,24 +1,29 @@
 // The HTTP API's decisions with the peers faked: routes, CORS and preflight, the job each OpenAI request becomes
 // (chat messages for the template, a drawn seed when sampling, the short-job limit), the status of each market
-// failure, and the key's cap held while jobs run: released with the real price, or nothing when the job failed, and
-// never passed by concurrent requests.
+// failure, and the key's cap held while jobs run (twice the quote and two fees): released with the real price and
+// fee, the fees of a refunded job, nothing for a refusal before any escrow, all of it when the outcome is unknown,
+// and never passed by concurrent requests or a batch.
 import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { handle, MAX_LISTED, type Deps } from '../../../canisters/api/handler';
 import { MAX_API_TOKENS } from '../../../canisters/api/job_of';
-import { KeyRing, type ApiKey, type KeyStore, type KeyTerms } from '../../../canisters/api/keys';
+import { KeyRing, type ApiKey, type KeyTerms } from '../../../canisters/api/keys';
 import { ModelsCache } from '../../../canisters/api/models_cache';
 import type { HttpRequest, HttpResponse } from '../../../canisters/api/types';
 import type { Job, JobError, JobRequest, JobRun } from '../../../canisters/marketplace/job_types';
 import type { Model } from '../../../canisters/shared/models';
+import { memoryKeyStore } from './memory_key_store';
 
 const NOW = 1_800_000_000_000_000_000n;
 const OWNER = Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
 const NODE = Principal.fromText('aaaaa-aa');
 const PAYMENT = Principal.fromText('ryjl3-tyaaa-aaaaa-aaaba-cai');
 const PRICE = 100n;
+const FEE = 10n;
+/** What one job holds: twice its quote, and the escrow's and a refund's fees. */
+const HOLD = 2n * PRICE + 2n * FEE;
 
 const model = (id: bigint, task: Model['task']): Model => ({
   id,
@@ -39,16 +44,8 @@ const MODELS = [model(0n, { text_generation: null }), model(1n, { embedding: nul
 type Fake = Deps & { runs: JobRequest[]; answer: (request: JobRequest) => Promise<{ Ok: JobRun } | { Err: JobError }> };
 
 function fake(terms: Partial<KeyTerms> = {}): { deps: Fake; secret: string; key: () => ApiKey } {
-  const store = new Map<bigint, ApiKey>();
-  let next = 0n;
-  const backing: KeyStore = {
-    get: (id) => store.get(id),
-    put: (key) => void store.set(key.id, key),
-    remove: (id) => void store.delete(id),
-    ownedBy: () => [...store.keys()],
-    nextId: () => next++,
-  };
-  const ring = new KeyRing(backing);
+  const store = memoryKeyStore();
+  const ring = new KeyRing(store);
   const created = ring.create(
     OWNER,
     { name: 'k', spend_cap: 1_000n, expires_at: [], models: [], requests_per_minute: 600, ...terms },
@@ -75,10 +72,10 @@ function fake(terms: Partial<KeyTerms> = {}): { deps: Fake; secret: string; key:
       return { Ok: await deps.answer(request) };
     },
     answer: async (request) => ({ Ok: run(jobId++, request, 'Hello there') }),
-    fee: async () => 10n,
+    fee: async () => ({ Ok: FEE }),
     seed: async () => 777,
   };
-  return { deps, secret: created.Ok.secret, key: () => store.get(0n)! };
+  return { deps, secret: created.Ok.secret, key: () => store.keys.get(0n)! };
 }
 
 function run(id: bigint, request: JobRequest, text: string): JobRun {
@@ -117,6 +114,9 @@ describe('routes', () => {
     expect(pre.status_code).toBe(204);
     expect(headerOf(pre, 'access-control-allow-headers')).toMatch(/Authorization/);
     expect(headerOf(pre, 'access-control-allow-origin')).toBe('*');
+    const asked = 'authorization, content-type, x-stainless-helper-method';
+    const echoed = await handle(deps, request('OPTIONS', '/v1/chat/completions', undefined, [['Access-Control-Request-Headers', asked]]));
+    expect(headerOf(echoed, 'access-control-allow-headers')).toBe(asked);
     const missing = await handle(deps, request('GET', '/v2/nothing'));
     expect(missing.status_code).toBe(404);
     expect(headerOf(missing, 'access-control-allow-origin')).toBe('*');
@@ -149,7 +149,8 @@ describe('the job a request becomes', () => {
     const [job] = deps.runs;
     expect(job.input).toEqual([JSON.stringify([{ role: 'user', content: 'Hi' }])]);
     expect(job.generation).toEqual([{ temperature: 0, top_p: 1, seed: 0, stop: [], chat: true }]);
-    expect(job).toMatchObject({ max_tokens: 128, max_price: PRICE, redundancy: 1 });
+    // Room above the quote, so a price risen as the market fills still runs; the price it ran at is charged.
+    expect(job).toMatchObject({ max_tokens: 128, max_price: 2n * PRICE, redundancy: 1 });
     expect(bodyOf(answer)).toMatchObject({
       object: 'chat.completion',
       model: '0',
@@ -167,6 +168,17 @@ describe('the job a request becomes', () => {
       { temperature: 0.7, top_p: 1, seed: 777, stop: [], chat: false },
       { temperature: 0.7, top_p: 1, seed: 5, stop: ['x'], chat: false },
     ]);
+  });
+
+  it('refuses a stop the marketplace would refuse with 400, before anything is quoted', async () => {
+    const { deps, secret } = fake();
+    let quoted = 0;
+    const quote = deps.quote;
+    deps.quote = (r) => (quoted++, quote(r));
+    const answer = await handle(deps, post(secret, '/v1/chat/completions', { ...CHAT, stop: 'x'.repeat(65) }));
+    expect(answer.status_code).toBe(400);
+    expect(bodyOf(answer).error).toMatchObject({ param: 'stop' });
+    expect([quoted, deps.runs.length]).toEqual([0, 0]);
   });
 
   it('refuses a budget too long for one call with 400 naming the limit, before anything runs', async () => {
@@ -191,7 +203,7 @@ describe('the job a request becomes', () => {
   });
 
   it('runs one job per embedding input, and refuses a text model on the embeddings endpoint', async () => {
-    const { deps, secret } = fake();
+    const { deps, secret, key } = fake();
     const answer = bodyOf(await handle(deps, post(secret, '/v1/embeddings', { model: '1', input: ['a', 'bc'] })));
     expect(deps.runs.map((r) => r.input[0])).toEqual(['a', 'bc']);
     expect(answer).toMatchObject({
@@ -201,6 +213,27 @@ describe('the job a request becomes', () => {
     });
     const wrong = await handle(deps, post(secret, '/v1/embeddings', { model: '0', input: 'a' }));
     expect(wrong.status_code).toBe(400);
+    expect(key()).toMatchObject({ held: 0n, spent: 2n * (PRICE + FEE) });
+  });
+
+  it('holds a whole batch before its first job: a cap short of it runs none, never half', async () => {
+    const { deps, secret, key } = fake({ spend_cap: 2n * HOLD - 1n });
+    const refused = await handle(deps, post(secret, '/v1/embeddings', { model: '1', input: ['a', 'b'] }));
+    expect(refused.status_code).toBe(429);
+    expect(bodyOf(refused).error.code).toBe('insufficient_quota');
+    expect(deps.runs).toEqual([]);
+    expect(key()).toMatchObject({ held: 0n, spent: 0n });
+  });
+
+  it('runs nothing for a key revoked while its request waited for the registry and the quote', async () => {
+    const { deps, secret, key } = fake();
+    const quote = deps.quote;
+    deps.quote = (r) => (deps.ring.revoke(OWNER, 0n, NOW), quote(r));
+    const revoked = await handle(deps, post(secret, '/v1/embeddings', { model: '1', input: ['a', 'b'] }));
+    expect(revoked.status_code).toBe(401);
+    expect(bodyOf(revoked).error.message).toBe('The API key was revoked');
+    expect(deps.runs).toEqual([]);
+    expect(key()).toMatchObject({ held: 0n, spent: 0n });
   });
 });
 
@@ -209,53 +242,74 @@ describe('statuses', () => {
     const { deps, secret, key } = fake();
     deps.answer = async () => ({ Err: error });
     const answer = await handle(deps, post(secret, '/v1/chat/completions', CHAT));
-    return { answer, key: key() };
+    return { answer, key: key(), retry: headerOf(answer, 'x-should-retry') };
   };
 
   it('maps the market’s failures to the statuses clients act on, and never 409', async () => {
-    const cases: [JobError, number][] = [
-      [{ PaymentFailed: '{"LedgerError":"{\\"InsufficientAllowance\\":{\\"allowance\\":\\"0\\"}}"}' }, 402],
-      [{ PaymentFailed: '{"AllowanceBusy":{"job_id":"3"}}' }, 429],
-      [{ NoMatch: { needed: 1, eligible: 0, offers: [], more_offers: 0n, other_model_offers: 0n } }, 503],
-      [{ JobFailed: { job_id: 4n, reason: 'timed out' } }, 504],
-      [{ JobFailed: { job_id: 4n, reason: '0 of 1 nodes answered' } }, 502],
-      [{ UnknownModel: { model: 0n } }, 404],
-      [{ Busy: null }, 503],
-      [{ InvalidTransition: { from: { settled: null }, event: 'x' } }, 502],
+    // Each with what it cost the owner: nothing before an escrow, the two fees of a refund, all that was held when
+    // the outcome is unknown (the job may have run and been paid). Once something was charged, no client retry.
+    const cases: [JobError, number, bigint][] = [
+      [{ PaymentFailed: '{"LedgerError":"{\\"InsufficientAllowance\\":{\\"allowance\\":\\"0\\"}}"}' }, 402, 0n],
+      [{ PaymentFailed: '{"AllowanceBusy":{"job_id":"3"}}' }, 429, 0n],
+      [{ NoMatch: { needed: 1, eligible: 0, offers: [], more_offers: 0n, other_model_offers: 0n } }, 503, 0n],
+      [{ JobFailed: { job_id: 4n, reason: 'timed out' } }, 504, 2n * FEE],
+      [{ JobFailed: { job_id: 4n, reason: '0 of 1 nodes answered' } }, 502, 2n * FEE],
+      [{ UnknownModel: { model: 0n } }, 404, 0n],
+      [{ Busy: null }, 503, HOLD],
+      [{ NotFound: null }, 502, HOLD],
+      [{ InvalidTransition: { from: { settled: null }, event: 'x' } }, 502, HOLD],
     ];
-    for (const [error, status] of cases) {
-      const { answer, key } = await failing(error);
-      expect(
-        answer.status_code,
-        JSON.stringify(error, (_, v) => (typeof v === 'bigint' ? `${v}` : v)),
-      ).toBe(status);
-      // Nothing stays held and nothing counts as spent when the job did not run to its price.
-      expect(key).toMatchObject({ held: 0n, spent: 0n, holds: [] });
+    for (const [error, status, spent] of cases) {
+      const { answer, key, retry } = await failing(error);
+      const named = JSON.stringify(error, (_, v) => (typeof v === 'bigint' ? `${v}` : v));
+      expect(answer.status_code, named).toBe(status);
+      expect(key, named).toMatchObject({ held: 0n, spent, holds: [] });
+      expect(retry, named).toBe(spent > 0n || status === 402 ? 'false' : undefined);
     }
     const { answer } = await failing({ PaymentFailed: 'InsufficientFunds' });
     expect(bodyOf(answer).error.message).toContain(`${PRICE + 10n} base units`);
     expect(bodyOf(answer).error.message).toContain(PAYMENT.toText());
   });
 
-  it('releases the hold when the marketplace call itself fails', async () => {
+  it('charges all it held when the marketplace call itself fails (the job may have run), and says not to retry', async () => {
     const { deps, secret, key } = fake();
     deps.runFor = async () => ({ Err: 'marketplace call failed: SysTransient' });
-    expect((await handle(deps, post(secret, '/v1/chat/completions', CHAT))).status_code).toBe(502);
+    const failed = await handle(deps, post(secret, '/v1/chat/completions', CHAT));
+    expect(failed.status_code).toBe(502);
+    expect(headerOf(failed, 'x-should-retry')).toBe('false');
+    expect(key()).toMatchObject({ held: 0n, spent: HOLD });
+  });
+
+  it('leaves retries to the client when the quote finds no provider: nothing was paid', async () => {
+    const { deps, secret, key } = fake();
+    deps.quote = async () => ({ Ok: { Err: { needed: 1, eligible: 0, offers: [], more_offers: 0n, other_model_offers: 0n } } });
+    const none = await handle(deps, post(secret, '/v1/chat/completions', CHAT));
+    expect(none.status_code).toBe(503);
+    expect(headerOf(none, 'x-should-retry')).toBeUndefined();
     expect(key()).toMatchObject({ held: 0n, spent: 0n });
   });
 
-  it('counts the price as spent, and never lets concurrent requests pass the cap', async () => {
-    const { deps, secret, key } = fake({ spend_cap: 3n * PRICE + PRICE / 2n });
+  it('answers 502 before holding anything when the ledger’s fee cannot be had', async () => {
+    const { deps, secret, key } = fake();
+    deps.fee = async () => ({ Err: 'the ledger is stopped' });
+    const failed = await handle(deps, post(secret, '/v1/chat/completions', CHAT));
+    expect(failed.status_code).toBe(502);
+    expect(deps.runs).toEqual([]);
+    expect(key()).toMatchObject({ held: 0n, spent: 0n });
+  });
+
+  it('counts the price and the escrow’s fee as spent, and never lets concurrent requests pass the cap', async () => {
+    const { deps, secret, key } = fake({ spend_cap: 3n * HOLD + HOLD / 2n });
     const gates: (() => void)[] = [];
     const inner = deps.answer;
     deps.answer = (r) => new Promise((resolve) => gates.push(() => resolve(inner(r))));
     const answers = Array.from({ length: 5 }, () => handle(deps, post(secret, '/v1/chat/completions', CHAT)));
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(key().held).toBe(3n * PRICE);
+    expect(key().held).toBe(3n * HOLD);
     for (const open of gates) open();
     const statuses = (await Promise.all(answers)).map((a) => a.status_code).sort();
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    expect(key()).toMatchObject({ held: 0n, spent: 3n * PRICE });
+    expect(key()).toMatchObject({ held: 0n, spent: 3n * (PRICE + FEE) });
   });
 
   it('refuses a missing or wrong key with 401 before reading the model', async () => {

@@ -5,7 +5,9 @@ import { Principal } from '@dfinity/principal';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { KeyRing, MAX_HOLDS, MAX_KEY_RECORDS, MAX_LIVE_KEYS, type ApiKey, type KeyStore, type KeyTerms } from '../../../canisters/api/keys';
+import { MAX_KEY_RECORDS_TOTAL } from '../../../canisters/api/key_rules';
+import { HOLD_TTL, KeyRing, MAX_HOLDS, MAX_KEY_RECORDS, MAX_LIVE_KEYS, type ApiKey, type KeyTerms } from '../../../canisters/api/keys';
+import { memoryKeyStore } from './memory_key_store';
 
 const owner = () => Principal.selfAuthenticating(new Uint8Array(randomBytes(44)));
 const random = () => new Uint8Array(randomBytes(32));
@@ -14,16 +16,8 @@ const SECOND = 1_000_000_000n;
 const TERMS: KeyTerms = { name: 'laptop', spend_cap: 1_000n, expires_at: [], models: [], requests_per_minute: 3 };
 
 function ring(): { keys: KeyRing; store: Map<bigint, ApiKey> } {
-  const store = new Map<bigint, ApiKey>();
-  let next = 0n;
-  const backing: KeyStore = {
-    get: (id) => store.get(id),
-    put: (key) => void store.set(key.id, key),
-    remove: (id) => void store.delete(id),
-    ownedBy: (who) => [...store.values()].filter((k) => k.owner.compareTo(who) === 'eq').map((k) => k.id),
-    nextId: () => next++,
-  };
-  return { keys: new KeyRing(backing), store };
+  const backing = memoryKeyStore();
+  return { keys: new KeyRing(backing), store: backing.keys };
 }
 
 const created = (keys: KeyRing, who: Principal, terms: Partial<KeyTerms> = {}) => {
@@ -62,16 +56,36 @@ describe('creating a key', () => {
     const live = Array.from({ length: MAX_LIVE_KEYS }, () => created(keys, who).key);
     expect(keys.create(who, TERMS, random(), NOW)).toEqual({ Err: { LimitReached: `at most ${MAX_LIVE_KEYS} live keys: revoke one first` } });
     expect('Ok' in keys.create(owner(), TERMS, random(), NOW)).toBe(true);
-    while (keys.list(who).length < MAX_KEY_RECORDS) {
-      keys.revoke(who, keys.list(who).find((k) => k.revoked_at.length === 0)!.id, NOW);
+    while (keys.list(who, NOW).length < MAX_KEY_RECORDS) {
+      keys.revoke(who, keys.list(who, NOW).find((k) => k.revoked_at.length === 0)!.id, NOW);
       created(keys, who);
     }
-    const oldest = keys.list(who)[0].id;
-    keys.revoke(who, keys.list(who).find((k) => k.revoked_at.length === 0)!.id, NOW);
+    const oldest = keys.list(who, NOW)[0].id;
+    keys.revoke(who, keys.list(who, NOW).find((k) => k.revoked_at.length === 0)!.id, NOW);
     created(keys, who);
-    expect(keys.list(who)).toHaveLength(MAX_KEY_RECORDS);
-    expect(keys.list(who).some((k) => k.id === oldest)).toBe(false);
+    expect(keys.list(who, NOW)).toHaveLength(MAX_KEY_RECORDS);
+    expect(keys.list(who, NOW).some((k) => k.id === oldest)).toBe(false);
     expect(live[0].id).toBe(oldest);
+  });
+
+  it('at the bound of records in all, drops the oldest revoked record of any owner, and refuses when none is revoked', () => {
+    const backing = memoryKeyStore();
+    const keys = new KeyRing(backing);
+    const [first, second] = [owner(), owner()];
+    const a = created(keys, first).key;
+    const b = created(keys, second).key;
+    const c = created(keys, second).key;
+    // The other records are there in count only: the bound is reached.
+    backing.total = () => MAX_KEY_RECORDS_TOTAL;
+    expect(keys.create(owner(), TERMS, random(), NOW)).toEqual({
+      Err: { LimitReached: `the API keeps its ${MAX_KEY_RECORDS_TOTAL} key records, all live` },
+    });
+    keys.revoke(second, c.id, NOW);
+    keys.revoke(first, a.id, NOW + SECOND);
+    created(keys, owner());
+    expect(backing.keys.has(a.id)).toBe(false);
+    expect(backing.keys.has(c.id)).toBe(true);
+    expect(backing.keys.has(b.id)).toBe(true);
   });
 });
 
@@ -104,6 +118,22 @@ describe('admitting a request', () => {
     expect(keys.admit(bearer(expiring.secret), 'm', NOW + SECOND)).toMatchObject({ Err: { status: 401, error: { message: 'The API key has expired' } } });
   });
 
+  it('counts a hold older than HOLD_TTL as spent at its full amount and drops it, so leaked holds never block the key', () => {
+    const { keys, store } = ring();
+    const { key, secret } = created(keys, owner(), { spend_cap: 1_000_000n, requests_per_minute: 600 });
+    // Requests whose release never ran (an upgrade while they awaited): every slot taken.
+    for (let i = 0; i < MAX_HOLDS; i++) expect('Ok' in keys.hold(key.id, 10n, NOW)).toBe(true);
+    expect(keys.hold(key.id, 10n, NOW + HOLD_TTL - 1n)).toMatchObject({ Err: { status: 429 } });
+    expect(keys.list(key.owner, NOW + HOLD_TTL - 1n)[0]).toMatchObject({ spent: 0n, held: 160n });
+    expect(keys.list(key.owner, NOW + HOLD_TTL)[0]).toMatchObject({ spent: 160n, held: 0n, holds: [] });
+    expect('Ok' in keys.admit(bearer(secret), 'm', NOW + HOLD_TTL)).toBe(true);
+    expect(store.get(key.id)).toMatchObject({ spent: 160n, held: 0n, holds: [] });
+    expect(keys.hold(key.id, 10n, NOW + HOLD_TTL)).toEqual({ Ok: BigInt(MAX_HOLDS) });
+    // A stale hold's late release counts nothing more.
+    keys.release(key.id, 0n, 0n);
+    expect(store.get(key.id)).toMatchObject({ spent: 160n, held: 10n });
+  });
+
   it('allows only the models the key names, with 404 as for an unknown model', () => {
     const { keys } = ring();
     const { secret } = created(keys, owner(), { models: ['tiny'] });
@@ -132,26 +162,39 @@ describe('spending', () => {
   it('holds the most a job may cost so concurrent jobs never pass the cap together, and releases each hold once', () => {
     const { keys, store } = ring();
     const { key } = created(keys, owner());
-    const first = keys.hold(key.id, 600n);
+    const first = keys.hold(key.id, 600n, NOW);
     expect(first).toEqual({ Ok: 0n });
-    expect(keys.hold(key.id, 600n)).toMatchObject({ Err: { status: 429, error: { code: 'insufficient_quota' } } });
-    expect(keys.hold(key.id, 400n)).toEqual({ Ok: 1n });
+    expect(keys.hold(key.id, 600n, NOW)).toMatchObject({ Err: { status: 429, error: { code: 'insufficient_quota' } } });
+    expect(keys.hold(key.id, 400n, NOW)).toEqual({ Ok: 1n });
     keys.release(key.id, 0n, 250n);
     expect(store.get(key.id)).toMatchObject({ spent: 250n, held: 400n });
     keys.release(key.id, 0n, 250n);
     expect(store.get(key.id)).toMatchObject({ spent: 250n, held: 400n });
     keys.release(key.id, 1n, 900n);
     expect(store.get(key.id)).toMatchObject({ spent: 650n, held: 0n, holds: [] });
-    expect(keys.hold(key.id, 351n)).toMatchObject({ Err: { status: 429 } });
-    expect('Ok' in keys.hold(key.id, 350n)).toBe(true);
+    expect(keys.hold(key.id, 351n, NOW)).toMatchObject({ Err: { status: 429 } });
+    expect('Ok' in keys.hold(key.id, 350n, NOW)).toBe(true);
+  });
+
+  it('holds nothing for a key revoked or expired since its request was admitted', () => {
+    const { keys, store } = ring();
+    const who = owner();
+    const revoked = created(keys, who);
+    expect('Ok' in keys.admit(bearer(revoked.secret), 'm', NOW)).toBe(true);
+    keys.revoke(who, revoked.key.id, NOW);
+    expect(keys.hold(revoked.key.id, 1n, NOW)).toMatchObject({ Err: { status: 401, error: { message: 'The API key was revoked', code: 'invalid_api_key' } } });
+    const expiring = created(keys, who, { expires_at: [NOW + SECOND] });
+    expect('Ok' in keys.admit(bearer(expiring.secret), 'm', NOW)).toBe(true);
+    expect(keys.hold(expiring.key.id, 1n, NOW + SECOND)).toMatchObject({ Err: { status: 401, error: { message: 'The API key has expired' } } });
+    expect([store.get(revoked.key.id)!.held, store.get(expiring.key.id)!.held]).toEqual([0n, 0n]);
   });
 
   it('lets one key run at most MAX_HOLDS jobs at once', () => {
     const { keys } = ring();
     const { key } = created(keys, owner(), { spend_cap: 1_000_000n });
-    for (let i = 0; i < MAX_HOLDS; i++) expect('Ok' in keys.hold(key.id, 1n)).toBe(true);
-    expect(keys.hold(key.id, 1n)).toMatchObject({ Err: { status: 429, retryAfter: 1, error: { code: 'rate_limit_exceeded' } } });
+    for (let i = 0; i < MAX_HOLDS; i++) expect('Ok' in keys.hold(key.id, 1n, NOW)).toBe(true);
+    expect(keys.hold(key.id, 1n, NOW)).toMatchObject({ Err: { status: 429, retryAfter: 1, error: { code: 'rate_limit_exceeded' } } });
     keys.release(key.id, 3n, 1n);
-    expect('Ok' in keys.hold(key.id, 1n)).toBe(true);
+    expect('Ok' in keys.hold(key.id, 1n, NOW)).toBe(true);
   });
 });
