@@ -18,7 +18,9 @@ import { deployTrust, honest, serveNode, type Trust, type Worker } from '../trus
 
 export type ApiMarket = {
   t: Trust;
+  /** The tiny llama's worker: honest, unless `failJobs(true)` has it answer every job 500, as a worker out of memory does. */
   worker: Worker;
+  failJobs(on: boolean): void;
   api: Actor<ApiService>;
   apiId: Principal;
   /** http://<api id>.localhost:<port>/v1 */
@@ -28,13 +30,18 @@ export type ApiMarket = {
 
 export async function deployApi(): Promise<ApiMarket> {
   const t = await deployTrust(['api']);
-  const worker = await serveNode(t, honest(t));
+  const answer = honest(t);
+  let failing = false;
+  const worker = await serveNode(t, (body, bridge) =>
+    failing ? Promise.resolve({ status: 500, body: JSON.stringify({ error: 'out of memory' }) }) : answer(body, bridge),
+  );
   const gateway = new Gateway(t.network);
   const { port } = new URL(await gateway.listen({ port: 0 }));
   const apiId = t.e.ids.api;
   return {
     t,
     worker,
+    failJobs: (on) => void (failing = on),
     api: t.network.createActor<ApiService>(apiIdl, apiId),
     apiId,
     baseURL: `http://${apiId.toText()}.localhost:${port}/v1`,
@@ -88,6 +95,9 @@ export async function owner(
   return { who, secret, id: key.id };
 }
 
-/** The official client, as a program makes it, with no retries so each status is seen as the API sent it. */
-export const client = (m: ApiMarket, apiKey: string): OpenAI =>
-  new OpenAI({ apiKey, baseURL: m.baseURL, fetch: localhostFetch, maxRetries: 0 });
+/**
+ * The official client, as a program makes it, with no retries so each status is seen as the API sent it; with
+ * `{ retries: 'default' }` as the client comes (it retries 429 and 5xx twice unless told not to).
+ */
+export const client = (m: ApiMarket, apiKey: string, { retries = 0 as number | 'default' } = {}): OpenAI =>
+  new OpenAI({ apiKey, baseURL: m.baseURL, fetch: localhostFetch, ...(retries === 'default' ? {} : { maxRetries: retries }) });

@@ -1,8 +1,8 @@
 // The OpenAI-compatible API on the real canisters, through the HTTP gateway, driven by the official `openai` client
 // as any program would: models, chat and text completions (streamed too) run as real jobs on a tiny-llama worker and
 // paid from the key owner's allowance, each refusal with the status and error class clients act on, a key's cap
-// never passed under concurrent requests, revocation and expiry at once, keys that survive an upgrade, and the raw
-// wire's bad bodies.
+// (prices and fees) never passed under concurrent requests, a failed job charged its fees once whatever the client's
+// retries, revocation and expiry at once, keys that survive an upgrade, and the raw wire's bad bodies.
 import { Principal } from '@dfinity/principal';
 import { APIError, AuthenticationError, BadRequestError, NotFoundError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { client, deployApi, owner, serveEmbeddings, type ApiMarket } from './fix
 const MAX_TOKENS = 16;
 /** The worker's offer: 1,000,000 base units a request (serveNode's price). */
 const PRICE = 1_000_000n;
+/** The embedding provider's offer a request (serveEmbeddings). */
+const EMBEDDING_PRICE = 500_000n;
 
 /** The error an API call ended with, failing the test if it succeeded. */
 async function refusal(call: Promise<unknown>): Promise<APIError> {
@@ -136,7 +138,7 @@ describe('the OpenAI-compatible API', () => {
     });
   });
 
-  it('answers embeddings, one job per input, with the trained model’s vectors', async () => {
+  it('answers embeddings, one job per input, with the trained model’s vectors; a batch the cap cannot hold runs none', async () => {
     const { model: embeddings, embedder } = await serveEmbeddings(m);
     const { secret } = await owner(m);
     const inputs = ['Why is the sky blue?', 'The bakery sells bread.'];
@@ -147,6 +149,14 @@ describe('the OpenAI-compatible API', () => {
       expect(reply.data[i].embedding.map((x) => Math.fround(x))).toEqual(direct.map((x) => Math.fround(x)));
     }
     expect((reply as unknown as { market: { job_id: string } }).market.job_id.split(',')).toHaveLength(2);
+    // A batch is held whole before any job runs: a cap that holds one input's job but not two runs none of them.
+    const narrow = await owner(m, { spend_cap: 3n * EMBEDDING_PRICE });
+    const before = await balance(m.t.e, narrow.who);
+    const refused = await refusal(client(m, narrow.secret).embeddings.create({ model: embeddings, input: inputs }));
+    expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
+    expect(await balance(m.t.e, narrow.who)).toBe(before);
+    await client(m, narrow.secret).embeddings.create({ model: embeddings, input: inputs[0] });
+    expect(before - (await balance(m.t.e, narrow.who))).toBe(EMBEDDING_PRICE + FEE);
     // Without encoding_format the client asks for base64 (little-endian float32) and decodes it: the same vectors.
     const packed = await client(m, secret).embeddings.create({ model: embeddings, input: inputs });
     expect(packed.data.map((d) => d.embedding.map((x) => Math.fround(x)))).toEqual(
@@ -191,12 +201,34 @@ describe('the OpenAI-compatible API', () => {
     });
 
     it('402 naming payment when the owner’s allowance is too small, nothing charged', async () => {
-      const { who, secret } = await owner(m, {}, { allowance: 1n });
+      const { who, secret, id } = await owner(m, {}, { allowance: 1n });
       const before = await balance(m.t.e, who);
       const short = await refusal(client(m, secret).completions.create({ model, prompt: PROMPT, max_tokens: 4 }));
       expect(short.status).toBe(402);
       expect(short.message).toContain(m.t.e.ids.payment.toText());
+      expect(short.headers?.get('x-should-retry')).toBe('false');
       expect(await balance(m.t.e, who)).toBe(before);
+      m.api.setPrincipal(who);
+      expect((await m.api.list_api_keys()).find((k) => k.id === id)).toMatchObject({ spent: 0n, held: 0n });
+    });
+
+    it('a job that fails after its escrow: the key charged the two fees it cost, and one job only at the client’s default retries', async () => {
+      const { who, secret, id } = await owner(m);
+      const before = await balance(m.t.e, who);
+      const jobs = () => new Set(m.worker.posts.map((p) => p.jobId)).size;
+      const posted = jobs();
+      m.failJobs(true);
+      const failed = await refusal(
+        client(m, secret, { retries: 'default' }).completions.create({ model, prompt: PROMPT, max_tokens: 4 }),
+      ).finally(() => m.failJobs(false));
+      expect(failed.status).toBeGreaterThanOrEqual(502);
+      expect(failed.message).toMatch(/refunded/);
+      expect(failed.headers?.get('x-should-retry')).toBe('false');
+      expect(jobs() - posted).toBe(1);
+      // Refunded in full less the refund's fee, after the escrow's: two fees gone, and counted against the cap.
+      expect(before - (await balance(m.t.e, who))).toBe(2n * FEE);
+      m.api.setPrincipal(who);
+      expect((await m.api.list_api_keys()).find((k) => k.id === id)).toMatchObject({ spent: 2n * FEE, held: 0n });
     });
 
     it('503 when no provider serves the model', async () => {
@@ -208,15 +240,17 @@ describe('the OpenAI-compatible API', () => {
   });
 
   describe('keys', () => {
-    it('never lets concurrent requests pass a key’s spend cap', async () => {
+    it('never lets concurrent requests pass a key’s spend cap, prices and fees together', async () => {
       // Slots for every request, so none is refused for capacity before the cap is reached.
       m.t.e.marketplace.setPrincipal(m.worker.provider);
       const [offer] = ok(
         await m.t.e.marketplace.list_offers({ provider: [m.worker.provider], model: [] }, { offset: 0n, limit: 1 }),
       ).offers;
       ok(await m.t.e.marketplace.update_offer(offer.id, { ...offer.terms, capacity: 8 }));
-      const cap = 2n * PRICE + PRICE / 2n;
+      // Each request holds twice its quote (the price may rise that much before it runs) and two fees: two fit.
+      const cap = 5n * PRICE;
       const { who, secret, id } = await owner(m, { spend_cap: cap });
+      const before = await balance(m.t.e, who);
       const api = client(m, secret);
       const settled = await Promise.allSettled(
         Array.from({ length: 4 }, () => api.completions.create({ model, prompt: PROMPT, max_tokens: 4 })),
@@ -224,14 +258,17 @@ describe('the OpenAI-compatible API', () => {
       const costs = settled.flatMap((s) =>
         s.status === 'fulfilled' ? [BigInt((s.value as unknown as { market: { cost: string } }).market.cost)] : [],
       );
-      expect(costs.reduce((a, b) => a + b, 0n)).toBeLessThanOrEqual(cap);
+      expect(costs.length).toBeGreaterThan(0);
+      const paid = costs.reduce((a, b) => a + b + FEE, 0n);
+      expect(paid).toBeLessThanOrEqual(cap);
+      expect(before - (await balance(m.t.e, who))).toBe(paid);
       // Past the cap is 429 insufficient_quota before anything runs (or 429 while payment takes another escrow).
       const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as APIError] : []));
       expect(refused.some((e) => e.status === 429 && e.code === 'insufficient_quota')).toBe(true);
       for (const e of refused) expect(e.status).toBe(429);
       m.api.setPrincipal(who);
       const [key] = (await m.api.list_api_keys()).filter((k) => k.id === id);
-      expect(key.spent).toBe(costs.reduce((a, b) => a + b, 0n));
+      expect(key.spent).toBe(paid);
       expect(key.held).toBe(0n);
     });
 
@@ -298,13 +335,16 @@ describe('the OpenAI-compatible API', () => {
       });
     });
 
-    it('answers a preflight with CORS that allows the Authorization header, 404 an unknown path and 405 a wrong method', async () => {
+    it('answers a preflight with CORS that allows the headers asked for, 404 an unknown path and 405 a wrong method', async () => {
+      // What the openai client sends from a browser: its own X-Stainless-* headers beside the key.
+      const asked = 'authorization, content-type, x-stainless-os, x-stainless-retry-count, x-stainless-helper-method';
       const preflight = await localhostFetch(`${m.baseURL}/chat/completions`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://example.com', 'access-control-request-headers': 'authorization, content-type' },
+        headers: { origin: 'https://example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': asked },
       });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+      expect(preflight.headers.get('access-control-allow-headers')).toBe(asked);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
       expect((await localhostFetch(`${m.baseURL}/nothing`)).status).toBe(404);
       expect((await localhostFetch(`${m.baseURL}/chat/completions`)).status).toBe(405);
     });
