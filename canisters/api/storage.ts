@@ -7,12 +7,13 @@ import { stableCell } from '../shared/stable_cell';
 import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
 import type { ApiKey, KeyStore } from './keys';
 import { MEMORY } from './memory';
-import { Settings, StoredKey } from './types';
+import { storedKey } from './stored_key';
+import { Settings } from './types';
 
 const settingsMap = new StableBTreeMap<string, Settings>(MEMORY.settings, asciiText, candidValue<Settings>(Settings));
 export const settingsCell = stableCell<string, Settings>(settingsMap, 'settings', 'api');
 
-const keys = new StableBTreeMap<bigint, ApiKey>(MEMORY.keys, u64Key, candidValue<ApiKey>(StoredKey));
+const keys = new StableBTreeMap<bigint, ApiKey>(MEMORY.keys, u64Key, storedKey);
 const owners = new StableBTreeMap<string, bigint[]>(MEMORY.owners, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));
 const counters = new StableBTreeMap<string, bigint>(MEMORY.counters, asciiText, candidValue<bigint>(IDL.Nat64));
 // Kept so the live count and the oldest revoked record are had without reading every key.
