@@ -106,10 +106,11 @@ describe('API keys in the web app, in Chromium', () => {
       await expectText(cell('Requests'), '1');
       const spent = /^([\d.]+) LIT \+ 0 LIT of 1 LIT$/.exec((await cell('Spent + held of cap').innerText()).trim());
       expect(spent, 'the spent amount of the key').not.toBeNull();
-      const price = units(spent![1]);
-      expect(price).toBeGreaterThan(0n);
-      // The job was paid from the allowance: its price and the transfer's fee, nothing more.
-      await expectText(main, `Payment may take up to ${formatAmount(units('5') - price - fee, DECIMALS)} LIT of yours`);
+      // A key counts what its jobs cost the owner: the price and the escrow transfer's fee.
+      const charged = units(spent![1]);
+      expect(charged).toBeGreaterThan(fee);
+      // The job was paid from the allowance: exactly what the key counts, nothing more.
+      await expectText(main, `Payment may take up to ${formatAmount(units('5') - charged, DECIMALS)} LIT of yours`);
       expect(await cell('Last used').innerText()).not.toBe('never');
 
       // Revoke, with a confirmation; the next request is refused 401.

@@ -30,6 +30,8 @@ describe('the openai client against npm start’s demo market', () => {
   let api: ApiService;
   let secret: string;
   let keyId: bigint;
+  // What the jobs run with `secret` cost its owner: each one's price and the escrow's fee.
+  let charged = 0n;
 
   const client = (apiKey: string) =>
     new OpenAI({ apiKey, baseURL: `${system.url}/v1`, defaultQuery: { canisterId: system.ids.api }, maxRetries: 0, timeout: 90_000 });
@@ -39,6 +41,12 @@ describe('the openai client against npm start’s demo market', () => {
     const market = (reply as { market?: { job_id: string } }).market;
     expect(market?.job_id).toMatch(/^\d+$/);
     return ok(await marketplace.get_job(BigInt(market!.job_id)));
+  };
+  /** The job of a reply made with `secret`, counted in what the key should have spent. */
+  const chargedJobOf = async (reply: object) => {
+    const job = await jobOf(reply);
+    charged += job.price + FEE;
+    return job;
   };
 
   beforeAll(async () => {
@@ -91,7 +99,7 @@ describe('the openai client against npm start’s demo market', () => {
     expect(['stop', 'length']).toContain(reply.choices[0].finish_reason);
     expect(reply.usage?.completion_tokens).toBeGreaterThan(0);
     expect(reply.usage?.completion_tokens).toBeLessThanOrEqual(16);
-    const job = await jobOf(reply);
+    const job = await chargedJobOf(reply);
     expect(job.state).toEqual({ settled: null });
     expect(job.consumer.toText()).toBe(me.getPrincipal().toText());
     expect(before - (await balance())).toBe(job.price + FEE);
@@ -112,18 +120,20 @@ describe('the openai client against npm start’s demo market', () => {
     expect(text.length).toBeGreaterThan(0);
     expect(chunks.some((c) => c.choices[0]?.finish_reason !== null && c.choices[0]?.finish_reason !== undefined)).toBe(true);
     expect(chunks.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0);
+    expect((await chargedJobOf(chunks.find((c) => 'market' in c)!)).state).toEqual({ settled: null });
   });
 
   it('answers a text completion and an embedding', async () => {
     const completion = await client(secret).completions.create({ model: system.demo.textModel, prompt: 'Once upon a time', max_tokens: 8 });
     expect(completion.object).toBe('text_completion');
     expect(completion.choices[0].text).toEqual(expect.any(String));
-    expect((await jobOf(completion)).state).toEqual({ settled: null });
+    expect((await chargedJobOf(completion)).state).toEqual({ settled: null });
 
     const embedding = await client(secret).embeddings.create({ model: system.demo.embeddingModel, input: 'Why is the sky blue?' });
     expect(embedding.data).toHaveLength(1);
     expect(embedding.data[0].embedding).toHaveLength(512);
     expect(embedding.data[0].embedding.every((x) => Number.isFinite(x))).toBe(true);
+    expect((await chargedJobOf(embedding)).state).toEqual({ settled: null });
   });
 
   it('answers errors through the client’s own classes, with the status clients act on', async () => {
@@ -151,10 +161,10 @@ describe('the openai client against npm start’s demo market', () => {
     expect(listed?.requests).toBe(1n);
   });
 
-  it('counts what the key spent: every settled job’s price, within its cap', async () => {
+  it('counts what the key spent: each of its jobs’ price and escrow fee, nothing for refusals, nothing held', async () => {
     const key = (await api.list_api_keys()).find((k) => k.id === keyId)!;
     expect(key.held).toBe(0n);
-    expect(key.spent).toBeGreaterThan(0n);
+    expect(key.spent).toBe(charged);
     expect(key.spent).toBeLessThanOrEqual(key.terms.spend_cap);
   });
 });

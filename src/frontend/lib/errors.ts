@@ -185,8 +185,10 @@ const faucet: Sentences<FaucetError> = {
   LedgerError: (why) => because('The ledger refused the faucet’s transfer', why),
 };
 
-const api: Sentences<KeyError> = {
+// Unauthorized is claim_admin's refusal, which only governance's bootstrap meets.
+const api: Sentences<KeyError | { Unauthorized: string }> = {
   InvalidInput: (why) => because('The key’s terms are not valid', why),
+  Unauthorized: (why) => because('You are not allowed to do this', why),
   LimitReached: (why) => because('You have reached a limit on keys', why),
   NotFound: () => 'You have no key with that id.',
   NotAllowed: (why) => because('The API canister does not allow this', why),
