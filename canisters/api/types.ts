@@ -4,6 +4,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { HeaderField } from '../shared/http_interface';
+
 import type { ApiKey, KeyTerms as KeyTermsT } from './keys';
 
 type Opt<T> = [] | [T];
@@ -72,17 +74,8 @@ export const StoredKey = IDL.Record({
   rate_full_at: IDL.Nat64,
 });
 
-// The HTTP Gateway Protocol's types (the "Canister HTTP Interface"); no streaming: every answer fits one reply.
-const HeaderField = IDL.Tuple(IDL.Text, IDL.Text);
-export const HttpRequest = IDL.Record({
-  method: IDL.Text,
-  url: IDL.Text,
-  headers: IDL.Vec(HeaderField),
-  body: IDL.Vec(IDL.Nat8),
-  certificate_version: IDL.Opt(IDL.Nat16),
-});
-export type HttpRequest = { method: string; url: string; headers: [string, string][]; body: Uint8Array; certificate_version: Opt<number> };
-
+// The HTTP Gateway Protocol's response, without streaming: every answer fits one reply.
+export { HttpRequest } from '../shared/http_interface';
 export const HttpResponse = IDL.Record({
   status_code: IDL.Nat16,
   headers: IDL.Vec(HeaderField),

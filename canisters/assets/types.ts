@@ -5,6 +5,8 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { HeaderField, HttpRequest } from '../shared/http_interface';
+
 export type Opt<T> = [] | [T];
 
 export const Key = IDL.Text;
@@ -13,8 +15,7 @@ export const ChunkId = IDL.Nat;
 export const Time = IDL.Int;
 export const Blob = IDL.Vec(IDL.Nat8);
 
-export const HeaderField = IDL.Tuple(IDL.Text, IDL.Text);
-export type HeaderField = [string, string];
+export { HeaderField, HttpRequest };
 
 export const CreateAssetArguments = IDL.Record({
   key: Key,
@@ -144,15 +145,6 @@ export type AssetProperties = {
   allow_raw_access: Opt<boolean>;
   is_aliased: Opt<boolean>;
 };
-
-export const HttpRequest = IDL.Record({
-  method: IDL.Text,
-  url: IDL.Text,
-  headers: IDL.Vec(HeaderField),
-  body: Blob,
-  certificate_version: IDL.Opt(IDL.Nat16),
-});
-export type HttpRequest = { method: string; url: string; headers: HeaderField[]; body: Uint8Array; certificate_version: Opt<number> };
 
 export const StreamingCallbackToken = IDL.Record({ key: Key, content_encoding: IDL.Text, index: IDL.Nat, sha256: IDL.Opt(Blob) });
 export type StreamingCallbackToken = { key: string; content_encoding: string; index: bigint; sha256: Opt<Uint8Array> };
