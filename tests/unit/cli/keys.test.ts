@@ -9,6 +9,7 @@ import { createKey, listKeys, revokeKey } from '../../../src/cli/keys';
 import type { ApiKeyInfo, KeyTerms } from '../../../src/sdk/api';
 import { Refused } from '../../../src/sdk/errors';
 import { NoAllowance } from '../../../src/sdk/keys';
+import { keyInfo } from '../sdk/key_info';
 
 const NOW_MS = Date.parse('2026-12-07T00:00:00Z');
 const payment = Principal.fromUint8Array(new Uint8Array([5]));
@@ -16,18 +17,7 @@ const me = Principal.fromUint8Array(new Uint8Array([50]));
 const SECRET = 'sk-icp-3-AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKKwxyz';
 const BASE = 'http://aaaaa-aa.localhost:4943/v1';
 
-const info = (terms: KeyTerms, overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => ({
-  id: 3n,
-  terms,
-  hint: 'wxyz',
-  created_at: 1n,
-  revoked_at: [],
-  spent: 0n,
-  held: 0n,
-  requests: 0n,
-  last_used_at: [],
-  ...overrides,
-});
+const info = (terms: KeyTerms, overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => keyInfo({ terms, ...overrides });
 
 type Keys = {
   createKey?: (owner: Principal, terms: KeyTerms) => Promise<unknown>;

@@ -15,22 +15,12 @@ import {
   type KeyForm,
 } from '../../../src/frontend/lib/services/keys';
 import { fakeActors, IDS, LIT, principal } from './fakes';
+import { keyInfo } from '../sdk/key_info';
 
 const NOW_MS = Date.parse('2026-12-07T00:00:00Z');
 const me = principal(50);
 const terms: KeyTerms = { name: 'bot', spend_cap: 200_000_000n, expires_at: [], models: [], requests_per_minute: 60 };
-const info = (overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => ({
-  id: 1n,
-  terms,
-  hint: 'wxyz',
-  created_at: 1n,
-  revoked_at: [],
-  spent: 0n,
-  held: 0n,
-  requests: 0n,
-  last_used_at: [],
-  ...overrides,
-});
+const info = (overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => keyInfo({ id: 1n, terms, ...overrides });
 const config = (network: string, host: string): AppConfig => ({
   network,
   local: network === 'local',

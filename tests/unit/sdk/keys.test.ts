@@ -16,6 +16,7 @@ import {
   NoAllowance,
 } from '../../../src/sdk/keys';
 import { principal } from '../frontend/fakes';
+import { keyInfo } from './key_info';
 
 const NOW_MS = Date.parse('2026-12-07T00:00:00Z');
 const NS = 1_000_000n;
@@ -90,18 +91,7 @@ describe('apiBaseUrl', () => {
 });
 
 const terms: KeyTerms = { name: 'bot', spend_cap: 100n, expires_at: [], models: [], requests_per_minute: 60 };
-const info = (overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => ({
-  id: 3n,
-  terms,
-  hint: 'abcd',
-  created_at: 1n,
-  revoked_at: [],
-  spent: 0n,
-  held: 0n,
-  requests: 0n,
-  last_used_at: [],
-  ...overrides,
-});
+const info = (overrides: Partial<ApiKeyInfo> = {}): ApiKeyInfo => keyInfo({ terms, ...overrides });
 
 describe('keyStatus', () => {
   it('names why a key no longer serves', () => {
