@@ -13,7 +13,7 @@ import { localhostFetch } from '../../support/localhost_fetch';
 import { randomUser } from '../localnet/probe';
 import { Embedder, EMBEDDING_MODEL } from '../../../src/worker/runtime/embeddings';
 import { JobRunner } from '../../../src/worker/server';
-import { approve, mint, ok, onboardProvider, serveWorker } from '../economy/deploy';
+import { approve, mint, ok, onboardProvider, publishEmbeddingModel, serveWorker } from '../economy/deploy';
 import { deployTrust, honest, serveNode, type Trust, type Worker } from '../trust/bridge_fixture';
 
 export type ApiMarket = {
@@ -58,20 +58,7 @@ export async function deployApi(): Promise<ApiMarket> {
  */
 export async function serveEmbeddings(m: ApiMarket): Promise<{ model: string; embedder: Embedder }> {
   const sha = createHash('sha256').update(EMBEDDING_MODEL).digest();
-  m.t.e.registry.setPrincipal(randomUser());
-  const published = ok(
-    await m.t.e.registry.publish({
-      name: 'use-lite',
-      version: '1',
-      task: { embedding: null },
-      format: { other: 'tfjs' },
-      sha256: sha,
-      size_bytes: 1n,
-      license: 'apache-2.0',
-      royalty_bps: 0,
-      access: { public: null },
-    }),
-  );
+  const published = await publishEmbeddingModel(m.t.e, sha);
   const { node } = await onboardProvider(m.t.e, [published.id], { price: { unit: { per_request: null }, amount: 500_000n } });
   const embedder = await Embedder.load();
   const runner = new JobRunner({ embedding: { sha256: sha.toString('hex'), embedder, runtime: EMBEDDING_MODEL } });

@@ -128,6 +128,24 @@ export async function publishModel(
   );
 }
 
+/** An embedding model (the worker's Universal Sentence Encoder lite, as tfjs) published by a fresh creator. */
+export async function publishEmbeddingModel(e: Economy, sha256: Uint8Array, name = 'use-lite'): Promise<Model> {
+  e.registry.setPrincipal(randomUser());
+  return ok(
+    await e.registry.publish({
+      name,
+      version: '1',
+      task: { embedding: null },
+      format: { other: 'tfjs' },
+      sha256,
+      size_bytes: 1n,
+      license: 'apache-2.0',
+      royalty_bps: 0,
+      access: { public: null },
+    }),
+  );
+}
+
 /**
  * Matching ranks offers by price alone (the marketplace's score weights, set as its admin, the deployer): the
  * cheapest eligible offer runs a job, the next are its spares, whatever the providers' reputations. For tests whose

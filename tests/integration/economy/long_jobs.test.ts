@@ -29,6 +29,7 @@ import {
   mint,
   ok,
   onboardProvider,
+  publishEmbeddingModel,
   publishModel,
   serveWorker,
   type Economy,
@@ -56,20 +57,7 @@ describe('long jobs posted back by their worker, and embeddings', () => {
     network = await LocalNetwork.create();
     e = await deployEconomy(network, deployer, [...NAMES, 'bridge']);
     model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
-    e.registry.setPrincipal(randomUser());
-    embeddingModel = ok(
-      await e.registry.publish({
-        name: 'use-lite',
-        version: '1',
-        task: { embedding: null },
-        format: { other: 'tfjs' },
-        sha256: embedderSha,
-        size_bytes: 1n,
-        license: 'apache-2.0',
-        royalty_bps: 0,
-        access: { public: null },
-      }),
-    ).id;
+    embeddingModel = (await publishEmbeddingModel(e, embedderSha)).id;
     ({ node } = await onboardProvider(e, [model, embeddingModel]));
     const runner = new JobRunner(
       {

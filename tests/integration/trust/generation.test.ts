@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ChatMessage, Generation } from '../../../canisters/shared/generation';
 import { randomUser } from '../localnet/probe';
-import { FEE, account, approve, balance, errName, jobRequest, mint, ok, rankByPrice } from '../economy/suite';
+import { FEE, account, approve, balance, errName, jobRequest, mint, ok, publishEmbeddingModel, rankByPrice } from '../economy/suite';
 import { askedFor, deployTrust, finished, honest, serveNode, submit, type Trust, type Worker } from './bridge_fixture';
 
 const MESSAGES: ChatMessage[] = [
@@ -55,20 +55,7 @@ describe('generation settings from the job request to the workers', () => {
   });
 
   it('refuses generation settings on an embedding model’s job before anything is escrowed', async () => {
-    t.e.registry.setPrincipal(randomUser());
-    const embedding = ok(
-      await t.e.registry.publish({
-        name: 'use-lite',
-        version: '1',
-        task: { embedding: null },
-        format: { other: 'tfjs' },
-        sha256: createHash('sha256').update('use-lite').digest(),
-        size_bytes: 1n,
-        license: 'apache-2.0',
-        royalty_bps: 0,
-        access: { public: null },
-      }),
-    ).id;
+    const embedding = (await publishEmbeddingModel(t.e, createHash('sha256').update('use-lite').digest())).id;
     const consumer = randomUser();
     await mint(t.e, consumer, 50_000_000n);
     await approve(t.e, consumer, t.e.ids.payment, 10_000_000n + FEE);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { tinyLlamaGguf } from '../../../src/worker/test_model/tiny_llama';
-import { NAMES, FEE, approve, deployEconomy, jobRequest, mint, ok, onboardProvider, publishModel, type Economy } from '../economy/deploy';
+import { NAMES, FEE, approve, deployEconomy, jobRequest, mint, ok, onboardProvider, publishEmbeddingModel, publishModel, type Economy } from '../economy/deploy';
 import { serve, type Served } from '../gateway/fixture';
 import { randomUser } from '../localnet/probe';
 
@@ -152,20 +152,7 @@ describe('the worker process', () => {
     expect(await exitCode(textModel)).toBe(1);
     // An embedding entry pinned to something else than the model this worker has.
     const other = await publishModel(e, randomUser(), 'other-embedder', 0);
-    e.registry.setPrincipal(randomUser());
-    const embedding = ok(
-      await e.registry.publish({
-        name: 'not-use-lite',
-        version: '1',
-        task: { embedding: null },
-        format: { other: 'tfjs' },
-        sha256: other.sha256,
-        size_bytes: 1n,
-        license: 'apache-2.0',
-        royalty_bps: 0,
-        access: { public: null },
-      }),
-    );
+    const embedding = await publishEmbeddingModel(e, other.sha256, 'not-use-lite');
     const unpinned = startWorker(['--task', 'embedding', '--model-id', String(embedding.id), ...rest, '--key', join(dir, 'key4.json')]);
     await unpinned.waitFor(/refusing to serve it/);
     expect(await exitCode(unpinned)).toBe(1);
