@@ -51,7 +51,8 @@ export type ChaosReport = {
   seconds: number;
 };
 
-type Tracked = { job: Job; consumer: Principal; disputed: boolean };
+/** disputed: the consumer disputed the result; refused: why the bridge refused its dispute. */
+type Tracked = { job: Job; consumer: Principal; disputed: boolean; refused?: string };
 
 const TERMINAL = ['settled', 'refunded', 'rejected'];
 const stateOf = (job: Job) => Object.keys(job.state)[0];
@@ -221,12 +222,21 @@ async function drain(t: Trust, open: Tracked[], expected: (maxTokens: number) =>
       item.job = ok(await e.marketplace.get_job(item.job.id));
       if (!TERMINAL.includes(stateOf(item.job))) continue;
       const [hash] = item.job.result_hash;
-      if ('settled' in item.job.state && !item.disputed && item.job.request.redundancy === 1 && hash !== undefined) {
+      if (
+        'settled' in item.job.state &&
+        !item.disputed &&
+        item.refused === undefined &&
+        item.job.request.redundancy === 1 &&
+        hash !== undefined
+      ) {
         if (Buffer.from(hash).toString('hex') !== (await expected(item.job.request.max_tokens))) {
           e.bridge!.setPrincipal(item.consumer);
-          ok(await e.bridge!.dispute(item.job.id));
-          item.disputed = true;
-          continue;
+          const disputed = await e.bridge!.dispute(item.job.id);
+          if ('Ok' in disputed) {
+            item.disputed = true;
+            continue;
+          }
+          item.refused = JSON.stringify(disputed.Err, (_, x) => (typeof x === 'bigint' ? `${x}` : x));
         }
       }
       if (item.disputed) {
@@ -262,6 +272,8 @@ async function audit(
     const [dispute] = await e.bridge!.dispute_of(job.id);
     disputeStates.push(dispute === undefined ? 'missing' : Object.keys(dispute.state)[0]);
   }
+  const refused = tracked.filter((x) => x.refused !== undefined).map((x) => `job ${x.job.id}: ${x.refused}`);
+  check('every dispute of a wrong result accepted', refused.length === 0, refused.join(', ') || `${disputeStates.length} disputes`);
 
   const { accounts, minted, burned, fees } = await ledgerAccounts(t);
   const balances = new Map<string, bigint>();
