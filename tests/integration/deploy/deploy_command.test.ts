@@ -26,9 +26,9 @@ import { LocalNetwork } from '../../../src/localnet/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-// The canisters the web app needs, with its own asset canister (dfx.json's frontend), which gets the built app
-// uploaded on every network but ic.
-const CANISTERS = [...APP_CANISTERS, 'frontend'];
+// The canisters the web app needs, the OpenAI-compatible API's (optional to the web app, always deployed), and the
+// web app's own asset canister (dfx.json's frontend), which gets the built app uploaded on every network but ic.
+const CANISTERS = [...APP_CANISTERS, 'api', 'frontend'];
 
 type Run = { code: number; out: string };
 
@@ -194,6 +194,8 @@ describe('npm run deploy', () => {
     const { stdout } = await cli('governance', 'bootstrap', '--network', url, '--ids', join(dir, '.dfx', name, 'canister_ids.json'));
     expect(stdout).toContain(`governance ${ids.governance} now administers`);
     expect(await network.getControllers(Principal.fromText(ids.identity))).toEqual([Principal.fromText(ids.governance)]);
+    // The api canister may spend its key owners' allowances, so it is governance's alone too.
+    expect(await network.getControllers(Principal.fromText(ids.api))).toEqual([Principal.fromText(ids.governance)]);
 
     // Module hashes are public (read_state), so a deployer that no longer controls the suite still sees it is current.
     const again = await deploy(dir, url, pem);

@@ -1,6 +1,6 @@
 // Long jobs are verified too (issue 13, item 4): a result a worker posts with submit_result settles like a short
-// job's, so a lie in it is caught by a dispute or a random audit, and an answer with no tokens, or more than the
-// job's max_tokens, is refused whichever way it comes (posted, or answered in the outcall). A dispute or an audit
+// job's, so a lie in it is caught by a dispute or a random audit, and an answer with more tokens than the job's
+// max_tokens is refused whichever way it comes (posted, or answered in the outcall). A dispute or an audit
 // re-runs a long job on its auditors the way the job ran: they acknowledge it and post their answers with
 // submit_result (an outcall would outlast its limit on mainnet), the dispute staying open until they are in, across
 // an upgrade of the bridge.
@@ -73,15 +73,14 @@ describe('long jobs verified like short ones', () => {
     return { ...submitted, answer: await honestAnswer(t, script.held.get(submitted.job.id)!) };
   }
 
-  it('refuses a posted result with no tokens or more than max_tokens, and upholds a dispute of a posted lie once the auditors posted their answers, across an upgrade', async () => {
+  it('refuses a posted result with more tokens than max_tokens, and upholds a dispute of a posted lie once the auditors posted their answers, across an upgrade', async () => {
     const { job, consumer, answer } = await longJob();
-    for (const tokens of [[], Array(MAX + 1).fill(1)]) {
-      const refused = await liar.bridge.submit_result(
-        job.id,
-        alter(answer, (a) => void (a.tokens = tokens)),
-      );
-      expect(errName(refused)).toBe('InvalidInput');
-    }
+    // No tokens is an answer (the model may end at once, or a stop string may begin its text); more than paid for is not.
+    const refused = await liar.bridge.submit_result(
+      job.id,
+      alter(answer, (a) => void (a.tokens = Array(MAX + 1).fill(1))),
+    );
+    expect(errName(refused)).toBe('InvalidInput');
     ok(
       await liar.bridge.submit_result(
         job.id,
@@ -150,11 +149,8 @@ describe('long jobs verified like short ones', () => {
     }
   });
 
-  it.each([
-    ['no tokens', () => []],
-    ['more tokens than max_tokens', () => Array(33).fill(1)],
-  ])('refuses a short job’s answer with %s in the outcall: the next node runs it', async (_name, tokens) => {
-    script.short = async (body) => alter(await honestAnswer(t, body), (a) => void (a.tokens = tokens()));
+  it('refuses a short job’s answer with more tokens than max_tokens in the outcall: the next node runs it', async () => {
+    script.short = async (body) => alter(await honestAnswer(t, body), (a) => void (a.tokens = Array(33).fill(1)));
     try {
       const { job, consumer } = await submit(t, { max_tokens: 32 });
       expect((await finished(t, consumer, job.id)).state).toEqual({ settled: null });
