@@ -1,6 +1,6 @@
 // The chaos run (issue 15, item 4), shared by bench/chaos.ts and tests/integration/economy/chaos_small.test.ts: the
 // economy, the bridge and verification on one local network (tests/integration/trust/bridge_fixture.ts), workers of
-// which a fifth misbehave (crash mid-job, answer slowly, lie in a well-formed answer, answer malformed, refuse),
+// which a fifth misbehave (crash mid-job, answer slowly or past the outcall timeout, lie in a well-formed answer, answer malformed, refuse),
 // consumers submitting waves of jobs of one or two replicas (a few long), and the marketplace, payment and the
 // bridge upgraded while jobs are in flight. A consumer whose single-replica result differs from the honest one
 // disputes it. Then the money is counted from the ledger's log. One seed decides everything, so a failure replays.
@@ -32,11 +32,15 @@ export type ChaosOptions = {
   workers?: number;
   /** Jobs submitted together, one per consumer. */
   wave?: number;
+  /** What misbehaving workers do, drawn per job (FAULTS, every kind, unless given). */
+  faults?: Fault[];
   log?: (line: string) => void;
 };
 
-export type Fault = 'crash' | 'slow' | 'wrong' | 'bad_json' | 'wrong_hash' | 'refuse';
-const FAULTS: Fault[] = ['crash', 'slow', 'wrong', 'bad_json', 'wrong_hash', 'refuse'];
+export type Fault = 'crash' | 'slow' | 'late' | 'wrong' | 'bad_json' | 'wrong_hash' | 'refuse';
+export const FAULTS: Fault[] = ['crash', 'slow', 'late', 'wrong', 'bad_json', 'wrong_hash', 'refuse'];
+/** Past the local network's outcall timeout (30 s, src/localnet/management/http_outcall.ts). */
+const LATE_MS = 31_000;
 
 export type Check = { name: string; ok: boolean; detail: string };
 export type ChaosReport = {
@@ -67,11 +71,11 @@ function draw(seed: number, jobId: string, worker: number, salt: string): number
 }
 
 /** A misbehaving worker: honest on some jobs, on the others one fault drawn for the job; each fault noted once per job. */
-function chaotic(t: Trust, seed: number, index: number, noted: Map<string, Fault>): Handler {
+function chaotic(t: Trust, seed: number, index: number, kinds: Fault[], noted: Map<string, Fault>): Handler {
   const truth = honest(t);
   return async (body, bridge) => {
     if (draw(seed, body.job_id, index, 'misbehaves') < 0.15) return truth(body, bridge);
-    const fault = FAULTS[Math.floor(draw(seed, body.job_id, index, 'fault') * FAULTS.length)];
+    const fault = kinds[Math.floor(draw(seed, body.job_id, index, 'fault') * kinds.length)];
     // A long job is only acknowledged in the outcall: a worker can crash or refuse there, the rest is posted later.
     if (body.mode === 'async' && fault !== 'crash' && fault !== 'refuse') return truth(body, bridge);
     noted.set(`${body.job_id}:${index}`, fault);
@@ -82,6 +86,9 @@ function chaotic(t: Trust, seed: number, index: number, noted: Map<string, Fault
         return { status: 503, body: JSON.stringify({ error: 'busy' }) };
       case 'slow':
         await sleep(200 + Math.floor(draw(seed, body.job_id, index, 'delay') * 1_000));
+        return truth(body, bridge);
+      case 'late':
+        await sleep(LATE_MS);
         return truth(body, bridge);
       case 'wrong':
         return { status: 200, body: alter(await honestAnswer(t, body), (answer) => void ((answer.tokens as number[])[0] += 1)) };
@@ -131,7 +138,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // Misbehaving providers are the cheapest, so matching keeps giving them jobs, and stake more, so slashes
       // (10% each) keep them matched for a while.
       const price = (i < misbehaving ? 800_000n : 900_000n) + BigInt(Math.floor(rnd() * 100_000));
-      const handler = i < misbehaving ? chaotic(t, seed, i, faults) : honest(t);
+      const handler = i < misbehaving ? chaotic(t, seed, i, options.faults ?? FAULTS, faults) : honest(t);
       workers.push(await serveNode(t, handler, price, i < misbehaving ? 10n * STAKE : STAKE));
     }
     const consumers = Array.from({ length: wave }, () => randomUser());
