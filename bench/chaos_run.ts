@@ -22,7 +22,7 @@ import {
   type Trust,
   type Worker,
 } from '../tests/integration/trust/bridge_fixture';
-import { STAKE, WASM, account, approve, jobRequest, mint, ok, PROMPT } from '../tests/integration/economy/deploy';
+import { STAKE, WASM, account, approve, jobRequest, mint, ok, PROMPT, rankByPrice } from '../tests/integration/economy/deploy';
 import { randomUser } from '../tests/integration/localnet/probe';
 
 export type ChaosOptions = {
@@ -75,7 +75,9 @@ function chaotic(t: Trust, seed: number, index: number, kinds: Fault[], noted: M
   const truth = honest(t);
   return async (body, bridge) => {
     if (draw(seed, body.job_id, index, 'misbehaves') < 0.15) return truth(body, bridge);
-    const fault = kinds[Math.floor(draw(seed, body.job_id, index, 'fault') * kinds.length)];
+    const drawn = kinds[Math.floor(draw(seed, body.job_id, index, 'fault') * kinds.length)];
+    // A late answer holds its wave 30 s: one in four of those drawn is late, the others merely slow.
+    const fault = drawn === 'late' && draw(seed, body.job_id, index, 'late') >= 0.25 ? 'slow' : drawn;
     // A long job is only acknowledged in the outcall: a worker can crash or refuse there, the rest is posted later.
     if (body.mode === 'async' && fault !== 'crash' && fault !== 'refuse') return truth(body, bridge);
     noted.set(`${body.job_id}:${index}`, fault);
@@ -133,6 +135,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const { e, network } = t;
     const faults = new Map<string, Fault>();
     const misbehaving = Math.max(1, Math.round(workerCount / 5));
+    // Matching by price alone: a slashed liar's lowered reputation would otherwise soon keep it from any job.
+    await rankByPrice(e);
     const workers: Worker[] = [];
     for (let i = 0; i < workerCount; i++) {
       // Misbehaving providers are the cheapest, so matching keeps giving them jobs, and stake more, so slashes
