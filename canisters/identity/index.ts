@@ -13,7 +13,7 @@ import { MIN_STAKE_ENTRY } from './standing_outbox';
 import { pushStandings } from './marketplace_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee as fee } from '../shared/icrc_ledger';
-import { payOut, pullStake, stakeAccount } from './ledger';
+import { isBurn, payOut, pullStake, stakeAccount } from './ledger';
 import { initialSettings } from './settings';
 import { stableTables, stakeMap } from './storage';
 import {
@@ -249,7 +249,10 @@ export default class {
       this.identity.dropPending(lease);
       return this.refuse(lease, `the slashed ${lease.amount} does not cover the ledger fee`);
     }
-    const paid = await payOut(lease.ledger, lease.treasury, lease.amount - ledgerFee.Ok, 'slash');
+    // Without governance the treasury may be the minting account: a burn pays no fee, so all of the slash goes.
+    const burn = await isBurn(lease.ledger, lease.treasury);
+    if ('Err' in burn) return this.abort(lease, burn.Err);
+    const paid = await payOut(lease.ledger, lease.treasury, burn.Ok ? lease.amount : lease.amount - ledgerFee.Ok, 'slash');
     if ('Err' in paid) return this.abort(lease, paid.Err);
     return { Ok: this.identity.commitSlash(lease, time(), paid.Ok) };
   }

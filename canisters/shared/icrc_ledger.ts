@@ -2,7 +2,7 @@
 // Glue: imports azle.
 import { IDL, Principal } from 'azle';
 
-import { TransferArgs, TransferFromArgs, TransferFromResult, TransferResult } from '../ledger/types';
+import { Account, TransferArgs, TransferFromArgs, TransferFromResult, TransferResult } from '../ledger/types';
 import { callPeer, describe, type CallOutcome } from './peer_call';
 
 /**
@@ -13,6 +13,11 @@ export type LedgerOutcome = { Ok: bigint } | { Err: string; refused?: string };
 
 export async function ledgerFee(ledger: Principal): Promise<LedgerOutcome> {
   return callPeer<bigint>('ledger', ledger, 'icrc1_fee', [], IDL.Nat, []);
+}
+
+/** The ledger's minting account (none: it has none): a transfer there is a burn, which pays no fee. */
+export async function mintingAccount(ledger: Principal): Promise<CallOutcome<[] | [Account]>> {
+  return callPeer<[] | [Account]>('ledger', ledger, 'icrc1_minting_account', [], IDL.Opt(Account), []);
 }
 
 export async function transferFrom(ledger: Principal, args: TransferFromArgs): Promise<LedgerOutcome> {

@@ -239,6 +239,23 @@ describe('identity', () => {
     await expectConsistent(s.ledger.actor);
   });
 
+  it('pays two equal slashes in one round as two transfers, neither taken by the ledger for a duplicate of the other', async () => {
+    const [first, second] = [randomUser(), randomUser()];
+    const s = await suite([first, second]);
+    const stakeAccount = await s.identity.actor.stake_account();
+    await stakedProvider(s, first, 5_000_000n);
+    await stakedProvider(s, second, 5_000_000n);
+    const treasuryBefore = await s.ledger.actor.icrc1_balance_of(account(treasury));
+
+    s.identity.actor.setPrincipal(verification);
+    const records = await Promise.all([first, second].map((p) => s.identity.actor.slash(p, 1_000_000n, 'wrong tokens')));
+    const [a, b] = records.map(ok);
+    expect(a.block).not.toBe(b.block);
+    expect(await s.ledger.actor.icrc1_balance_of(account(treasury))).toBe(treasuryBefore + 2n * (1_000_000n - FEE));
+    expect(await s.ledger.actor.icrc1_balance_of(stakeAccount)).toBe(8_000_000n);
+    await expectConsistent(s.ledger.actor);
+  });
+
   it('refuses every privileged method to other callers and to the anonymous principal', async () => {
     const s = await suite();
     const provider = randomUser();
