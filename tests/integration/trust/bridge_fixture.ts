@@ -106,6 +106,12 @@ export async function startNode(t: Trust, handler: Handler, price = 1_000_000n, 
   const posts: Worker['posts'] = [];
   const server = createServer(async (request, response) => {
     if (request.method === 'GET' && request.url === '/node') return void response.end(node.toText());
+    // The bridge's health probes read only the status; a real worker's body (timings, queue) is not needed here.
+    if (request.method === 'GET' && request.url === '/status') return void response.end('{}');
+    if (request.method !== 'POST' || request.url !== '/jobs') {
+      response.writeHead(404);
+      return void response.end();
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
