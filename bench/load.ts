@@ -38,6 +38,9 @@ for (const consumer of consumers) {
 }
 const request = jobRequest(t.model, { max_tokens: TOKENS });
 
+/** How often a consumer reads its job: the canisters run in this process, so polling competes with the work. */
+const POLL_MS = 50;
+
 // One loop ticks the network for every consumer; each consumer polls its own job.
 let ticking = true;
 const ticker = (async () => {
@@ -47,9 +50,6 @@ const ticker = (async () => {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 })();
-
-/** How often a consumer reads its job: the canisters run in this process, so polling competes with the work. */
-const POLL_MS = 50;
 
 /** One job from submit_job until settled: its latency in ms, or why it was not settled. */
 async function job(consumer: Principal): Promise<number | string> {

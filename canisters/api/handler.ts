@@ -1,7 +1,7 @@
 // The OpenAI-compatible HTTP API: one request in, one answer out. It routes, reads and checks the body, admits the
 // bearer key, runs each job through the marketplace as the key's owner with the most it may cost (price and fees,
-// charges.ts) held against the key's cap, and answers in OpenAI's format. The peers (registry, marketplace, ledger,
-// raw_rand) and the clock come in as Deps, so unit tests drive every path with fakes and the canister (index.ts)
+// charges.ts) held against the key's cap, and answers in OpenAI's format. The peers (registry, marketplace, ledger),
+// the seed and the clock come in as Deps, so unit tests drive every path with fakes and the canister (index.ts)
 // only wires azle's calls.
 import type { Principal } from '@dfinity/principal';
 
@@ -42,7 +42,7 @@ export type Deps = {
   runFor(owner: Principal, request: JobRequest): Promise<Called<{ Ok: JobRun } | { Err: JobError }>>;
   /** The ledger's transfer fee, which the owner pays on each escrow and each refund. */
   fee(): Promise<Called<bigint>>;
-  /** A fresh 32-bit seed (raw_rand). */
+  /** A fresh 32-bit seed for sampling. */
   seed(): Promise<number>;
 };
 
@@ -188,8 +188,10 @@ async function runJobs(deps: Deps, key: ApiKey, jobs: JobRequest[]): Promise<{ O
   const fee = await deps.fee();
   if ('Err' in fee) return { Err: peerFailed(`the ledger's fee: ${fee.Err}`) };
   const planned: { job: JobRequest; total: bigint; most: bigint }[] = [];
-  for (const job of jobs) {
-    const quoted = await deps.quote({ ...job, max_price: NO_PRICE_LIMIT });
+  // One quote per job, asked together: a batch of embeddings waits for one round, not one per input.
+  const quotes = await Promise.all(jobs.map((job) => deps.quote({ ...job, max_price: NO_PRICE_LIMIT })));
+  for (const [i, job] of jobs.entries()) {
+    const quoted = quotes[i];
     if ('Err' in quoted) return { Err: peerFailed(`quote: ${quoted.Err}`) };
     if ('Err' in quoted.Ok) return { Err: noProvider(noMatchWords(quoted.Ok.Err as Parameters<typeof noMatchWords>[0])) };
     const { max_price, most } = priceLimit(quoted.Ok.Ok, fee.Ok);

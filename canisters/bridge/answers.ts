@@ -61,8 +61,6 @@ export function parseAcceptance(request: DispatchRequest, status: bigint, body: 
   return { Err: 'the worker did not accept the job' };
 }
 
-// The cap on max_tokens bounds every answer the bridge takes (see maxResponseBytes); the marketplace refuses more.
-
 /** The most bytes an answer of `kind` with `maxTokens` may take: the tokens or the vector as JSON, the text, and room. */
 const answerBytes = (kind: JobKind, maxTokens: number): number => 2_048 + ('embedding' in kind ? 512 * 24 : maxTokens * 8 + maxTokens * 64);
 

@@ -6,10 +6,9 @@ import type { Principal } from '@dfinity/principal';
 
 import { guard } from '../shared/guard';
 import { hex } from '../shared/hex';
-import { MAX_INPUT_BYTES } from '../shared/job_limits';
 import { isAudited, verdictOf } from '../verification/consensus';
 import { DEFAULT_CONFIG } from '../verification/types';
-import { isLongJob, LONG_JOB_TOKENS, MAX_TOKENS } from '../shared/job_limits';
+import { isLongJob, LONG_JOB_TOKENS, MAX_INPUT_BYTES, MAX_TOKENS } from '../shared/job_limits';
 import { outputOf, parseAnswer, type WorkerAnswer } from './answers';
 import { outsideAuditors, rewardAgreeing, type AuditorDeps } from './auditors';
 import type { Table } from './tables';

@@ -116,8 +116,6 @@ export function depositLegDue(decidedAt: bigint, now: bigint): boolean {
 /**
  * Whether a reserve spend first tried at `sentAt` may be sent again. Every attempt sends the created_at_time and fee
  * its first one fixed (the memo is the proposal's), so one whose outcome was unknown but landed comes back Duplicate;
- * that holds only while the ledger deduplicates it, as for depositLegDue.
+ * that holds only while the ledger deduplicates it: the deposit leg's rule.
  */
-export function spendResendable(sentAt: bigint, now: bigint): boolean {
-  return now - sentAt < DEDUP_WINDOW_NS;
-}
+export const spendResendable = depositLegDue;

@@ -4,10 +4,9 @@ import { IDL, Principal } from 'azle';
 
 import { Account } from '../ledger/types';
 import { BondedStakes, MAX_STAKES_PAGE } from '../identity/types';
+import { mintingAccount as ledgerMintingAccount } from '../shared/icrc_ledger';
 import { callPeer, type CallOutcome } from '../shared/peer_call';
 import type { StakeEntry } from './power';
-
-const MintingAccount = IDL.Opt(Account);
 
 /** Every provider's bonded stake, page by page. */
 export async function allBondedStakes(identity: Principal): Promise<CallOutcome<StakeEntry[]>> {
@@ -24,7 +23,7 @@ export async function allBondedStakes(identity: Principal): Promise<CallOutcome<
 }
 
 export async function mintingAccount(ledger: Principal): Promise<CallOutcome<Account>> {
-  const reply = await callPeer<[] | [Account]>('ledger', ledger, 'icrc1_minting_account', [], MintingAccount, []);
+  const reply = await ledgerMintingAccount(ledger);
   if ('Err' in reply) return reply;
   const account = reply.Ok[0];
   return account === undefined ? { Err: 'the ledger has no minting account to burn to' } : { Ok: account };

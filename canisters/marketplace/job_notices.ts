@@ -5,6 +5,7 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
+import { isOneOf } from '../shared/guard';
 import { isFinal } from './job_machine';
 import type { Job, JobError, JobId, JobResult } from './job_types';
 import type { JobStore } from './jobs';
@@ -37,7 +38,7 @@ export const isCanister = (principal: Principal): boolean => principal.toUint8Ar
 
 /** Why `caller` may not have `method` called when `job` ends, or undefined when it may. */
 export function noticeProblem(caller: Principal, job: Job, method: string): JobError | undefined {
-  if (job.consumer.compareTo(caller) !== 'eq') return { Unauthorized: 'only the job’s consumer may ask for its notice' };
+  if (!isOneOf(caller, job.consumer)) return { Unauthorized: 'only the job’s consumer may ask for its notice' };
   if (!isCanister(caller)) return { Unauthorized: 'only a canister consumer can be notified: a user reads the job with get_job' };
   if (method.length > MAX_NOTICE_METHOD || !METHOD_NAME.test(method))
     return { InvalidInput: `method: an identifier of at most ${MAX_NOTICE_METHOD} ASCII letters, digits and underscores` };

@@ -137,7 +137,8 @@ describe('the openai client against npm start’s demo market', () => {
   });
 
   it('answers errors through the client’s own classes, with the status clients act on', async () => {
-    await expect(client('sk-icp-0-not-a-real-secret').models.list()).resolves.toBeDefined();
+    // The models need no key: a wrong one still lists them.
+    expect((await client('sk-icp-0-not-a-real-secret').models.list()).data.length).toBeGreaterThan(0);
     const chat = (key: string, body: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
       client(key).chat.completions.create({ model: system.demo.textModel, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4, ...body });
     await expect(chat('sk-icp-0-not-a-real-secret', {})).rejects.toBeInstanceOf(OpenAI.AuthenticationError);

@@ -20,20 +20,11 @@ import { idlFactory as faucetIdl, type FaucetService } from '../../../src/sdk/fa
 import { idlFactory as identityIdl, type IdentityService } from '../../../src/sdk/identity';
 import { idlFactory as marketplaceIdl, type MarketplaceService } from '../../../src/sdk/marketplace';
 import { idlFactory as registryIdl, type RegistryService } from '../../../src/sdk/model_registry';
+import { CANISTERS as APP_CANISTERS } from '../../../src/frontend/lib/config';
 import { freePort, gone, startNpmStart } from '../../support/npm_start';
 
-const CANISTERS = [
-  'ledger',
-  'identity',
-  'model_registry',
-  'marketplace',
-  'payment',
-  'bridge',
-  'verification',
-  'governance',
-  'analytics',
-  'api',
-];
+// The canisters the web app needs, and the OpenAI-compatible API's (optional to the app, always deployed).
+const CANISTERS = [...APP_CANISTERS, 'api'];
 // The demo market's canister, deployed by npm start unless --bare, and the web app's asset canister.
 const WITH_FAUCET = [...CANISTERS, 'faucet', 'frontend'];
 
