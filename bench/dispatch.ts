@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
 import { LocalNetwork } from '../src/localnet/index.js';
+import type { Execution } from '../src/localnet/scheduler.js';
+import { Job, JobResult } from '../canisters/marketplace/job_types';
 import { fmt, percentile, perJob } from './report';
 import { TextGenerator } from '../src/worker/runtime/text_generation';
 import { JobRunner } from '../src/worker/server';
@@ -51,10 +56,12 @@ await mint(e, consumer, 1_000_000_000_000n);
 await approve(e, consumer, e.ids.payment, 1_000_000_000_000n);
 const request = jobRequest(model, { max_tokens: TOKENS });
 
+let lastJob = 0n;
 async function throughMarketplace(): Promise<number> {
   const t0 = performance.now();
   e.marketplace.setPrincipal(consumer);
   const { id } = ok(await e.marketplace.submit_job(request));
+  lastJob = id;
   for (;;) {
     await network.tick();
     const { state } = ok(await e.marketplace.get_job(id));
@@ -64,6 +71,34 @@ async function throughMarketplace(): Promise<number> {
 }
 
 let directId = 1_000_000;
+/**
+ * One more job with the scheduler's trace on: the chain of messages, each caused by the one before, from the
+ * submit_job ingress to the marketplace execution after which get_job first reads settled (the output readable).
+ */
+async function tracedChain(): Promise<Execution[]> {
+  const executions = new Map<number, Execution>();
+  const next = lastJob + 1n;
+  let end: Execution | undefined;
+  network.scheduler.onExecution = (x) => {
+    executions.set(x.id, x);
+    if (!end && x.canister.compareTo(e.ids.marketplace) === 'eq' && isSettled(next)) end = x;
+  };
+  await throughMarketplace();
+  network.scheduler.onExecution = undefined;
+  if (lastJob !== next || !end) throw new Error(`the traced job is ${lastJob}, not ${next}, or never read settled`);
+  const chain: Execution[] = [];
+  for (let x: Execution | undefined = end; x; x = executions.get(x.cause)) chain.unshift(x);
+  return chain;
+}
+
+function isSettled(id: bigint): boolean {
+  const arg = new Uint8Array(IDL.encode([IDL.Nat64], [id]));
+  const result = network.runQuery({ canisterId: e.ids.marketplace, method: 'get_job', arg, sender: consumer });
+  if (!('reply' in result)) return false;
+  const [job] = IDL.decode([JobResult(Job)], result.reply) as unknown as [{ Ok?: { state: object } }];
+  return job.Ok !== undefined && 'settled' in job.Ok.state;
+}
+
 async function direct(): Promise<number> {
   const body = JSON.stringify({
     job_id: String(directId++),
@@ -88,6 +123,7 @@ for (let i = 0; i < JOBS; i++) {
   overhead.push(a - b);
 }
 const after = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
+const chain = await tracedChain();
 server.close();
 await network.stop();
 await generator.dispose();
@@ -110,3 +146,13 @@ console.log(
 );
 console.log('Per job, by canister (messages executed, instructions, cycles charged, outcalls):');
 console.table(perJob(names, before, after, JOBS));
+const nameOf = (id: Principal | undefined): string =>
+  id === undefined ? '' : id.compareTo(Principal.managementCanister()) === 'eq' ? 'management' : (names.find((n) => e.ids[n].compareTo(id) === 'eq') ?? id.toText());
+console.log(`The chain of messages from submit_job to a settled job, each sent by the one before: ${chain.length} messages`);
+console.table(
+  chain.map((x) => ({
+    canister: nameOf(x.canister),
+    message: x.kind === 'call' || x.kind === 'timer' ? `${x.kind} ${x.method}` : `${x.kind} from ${nameOf(x.callee)}.${x.method}`,
+    instructions: fmt(x.instructions),
+  })),
+);

@@ -26,9 +26,11 @@ export type Request = {
   arg: Uint8Array;
   cycles: bigint;
   origin: Origin;
+  /** The execution that sent it (0 for ingress): see Execution. */
+  cause?: number;
 };
 
-type Response = { to: Principal; callbackId: number; result: CallResult; refund: bigint };
+type Response = { to: Principal; callbackId: number; result: CallResult; refund: bigint; cause: number };
 
 type Message = { kind: 'request'; request: Request } | { kind: 'response'; response: Response };
 
@@ -47,6 +49,22 @@ type Callback = {
   call: OutgoingCall;
   reservation: bigint;
   deadline?: bigint;
+};
+
+/**
+ * One message executed, for benchmarks that follow a job's chain of messages: `cause` is the execution that sent
+ * the request, replied to the call, or set the timer (0: an ingress message). Management requests count as one.
+ */
+export type Execution = {
+  id: number;
+  cause: number;
+  canister: Principal;
+  kind: 'call' | 'reply' | 'reject' | 'timer';
+  /** The method called; for a reply or reject, the method of the call it answers. */
+  method: string;
+  /** For a reply or reject, the canister that answered. */
+  callee?: Principal;
+  instructions: bigint;
 };
 
 /** An answer with the attached cycles it gives back. */
@@ -77,6 +95,12 @@ export class Scheduler {
   private inflight = new Set<Promise<unknown>>();
   /** Canisters being stopped, with who waits for each to stop. */
   private stopWaiters = new Map<string, { origin: Origin; refund: bigint }[]>();
+  /** Called after each execution is committed or rolled back, when set (benchmarks); see Execution. */
+  onExecution?: (execution: Execution) => void;
+  private executions = 0;
+  /** The execution whose calls and replies are being sent. */
+  private current = 0;
+  private timerCauses = new WeakMap<Canister, number>();
 
   constructor(readonly options: SchedulerOptions) {
     this.fees = feesFor(options.subnetSize);
@@ -173,11 +197,21 @@ export class Scheduler {
     return tracked;
   }
 
-  respond(origin: Origin, result: CallResult, refund: bigint): void {
+  respond(origin: Origin, result: CallResult, refund: bigint, cause = this.current): void {
     if (origin.kind === 'ingress') origin.resolve(result);
     else if (origin.kind === 'canister') {
-      this.enqueue({ kind: 'response', response: { to: origin.caller, callbackId: origin.callbackId, result, refund } });
+      this.enqueue({ kind: 'response', response: { to: origin.caller, callbackId: origin.callbackId, result, refund, cause } });
     }
+  }
+
+  /** Numbers an execution and makes it the cause of what it sends; returns its id. */
+  private begin(): number {
+    this.current = ++this.executions;
+    return this.current;
+  }
+
+  private traced(id: number, cause: number, canister: Principal, kind: Execution['kind'], method: string, instructions: bigint, callee?: Principal): void {
+    this.onExecution?.({ id, cause, canister, kind, method, callee, instructions });
   }
 
   private rejectRequest(request: Request, reject: Reject): void {
@@ -185,13 +219,15 @@ export class Scheduler {
   }
 
   private executeRequest(request: Request): void {
+    const id = this.begin();
     if (request.callee.compareTo(MANAGEMENT_CANISTER) === 'eq') {
       const answer = this.management.handle(request);
+      this.traced(id, request.cause ?? 0, MANAGEMENT_CANISTER, 'call', request.method, 0n);
       if (answer === 'deferred') return;
       if (answer instanceof Promise) {
         this.track(answer).then(
-          (a) => this.respond(request.origin, a.result, a.refund),
-          (e) => this.respond(request.origin, { reject: new Reject(RejectCode.SYS_FATAL, String(e)) }, request.cycles),
+          (a) => this.respond(request.origin, a.result, a.refund, id),
+          (e) => this.respond(request.origin, { reject: new Reject(RejectCode.SYS_FATAL, String(e)) }, request.cycles, id),
         );
       } else this.respond(request.origin, answer.result, answer.refund);
       return;
@@ -220,9 +256,8 @@ export class Scheduler {
       target.chargeExecution(outcome.instructions);
       this.settleReply(context, outcome.effects.replied, outcome.effects.rejected, context.cyclesAvailable);
       this.closeIfDone(context);
-      return;
-    }
-    this.finish(target, context, outcome);
+    } else this.finish(target, context, outcome);
+    this.traced(id, request.cause ?? 0, target.id, 'call', request.method, outcome.instructions);
   }
 
   /** Why a message cannot be delivered to a canister, if it cannot. */
@@ -281,6 +316,7 @@ export class Scheduler {
     }
     const { effects } = outcome;
     canister.applyEffects(effects);
+    if (effects.globalTimer !== undefined) this.timerCauses.set(canister, this.current);
     canister.commit();
     canister.version += 1n;
     context.cyclesAvailable -= effects.accepted;
@@ -336,6 +372,7 @@ export class Scheduler {
         arg: call.arg,
         cycles: call.cycles,
         origin: { kind: 'canister', caller: canister.id, callbackId },
+        cause: this.current,
       },
     });
   }
@@ -344,6 +381,7 @@ export class Scheduler {
     const callback = this.callbacks.get(response.callbackId);
     if (!callback) return; // already answered (a best-effort deadline expired first)
     this.callbacks.delete(response.callbackId);
+    const id = this.begin();
     const { context, call } = callback;
     const canister = context.canister;
     context.outstanding--;
@@ -387,6 +425,8 @@ export class Scheduler {
       outcome = { ok: false, trap: outcome.trap, instructions: cleanupOutcome.instructions };
     }
     this.finish(canister, context, outcome);
+    const callee = Principal.fromUint8Array(call.callee);
+    this.traced(id, response.cause, canister.id, isReply ? 'reply' : 'reject', call.method, outcome.instructions, callee);
   }
 
   /** Runs the global timer of one canister whose deadline has passed. */
@@ -397,6 +437,7 @@ export class Scheduler {
       // The spec fires the timer only when the canister can pay for the message; until then it stays set.
       if (!canister.canAffordExecution()) continue;
       canister.globalTimer = 0n; // the timer deactivates when it fires
+      const id = this.begin();
       const context = this.openContext(canister, { kind: 'system' }, 0n);
       context.replied = true;
       const input: ExecInput = {
@@ -409,7 +450,9 @@ export class Scheduler {
         canReply: false,
       };
       const outcome = canister.run(input, (i) => i.export('canister_global_timer')!(), INSTRUCTION_LIMITS.update);
+      const cause = this.timerCauses.get(canister) ?? 0;
       this.finish(canister, context, outcome);
+      this.traced(id, cause, canister.id, 'timer', 'canister_global_timer', outcome.instructions);
       return true;
     }
     return false;
@@ -426,6 +469,7 @@ export class Scheduler {
           callbackId: id,
           result: { reject: Reject.of(ErrorCode.DEADLINE_EXPIRED, 'Call deadline has expired.') },
           refund: 0n,
+          cause: 0,
         },
       });
       callback.deadline = undefined;
