@@ -5,6 +5,7 @@ import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalNetwork } from '../../../src/localnet/index.js';
+import type { Execution } from '../../../src/localnet/scheduler.js';
 import { decode, encode, idlFactory, type Probe, type ProbeService, randomUser, rejection, setupProbes } from './probe.js';
 
 const NO_ARGS = encode([], []);
@@ -41,6 +42,29 @@ describe('a chain of calls', () => {
     expect(reject.message).toContain(a.canisterId.toText());
     expect(reject.message).toContain(b.canisterId.toText());
     expect(reject.message).toContain(`${NEVER_CREATED.toText()} not found`);
+  });
+});
+
+describe('the execution trace', () => {
+  it('names, for each message, the execution that sent it: the chain of a relay and its replies', async () => {
+    const seen: Execution[] = [];
+    network.scheduler.onExecution = (x) => seen.push(x);
+    try {
+      await a.actor.relay([b.canisterId, c.canisterId], 'traced');
+    } finally {
+      network.scheduler.onExecution = undefined;
+    }
+    const name = (id: Principal) => (id.compareTo(a.canisterId) === 'eq' ? 'a' : id.compareTo(b.canisterId) === 'eq' ? 'b' : 'c');
+    expect(seen.map((x) => `${name(x.canister)} ${x.kind} ${x.method}${x.callee ? ` from ${name(x.callee)}` : ''}`)).toEqual([
+      'a call relay',
+      'b call relay',
+      'c call relay',
+      'b reply relay from c',
+      'a reply relay from b',
+    ]);
+    // Each message is caused by the one before it: the ingress has no cause (0).
+    expect(seen.map((x) => x.cause)).toEqual([0, ...seen.slice(0, -1).map((x) => x.id)]);
+    expect(seen.every((x) => x.instructions > 0n)).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalNetwork } from '../../../src/localnet/index.js';
+import type { Execution } from '../../../src/localnet/scheduler.js';
 import { type Probe, setupProbe } from './probe.js';
 
 const START = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -102,5 +103,20 @@ describe('a timer', () => {
     expect(after.messages).toBe(before.messages + 4);
     expect(after.calls).toBe(before.calls + 1);
     expect((await probe.actor.fired()).at(-1)).toBe('counted');
+  });
+
+  it('is traced as caused by the message that set it, and its self-call as caused by the timer', async () => {
+    const seen: Execution[] = [];
+    network.scheduler.onExecution = (x) => seen.push(x);
+    try {
+      await probe.actor.schedule(0n, 'traced');
+      await network.tick();
+    } finally {
+      network.scheduler.onExecution = undefined;
+    }
+    const [schedule, timer, executor] = seen;
+    expect([schedule.kind, schedule.method, schedule.cause]).toEqual(['call', 'schedule', 0]);
+    expect([timer.kind, timer.cause]).toEqual(['timer', schedule.id]);
+    expect([executor.kind, executor.method, executor.cause]).toEqual(['call', '<ic-cdk internal> timer_executor', timer.id]);
   });
 });
