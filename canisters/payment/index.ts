@@ -36,14 +36,6 @@ import { Creator, Escrow, HistoryPage, JobId, Page, PaymentConfig, PaymentError,
 
 const settings = (): Settings => stableSettings.get();
 
-/** The ledger this canister pays through and its current fee, or why either cannot be had. */
-async function ledgerWithFee(current: Settings): Promise<{ Ok: { ledger: Principal; fee: bigint } } | { Err: PaymentError }> {
-  const ledger = current.ledger[0];
-  if (ledger === undefined) return { Err: { LedgerNotSet: null } };
-  const fee = await ledgerFee(ledger);
-  return 'Err' in fee ? { Err: { LedgerError: fee.Err } } : { Ok: { ledger, fee: fee.Ok } };
-}
-
 function unauthorized(why: string): { Err: PaymentError } {
   return { Err: { Unauthorized: why } };
 }
@@ -55,6 +47,30 @@ export default class {
   private cached: Payment | undefined;
   // Heap only: one retry round at a time (a round awaits the ledger once per leg).
   private retrying = false;
+  // The ledger's fee, asked once and kept on the heap (empty again after an upgrade), since asking it per flow cost
+  // two messages. A transfer the ledger refuses as BadFee drops it, so the next flow asks again.
+  private fee: bigint | undefined;
+
+  /** The ledger this canister pays through and its fee, or why either cannot be had. */
+  private async ledgerWithFee(current: Settings): Promise<{ Ok: { ledger: Principal; fee: bigint } } | { Err: PaymentError }> {
+    const ledger = current.ledger[0];
+    if (ledger === undefined) return { Err: { LedgerNotSet: null } };
+    if (this.fee === undefined) {
+      const fee = await ledgerFee(ledger);
+      if ('Err' in fee) return { Err: { LedgerError: fee.Err } };
+      this.fee = fee.Ok;
+    }
+    return { Ok: { ledger, fee: this.fee } };
+  }
+
+  // After a BadFee refusal: true when the ledger's fee is no longer `used`, so the refused transfer may be planned again.
+  private async feeChanged(ledger: Principal, used: bigint): Promise<boolean> {
+    this.fee = undefined;
+    const fee = await ledgerFee(ledger);
+    if ('Err' in fee) return false;
+    this.fee = fee.Ok;
+    return fee.Ok !== used;
+  }
 
   private get payment(): Payment {
     if (this.cached === undefined) this.cached = new Payment(stableStores, settings().config, canisterSelf());
@@ -184,7 +200,7 @@ export default class {
       const landed = leg === undefined || (await this.send(ledger, leg, false)).length === 1;
       return landed ? { Ok: before } : { Err: { LedgerError: 'the transfer is still pending' } };
     }
-    const paying = await ledgerWithFee(current);
+    const paying = await this.ledgerWithFee(current);
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
     const resolved = returned ? this.payment.returnDeposit(jobId, fee, time()) : this.payment.forfeitDeposit(jobId, fee, time());
@@ -203,7 +219,7 @@ export default class {
     const current = settings();
     const denied = guard(msgCaller(), 'the bridge', current.bridge);
     if (denied !== undefined) return unauthorized(denied);
-    const paying = await ledgerWithFee(current);
+    const paying = await this.ledgerWithFee(current);
     if ('Err' in paying) return paying;
     return this.payment.payAuditors(jobId, auditors, paying.Ok.fee, time());
   }
@@ -224,7 +240,7 @@ export default class {
     const current = settings();
     const refused = maySettle(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const paying = await ledgerWithFee(current);
+    const paying = await this.ledgerWithFee(current);
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
     const now = time();
@@ -242,7 +258,7 @@ export default class {
     const current = settings();
     const refused = maySettle(current, msgCaller());
     if (refused) return unauthorized(refused);
-    const paying = await ledgerWithFee(current);
+    const paying = await this.ledgerWithFee(current);
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
     const escrow = this.payment.escrows.get(jobId);
@@ -288,7 +304,7 @@ export default class {
 
   // Pulls an escrow or a deposit from the consumer: locked before transfer_from is awaited, then held or dropped.
   private async pull(kind: 'escrow' | 'deposit', jobId: JobId, consumer: Account, amount: bigint): Promise<Result<Escrow>> {
-    const paying = await ledgerWithFee(settings());
+    const paying = await this.ledgerWithFee(settings());
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
     const escrow = kind === 'escrow';
@@ -310,8 +326,9 @@ export default class {
     return escrow ? this.payment.escrowed(jobId, time()) : this.payment.depositHeld(jobId, time());
   }
 
-  private async payOut(from: Account, amount: bigint, to: Account): Promise<Result<WithdrawReceipt>> {
-    const paying = await ledgerWithFee(settings());
+  // A transfer refused as BadFee is tried once more at the ledger's new fee: the refusal re-credited the balance.
+  private async payOut(from: Account, amount: bigint, to: Account, retry = true): Promise<Result<WithdrawReceipt>> {
+    const paying = await this.ledgerWithFee(settings());
     if ('Err' in paying) return paying;
     const { ledger, fee } = paying.Ok;
     // Lock: the balance is debited before the transfer is awaited and re-credited if it fails.
@@ -322,6 +339,7 @@ export default class {
     const paid = await transfer(ledger, withdrawalTransfer(begun.Ok, nonce, time()));
     if ('Err' in paid) {
       this.payment.withdrawalFailed(begun.Ok);
+      if (retry && paid.refused === 'BadFee' && (await this.feeChanged(ledger, fee))) return this.payOut(from, amount, to, false);
       return { Err: { LedgerError: paid.Err } };
     }
     this.payment.withdrawn(begun.Ok, paid.Ok, time());
@@ -364,7 +382,11 @@ export default class {
     const key = memoKey(leg);
     if (record) pendingTransfers.insert(key, leg);
     const sent = await transfer(ledger, leg);
-    if ('Err' in sent) return [];
+    if ('Err' in sent) {
+      // The leg's plan is committed at the fee it was made with, so it stays pending; later flows ask the fee again.
+      if (sent.refused === 'BadFee') this.fee = undefined;
+      return [];
+    }
     pendingTransfers.remove(key);
     return [sent.Ok];
   }
