@@ -1,92 +1,15 @@
-// A compact byte form of an offer for stable memory. Azle's default (JSON with a replacer that writes principals
-// as text, then a TextEncoder written in JS) cost about 14 million instructions to read one offer back, which made
-// rebuilding the index of 10,000 offers in postUpgrade cost over 100 billion. Here principals are their raw bytes,
-// integers are LEB128, text is its UTF-16 code units (exact for any string, no TextEncoder), variants one byte.
-import { Principal } from '@dfinity/principal';
-
+// A compact byte form of an offer for stable memory (byte_form.ts). Azle's default (JSON with a replacer that
+// writes principals as text, then a TextEncoder written in JS) cost about 14 million instructions to read one offer
+// back, which made rebuilding the index of 10,000 offers in postUpgrade cost over 100 billion.
+import { Reader, Writer } from './byte_form';
 import type { Offer, OfferStatus } from './offer_types';
 
 // Format 2 added sla.late_refund_bps; offers stored in format 1 read it as 0 (no refund declared).
 const FORMAT = 2;
 const STATUSES: OfferStatus[] = [{ active: null }, { paused: null }, { retired: null }];
 
-class Writer {
-  readonly bytes: number[] = [FORMAT];
-  nat(value: bigint | number): void {
-    let v = BigInt(value);
-    if (v < 0n) throw new Error('offer codec: negative integer');
-    do {
-      const byte = Number(v & 0x7fn);
-      v >>= 7n;
-      this.bytes.push(v === 0n ? byte : byte | 0x80);
-    } while (v !== 0n);
-  }
-  small(value: number): void {
-    // Numbers below 2^32 without bigint arithmetic.
-    do {
-      const byte = value % 128;
-      value = Math.floor(value / 128);
-      this.bytes.push(value === 0 ? byte : byte | 0x80);
-    } while (value !== 0);
-  }
-  text(value: string): void {
-    this.small(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      this.bytes.push(code & 0xff, code >> 8);
-    }
-  }
-  principal(value: Principal): void {
-    const raw = value.toUint8Array();
-    this.small(raw.length);
-    for (const byte of raw) this.bytes.push(byte);
-  }
-}
-
-class Reader {
-  private at = 1;
-  readonly format: number;
-  constructor(private readonly bytes: Uint8Array) {
-    this.format = bytes[0];
-    if (this.format !== 1 && this.format !== FORMAT) throw new Error(`offer codec: unknown format ${bytes[0]}`);
-  }
-  nat(): bigint {
-    let [value, shift] = [0n, 0n];
-    for (;;) {
-      const byte = this.bytes[this.at++];
-      value |= BigInt(byte & 0x7f) << shift;
-      if (byte < 0x80) return value;
-      shift += 7n;
-    }
-  }
-  small(): number {
-    let [value, scale] = [0, 1];
-    for (;;) {
-      const byte = this.bytes[this.at++];
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 128;
-    }
-  }
-  text(): string {
-    const length = this.small();
-    let out = '';
-    for (let i = 0; i < length; i++, this.at += 2) out += String.fromCharCode(this.bytes[this.at] | (this.bytes[this.at + 1] << 8));
-    return out;
-  }
-  principal(): Principal {
-    const length = this.small();
-    const raw = this.bytes.slice(this.at, this.at + length);
-    this.at += length;
-    return Principal.fromUint8Array(raw);
-  }
-  get done(): boolean {
-    return this.at === this.bytes.length;
-  }
-}
-
 export function encodeOffer(offer: Offer): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(FORMAT);
   const t = offer.terms;
   w.nat(offer.id);
   w.principal(offer.provider);
@@ -108,11 +31,12 @@ export function encodeOffer(offer: Offer): Uint8Array {
   w.small(STATUSES.findIndex((s) => Object.keys(s)[0] === Object.keys(offer.status)[0]));
   w.nat(offer.created_at);
   w.nat(offer.updated_at);
-  return Uint8Array.from(w.bytes);
+  return w.done();
 }
 
 export function decodeOffer(bytes: Uint8Array): Offer {
   const r = new Reader(bytes);
+  if (r.format !== 1 && r.format !== FORMAT) throw new Error(`offer codec: unknown format ${r.format}`);
   const id = r.nat();
   const provider = r.principal();
   const nodes = Array.from({ length: r.small() }, () => r.principal());

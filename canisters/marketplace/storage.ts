@@ -9,7 +9,8 @@ import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
 import type { ModelId } from '../shared/models';
 import { providerKey } from './eligibility';
 import { isFinal } from './job_machine';
-import { Job, type JobId } from './job_types';
+import { decodeJob, encodeJob } from './job_codec';
+import type { Job, JobId } from './job_types';
 import type { NoticeStore } from './job_notices';
 import type { JobStore } from './jobs';
 import { LiveOffers, type LiveStore } from './live_offers';
@@ -116,18 +117,11 @@ export const stableStandings = {
   certified: (): string[] => certified.keys(),
 };
 
-// Jobs are Candid, written on every step of a job (azle's JSON cost 16 to 34 M instructions per write). The heap
-// keeps the unfinished ones read or written (the sweep and the slots read them again and again); a final job is
-// decoded when asked for.
-const jobCodec = candidValue<Job>(Job);
-const jobs = new StableBTreeMap<JobId, Job>(MEMORY.jobs, u64Key, {
-  toBytes: jobCodec.toBytes,
-  // Candid decodes a vec nat64 as a BigUint64Array, whose map() cannot hold anything but bigints: make it an array.
-  fromBytes: (bytes) => {
-    const job = jobCodec.fromBytes(bytes);
-    return { ...job, offers: Array.from(job.offers) };
-  },
-});
+// Jobs are written on every step of a job, in their compact form (job_codec.ts). The heap keeps the unfinished
+// ones read or written (the sweep and the slots read them again and again); a final job is decoded when asked for.
+// The map holds the bytes and this module encodes and decodes them: azle's insert decodes the value it replaces,
+// which for a job in Candid cost more than encoding the new one.
+const jobs = new StableBTreeMap<JobId, Uint8Array>(MEMORY.jobs, u64Key, { toBytes: (bytes) => bytes, fromBytes: (bytes) => bytes });
 const consumerJobs = new StableBTreeMap<string, JobId>(MEMORY.consumerJobs, asciiText, u64Key);
 const consumerJobCounts = new StableBTreeMap<string, bigint>(MEMORY.consumerJobCounts, asciiText, u64Key);
 const unfinishedJobs = new StableBTreeMap<JobId, true>(MEMORY.unfinishedJobs, u64Key, present);
@@ -142,12 +136,14 @@ export const stableJobs: JobStore = {
   get(id: JobId): Job | undefined {
     const cached = heapJobs.get(id);
     if (cached !== undefined) return cached;
-    const job = jobs.get(id);
-    if (job !== undefined) cacheJob(job);
+    const bytes = jobs.get(id);
+    if (bytes === undefined) return undefined;
+    const job = decodeJob(bytes);
+    cacheJob(job);
     return job;
   },
   put(job: Job): void {
-    jobs.insert(job.id, job);
+    jobs.insert(job.id, encodeJob(job));
     cacheJob(job);
   },
   consumers: {
@@ -211,7 +207,7 @@ export function upgradeLayout(): void {
     live.adjustTotal(1);
   }
   for (const [key, standing] of standings.items()) if (standing.certified) certified.insert(key, true);
-  for (const job of jobs.values()) {
+  for (const job of jobs.values().map(decodeJob)) {
     stableJobs.consumers.add(providerKey(job.consumer), job.id);
     if (!isFinal(job.state)) stableJobs.unfinished.add(job.id);
   }
