@@ -1,8 +1,6 @@
-// Money never waits for a person: a refund whose ledger leg fails (the ledger stopped between the payment canister's
-// fee query and its transfer) is paid by payment's timer once the ledger is back, exactly once; a leg still pending
+// Money never waits for a person: a refund whose ledger leg fails (the ledger stopped when the payment canister sent
+// its transfer) is paid by payment's timer once the ledger is back, exactly once; a leg still pending
 // past the ledger's deduplication window is no longer sent, since a resend could no longer be deduplicated.
-import { IDL } from '@dfinity/candid';
-import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Account } from '../../../canisters/ledger/types';
@@ -10,30 +8,24 @@ import { DEDUP_WINDOW_NS, RETRY_INTERVAL_S } from '../../../canisters/payment/re
 import { escrowSubaccount } from '../../../canisters/payment/subaccounts';
 import { LocalNetwork } from '../../../src/localnet/index.js';
 import { FEE, account, approveArgs, expectConsistent, setupLedger } from '../ledger/fixture';
-import { encode, randomUser, setupProbe, type Probe } from '../localnet/probe';
-import { idlFactory, setupPayment } from '../payment/client';
+import { randomUser } from '../localnet/probe';
+import { setupPayment } from '../payment/client';
 import { expectPaymentInvariant } from '../payment/invariant';
 
 const FUNDS = 1_000_000_000n;
 const AMOUNT = 1_000_000n;
 const REFUND_TAG = 3;
 
-const paymentMethod = (name: string): IDL.FuncClass => idlFactory({ IDL })._fields.find(([method]) => method === name)![1] as IDL.FuncClass;
-
 describe('failed ledger legs are retried by a timer', () => {
   let network: LocalNetwork;
   let ledger: Awaited<ReturnType<typeof setupLedger>>;
   let payment: Awaited<ReturnType<typeof setupPayment>>;
-  let probe: Probe;
   const [deployer, minter, marketplace, consumer] = [randomUser(), randomUser(), randomUser(), randomUser()];
 
   beforeAll(async () => {
     network = await LocalNetwork.create();
     ledger = await setupLedger(network, minter, [[account(consumer), FUNDS]]);
     payment = await setupPayment(network, deployer, { ledger: [ledger.canisterId], marketplace: [marketplace], bridge: [] });
-    // The probe stops the ledger from inside the network, so the stop lands between two calls of one refund.
-    probe = await setupProbe(network);
-    await network.updateCanisterSettings(ledger.canisterId, [Principal.anonymous(), probe.canisterId]);
   });
   afterAll(() => network?.stop());
 
@@ -45,28 +37,13 @@ describe('failed ledger legs are retried by a timer', () => {
   }
 
   /**
-   * Refunds `jobId` while the probe stops the ledger. The scheduler runs messages in order: the refund asks the
-   * ledger its fee, the probe's stop_canister is queued behind that question, and the ledger stops before the
-   * refund's transfer reaches it.
+   * Refunds `jobId` with the ledger stopped. Payment learnt the ledger's fee at the escrow and keeps it, so the
+   * refund's transfer is its first call to the ledger, and it is rejected.
    */
   async function refundWhileLedgerStops(jobId: bigint): Promise<unknown> {
-    const refund = paymentMethod('refund');
-    const refunding = network.submitIngress({
-      canisterId: payment.canisterId,
-      method: 'refund',
-      arg: encode(refund.argTypes, [jobId, { failed: null }, [], []]),
-      sender: marketplace,
-    });
-    const stopArg = encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: ledger.canisterId }]);
-    const stopping = network.submitIngress({
-      canisterId: probe.canisterId,
-      method: 'call_raw',
-      arg: encode([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8)], [Principal.managementCanister(), 'stop_canister', stopArg]),
-      sender: randomUser(),
-    });
-    const [refunded] = await Promise.all([refunding, stopping]);
-    if (!('reply' in refunded)) throw new Error(`refund rejected: ${refunded.reject.message}`);
-    return IDL.decode(refund.retTypes, Uint8Array.from(refunded.reply))[0];
+    await network.stopCanister(ledger.canisterId);
+    payment.actor.setPrincipal(marketplace);
+    return payment.actor.refund(jobId, { failed: null }, [], []);
   }
 
   const balanceOf = (who: Account) => ledger.actor.icrc1_balance_of(who);
