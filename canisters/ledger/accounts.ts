@@ -1,6 +1,5 @@
 // Accounts as ICRC-1 defines them: a principal and a 32-byte subaccount, where none means all zeros.
 import type { Account, Opt } from './types';
-import { hex } from '../shared/hex';
 
 export const SUBACCOUNT_LENGTH = 32;
 
@@ -14,15 +13,31 @@ function subaccountOf(account: Account): Uint8Array {
   return account.subaccount[0] ?? DEFAULT_SUBACCOUNT;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+// The same hex as shared/hex.ts by table lookup: a key is built several times per transfer, a callback per byte each.
+function hexOf(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += HEX_BYTE[bytes[i]];
+  return text;
+}
+
+// Keys of the account objects a message has already keyed: decoded arguments are not changed after decoding.
+const keys = new WeakMap<Account, string>();
+
 /**
  * The key of an account in the tables: the owner's bytes, then the subaccount unless it is the default,
  * so a null and an all-zero subaccount are one account. Hex rather than principal text, which costs a
  * checksum and base32 in every message.
  */
 export function accountKey(account: Account): string {
-  const owner = hex(account.owner.toUint8Array());
+  const known = keys.get(account);
+  if (known !== undefined) return known;
+  const owner = hexOf(account.owner.toUint8Array());
   const subaccount = subaccountOf(account);
-  return subaccount.every((byte) => byte === 0) ? owner : `${owner}.${hex(subaccount)}`;
+  const key = subaccount.every((byte) => byte === 0) ? owner : `${owner}.${hexOf(subaccount)}`;
+  keys.set(account, key);
+  return key;
 }
 
 export function sameAccount(a: Account, b: Account): boolean {

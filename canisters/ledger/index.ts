@@ -1,4 +1,4 @@
-import { IDL, init, inspectMessage, msgArgData, msgCaller, StableBTreeMap, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, StableBTreeMap, stableJson, time } from 'azle';
 
 import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
@@ -10,7 +10,7 @@ import { approve } from './approve';
 import { balanceOf, totalSupply } from './balances';
 import { configFromInit, mintInitialBalances, UNCONFIGURED } from './config';
 import { page } from './log';
-import { transactionCodec } from './log_codec';
+import { lastKeyKept, storedAllowance, storedTransaction } from './codecs';
 import { MemoryId } from './memory';
 import { metadata, SUPPORTED_STANDARDS } from './metadata';
 import { asciiText, decimal } from '../shared/stable_codecs';
@@ -36,14 +36,17 @@ import {
   Value,
 } from './types';
 
+// One codec for both maps that hold dedup keys, so the key a transfer reads and then writes is encoded once.
+const dedupKeys = lastKeyKept(asciiText);
+
 // The ICRC-1/ICRC-2 ledger: decodes, reads the time and caller, and hands over to the rules beside it.
 export default class {
   config = new StableBTreeMap<'config', LedgerConfig>(MemoryId.config);
   balances = new StableBTreeMap<string, bigint>(MemoryId.balances, asciiText, decimal);
-  allowances = new StableBTreeMap<string, AllowanceEntry>(MemoryId.allowances, asciiText);
-  log = new StableBTreeMap<bigint, Transaction>(MemoryId.log, decimal, transactionCodec);
-  dedup = new StableBTreeMap<string, bigint>(MemoryId.dedup, asciiText, decimal);
-  dedupByIndex = new StableBTreeMap<bigint, string>(MemoryId.dedupByIndex, decimal, asciiText);
+  allowances = new StableBTreeMap<string, AllowanceEntry>(MemoryId.allowances, asciiText, storedAllowance(stableJson));
+  log = new StableBTreeMap<bigint, Transaction>(MemoryId.log, decimal, storedTransaction);
+  dedup = new StableBTreeMap<string, bigint>(MemoryId.dedup, dedupKeys, decimal);
+  dedupByIndex = new StableBTreeMap<bigint, string>(MemoryId.dedupByIndex, decimal, dedupKeys);
   counters = new StableBTreeMap<string, bigint>(MemoryId.counters, asciiText, decimal);
   // The configuration never changes after init; this heap copy is read again after an upgrade.
   private cachedConfig: LedgerConfig | undefined;
