@@ -9,7 +9,8 @@ import { MIN_STAKE_ENTRY, StandingOutbox, type OutboxEntry } from './standing_ou
 import type { OrderedTable, Table } from './tables';
 import type { StandingPush } from '../marketplace/types';
 import { isOneOf } from '../shared/guard';
-import { INITIAL_REPUTATION, adjust } from './reputation';
+import { ReputationBook } from './reputation_book';
+import type { ReputationHead } from './reputation_codec';
 import { applyUpdate, withDefaults } from './settings';
 import { EMPTY_STAKE, bond, release, slash, totalStake, unbond } from './stake';
 import type {
@@ -41,8 +42,14 @@ export type Tables = {
   claimCodes: Table<ClaimCode>;
   stakes: Table<Stake>;
   slashes: Table<SlashRecord>;
+  // The whole-record layout of earlier versions, read until each provider's next change (reputation_book.ts).
   reputations: Table<Reputation>;
-  outbox: OrderedTable<OutboxEntry>;
+  reputationHeads: Table<ReputationHead>;
+  // Each change's Candid (reputation_codec.ts), keyed by provider and number.
+  reputationChanges: Table<Uint8Array>;
+  outbox: OrderedTable<bigint>;
+  // The outbox as earlier versions stored it, emptied into `outbox` by an upgrade.
+  earlierOutbox: OrderedTable<OutboxEntry>;
   pendingSlashes: Table<PendingSlash>;
   counters: Table<bigint>;
   // Unclaimed node ids keyed by unclaimedKey (their code's expiry first), kept in step with nodes and claimCodes.
@@ -78,7 +85,26 @@ const ALLOWED: Record<string, string[]> = {
 const unauthorized = (why: string): Result<never> => ({ Err: { Unauthorized: why } });
 const invalid = (why: string): Result<never> => ({ Err: { InvalidInput: why } });
 const err = (error: IdentityError): Result<never> => ({ Err: error });
-const key = (p: Principal): string => p.toText();
+// Principal.toText (base32 with a checksum) and fromText (which also checks by encoding again) each cost close to
+// a million instructions, and a standing push reads one provider's tables under its text several times: both are
+// remembered, the texts by object and the principals by text (bounded).
+const texts = new WeakMap<Principal, string>();
+const principals = new Map<string, Principal>();
+const PRINCIPALS_KEPT = 10_000;
+const key = (p: Principal): string => {
+  let text = texts.get(p);
+  if (text === undefined) texts.set(p, (text = p.toText()));
+  return text;
+};
+const principalOf = (text: string): Principal => {
+  let principal = principals.get(text);
+  if (principal === undefined) {
+    if (principals.size >= PRINCIPALS_KEPT) principals.clear();
+    principals.set(text, (principal = Principal.fromText(text)));
+    texts.set(principal, text);
+  }
+  return principal;
+};
 const same = (a: Principal, b: Principal): boolean => a.toText() === b.toText();
 const statusName = (s: CertificationStatus): string => Object.keys(s)[0];
 // Keys of the slash log sort by their text, so ids are zero-padded to keep it in order.
@@ -91,16 +117,26 @@ export class Identity {
   private readonly busy = new Set<string>();
 
   readonly outbox: StandingOutbox;
+  private readonly reputations: ReputationBook;
+  // Read several times a message; every write goes through saveSettings, which keeps this in step.
+  private cachedSettings: Settings | undefined;
 
   constructor(private readonly t: Tables) {
     this.outbox = new StandingOutbox(t.outbox);
+    this.reputations = new ReputationBook(t.reputationHeads, t.reputationChanges, t.reputations);
   }
 
   settings(): Settings {
+    if (this.cachedSettings !== undefined) return this.cachedSettings;
     const value = this.t.settings.get('settings');
     // init writes the settings before any method runs, so their absence means the canister is broken.
     if (value === undefined) throw new Error('identity: settings missing from stable memory');
-    return withDefaults(value);
+    return (this.cachedSettings = withDefaults(value));
+  }
+
+  saveSettings(settings: Settings): void {
+    this.t.settings.insert('settings', settings);
+    this.cachedSettings = settings;
   }
 
   updateSettings(caller: Principal, update: SettingsUpdate): Result<Settings> {
@@ -108,7 +144,7 @@ export class Identity {
     const before = this.settings();
     const next = applyUpdate(before, update);
     if (typeof next === 'string') return invalid(next);
-    this.t.settings.insert('settings', next);
+    this.saveSettings(next);
     if (next.min_stake !== before.min_stake) this.outbox.mark(MIN_STAKE_ENTRY);
     return { Ok: next };
   }
@@ -207,6 +243,11 @@ export class Identity {
       this.t.unclaimed.remove(k);
     }
     return due.length;
+  }
+
+  /** After an upgrade: the outbox entries an earlier version stored are pushed like the rest. */
+  adoptEarlierOutbox(): void {
+    this.outbox.adopt(this.t.earlierOutbox);
   }
 
   /**
@@ -421,14 +462,13 @@ export class Identity {
     if (!Number.isInteger(delta) || delta < -10_000 || delta > 10_000) return invalid('delta_bps: between -10000 and 10000');
     if (reason.length > 256) return invalid('reason: at most 256 characters');
     if (this.t.accounts.get(key(provider)) === undefined) return err({ NotFound: 'no such account' });
-    const next = adjust(this.reputation(provider), delta, caller, now, reason);
-    this.t.reputations.insert(key(provider), next);
+    const next = this.reputations.change(key(provider), delta, caller, now, reason);
     this.outbox.mark(key(provider));
     return { Ok: next };
   }
 
   reputation(provider: Principal): Reputation {
-    return this.t.reputations.get(key(provider)) ?? INITIAL_REPUTATION;
+    return this.reputations.get(key(provider));
   }
 
   /** Only a certified provider with at least the minimum stake bonded is matched. */
@@ -446,7 +486,7 @@ export class Identity {
     const standings = batch
       .filter((entry) => entry.key !== MIN_STAKE_ENTRY)
       .map((entry) => {
-        const provider = Principal.fromText(entry.key);
+        const provider = principalOf(entry.key);
         const { certified, bonded, reputation_bps } = this.standing(provider);
         return { provider, certified, stake: bonded, reputation_bps };
       });

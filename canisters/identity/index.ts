@@ -1,7 +1,20 @@
 // The identity canister: candid glue around the rules in identity.ts, and the ledger calls between their steps.
-import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
+import {
+  IDL,
+  init,
+  inspectMessage,
+  msgArgData,
+  msgCaller,
+  msgReply,
+  postUpgrade,
+  Principal,
+  setTimerInterval,
+  time,
+  update as azleUpdate,
+} from 'azle';
 
 import { query, update } from '../shared/methods';
+import { decodeCandid } from '../shared/candid_cache';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { Account } from '../ledger/types';
 import { requireSignedCaller } from '../shared/caller';
@@ -14,6 +27,7 @@ import { pushStandings } from './marketplace_peer';
 import { decodeInitArg } from './init_arg';
 import { ledgerFee as fee } from '../shared/icrc_ledger';
 import { isBurn, payOut, pullStake, stakeAccount } from './ledger';
+import { encodeReputationResult, ReputationResult } from './reputation_codec';
 import { initialSettings } from './settings';
 import { stableTables, stakeMap } from './storage';
 import {
@@ -46,6 +60,7 @@ const RETRY_INTERVAL_S = 30;
 const PENDING_PER_ROUND = 10;
 /** Expired registrations pruned per round: the whole cap (MAX_UNCLAIMED_NODES) in two rounds, each a few map writes. */
 const PRUNED_PER_ROUND = 1_000;
+const UPDATE_REPUTATION_PARAMS = [IDL.Principal, IDL.Int32, IDL.Text];
 
 export default class {
   identity = new Identity(stableTables);
@@ -53,7 +68,7 @@ export default class {
   // Manual: an install with no argument at all must work too (see shared/init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
-    stableTables.settings.insert('settings', initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    this.identity.saveSettings(initialSettings(decodeInitArg(msgArgData()), msgCaller()));
     this.identity.indexUnclaimedOnce();
     // The marketplace keeps the min_stake of the last push (its default until one arrives); identity's upgrade sends
     // it again, so a marketplace upgraded from before pushes does not match on the default for long.
@@ -66,6 +81,7 @@ export default class {
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     this.identity.indexUnclaimedOnce();
+    this.identity.adoptEarlierOutbox();
     // The marketplace keeps the min_stake of the last push (its default until one arrives); identity's upgrade sends
     // it again, so a marketplace upgraded from before pushes does not match on the default for long.
     this.identity.outbox.mark(MIN_STAKE_ENTRY);
@@ -106,7 +122,7 @@ export default class {
   /** A controller (governance, after the hand-over) becomes the admin. */
   @update([], ClaimAdminResult)
   claim_admin(): ClaimAdminResult {
-    return claimAdmin((admin) => stableTables.settings.insert('settings', { ...this.identity.settings(), admin }));
+    return claimAdmin((admin) => this.identity.saveSettings({ ...this.identity.settings(), admin }));
   }
 
   @update([RegisterRequest], Result(UserAccount))
@@ -288,10 +304,13 @@ export default class {
     return this.identity.slashes(provider);
   }
 
-  @update([IDL.Principal, IDL.Int32, IDL.Text], Result(Reputation))
-  async update_reputation(provider: Principal, deltaBps: number, reason: string): Promise<Result<Reputation>> {
+  // Replied to by hand: encodeReputationResult reuses each change's Candid instead of encoding the history again.
+  @azleUpdate(UPDATE_REPUTATION_PARAMS, ReputationResult, { manual: true })
+  async update_reputation(): Promise<void> {
     requireSignedCaller();
-    return this.published(this.identity.updateReputation(msgCaller(), time(), provider, deltaBps, reason));
+    const [provider, deltaBps, reason] = decodeCandid(UPDATE_REPUTATION_PARAMS, msgArgData()) as [Principal, number, string];
+    const result = await this.published(this.identity.updateReputation(msgCaller(), time(), provider, deltaBps, reason));
+    msgReply(encodeReputationResult(result));
   }
 
   @query([IDL.Principal], Reputation)

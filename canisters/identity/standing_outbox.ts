@@ -11,21 +11,33 @@ export const MIN_STAKE_ENTRY = 'min_stake';
 export type OutboxEntry = { key: string; seq: bigint };
 
 export class StandingOutbox {
-  constructor(private readonly table: OrderedTable<OutboxEntry>) {}
+  /** `table`: each entry's sequence number by its key. */
+  constructor(private readonly table: OrderedTable<bigint>) {}
 
   /** Records a change; the sequence number lets a push acknowledged later keep a change made while it was in flight. */
   mark(key: string): void {
-    this.table.insert(key, { key, seq: (this.table.get(key)?.seq ?? 0n) + 1n });
+    this.table.insert(key, (this.table.get(key) ?? 0n) + 1n);
   }
 
   /** The first `limit` entries, read without loading the rest (the marketplace refuses more than MAX_PUSH). */
   batch(limit = MAX_PUSH): OutboxEntry[] {
-    return this.table.items(0, limit).map(([, entry]) => entry);
+    return this.table.items(0, limit).map(([key, seq]) => ({ key, seq }));
   }
 
   /** The marketplace took `batch`: entries not changed again since are done. */
   delivered(batch: OutboxEntry[]): void {
-    for (const entry of batch) if (this.table.get(entry.key)?.seq === entry.seq) this.table.remove(entry.key);
+    for (const entry of batch) if (this.table.get(entry.key) === entry.seq) this.table.remove(entry.key);
+  }
+
+  /**
+   * Takes over the entries of the earlier layout, a JSON record each (an upgrade from it). No push is in flight
+   * across an upgrade, so each is simply still owed one.
+   */
+  adopt(earlier: OrderedTable<OutboxEntry>): void {
+    for (const [key] of earlier.items(0, earlier.len())) {
+      this.mark(key);
+      earlier.remove(key);
+    }
   }
 
   get size(): number {

@@ -4,6 +4,7 @@ import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
 import { checkClaim, formatCode, type StoredNode } from '../../../canisters/identity/claims';
+import { Identity } from '../../../canisters/identity/identity';
 import { applyUpdate, DEFAULTS, initialSettings } from '../../../canisters/identity/settings';
 import type { CertificationStatus } from '../../../canisters/identity/types';
 import { HARDWARE, NO_CHANGES, PROVIDER, ok, randomUser, setup } from './fixtures';
@@ -135,9 +136,11 @@ describe('accounts and certification', () => {
   });
 
   it('reads settings stored before auto_certify existed as off', () => {
-    const { identity, tables } = setup();
-    const { auto_certify: _, ...old } = identity.settings();
+    const { identity: before, tables } = setup();
+    const { auto_certify: _, ...old } = before.settings();
     tables.settings.insert('settings', old as never);
+    // The upgraded canister starts with an empty heap: settings come from stable memory.
+    const identity = new Identity(tables);
     expect(identity.settings().auto_certify).toBe(false);
     expect(identity.register(randomUser(), 0n, PROVIDER)).toMatchObject({ Ok: { certification: [{ status: { pending: null } }] } });
   });
@@ -146,7 +149,7 @@ describe('accounts and certification', () => {
     const { identity, tables } = setup();
     const { marketplace: _, ...old } = identity.settings();
     tables.settings.insert('settings', old as never);
-    expect(identity.settings().marketplace).toEqual([]);
+    expect(new Identity(tables).settings().marketplace).toEqual([]);
   });
 
   it('lets the admin name other certifiers', () => {
@@ -274,7 +277,7 @@ describe('stake leases', () => {
     const bare = setup({ ledger: [] });
     ok(bare.identity.register(provider, 0n, PROVIDER));
     // The fixture always names a ledger; rebuild settings without one.
-    bare.tables.settings.insert('settings', { ...bare.identity.settings(), ledger: [] });
+    bare.identity.saveSettings({ ...bare.identity.settings(), ledger: [] });
     expect(bare.identity.beginStake(provider, 1n)).toEqual({ Err: { LedgerNotSet: null } });
   });
 

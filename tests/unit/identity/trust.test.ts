@@ -43,6 +43,17 @@ describe('the standing outbox', () => {
     ]);
   });
 
+  it('takes over the entries an earlier version stored, after an upgrade', () => {
+    const { identity, tables, provider } = staked(1_000n);
+    identity.outbox.delivered(identity.outbox.batch());
+    tables.earlierOutbox.insert(provider.toText(), { key: provider.toText(), seq: 3n });
+    identity.adoptEarlierOutbox();
+    expect(tables.earlierOutbox.len()).toBe(0);
+    expect(identity.standingPush(identity.outbox.batch()).standings).toEqual([
+      { provider, certified: true, stake: 1_000n, reputation_bps: 5_000 },
+    ]);
+  });
+
   it('announces a new min_stake, which concerns every provider, with no standing', () => {
     const { identity, admin } = setup();
     ok(identity.updateSettings(admin, { ...NO_CHANGES, min_stake: [7n] }));
