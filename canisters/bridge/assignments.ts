@@ -13,15 +13,16 @@ const keyOf = (jobId: bigint, node: Principal): string => `${jobId}:${node.toTex
 
 /**
  * The outcalls in flight, by job and node: a dispatch, an audit's or a dispute's re-run. Heap only: the bridge
- * awaits each outcall, and an upgrade waits for calls in flight, so nothing here outlives its outcall.
+ * awaits each outcall, and an upgrade waits for calls in flight, so nothing here outlives its outcall. The bodies
+ * are kept, not their hashes: the job_assignment query hashes the one asked for, which costs the job nothing.
  */
 export class Assignments {
-  private readonly asked = new Map<string, Uint8Array>();
+  private readonly asked = new Map<string, string>();
 
   /** Runs `post` (the outcall of `body` for job `jobId` to `node`), naming the job `node`'s while it is in flight. */
   async asking<T>(jobId: bigint, node: Principal, body: string, post: () => Promise<T>): Promise<T> {
     const key = keyOf(jobId, node);
-    this.asked.set(key, bodySha256(body));
+    this.asked.set(key, body);
     try {
       return await post();
     } finally {
@@ -32,7 +33,7 @@ export class Assignments {
   /** The body hash of job `jobId` when `caller` is being asked to run it now, or awaited for its long result. */
   assignment(jobId: bigint, caller: Principal, awaiting: Awaiting | undefined): Uint8Array | undefined {
     const asked = this.asked.get(keyOf(jobId, caller));
-    if (asked !== undefined) return asked;
+    if (asked !== undefined) return bodySha256(asked);
     if (awaiting !== undefined && awaiting.node.compareTo(caller) === 'eq') return bodySha256(jobBody(awaiting.request));
   }
 }

@@ -28,7 +28,7 @@ export type DispatchDeps = WorkDeps &
     awaiting: Table<bigint, Awaiting>;
     outputs: Table<bigint, JobOutput>;
     settled: Table<bigint, DispatchRequest>;
-    /** Runs the job (Dispatcher.run) from a timer, after the hand-over's reply. */
+    /** Starts the job (Dispatcher.run) without awaiting it: the hand-over replies while its outcalls are in flight. */
     schedule(jobId: bigint): void;
     /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
     report(jobId: bigint, outcome: Outcome): Promise<void>;
@@ -69,7 +69,7 @@ export function dispatchProblem(request: DispatchRequest): string | undefined {
 export class Dispatcher {
   constructor(private readonly deps: DispatchDeps) {}
 
-  /** The marketplace hands a paid job over; it is run from a timer after this replies. */
+  /** The marketplace hands a paid job over; it starts running now and goes on after this replies. */
   handOver(caller: Principal, request: DispatchRequest): Result<null> {
     const taken = this.take(caller, request);
     if ('Ok' in taken) this.deps.schedule(request.job_id);
@@ -78,7 +78,7 @@ export class Dispatcher {
 
   /**
    * The marketplace hands a paid short job over and awaits it: it runs inside this call and the reply is its output
-   * or why it failed (reported to the marketplace as from the timer). It is pending like a handed-over job, and
+   * or why it failed (reported to the marketplace as a handed-over job's is). It is pending like a handed-over job, and
    * marked in call: if the call ends without this answer, the marketplace refunds the job, so an upgrade drops it
    * rather than running it again. A long job could not answer in one call, so it is refused.
    */

@@ -3,9 +3,23 @@
 // (dispatcher.ts) runs it over its nodes and reports the outcome, the dispute desk (dispute_desk.ts) audits and
 // decides disputes, and probes.ts checks matchable nodes' health. Glue: this file wires them to azle and stable
 // memory.
-import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimer, setTimerInterval, time } from 'azle';
+import {
+  IDL,
+  init,
+  inspectMessage,
+  msgArgData,
+  msgCaller,
+  msgReply,
+  postUpgrade,
+  Principal,
+  query as azleQuery,
+  setTimer,
+  setTimerInterval,
+  time,
+} from 'azle';
 import { http_request_result, http_transform_args } from 'azle/canisters/management/idl';
 
+import { encodeCandid, prepareCandid } from '../shared/candid_cache';
 import { requireSignedCaller } from '../shared/caller';
 import { guard } from '../shared/guard';
 import { decodeOptionalArg } from '../shared/init_arg';
@@ -69,6 +83,7 @@ import {
   Result,
   Settings,
 } from './types';
+import { keptOf } from './candid_peek';
 import type { WorkDeps } from './work';
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });
@@ -78,6 +93,11 @@ const SUBMIT_RESULT_BYTES = LARGEST_ANSWER_BYTES + 64;
 
 const endpointOf = (node: Principal): Endpoint | undefined => endpoints.get(node.toHex());
 const endpointTables: EndpointTables = { endpoints, byUrl: endpointUrls, byProvider: providerEndpoints };
+
+// The transforms reply through candid_cache.ts, whose header a query cannot keep: it is built as the code loads.
+prepareCandid([http_request_result]);
+const transformed = (status: bigint, body: Uint8Array): void =>
+  msgReply(encodeCandid([http_request_result], [{ status, body, headers: [] }]));
 
 export default class {
   private readonly assignments = new Assignments();
@@ -131,7 +151,7 @@ export default class {
     awaiting,
     outputs,
     settled,
-    schedule: (jobId) => void setTimer(0, async () => void (await this.dispatcher.run(jobId))),
+    schedule: (jobId) => void this.dispatcher.run(jobId),
     report: (jobId, outcome) => this.report(jobId, outcome),
     reportRun,
     draw: () => crypto.getRandomValues(new Uint16Array(1))[0] % 10_000,
@@ -155,7 +175,7 @@ export default class {
     setTimerInterval(PROBE_INTERVAL_S, () => this.housekeeping());
   }
 
-  // Timers do not survive an upgrade: jobs handed over and not answered are dispatched again.
+  // A run does not survive an upgrade: jobs handed over and not answered are dispatched again.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     const arg = decodeOptionalArg<InitArg>(InitArg, msgArgData());
@@ -253,7 +273,10 @@ export default class {
     return record === undefined ? [] : [record];
   }
 
-  /** The marketplace hands a paid job over; the bridge answers at once and dispatches from a timer. */
+  /**
+   * The marketplace hands a paid job over; the bridge answers at once, its first outcall already sent: the job runs
+   * on in this call's context, its outcome reported to the marketplace by complete_job or fail_job.
+   */
   @update([DispatchRequest], Result(IDL.Null))
   dispatch(request: DispatchRequest): Result<null> {
     requireSignedCaller();
@@ -263,7 +286,7 @@ export default class {
   /**
    * The marketplace hands a paid short job over and awaits it (its run_job): the job runs inside this call and the
    * reply is the output stored for the consumer, or RunFailed with why (reported to the marketplace first, as
-   * dispatch's timer does). A long job is refused before anything is stored.
+   * a handed-over job's is). A long job is refused before anything is stored.
    */
   @update([DispatchRequest], Result(JobOutput))
   run(request: DispatchRequest): Promise<Result<JobOutput>> {
@@ -374,15 +397,17 @@ export default class {
   }
 
   // A status probe's body (queue, speed) differs between replicas: keep only the status.
-  @query([http_transform_args], http_request_result)
-  transform_status(args: http_transform_args): http_request_result {
-    return { status: args.response.status, body: new Uint8Array(), headers: [] };
+  @azleQuery([http_transform_args], http_request_result, { manual: true })
+  transform_status(): void {
+    transformed(keptOf(msgArgData()).status, new Uint8Array());
   }
 
-  // Replicas must agree on the response: keep the status and the body, drop the headers.
-  @query([http_transform_args], http_request_result)
-  transform(args: http_transform_args): http_request_result {
-    return { status: args.response.status, body: args.response.body, headers: [] };
+  // Replicas must agree on the response: keep the status and the body, drop the headers. Each replica runs it, so
+  // it reads only those two from its argument (candid_peek.ts).
+  @azleQuery([http_transform_args], http_request_result, { manual: true })
+  transform(): void {
+    const { status, body } = keptOf(msgArgData());
+    transformed(status, body);
   }
 
   // Every few minutes: outcomes the marketplace did not receive are sent again, the dispute desk finishes what an

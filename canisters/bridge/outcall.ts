@@ -3,6 +3,8 @@
 import { call, canisterSelf } from 'azle';
 import { http_request_args, http_request_result } from 'azle/canisters/management/idl';
 
+import { decodeCandid, encodeCandid } from '../shared/candid_cache';
+
 // Enough for one outcall of a few kilobytes on a 34-node subnet; what is not used is refunded.
 const OUTCALL_CYCLES = 3_000_000_000n;
 
@@ -14,10 +16,10 @@ async function outcall(
   transform: string,
 ): Promise<{ Ok: http_request_result } | { Err: string }> {
   try {
-    const response = await call<[http_request_args], http_request_result>('aaaaa-aa', 'http_request', {
-      paramIdlTypes: [http_request_args],
-      returnIdlType: http_request_result,
-      args: [
+    // Raw, with the Candid through candid_cache.ts: azle's own encoding rebuilds the type tables on every outcall.
+    const args = encodeCandid(
+      [http_request_args],
+      [
         {
           url,
           method,
@@ -27,9 +29,9 @@ async function outcall(
           transform: [{ function: [canisterSelf(), transform], context: new Uint8Array() }],
         },
       ],
-      cycles: OUTCALL_CYCLES,
-    });
-    return { Ok: response };
+    );
+    const reply = await call<Uint8Array, Uint8Array>('aaaaa-aa', 'http_request', { raw: true, args, cycles: OUTCALL_CYCLES });
+    return { Ok: decodeCandid([http_request_result], reply)[0] as http_request_result };
   } catch (error) {
     const e = error as { rejectMessage?: string };
     return { Err: `outcall to ${url} failed: ${e.rejectMessage ?? String(error)}` };

@@ -1,14 +1,16 @@
 // The calls the bridge makes to identity (who owns a node), the marketplace (a job's outcome, who may audit it),
 // verification and payment (a dispute's deposit, the auditors' reward). Glue: imports azle.
-import { IDL, Principal } from 'azle';
+import { call, IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
 import { Job, JobResult } from '../marketplace/job_types';
 import { AdminResult } from '../marketplace/types';
 import { Result as VerificationResult, Verdict, VerifyRequest } from '../verification/types';
+import { decodeCandid, encodeCandid } from '../shared/candid_cache';
 import { callPeer, describe, type CallOutcome } from '../shared/peer_call';
 import { Account } from '../ledger/types';
 import { Escrow, Result as PaymentResult } from '../payment/types';
+import { variantLabelOf } from './candid_peek';
 
 const OptNode = IDL.Opt(Node);
 const NodeList = IDL.Vec(Node);
@@ -19,6 +21,8 @@ const DepositReply = PaymentResult(Escrow);
 const CandidatesReply = JobResult(Nodes);
 const RewardReply = PaymentResult(IDL.Nat);
 const TargetsReply = AdminResult(Nodes);
+const CompleteArgs = [IDL.Nat64, IDL.Vec(IDL.Nat8), Nodes];
+const FailArgs = [IDL.Nat64, IDL.Text];
 
 /** The provider that claimed `node`, or why there is none. */
 export async function claimedBy(identity: Principal, node: Principal): Promise<CallOutcome<Principal>> {
@@ -39,14 +43,8 @@ export async function claimedNodes(identity: Principal, provider: Principal): Pr
 }
 
 /** The job's output is in; the providers of `paidNodes` (empty: every replica that ran) are paid. */
-export async function reportCompleted(
-  marketplace: Principal,
-  jobId: bigint,
-  outputSha256: Uint8Array,
-  paidNodes: Principal[],
-): Promise<Reported> {
-  const args = [jobId, outputSha256, paidNodes];
-  return outcome(await callPeer('marketplace', marketplace, 'complete_job', [IDL.Nat64, IDL.Vec(IDL.Nat8), Nodes], JobReply, args));
+export function reportCompleted(marketplace: Principal, jobId: bigint, outputSha256: Uint8Array, paidNodes: Principal[]): Promise<Reported> {
+  return report(marketplace, 'complete_job', CompleteArgs, [jobId, outputSha256, paidNodes]);
 }
 
 /** Up to `count` nodes outside the job that may audit it, as the marketplace says (see its audit_candidates). */
@@ -94,15 +92,30 @@ function unwrap<T>(reply: CallOutcome<{ Ok: T } | { Err: object }>): CallOutcome
   return 'Ok' in reply.Ok ? { Ok: reply.Ok.Ok } : { Err: describe(reply.Ok.Err) };
 }
 
-export async function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<Reported> {
-  return outcome(await callPeer('marketplace', marketplace, 'fail_job', [IDL.Nat64, IDL.Text], JobReply, [jobId, reason.slice(0, 1_000)]));
+export function reportFailed(marketplace: Principal, jobId: bigint, reason: string): Promise<Reported> {
+  return report(marketplace, 'fail_job', FailArgs, [jobId, reason.slice(0, 1_000)]);
 }
 
 /** A report's fate: taken, refused by the marketplace (final), or not delivered (worth sending again). */
 export type Reported = { Ok: null } | { Err: string; retry: boolean };
 
-function outcome(reply: CallOutcome<{ Ok: unknown } | { Err: unknown }>): Reported {
-  if ('Err' in reply) return { Err: reply.Err, retry: true };
-  const result = reply.Ok as { Ok: unknown } | { Err: object };
-  return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), retry: false };
+/**
+ * Sends a report. The marketplace replies with the whole job, which the bridge does not use: an Ok is read from the
+ * reply's variant case alone, and only a refusal is decoded, for its reason.
+ */
+async function report(marketplace: Principal, method: string, types: IDL.Type[], args: unknown[]): Promise<Reported> {
+  let reply: Uint8Array;
+  try {
+    reply = await call<Uint8Array, Uint8Array>(marketplace, method, { raw: true, args: encodeCandid(types, args) });
+  } catch (error) {
+    const e = error as { type?: string; rejectMessage?: string };
+    return { Err: `marketplace call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}`, retry: true };
+  }
+  try {
+    if (variantLabelOf(reply, ['Ok', 'Err']) === 'Ok') return { Ok: null };
+    const result = decodeCandid([JobReply], reply)[0] as { Ok: unknown } | { Err: object };
+    return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), retry: false };
+  } catch (error) {
+    return { Err: `marketplace call failed: ${String(error)}`, retry: true };
+  }
 }

@@ -39,8 +39,8 @@ export type DeskDeps = {
 const err = (error: JobError): { Err: JobError } => ({ Err: error });
 
 /**
- * How a paid job reaches the bridge: `dispatch` hands it over and replies at once (the bridge runs it from a timer
- * and reports later); `run` awaits the bridge running it inside the call, so the job is final when it replies.
+ * How a paid job reaches the bridge: `dispatch` hands it over and replies at once (its first outcall already sent,
+ * the bridge reports later); `run` awaits the bridge running it inside the call, so the job is final when it replies.
  */
 type Delivery = 'dispatch' | 'run';
 
@@ -127,7 +127,7 @@ export class JobDesk {
     return this.handOver(bridge, matched.Ok, model.Ok.sha256, kind!, delivery);
   }
 
-  // The bridge takes the job (it dispatches from a timer, or runs it now) and the job is dispatched; if it cannot,
+  // The bridge takes the job (it starts it and replies, or runs it to the end) and the job is dispatched; if it cannot,
   // the job fails and is refunded at once rather than waiting for the timeout.
   private async handOver(
     bridge: Principal,
