@@ -3,30 +3,18 @@
 // anyone to call refresh_standing. A push rather than a time-to-live: matching runs in queries, which cannot call
 // identity, and an expiring cache would leave a slashed provider matchable until it expired.
 import { MAX_PUSH } from '../marketplace/types';
+import { PushOutbox, type OutboxEntry } from '../shared/push_outbox';
 import type { OrderedTable } from './tables';
 
 /** The entry that stands for a change of min_stake, which concerns every provider. Not a principal's text. */
 export const MIN_STAKE_ENTRY = 'min_stake';
 
-export type OutboxEntry = { key: string; seq: bigint };
+export type { OutboxEntry };
 
-export class StandingOutbox {
-  /** `table`: each entry's sequence number by its key. */
-  constructor(private readonly table: OrderedTable<bigint>) {}
-
-  /** Records a change; the sequence number lets a push acknowledged later keep a change made while it was in flight. */
-  mark(key: string): void {
-    this.table.insert(key, (this.table.get(key) ?? 0n) + 1n);
-  }
-
-  /** The first `limit` entries, read without loading the rest (the marketplace refuses more than MAX_PUSH). */
-  batch(limit = MAX_PUSH): OutboxEntry[] {
-    return this.table.items(0, limit).map(([key, seq]) => ({ key, seq }));
-  }
-
-  /** The marketplace took `batch`: entries not changed again since are done. */
-  delivered(batch: OutboxEntry[]): void {
-    for (const entry of batch) if (this.table.get(entry.key) === entry.seq) this.table.remove(entry.key);
+export class StandingOutbox extends PushOutbox {
+  /** `table`: each entry's sequence number by its key; a push carries at most MAX_PUSH (the marketplace's cap). */
+  constructor(table: OrderedTable<bigint>) {
+    super(table, MAX_PUSH);
   }
 
   /**
@@ -38,9 +26,5 @@ export class StandingOutbox {
       this.mark(key);
       earlier.remove(key);
     }
-  }
-
-  get size(): number {
-    return this.table.len();
   }
 }

@@ -21,6 +21,8 @@ import { JobDesk } from './job_desk';
 import { JobNotices, notifyingJobs } from './job_notices';
 import { Job, JobId, JobPage, JobRequest, JobResult, JobRun, ModelRates } from './job_types';
 import { JobBook } from './jobs';
+import { ModelCache } from './model_cache';
+import { ModelId } from '../shared/models';
 import { match, modelMultiplier } from './matching';
 import { sendNotice } from './notice_peer';
 import { MatchOutcome, type ProviderStanding } from './match_types';
@@ -70,6 +72,8 @@ export default class {
   notices = new JobNotices(stableNotices);
   reservations!: Reservations;
   desk!: JobDesk;
+  // Models jobs named lately; heap only, so an upgrade asks the registry again.
+  models = new ModelCache();
 
   // Manual: an install with no argument at all must work too (see init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
@@ -104,6 +108,7 @@ export default class {
       storeReservation: (reservation, removed) =>
         removed ? stableReservations.remove(reservation.id) : stableReservations.put(reservation),
       settings: () => stableSettings.get(),
+      models: this.models,
       context: () => this.context(),
       nextId,
       credit: (providers, job) => this.credit(providers, job),
@@ -113,11 +118,11 @@ export default class {
   }
 
   // Ingress only: anonymous callers are refused before induction, and anyone calling a method only canisters call
-  // (identity's push_standings, the bridge's audit_candidates, a consumer canister's notify_on_end, the api
+  // (identity's push_standings, the registry's models_changed, the bridge's audit_candidates, a consumer canister's notify_on_end, the api
   // canister's run_job_for); no method takes more than 64 KiB (a job's input is capped well below it).
   @inspectMessage({ manual: true })
   inspect(): boolean {
-    return acceptIngress({ peersOnly: ['push_standings', 'audit_candidates', 'notify_on_end', 'run_job_for'] });
+    return acceptIngress({ peersOnly: ['push_standings', 'models_changed', 'audit_candidates', 'notify_on_end', 'run_job_for'] });
   }
 
   @query([], IDL.Text)
@@ -441,6 +446,19 @@ export default class {
     for (const { provider, ...standing } of push.standings) this.setStanding(provider, standing);
     // Only certified providers can be matched, whatever the minimum.
     if (minimumChanged) this.book.reindexAll(stableStandings.certified());
+    return { Ok: null };
+  }
+
+  /**
+   * The registry names models whose access changed since it last told this marketplace: their records kept for
+   * submissions (model_cache.ts) are dropped and asked again. The model registry peer only.
+   */
+  @update([IDL.Vec(ModelId)], AdminResult(IDL.Null))
+  models_changed(ids: bigint[]): AdminResult<null> {
+    const denied = guard(msgCaller(), 'the model registry', stableSettings.get().peers.model_registry);
+    if (denied !== undefined) return { Err: { Unauthorized: denied } };
+    if (ids.length > MAX_PUSH) return { Err: { InvalidInput: `ids: at most ${MAX_PUSH} a push` } };
+    this.models.changed(ids);
     return { Ok: null };
   }
 

@@ -6,12 +6,14 @@
 import { Principal, time } from 'azle';
 
 import type { JobKind, JobOutput } from '../bridge/types';
-import { mayUse, type Model } from '../shared/models';
+import { mayUse, type Model, type ModelId } from '../shared/models';
+import type { CallOutcome } from '../shared/peer_call';
 import { dispatch, outputOf, run, type RunOutcome } from './bridge_peer';
 import type { MatchContext } from './eligibility';
 import { checkJobRequest, stateName, taskProblem } from './job_machine';
 import type { Job, JobError, JobId, JobRequest, JobResult, JobRun, ModelTerms } from './job_types';
 import type { JobBook } from './jobs';
+import type { ModelCache } from './model_cache';
 import { match } from './matching';
 import { afterRun, runProblem, runReply } from './run_reply';
 import { lateRefundBps } from './sla';
@@ -30,6 +32,8 @@ export type DeskDeps = {
   /** Writes a reservation through to stable memory, or removes it when `removed`. */
   storeReservation(reservation: Reservation, removed?: boolean): void;
   settings(): Settings;
+  /** Models asked of the registry lately (model_cache.ts). */
+  models: ModelCache;
   context(): MatchContext;
   nextId(): bigint;
   /** Credits the providers paid for a settled job with reputation (good work raises it). */
@@ -72,13 +76,23 @@ export class JobDesk {
     return 'Err' in ran ? ran : runReply(ran.Ok.job, ran.Ok.output);
   }
 
+  /** The job's model: kept from an earlier job, or asked of the registry and kept when it has one. */
+  private async model(registry: Principal, id: ModelId): Promise<CallOutcome<Model | undefined>> {
+    const kept = this.deps.models.get(id, time());
+    if (kept !== undefined) return { Ok: kept };
+    const mark = this.deps.models.mark();
+    const fetched = await fetchModel(registry, id);
+    if ('Ok' in fetched && fetched.Ok !== undefined) this.deps.models.keep(fetched.Ok, time(), mark);
+    return fetched;
+  }
+
   private async take(consumer: Principal, request: JobRequest, delivery: Delivery): Promise<JobResult<Taken>> {
     const problem = checkJobRequest(request);
     if (problem !== undefined) return err({ InvalidInput: problem });
     const { payment, model_registry } = this.deps.settings().peers;
     if (payment[0] === undefined) return err({ NotConfigured: 'no payment canister is named' });
     if (model_registry[0] === undefined) return err({ NotConfigured: 'no model registry is named' });
-    const model = await fetchModel(model_registry[0], request.model);
+    const model = await this.model(model_registry[0], request.model);
     if ('Err' in model) return err({ RegistryUnavailable: model.Err });
     if (model.Ok === undefined) return err({ UnknownModel: { model: request.model } });
     if (!mayUse(model.Ok, consumer)) return err({ ModelNotAllowed: { model: request.model } });

@@ -1,18 +1,22 @@
 // The model_registry canister: candid glue around the rules in registry.ts.
-import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, time } from 'azle';
+import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, setTimerInterval, time } from 'azle';
 
 import { acceptIngress } from '../shared/inspect';
 import { query, update } from '../shared/methods';
 import { claimAdmin, ClaimAdminResult } from '../shared/admin_claim';
 import { requireSignedCaller } from '../shared/caller';
+import { isOneOf } from '../shared/guard';
 import { Access, Model, ModelId } from '../shared/models';
 import { versionOf } from '../shared/version';
 import { decodeInitArg, initialSettings } from './init_arg';
+import { tellChanged } from './marketplace_peer';
 import { Registry } from './registry';
-import { stableModels, stableSettings } from './storage';
+import { changedModels, stableMarketplace, stableModels, stableSettings } from './storage';
 import { InitArg, ModelPage, Page, PublishRequest, Result, SearchFilter, Settings } from './types';
 
 const EMPTY_FILTER: SearchFilter = { task: [], format: [], creator: [], name_contains: [] };
+/** How often changes the marketplace did not take (stopped, upgrading) are sent again. */
+const RETELL_INTERVAL_S = 30;
 
 export default class {
   // Built in init and postUpgrade, after stable memory holds the settings; it caches the index on the heap.
@@ -21,15 +25,19 @@ export default class {
   // Manual: an install with no argument at all must work too (see init_arg.ts).
   @init([IDL.Opt(InitArg)], { manual: true })
   init(): void {
-    stableSettings.put(initialSettings(decodeInitArg(msgArgData()), msgCaller()));
+    const arg = decodeInitArg(msgArgData());
+    stableSettings.put(initialSettings(arg, msgCaller()));
+    stableMarketplace.put(arg?.marketplace[0]);
     this.registry = new Registry(stableModels, stableSettings);
+    setTimerInterval(RETELL_INTERVAL_S, () => this.tellMarketplace());
   }
 
   // Azle requires init's parameters here too. The argument is ignored: settings survive upgrades and change
-  // only through set_royalty_cap.
+  // only through set_royalty_cap and set_marketplace.
   @postUpgrade([IDL.Opt(InitArg)], { manual: true })
   postUpgrade(): void {
     this.registry = new Registry(stableModels, stableSettings);
+    setTimerInterval(RETELL_INTERVAL_S, () => this.tellMarketplace());
   }
 
   // Anonymous or oversized ingress would only trap or be refused after it ran; refuse it before induction instead.
@@ -49,10 +57,31 @@ export default class {
     return this.registry.publish(msgCaller(), time(), request);
   }
 
+  /** The marketplace, which keeps models for its jobs, hears of the change before this replies (or from the timer). */
   @update([ModelId, Access], Result(Model))
-  set_access(id: ModelId, access: Access): Result<Model> {
+  async set_access(id: ModelId, access: Access): Promise<Result<Model>> {
     requireSignedCaller();
-    return this.registry.setAccess(msgCaller(), id, access);
+    const result = this.registry.setAccess(msgCaller(), id, access);
+    if ('Ok' in result && stableMarketplace.get() !== undefined) {
+      changedModels.mark(id.toString());
+      await this.tellMarketplace();
+    }
+    return result;
+  }
+
+  /** Names the marketplace told of models whose access changes, or none. Admin only. */
+  @update([IDL.Opt(IDL.Principal)], Result(IDL.Null))
+  set_marketplace(marketplace: [] | [Principal]): Result<null> {
+    requireSignedCaller();
+    if (!isOneOf(msgCaller(), this.registry.getSettings().admin)) return { Err: { Unauthorized: 'only the admin may name the marketplace' } };
+    stableMarketplace.put(marketplace[0]);
+    return { Ok: null };
+  }
+
+  @query([], IDL.Opt(IDL.Principal))
+  marketplace(): [] | [Principal] {
+    const marketplace = stableMarketplace.get();
+    return marketplace === undefined ? [] : [marketplace];
   }
 
   @update([IDL.Nat16], Result(Settings))
@@ -95,5 +124,17 @@ export default class {
   @query([SearchFilter, Page], Result(ModelPage))
   search(filter: SearchFilter, page: Page): Result<ModelPage> {
     return this.registry.search(filter, page);
+  }
+
+  /** Tells the marketplace which models changed; what it does not take stays for the next try. */
+  private async tellMarketplace(): Promise<void> {
+    const marketplace = stableMarketplace.get();
+    if (marketplace === undefined || changedModels.size === 0) return;
+    const batch = changedModels.batch();
+    const told = await tellChanged(
+      marketplace,
+      batch.map((entry) => BigInt(entry.key)),
+    );
+    if ('Ok' in told) changedModels.delivered(batch);
   }
 }

@@ -1,7 +1,10 @@
 // The registry's state in stable memory, behind the interfaces the pure rules use.
 import { StableBTreeMap } from 'azle';
 
-import { u64Key } from '../shared/stable_codecs';
+import { PushOutbox } from '../shared/push_outbox';
+import { asciiText, decimal, u64Key } from '../shared/stable_codecs';
+import { MAX_PUSH } from '../marketplace/types';
+import type { Principal } from '@dfinity/principal';
 import type { Model, ModelId } from '../shared/models';
 import { decodeEntry, encodeEntry, type Entry } from './catalog';
 import { MEMORY } from './memory';
@@ -46,3 +49,17 @@ export const stableSettings: SettingsStore = {
   },
   put: (value) => void settings.insert('settings', value),
 };
+
+// Which marketplace hears of changed models; apart from Settings, whose record clients already read.
+const peers = new StableBTreeMap<'marketplace', Principal>(MEMORY.marketplace);
+
+export const stableMarketplace = {
+  get: (): Principal | undefined => peers.get('marketplace'),
+  put(marketplace: Principal | undefined): void {
+    if (marketplace === undefined) peers.remove('marketplace');
+    else peers.insert('marketplace', marketplace);
+  },
+};
+
+/** Models whose access changed, by id, until the marketplace takes them (models_changed takes MAX_PUSH at a time). */
+export const changedModels = new PushOutbox(new StableBTreeMap<string, bigint>(MEMORY.changed_models, asciiText, decimal), MAX_PUSH);

@@ -58,6 +58,11 @@ export type SearchFilter = {
 export const Settings = IDL.Record({ admin: IDL.Principal, royalty_cap_bps: IDL.Nat16 });
 export type Settings = { admin: Principal; royalty_cap_bps: number };
 
-// Both fields are optional: the admin defaults to whoever installs the canister, the cap to DEFAULT_ROYALTY_CAP_BPS.
-export const InitArg = IDL.Record({ admin: IDL.Opt(IDL.Principal), royalty_cap_bps: IDL.Opt(IDL.Nat16) });
-export type InitArg = { admin: [] | [Principal]; royalty_cap_bps: [] | [number] };
+// Every field is optional: the admin defaults to whoever installs the canister, the cap to DEFAULT_ROYALTY_CAP_BPS;
+// the marketplace, told which models' access changed (it keeps models for its jobs), to none.
+export const InitArg = IDL.Record({
+  admin: IDL.Opt(IDL.Principal),
+  royalty_cap_bps: IDL.Opt(IDL.Nat16),
+  marketplace: IDL.Opt(IDL.Principal),
+});
+export type InitArg = { admin: [] | [Principal]; royalty_cap_bps: [] | [number]; marketplace: [] | [Principal] };

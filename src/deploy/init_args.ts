@@ -79,7 +79,8 @@ export function initArg(canister: string, { deployer, ids, local = false }: Depl
         auto_certify: [],
       });
     case 'model_registry':
-      return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [] });
+      // The marketplace keeps models for its jobs; the registry tells it which ones changed their access.
+      return encodeOpt(RegistryInit, { admin: [deployer], royalty_cap_bps: [], marketplace: peer('marketplace') });
     case 'marketplace':
       return encodeOpt(MarketplaceInit, {
         admin: [deployer],

@@ -62,6 +62,7 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     refresh_standing: IDL.Func([IDL.Principal], [IDL.Variant({ Ok: Standing, Err: RefreshError })], []),
     provider_standing: IDL.Func([IDL.Principal], [IDL.Opt(Standing)], ['query']),
     push_standings: IDL.Func([StandingPush], [AdminResult(IDL.Null)], []),
+    models_changed: IDL.Func([IDL.Vec(IDL.Nat64)], [AdminResult(IDL.Null)], []),
     get_config: IDL.Func([], [MarketConfig], ['query']),
     set_config: IDL.Func([MarketConfig], [AdminResult(MarketConfig)], []),
     settings: IDL.Func([], [IDL.Record({ admin: IDL.Principal, peers: Peers })], ['query']),
@@ -102,6 +103,7 @@ export type MarketplaceService = {
   refresh_standing(provider: Principal): Promise<{ Ok: ProviderStanding } | { Err: RefreshErrorT }>;
   provider_standing(provider: Principal): Promise<[] | [ProviderStanding]>;
   push_standings(push: StandingPushT): Promise<AdminResultT<null>>;
+  models_changed(ids: bigint[]): Promise<AdminResultT<null>>;
   get_config(): Promise<MarketConfig>;
   set_config(config: MarketConfig): Promise<AdminResultT<MarketConfig>>;
   settings(): Promise<{ admin: Principal; peers: PeersT }>;

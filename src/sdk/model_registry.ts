@@ -15,6 +15,8 @@ export const idlFactory: IDL.InterfaceFactory = () =>
     publish: IDL.Func([PublishRequest], [Result(Model)], []),
     set_access: IDL.Func([ModelId, Access], [Result(Model)], []),
     set_royalty_cap: IDL.Func([IDL.Nat16], [Result(Settings)], []),
+    set_marketplace: IDL.Func([IDL.Opt(IDL.Principal)], [Result(IDL.Null)], []),
+    marketplace: IDL.Func([], [IDL.Opt(IDL.Principal)], ['query']),
     settings: IDL.Func([], [Settings], ['query']),
     get: IDL.Func([ModelId], [Result(Model)], ['query']),
     latest: IDL.Func([IDL.Text], [Result(Model)], ['query']),
@@ -29,6 +31,8 @@ export type RegistryService = {
   publish(request: PublishRequest): Promise<Result<Model>>;
   set_access(id: ModelId, access: Access): Promise<Result<Model>>;
   set_royalty_cap(capBps: number): Promise<Result<Settings>>;
+  set_marketplace(marketplace: [] | [Principal]): Promise<Result<null>>;
+  marketplace(): Promise<[] | [Principal]>;
   settings(): Promise<Settings>;
   get(id: ModelId): Promise<Result<Model>>;
   latest(name: string): Promise<Result<Model>>;

@@ -92,7 +92,7 @@ describe('model_registry', () => {
 
   it('lets only the admin set the royalty cap', async () => {
     const admin = randomUser();
-    const { actor } = await setupRegistry(network, deployer, { admin: [admin], royalty_cap_bps: [300] });
+    const { actor } = await setupRegistry(network, deployer, { admin: [admin], royalty_cap_bps: [300], marketplace: [] });
     expect(await actor.settings()).toEqual({ admin, royalty_cap_bps: 300 });
 
     for (const caller of [alice, deployer]) {
@@ -112,7 +112,7 @@ describe('model_registry', () => {
   });
 
   it('refuses to install with a royalty cap above 10,000 bps', async () => {
-    const refused = await rejection(setupRegistry(network, deployer, { admin: [], royalty_cap_bps: [10_001] }));
+    const refused = await rejection(setupRegistry(network, deployer, { admin: [], royalty_cap_bps: [10_001], marketplace: [] }));
     expect(refused.message).toContain('royalty cap: at most 10000 bps');
   });
 
@@ -135,7 +135,7 @@ describe('model_registry', () => {
 
   it('lists and searches with paging, and keeps every model and setting across an upgrade', async () => {
     const admin = randomUser();
-    const { actor, canisterId } = await setupRegistry(network, deployer, { admin: [admin], royalty_cap_bps: [] });
+    const { actor, canisterId } = await setupRegistry(network, deployer, { admin: [admin], royalty_cap_bps: [], marketplace: [] });
     actor.setPrincipal(alice);
     for (let i = 0; i < 12; i++) ok(await actor.publish(request({ name: `gen-${i}`, version: '1' })));
     actor.setPrincipal(bob);
