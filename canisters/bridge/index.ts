@@ -83,7 +83,7 @@ import {
   Result,
   Settings,
 } from './types';
-import { keptOf } from './candid_peek';
+import { keptOf } from '../shared/candid_peek';
 import type { WorkDeps } from './work';
 
 const unauthorized = (why: string) => ({ Err: { Unauthorized: why } });

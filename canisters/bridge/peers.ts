@@ -1,16 +1,14 @@
 // The calls the bridge makes to identity (who owns a node), the marketplace (a job's outcome, who may audit it),
 // verification and payment (a dispute's deposit, the auditors' reward). Glue: imports azle.
-import { call, IDL, Principal } from 'azle';
+import { IDL, Principal } from 'azle';
 
 import { Node } from '../identity/types';
 import { Job, JobResult } from '../marketplace/job_types';
 import { AdminResult } from '../marketplace/types';
 import { Result as VerificationResult, Verdict, VerifyRequest } from '../verification/types';
-import { decodeCandid, encodeCandid } from '../shared/candid_cache';
-import { callPeer, describe, type CallOutcome } from '../shared/peer_call';
+import { callPeer, callPeerForOutcome, describe, type CallOutcome } from '../shared/peer_call';
 import { Account } from '../ledger/types';
 import { Escrow, Result as PaymentResult } from '../payment/types';
-import { variantLabelOf } from './candid_peek';
 
 const OptNode = IDL.Opt(Node);
 const NodeList = IDL.Vec(Node);
@@ -99,23 +97,8 @@ export function reportFailed(marketplace: Principal, jobId: bigint, reason: stri
 /** A report's fate: taken, refused by the marketplace (final), or not delivered (worth sending again). */
 export type Reported = { Ok: null } | { Err: string; retry: boolean };
 
-/**
- * Sends a report. The marketplace replies with the whole job, which the bridge does not use: an Ok is read from the
- * reply's variant case alone, and only a refusal is decoded, for its reason.
- */
+/** Sends a report. The marketplace replies with the whole job, which the bridge does not use: only the outcome is read. */
 async function report(marketplace: Principal, method: string, types: IDL.Type[], args: unknown[]): Promise<Reported> {
-  let reply: Uint8Array;
-  try {
-    reply = await call<Uint8Array, Uint8Array>(marketplace, method, { raw: true, args: encodeCandid(types, args) });
-  } catch (error) {
-    const e = error as { type?: string; rejectMessage?: string };
-    return { Err: `marketplace call failed: ${e.type ?? 'error'} ${e.rejectMessage ?? String(error)}`, retry: true };
-  }
-  try {
-    if (variantLabelOf(reply, ['Ok', 'Err']) === 'Ok') return { Ok: null };
-    const result = decodeCandid([JobReply], reply)[0] as { Ok: unknown } | { Err: object };
-    return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), retry: false };
-  } catch (error) {
-    return { Err: `marketplace call failed: ${String(error)}`, retry: true };
-  }
+  const outcome = await callPeerForOutcome('marketplace', marketplace, method, types, JobReply, args);
+  return 'Ok' in outcome ? outcome : { Err: outcome.Err, retry: outcome.refused !== true };
 }

@@ -4,6 +4,7 @@
 import { call, IDL, Principal } from 'azle';
 
 import { decodeCandid, encodeCandid } from './candid_cache';
+import { variantLabelOf } from './candid_peek';
 
 /**
  * `notSent` marks a call that never left this canister (ic0.call_perform failed, too few cycles, arguments that do
@@ -29,6 +30,40 @@ export async function callPeer<T>(
   try {
     const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
     return { Ok: decodeCandid([returnIdlType], reply)[0] as T };
+  } catch (error) {
+    return failure(peer, error);
+  }
+}
+
+/**
+ * A call whose reply is a Result the caller acts on only by its case: an Ok's value is not decoded (a reply may carry
+ * a whole record the caller does not use), an Err's is, for its words, and `refused` marks it as the callee's answer
+ * rather than a failed call.
+ */
+export async function callPeerForOutcome(
+  peer: string,
+  canister: Principal,
+  method: string,
+  paramIdlTypes: IDL.Type[],
+  returnIdlType: IDL.Type,
+  args: unknown[],
+): Promise<{ Ok: null } | { Err: string; refused?: true; notSent?: true }> {
+  let encoded: Uint8Array;
+  try {
+    encoded = encodeCandid(paramIdlTypes, args);
+  } catch (error) {
+    return { ...failure(peer, error), notSent: true };
+  }
+  let reply: Uint8Array;
+  try {
+    reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
+  } catch (error) {
+    return failure(peer, error);
+  }
+  try {
+    if (variantLabelOf(reply, ['Ok', 'Err']) === 'Ok') return { Ok: null };
+    const result = decodeCandid([returnIdlType], reply)[0] as { Ok: unknown } | { Err: object };
+    return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), refused: true };
   } catch (error) {
     return failure(peer, error);
   }

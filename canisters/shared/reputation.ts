@@ -3,9 +3,10 @@
 import { IDL, Principal } from 'azle';
 
 import { Reputation, Result as IdentityResult } from '../identity/types';
-import { callPeer, describe, type CallOutcome } from './peer_call';
+import { callPeerForOutcome, type CallOutcome } from './peer_call';
 
 const ReputationReply = IdentityResult(Reputation);
+const Params = [IDL.Principal, IDL.Int32, IDL.Text];
 
 export async function lowerReputation(identity: Principal, provider: Principal, bps: number, reason: string): Promise<CallOutcome<null>> {
   return changeReputation(identity, provider, -bps, reason);
@@ -15,15 +16,7 @@ export async function raiseReputation(identity: Principal, provider: Principal, 
   return changeReputation(identity, provider, bps, reason);
 }
 
+// Identity replies with the provider's reputation and its history, which no caller uses: only the outcome is read.
 async function changeReputation(identity: Principal, provider: Principal, delta: number, reason: string): Promise<CallOutcome<null>> {
-  const reply = await callPeer<{ Ok: Reputation } | { Err: object }>(
-    'identity',
-    identity,
-    'update_reputation',
-    [IDL.Principal, IDL.Int32, IDL.Text],
-    ReputationReply,
-    [provider, delta, reason],
-  );
-  if ('Err' in reply) return reply;
-  return 'Ok' in reply.Ok ? { Ok: null } : { Err: describe(reply.Ok.Err) };
+  return callPeerForOutcome('identity', identity, 'update_reputation', Params, ReputationReply, [provider, delta, reason]);
 }

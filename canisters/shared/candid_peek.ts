@@ -1,7 +1,8 @@
 // Reading one or two values out of a Candid message without decoding the rest: the bytes are walked against the
 // message's own type table, skipping what is not kept. The outcall's transform runs on every replica of the
 // subnet, so decoding its whole argument (the headers it drops, the type table rebuilt as IDL types) is paid once
-// per replica; and the marketplace's reply to a report is a whole job, of which the bridge needs only Ok or Err.
+// per replica; and replies such as the marketplace's to a report (a whole job) or identity's to a reputation change
+// (the history of the last 100) are read for their Ok or Err alone (peer_call.ts).
 // Pure: no 'azle' import.
 import { idlLabelToId } from '@dfinity/candid';
 

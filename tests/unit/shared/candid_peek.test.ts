@@ -4,7 +4,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { keptOf, variantLabelOf } from '../../../canisters/bridge/candid_peek';
+import { keptOf, variantLabelOf } from '../../../canisters/shared/candid_peek';
 
 const Header = IDL.Record({ name: IDL.Text, value: IDL.Text });
 const Response = IDL.Record({ status: IDL.Nat, headers: IDL.Vec(Header), body: IDL.Vec(IDL.Nat8) });
