@@ -21,15 +21,10 @@ export async function callPeer<T>(
   returnIdlType: IDL.Type,
   args: unknown[],
 ): Promise<CallOutcome<T>> {
-  let encoded: Uint8Array;
+  const reply = await send(peer, canister, method, paramIdlTypes, args);
+  if ('Err' in reply) return reply;
   try {
-    encoded = encodeCandid(paramIdlTypes, args);
-  } catch (error) {
-    return { ...failure(peer, error), notSent: true };
-  }
-  try {
-    const reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
-    return { Ok: decodeCandid([returnIdlType], reply)[0] as T };
+    return { Ok: decodeCandid([returnIdlType], reply.Ok)[0] as T };
   } catch (error) {
     return failure(peer, error);
   }
@@ -48,21 +43,11 @@ export async function callPeerForOutcome(
   returnIdlType: IDL.Type,
   args: unknown[],
 ): Promise<{ Ok: null } | { Err: string; refused?: true; notSent?: true }> {
-  let encoded: Uint8Array;
+  const reply = await send(peer, canister, method, paramIdlTypes, args);
+  if ('Err' in reply) return reply;
   try {
-    encoded = encodeCandid(paramIdlTypes, args);
-  } catch (error) {
-    return { ...failure(peer, error), notSent: true };
-  }
-  let reply: Uint8Array;
-  try {
-    reply = await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
-  } catch (error) {
-    return failure(peer, error);
-  }
-  try {
-    if (variantLabelOf(reply, ['Ok', 'Err']) === 'Ok') return { Ok: null };
-    const result = decodeCandid([returnIdlType], reply)[0] as { Ok: unknown } | { Err: object };
+    if (variantLabelOf(reply.Ok, ['Ok', 'Err']) === 'Ok') return { Ok: null };
+    const result = decodeCandid([returnIdlType], reply.Ok)[0] as { Ok: unknown } | { Err: object };
     return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), refused: true };
   } catch (error) {
     return failure(peer, error);
@@ -77,6 +62,18 @@ export async function callPeerNoReply(
   paramIdlTypes: IDL.Type[],
   args: unknown[],
 ): Promise<CallOutcome<null>> {
+  const reply = await send(peer, canister, method, paramIdlTypes, args);
+  return 'Err' in reply ? reply : { Ok: null };
+}
+
+/** Sends the call and waits for its reply bytes, or says why there are none. */
+async function send(
+  peer: string,
+  canister: Principal,
+  method: string,
+  paramIdlTypes: IDL.Type[],
+  args: unknown[],
+): Promise<{ Ok: Uint8Array } | { Err: string; notSent?: true }> {
   let encoded: Uint8Array;
   try {
     encoded = encodeCandid(paramIdlTypes, args);
@@ -84,8 +81,7 @@ export async function callPeerNoReply(
     return { ...failure(peer, error), notSent: true };
   }
   try {
-    await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded });
-    return { Ok: null };
+    return { Ok: await call<Uint8Array, Uint8Array>(canister, method, { raw: true, args: encoded }) };
   } catch (error) {
     return failure(peer, error);
   }

@@ -55,6 +55,10 @@ describe('the ledger stored forms', () => {
     expect(storedTransaction.fromBytes(storedTransaction.toBytes(tx))).toEqual(tx);
   });
 
+  it.each(transactions.map((tx) => [tx.kind, tx] as const))('round-trips a %s in the JSON of earlier versions', (_kind, tx) => {
+    expect(transactionCodec.fromBytes(transactionCodec.toBytes(tx))).toEqual(tx);
+  });
+
   it.each(transactions.map((tx) => [tx.kind, tx] as const))('reads a %s logged as JSON before', (_kind, tx) => {
     expect(storedTransaction.fromBytes(transactionCodec.toBytes(tx))).toEqual(tx);
   });
