@@ -41,7 +41,12 @@ export async function claimedNodes(identity: Principal, provider: Principal): Pr
 }
 
 /** The job's output is in; the providers of `paidNodes` (empty: every replica that ran) are paid. */
-export function reportCompleted(marketplace: Principal, jobId: bigint, outputSha256: Uint8Array, paidNodes: Principal[]): Promise<Reported> {
+export function reportCompleted(
+  marketplace: Principal,
+  jobId: bigint,
+  outputSha256: Uint8Array,
+  paidNodes: Principal[],
+): Promise<Reported> {
   return report(marketplace, 'complete_job', CompleteArgs, [jobId, outputSha256, paidNodes]);
 }
 

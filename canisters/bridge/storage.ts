@@ -3,8 +3,7 @@ import { IDL, StableBTreeMap } from 'azle';
 
 import { HeapCachedMap } from '../shared/heap_cached_map';
 import { stableCell } from '../shared/stable_cell';
-import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
-import type { Table } from './tables';
+import { asciiText, candidValue, rawBytes, u64Key } from '../shared/stable_codecs';
 import { Audit, Awaiting, DispatchRequest, Dispute, Endpoint, Health, JobOutput, LongReRun, Outcome, Probes, type Settings } from './types';
 
 // analytics: the analytics canister's id (shared/analytics_reporter.ts), a high id clear of the others as they grow.
@@ -30,7 +29,9 @@ export const MEMORY = {
 
 export const stableSettings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(MEMORY.settings), 'settings', 'bridge');
 /** Endpoints by the node's principal (hex), read on every job. */
-export const endpoints = new HeapCachedMap(new StableBTreeMap<string, Endpoint>(MEMORY.endpoints, asciiText, candidValue<Endpoint>(Endpoint)));
+export const endpoints = new HeapCachedMap(
+  new StableBTreeMap<string, Endpoint>(MEMORY.endpoints, asciiText, candidValue<Endpoint>(Endpoint)),
+);
 type Codec<V> = { toBytes(value: V): Uint8Array; fromBytes(bytes: Uint8Array): V };
 
 // A request written to pending and then to settled is encoded once.
@@ -45,36 +46,26 @@ const memoizedRequest: Codec<DispatchRequest> = {
   fromBytes: requestCodec.fromBytes,
 };
 
-const asStored: Codec<Uint8Array> = { toBytes: (bytes) => bytes, fromBytes: (bytes) => bytes };
-
 /**
  * A map of values stored as `codec` writes them (the bytes a StableBTreeMap of that codec holds), where removing
- * an entry does not decode the value it drops. With `inHeap`, the values written since the code loaded are read
- * back from the heap: for entries that live only while a job runs, so the heap holds few.
+ * an entry does not decode the value it drops, as azle's remove does to return it.
  */
-class EncodedMap<V> implements Table<bigint, V> {
-  private readonly heap = new Map<bigint, V>();
-
+class EncodedMap<V> {
   constructor(
     private readonly map: StableBTreeMap<bigint, Uint8Array>,
     private readonly codec: Codec<V>,
-    private readonly inHeap: boolean,
   ) {}
 
   get(key: bigint): V | undefined {
-    const kept = this.heap.get(key);
-    if (kept !== undefined) return kept;
     const bytes = this.map.get(key);
     return bytes === undefined ? undefined : this.codec.fromBytes(bytes);
   }
 
   insert(key: bigint, value: V): void {
     this.map.insert(key, this.codec.toBytes(value));
-    if (this.inHeap) this.heap.set(key, value);
   }
 
   remove(key: bigint): void {
-    this.heap.delete(key);
     this.map.remove(key);
   }
 
@@ -85,10 +76,21 @@ class EncodedMap<V> implements Table<bigint, V> {
   keys(): bigint[] {
     return this.map.keys();
   }
+
+  values(): V[] {
+    return this.map.values().map((bytes) => this.codec.fromBytes(bytes));
+  }
+
+  len(): number {
+    return this.map.len();
+  }
 }
 
+const requests = (memory: number) => new EncodedMap(new StableBTreeMap<bigint, Uint8Array>(memory, u64Key, rawBytes), memoizedRequest);
+
 /** Jobs handed over and not yet answered: a restart or an upgrade dispatches them again. */
-export const pending = new EncodedMap(new StableBTreeMap<bigint, Uint8Array>(MEMORY.pending, u64Key, asStored), memoizedRequest, true);
+// Read back from the heap while its job runs.
+export const pending = new HeapCachedMap(requests(MEMORY.pending));
 export const outputs = new StableBTreeMap<bigint, JobOutput>(MEMORY.outputs, u64Key, candidValue<JobOutput>(JobOutput));
 /** The last heartbeat of each node with an endpoint, by the node's principal (hex). */
 export const health = new StableBTreeMap<string, Health>(MEMORY.health, asciiText, candidValue<Health>(Health));
@@ -101,7 +103,7 @@ export const probes = new StableBTreeMap<string, Probes>(MEMORY.probes, asciiTex
 /** Outcomes the marketplace did not receive (stopped, upgrading, out of cycles): sent again by the timer. */
 export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported, u64Key, candidValue<Outcome>(Outcome));
 /** Settled single-replica jobs still open to dispute (see disputes.ts): what an audit re-runs. */
-export const settled = new EncodedMap(new StableBTreeMap<bigint, Uint8Array>(MEMORY.settled, u64Key, asStored), memoizedRequest, false);
+export const settled = requests(MEMORY.settled);
 export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));
 /** The disputed job ids of jobs each provider's nodes ran, newest last (see withDisputed), by the provider (hex). */
 export const disputed = new StableBTreeMap<string, bigint[]>(MEMORY.disputed, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));

@@ -3,7 +3,7 @@
 import { StableBTreeMap } from 'azle';
 
 import { HeapCachedMap } from '../shared/heap_cached_map';
-import { asciiText, decimal } from '../shared/stable_codecs';
+import { asciiText, decimal, rawBytes } from '../shared/stable_codecs';
 
 import type { ClaimCode, StoredNode } from './claims';
 import type { Tables } from './identity';
@@ -15,9 +15,6 @@ import type { PendingSlash, Reputation, Settings, SlashRecord, Stake, UserAccoun
 // Paged by governance's voting-power snapshot (bonded_stakes), which needs the keys as well as the values.
 export const stakeMap = new StableBTreeMap<string, Stake>(MEMORY.stakes);
 
-// Values that are Candid already (reputation_codec.ts), kept as they are.
-const bytes = { toBytes: (value: Uint8Array): Uint8Array => value, fromBytes: (value: Uint8Array): Uint8Array => value };
-
 export const stableTables: Tables = {
   settings: new StableBTreeMap<string, Settings>(MEMORY.settings),
   // Read by every standing push and reputation change.
@@ -28,7 +25,8 @@ export const stableTables: Tables = {
   slashes: new StableBTreeMap<string, SlashRecord>(MEMORY.slashes),
   reputations: new StableBTreeMap<string, Reputation>(MEMORY.reputations),
   reputationHeads: new StableBTreeMap<string, ReputationHead>(MEMORY.reputation_heads, asciiText, headCodec),
-  reputationChanges: new StableBTreeMap<string, Uint8Array>(MEMORY.reputation_changes, asciiText, bytes),
+  // Each change's Candid as reputation_codec.ts wrote it.
+  reputationChanges: new StableBTreeMap<string, Uint8Array>(MEMORY.reputation_changes, asciiText, rawBytes),
   outbox: new StableBTreeMap<string, bigint>(MEMORY.outbox_seqs, asciiText, decimal),
   earlierOutbox: new StableBTreeMap<string, OutboxEntry>(MEMORY.standing_outbox),
   pendingSlashes: new StableBTreeMap<string, PendingSlash>(MEMORY.pending_slashes),

@@ -1,4 +1,5 @@
 // Accounts as ICRC-1 defines them: a principal and a 32-byte subaccount, where none means all zeros.
+import { hex } from '../shared/hex';
 import type { Account, Opt } from './types';
 
 export const SUBACCOUNT_LENGTH = 32;
@@ -13,15 +14,6 @@ function subaccountOf(account: Account): Uint8Array {
   return account.subaccount[0] ?? DEFAULT_SUBACCOUNT;
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-// The same hex as shared/hex.ts by table lookup: a key is built several times per transfer, a callback per byte each.
-function hexOf(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) text += HEX_BYTE[bytes[i]];
-  return text;
-}
-
 // Keys of the account objects a message has already keyed: decoded arguments are not changed after decoding.
 const keys = new WeakMap<Account, string>();
 
@@ -33,9 +25,9 @@ const keys = new WeakMap<Account, string>();
 export function accountKey(account: Account): string {
   const known = keys.get(account);
   if (known !== undefined) return known;
-  const owner = hexOf(account.owner.toUint8Array());
+  const owner = hex(account.owner.toUint8Array());
   const subaccount = subaccountOf(account);
-  const key = subaccount.every((byte) => byte === 0) ? owner : `${owner}.${hexOf(subaccount)}`;
+  const key = subaccount.every((byte) => byte === 0) ? owner : `${owner}.${hex(subaccount)}`;
   keys.set(account, key);
   return key;
 }

@@ -5,7 +5,7 @@
 import { StableBTreeMap } from 'azle';
 
 import { stableCell } from '../shared/stable_cell';
-import { asciiText, candidValue, u64Key } from '../shared/stable_codecs';
+import { asciiText, candidValue, rawBytes, u64Key } from '../shared/stable_codecs';
 import type { ModelId } from '../shared/models';
 import { providerKey } from './eligibility';
 import { isFinal } from './job_machine';
@@ -43,7 +43,8 @@ const idList = {
     return Array.from({ length: bytes.length / 8 }, (_, i) => view.getBigUint64(i * 8));
   },
 };
-const rawBytes = { toBytes: (bytes: Uint8Array) => bytes, fromBytes: (bytes: Uint8Array) => Uint8Array.from(bytes) };
+// A block read is a copy of its own: the live-offer index changes blocks it has read before writing them back.
+const copiedBytes = { toBytes: (bytes: Uint8Array) => bytes, fromBytes: (bytes: Uint8Array) => Uint8Array.from(bytes) };
 /** (model, block) as 12 big-endian bytes. */
 const blockKey = {
   toBytes([model, chunk]: [ModelId, number]): Uint8Array {
@@ -60,7 +61,7 @@ const blockKey = {
 };
 
 const offersByProvider = new StableBTreeMap<string, OfferId[]>(MEMORY.offersByProvider, asciiText, idList);
-const liveBlocks = new StableBTreeMap<[ModelId, number], Uint8Array>(MEMORY.liveBlocks, blockKey, rawBytes);
+const liveBlocks = new StableBTreeMap<[ModelId, number], Uint8Array>(MEMORY.liveBlocks, blockKey, copiedBytes);
 const liveCounts = new StableBTreeMap<ModelId, bigint>(MEMORY.liveCounts, u64Key, u64Key);
 const certified = new StableBTreeMap<string, true>(MEMORY.certified, asciiText, present);
 const counters = new StableBTreeMap<'next_id' | 'live_offers' | 'layout', bigint>(MEMORY.counters);
@@ -121,7 +122,7 @@ export const stableStandings = {
 // ones read or written (the sweep and the slots read them again and again); a final job is decoded when asked for.
 // The map holds the bytes and this module encodes and decodes them: azle's insert decodes the value it replaces,
 // which for a job in Candid cost more than encoding the new one.
-const jobs = new StableBTreeMap<JobId, Uint8Array>(MEMORY.jobs, u64Key, { toBytes: (bytes) => bytes, fromBytes: (bytes) => bytes });
+const jobs = new StableBTreeMap<JobId, Uint8Array>(MEMORY.jobs, u64Key, rawBytes);
 const consumerJobs = new StableBTreeMap<string, JobId>(MEMORY.consumerJobs, asciiText, u64Key);
 const consumerJobCounts = new StableBTreeMap<string, bigint>(MEMORY.consumerJobCounts, asciiText, u64Key);
 const unfinishedJobs = new StableBTreeMap<JobId, true>(MEMORY.unfinishedJobs, u64Key, present);

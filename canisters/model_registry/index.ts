@@ -73,7 +73,8 @@ export default class {
   @update([IDL.Opt(IDL.Principal)], Result(IDL.Null))
   set_marketplace(marketplace: [] | [Principal]): Result<null> {
     requireSignedCaller();
-    if (!isOneOf(msgCaller(), this.registry.getSettings().admin)) return { Err: { Unauthorized: 'only the admin may name the marketplace' } };
+    if (!isOneOf(msgCaller(), this.registry.getSettings().admin))
+      return { Err: { Unauthorized: 'only the admin may name the marketplace' } };
     stableMarketplace.put(marketplace[0]);
     return { Ok: null };
   }

@@ -2,7 +2,7 @@
 import { StableBTreeMap } from 'azle';
 
 import { PushOutbox } from '../shared/push_outbox';
-import { asciiText, decimal, u64Key } from '../shared/stable_codecs';
+import { asciiText, decimal, rawBytes, u64Key } from '../shared/stable_codecs';
 import { MAX_PUSH } from '../marketplace/types';
 import type { Principal } from '@dfinity/principal';
 import type { Model, ModelId } from '../shared/models';
@@ -15,7 +15,7 @@ import type { Settings } from './types';
 const models = new StableBTreeMap<ModelId, Model>(MEMORY.models, u64Key);
 const settings = new StableBTreeMap<'settings', Settings>(MEMORY.settings);
 // decodeEntry needs the id, which is the key: the map holds the bytes and storage pairs them up.
-const catalog = new StableBTreeMap<ModelId, Uint8Array>(MEMORY.catalog, u64Key, { toBytes: (bytes) => bytes, fromBytes: (bytes) => bytes });
+const catalog = new StableBTreeMap<ModelId, Uint8Array>(MEMORY.catalog, u64Key, rawBytes);
 
 // Every job's submission reads its model, and decoding one from azle's JSON costs tens of millions of
 // instructions, so models read once stay on the heap (written through; rebuilt lazily after an upgrade).

@@ -27,7 +27,20 @@ const PRINCIPAL = -24;
 
 // Bytes of the fixed-size primitives: null, bool, nat8..nat64, int8..int64, float32, float64, reserved, empty.
 const FIXED = new Map([
-  [-1, 0], [-2, 1], [-5, 1], [-6, 2], [-7, 4], [-8, 8], [-9, 1], [-10, 2], [-11, 4], [-12, 8], [-13, 4], [-14, 8], [-16, 0], [-17, 0],
+  [-1, 0],
+  [-2, 1],
+  [-5, 1],
+  [-6, 2],
+  [-7, 4],
+  [-8, 8],
+  [-9, 1],
+  [-10, 2],
+  [-11, 4],
+  [-12, 8],
+  [-13, 4],
+  [-14, 8],
+  [-16, 0],
+  [-17, 0],
 ]);
 
 type Entry = { code: number; inner: number; fields: [number, number][] };

@@ -11,6 +11,7 @@ export interface BackingMap<K, V> {
   containsKey(key: K): boolean;
   values(): V[];
   len(): number;
+  keys(): K[];
 }
 
 export class HeapCachedMap<K, V> {
@@ -50,6 +51,10 @@ export class HeapCachedMap<K, V> {
 
   len(): number {
     return this.map.len();
+  }
+
+  keys(): K[] {
+    return this.map.keys();
   }
 
   private keep(key: K, value: V): void {

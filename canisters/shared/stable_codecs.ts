@@ -42,6 +42,12 @@ export const u64Key = {
   },
 };
 
+/** Values that are bytes already (a byte form made elsewhere, Candid kept as it is), stored as they are. */
+export const rawBytes = {
+  toBytes: (bytes: Uint8Array): Uint8Array => bytes,
+  fromBytes: (bytes: Uint8Array): Uint8Array => bytes,
+};
+
 /**
  * Values as Candid of their declared type: the type table is cached (candid_cache.ts), so a write costs the
  * value's bytes only, and the stored form is the canister's own interface type, readable by any Candid tool.

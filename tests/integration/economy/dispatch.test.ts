@@ -128,7 +128,9 @@ describe('jobs dispatched by the bridge to real workers', () => {
     expect(output.node.toText()).toBe(chosen.node.toText());
     expect(done.result_hash).toEqual([output.output_sha256]);
     expect(Buffer.from(output.output_sha256).toString('hex')).toBe(
-      createHash('sha256').update(JSON.stringify({ tokens: direct.tokens, text: direct.text })).digest('hex'),
+      createHash('sha256')
+        .update(JSON.stringify({ tokens: direct.tokens, text: direct.text }))
+        .digest('hex'),
     );
     e.bridge!.setPrincipal(randomUser());
     expect(errName(await e.bridge!.get_output(job.id))).toBe('Unauthorized');

@@ -66,7 +66,11 @@ describe('reputation storage', () => {
   it('replies with the bytes IDL.encode writes', () => {
     let reputation = INITIAL_REPUTATION;
     for (let i = 0; i < 130; i++) reputation = adjust(reputation, i % 2 ? 7 : -3, randomUser(), BigInt(i) << 40n, reason(i));
-    for (const result of [{ Ok: reputation }, { Ok: INITIAL_REPUTATION }, { Err: { NotFound: 'no such account' } }] as Result<Reputation>[]) {
+    for (const result of [
+      { Ok: reputation },
+      { Ok: INITIAL_REPUTATION },
+      { Err: { NotFound: 'no such account' } },
+    ] as Result<Reputation>[]) {
       expect(encodeReputationResult(result)).toEqual(new Uint8Array(IDL.encode([ReputationResult], [result])));
     }
     const stored = reputation.history.map((change) => new Uint8Array(changeBytes(change)));

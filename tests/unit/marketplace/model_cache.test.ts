@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_TTL_NS, ModelCache } from '../../../canisters/marketplace/model_cache';
 import type { Model } from '../../../canisters/shared/models';
 
-const model = (id: bigint): Model =>
-  ({ id, name: `m${id}`, creator: Principal.anonymous(), access: { public: null } }) as unknown as Model;
+const model = (id: bigint): Model => ({ id, name: `m${id}`, creator: Principal.anonymous(), access: { public: null } }) as unknown as Model;
 
 describe('the model cache', () => {
   it('keeps a model until its time-to-live ends', () => {

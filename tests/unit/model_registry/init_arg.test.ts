@@ -33,11 +33,16 @@ describe('the init argument', () => {
   it('defaults the admin to the installer and the cap to 1,000 bps', () => {
     const [installer, admin] = [randomUser(), randomUser()];
     expect(initialSettings(undefined, installer)).toEqual({ admin: installer, royalty_cap_bps: 1_000 });
-    expect(initialSettings({ admin: [], royalty_cap_bps: [0], marketplace: [] }, installer)).toEqual({ admin: installer, royalty_cap_bps: 0 });
+    expect(initialSettings({ admin: [], royalty_cap_bps: [0], marketplace: [] }, installer)).toEqual({
+      admin: installer,
+      royalty_cap_bps: 0,
+    });
     expect(initialSettings({ admin: [admin], royalty_cap_bps: [], marketplace: [] }, installer)).toEqual({ admin, royalty_cap_bps: 1_000 });
   });
 
   it('refuses a cap above 10,000 bps, failing the install', () => {
-    expect(() => initialSettings({ admin: [], royalty_cap_bps: [10_001], marketplace: [] }, randomUser())).toThrow('royalty cap: at most 10000 bps');
+    expect(() => initialSettings({ admin: [], royalty_cap_bps: [10_001], marketplace: [] }, randomUser())).toThrow(
+      'royalty cap: at most 10000 bps',
+    );
   });
 });

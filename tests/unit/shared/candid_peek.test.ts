@@ -26,14 +26,20 @@ describe('reading a transform argument', () => {
   });
 
   it('reads a status of any size and an empty body', () => {
-    const message = encode([TransformArgs], [{ response: { status: 2n ** 70n, headers: [], body: new Uint8Array() }, context: new Uint8Array() }]);
+    const message = encode(
+      [TransformArgs],
+      [{ response: { status: 2n ** 70n, headers: [], body: new Uint8Array() }, context: new Uint8Array() }],
+    );
     expect(keptOf(message)).toEqual({ status: 2n ** 70n, body: new Uint8Array() });
   });
 
   it('refuses a message without a status and a body, a truncated one, and one that is not Candid', () => {
     const other = encode([IDL.Record({ response: IDL.Record({ code: IDL.Nat }) })], [{ response: { code: 1n } }]);
     expect(() => keptOf(other)).toThrow(/no status or body/);
-    const whole = encode([TransformArgs], [{ response: { status: 200n, headers: [], body: new Uint8Array(64) }, context: new Uint8Array() }]);
+    const whole = encode(
+      [TransformArgs],
+      [{ response: { status: 200n, headers: [], body: new Uint8Array(64) }, context: new Uint8Array() }],
+    );
     expect(() => keptOf(whole.subarray(0, whole.length - 40))).toThrow(/ends early/);
     expect(() => keptOf(new TextEncoder().encode('{"status":200}'))).toThrow(/not a Candid message/);
   });
