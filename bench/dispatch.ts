@@ -6,6 +6,7 @@
 //   npm run bench:dispatch [-- --jobs 50 --tokens 32]
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import type { Execution } from '../src/localnet/scheduler.js';
 import { Job, JobResult } from '../canisters/marketplace/job_types';
 import { fmt, percentile, perJob } from './report';
 import { TextGenerator } from '../src/worker/runtime/text_generation';
-import { JobRunner } from '../src/worker/server';
+import { createWorkerServer, JobRunner } from '../src/worker/server';
 import { tinyLlamaGguf } from '../src/worker/test_model/tiny_llama';
 import {
   approve,
@@ -50,7 +51,12 @@ const e = await deployEconomy(network, deployer, names);
 const model = (await publishModel(e, randomUser(), 'tiny-llama', 500, { public: null }, sha)).id;
 const { node } = await onboardProvider(e, [model], { capacity: 1_000 });
 const runner = new JobRunner({ text: { sha256: sha.toString('hex'), generator } });
-const { server, url } = await serveWorker(e, node, runner);
+const { server } = await serveWorker(e, node, runner);
+// The baseline's server: the same runner, without asking the bridge whether the node holds each job (the direct jobs
+// are not the bridge's, and that server refuses them), so it is the worker's HTTP and generation alone.
+const directServer = createWorkerServer(runner);
+await new Promise<void>((resolve) => directServer.listen(0, '127.0.0.1', resolve));
+const directUrl = `http://127.0.0.1:${(directServer.address() as AddressInfo).port}`;
 const consumer = randomUser();
 await mint(e, consumer, 1_000_000_000_000n);
 await approve(e, consumer, e.ids.payment, 1_000_000_000_000n);
@@ -101,7 +107,10 @@ function mainnetRounds(chain: Execution[]): { total: number; detail: string } {
   const timers = chain.filter((x) => x.kind === 'timer').length;
   const outcalls = chain.filter((x) => x.kind === 'call' && x.method === 'http_request').length;
   const total = 1 + timers + 2 * outcalls + 1;
-  return { total, detail: `1 for the submission, ${timers} for timers, ${2 * outcalls} for ${outcalls} outcall(s), 1 to read the certified result` };
+  return {
+    total,
+    detail: `1 for the submission, ${timers} for timers, ${2 * outcalls} for ${outcalls} outcall(s), 1 to read the certified result`,
+  };
 }
 
 function isSettled(id: bigint): boolean {
@@ -121,23 +130,30 @@ async function direct(): Promise<number> {
     max_tokens: TOKENS,
   });
   const t0 = performance.now();
-  await (await fetch(`${url}/jobs`, { method: 'POST', body })).arrayBuffer();
-  return performance.now() - t0;
+  const response = await fetch(`${directUrl}/jobs`, { method: 'POST', body });
+  const answer = await response.text();
+  const elapsed = performance.now() - t0;
+  if (!response.ok) throw new Error(`the worker refused the direct job: ${response.status} ${answer}`);
+  return elapsed;
 }
 
 await throughMarketplace();
 await direct();
 const before = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
 const [endToEnd, directMs, overhead]: number[][] = [[], [], []];
+let executing = 0;
+network.scheduler.onExecution = (x) => (executing += x.ms);
 for (let i = 0; i < JOBS; i++) {
   const [a, b] = [await throughMarketplace(), await direct()];
   endToEnd.push(a);
   directMs.push(b);
   overhead.push(a - b);
 }
+network.scheduler.onExecution = undefined;
 const after = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
 const chain = await tracedChain();
 server.close();
+directServer.close();
 await network.stop();
 await generator.dispose();
 
@@ -157,16 +173,26 @@ console.table(
 console.log(
   `overhead budget: p50 <= 50 ms, p99 <= 100 ms; end to end / direct at p50: ${fmt(percentile(endToEnd, 50) / percentile(directMs, 50), 1)}x`,
 );
+console.log(
+  `Of the time through the marketplace, the local network spent ${fmt(executing / JOBS, 1)} ms per job running canister ` +
+    `messages (the Wasm, its system calls and committing its effects); the rest is ingress, polling and the outcall.`,
+);
 console.log('Per job, by canister (messages executed, instructions, cycles charged, outcalls):');
 console.table(perJob(names, before, after, JOBS));
 const nameOf = (id: Principal | undefined): string =>
-  id === undefined ? '' : id.compareTo(Principal.managementCanister()) === 'eq' ? 'management' : (names.find((n) => e.ids[n].compareTo(id) === 'eq') ?? id.toText());
+  id === undefined
+    ? ''
+    : id.compareTo(Principal.managementCanister()) === 'eq'
+      ? 'management'
+      : (names.find((n) => e.ids[n].compareTo(id) === 'eq') ?? id.toText());
 console.log(`The chain of messages from submit_job to a settled job, each sent by the one before: ${chain.length} messages`);
 console.table(
-  chain.map((x) => ({
+  chain.map((x, i) => ({
     canister: nameOf(x.canister),
     message: x.kind === 'call' || x.kind === 'timer' ? `${x.kind} ${x.method}` : `${x.kind} from ${nameOf(x.callee)}.${x.method}`,
     instructions: fmt(x.instructions),
+    ms: fmt(x.ms, 1),
+    'waited ms': i === 0 ? '' : fmt(x.at - chain[i - 1].at - chain[i - 1].ms, 1),
   })),
 );
 const rounds = mainnetRounds(chain);

@@ -65,6 +65,9 @@ export type Execution = {
   /** For a reply or reject, the canister that answered. */
   callee?: Principal;
   instructions: bigint;
+  /** When the host began it (performance.now()), and the milliseconds it took to its effects applied. */
+  at: number;
+  ms: number;
 };
 
 /** An answer with the attached cycles it gives back. */
@@ -100,6 +103,7 @@ export class Scheduler {
   private executions = 0;
   /** The execution whose calls and replies are being sent. */
   private current = 0;
+  private startedAt = 0;
   private timerCauses = new WeakMap<Canister, number>();
 
   constructor(readonly options: SchedulerOptions) {
@@ -207,11 +211,30 @@ export class Scheduler {
   /** Numbers an execution and makes it the cause of what it sends; returns its id. */
   private begin(): number {
     this.current = ++this.executions;
+    this.startedAt = performance.now();
     return this.current;
   }
 
-  private traced(id: number, cause: number, canister: Principal, kind: Execution['kind'], method: string, instructions: bigint, callee?: Principal): void {
-    this.onExecution?.({ id, cause, canister, kind, method, callee, instructions });
+  private traced(
+    id: number,
+    cause: number,
+    canister: Principal,
+    kind: Execution['kind'],
+    method: string,
+    instructions: bigint,
+    callee?: Principal,
+  ): void {
+    this.onExecution?.({
+      id,
+      cause,
+      canister,
+      kind,
+      method,
+      callee,
+      instructions,
+      at: this.startedAt,
+      ms: performance.now() - this.startedAt,
+    });
   }
 
   private rejectRequest(request: Request, reject: Reject): void {
