@@ -4,9 +4,11 @@
 //   (the stack pointer must be restored after a trap); a module without memory gets an empty one;
 // - turns the start function into an export, so that it runs as an execution of its own (metered,
 //   and a trap in it fails the installation) instead of inside WebAssembly instantiation;
-// - routes every store and bulk memory write through helpers that report each 4 KiB page the first
-//   time a message writes it, so the host keeps an undo journal of heap pages instead of copying memory
-//   (the helpers trap out of bounds exactly where the original instruction would, before any write);
+// - reports each 4 KiB page the first time a message writes it, so the host keeps an undo journal of
+//   heap pages instead of copying memory: a store checks the page table inline (a page already written
+//   costs a few instructions, the store itself is the original one) and calls a helper otherwise; bulk
+//   memory writes go through helpers that trap out of bounds exactly where the original would, before
+//   any write;
 // - counts instructions per basic block executed, as the replica's instrumentation does (it charges
 //   each block's length at the block's start), and traps past a limit, checked at each loop iteration.
 import { Reader, Writer } from './leb128.js';
@@ -91,6 +93,8 @@ type Layout = {
   hasMemory: boolean;
   startFunc: number | null;
   imports: ModuleImport[];
+  /** The number of parameters of each function the module defines (its first locals). */
+  definedParams: number[];
 };
 
 const IMPORT_KINDS = ['function', 'table', 'memory', 'global'] as const;
@@ -133,6 +137,7 @@ function survey(sections: Section[]): Layout {
     hasMemory: false,
     startFunc: null,
     imports: [],
+    definedParams: [],
   };
   const types: string[] = [];
   for (const s of sections) {
@@ -167,7 +172,10 @@ function survey(sections: Section[]): Layout {
         }
       }
     }
-    if (s.id === 3) layout.definedFuncs = r.u32();
+    if (s.id === 3) {
+      layout.definedFuncs = r.u32();
+      for (let i = 0; i < layout.definedFuncs; i++) layout.definedParams.push(paramCount(types[r.u32()]));
+    }
     if (s.id === 4) layout.tableCount += r.u32();
     if (s.id === 5 && r.u32() > 0) {
       const limits = readLimits(r);
@@ -188,6 +196,12 @@ function survey(sections: Section[]): Layout {
   return layout;
 }
 
+/** Counts the parameters of a type written by readFuncType. */
+function paramCount(type: string): number {
+  const params = type.slice(1, type.indexOf(')'));
+  return params === '' ? 0 : params.split(', ').length;
+}
+
 function readLimits(r: Reader): { min: number; max?: number } {
   const flag = r.byte();
   const min = r.u32();
@@ -201,8 +215,8 @@ function skipExpr(r: Reader): void {
 
 type RewriteHooks = {
   shiftFunc: (index: number) => number;
-  /** Replaces a store; receives the opcode and its memarg offset. */
-  onStore: ((w: Writer, opcode: number, offset: number) => void) | null;
+  /** Replaces a store; receives the opcode and its memarg (alignment and offset). */
+  onStore: ((w: Writer, opcode: number, align: number, offset: number) => void) | null;
   /** Called right after a `loop` header was written; returns the counter position to patch. */
   onLoop: ((w: Writer) => number) | null;
   /** Called where any other basic block begins; returns the counter position to patch. */
@@ -435,10 +449,10 @@ function copyInstructions(r: Reader, w: Writer, hooks: RewriteHooks, expr = fals
       }
       default:
         if (op >= 0x28 && op <= 0x3e) {
-          r.u32();
+          const align = r.u32();
           const offset = r.u32();
           if (STORES[op] && hooks.onStore) {
-            hooks.onStore(w, op, offset);
+            hooks.onStore(w, op, align, offset);
             continue;
           }
         } else if (!NO_IMMEDIATES.has(op) && !(op >= 0x45 && op <= 0xc4)) {
@@ -470,8 +484,7 @@ export function instrument(original: Uint8Array): InstrumentedModule {
   // New indices appended after the module's own.
   const tTouch = layout.typeCount; // (i32) -> ()
   const tCheck = tTouch + 1; // (i32 addr, i32 len) -> ()
-  const tStore = { [I32]: tTouch + 2, [I64]: tTouch + 3, [F32]: tTouch + 4, [F64]: tTouch + 5 } as Record<number, number>;
-  const tTriple = tStore[I32]; // (i32, i32, i32) -> (): memory.copy/fill/init and i32 stores share it
+  const tTriple = tTouch + 2; // (i32, i32, i32) -> (): memory.copy/fill/init
   const touchFunc = layout.funcImports; // the new import takes the first defined index
   const shiftFunc = (i: number) => (i >= layout.funcImports ? i + 1 : i);
   const firstHelper = layout.funcImports + 1 + layout.definedFuncs;
@@ -482,12 +495,6 @@ export function instrument(original: Uint8Array): InstrumentedModule {
   const helpers: { type: number; body: Uint8Array; name?: string }[] = [];
   const checkFunc = firstHelper;
   helpers.push({ type: tCheck, body: checkBody(dirtyTable, touchFunc) });
-  const storeHelper = new Map<number, number>();
-  for (const op of Object.keys(STORES).map(Number)) {
-    const [valueType, width] = STORES[op];
-    storeHelper.set(op, firstHelper + helpers.length);
-    helpers.push({ type: tStore[valueType], body: storeBody(op, width, checkFunc) });
-  }
   const copyFunc = firstHelper + helpers.length;
   helpers.push({ type: tTriple, body: bulkBody(checkFunc, [0xfc, 10, 0, 0]) });
   const fillFunc = firstHelper + helpers.length;
@@ -520,10 +527,10 @@ export function instrument(original: Uint8Array): InstrumentedModule {
         continue;
       }
       case 1: {
-        const w = new Writer().u32(r.u32() + 6).bytes(s.body.subarray(r.pos));
+        const w = new Writer().u32(r.u32() + 3).bytes(s.body.subarray(r.pos));
         w.byte(0x60).u32(1).byte(I32).u32(0);
         w.byte(0x60).u32(2).byte(I32).byte(I32).u32(0);
-        for (const t of [I32, I64, F32, F64]) w.byte(0x60).u32(3).byte(I32).byte(t).byte(I32).u32(0);
+        w.byte(0x60).u32(3).byte(I32).byte(I32).byte(I32).u32(0);
         out.push(section(1, w.finish()));
         continue;
       }
@@ -596,10 +603,14 @@ export function instrument(original: Uint8Array): InstrumentedModule {
       case 10: {
         const n = r.u32();
         const w = new Writer();
+        // The function being rewritten: the index of its first scratch local, and whether a store used them.
+        let scratch = 0;
+        let stored = false;
         const hooks: RewriteHooks = {
           shiftFunc,
-          onStore: (w, op, offset) => {
-            w.byte(0x41).i32(offset).byte(0x10).u32(storeHelper.get(op)!);
+          onStore: (w, op, align, offset) => {
+            storeBarrier(w, op, align, offset, scratch, dirtyTable, checkFunc);
+            stored = true;
           },
           onLoop: (w) => {
             const at = counterCode(w);
@@ -625,14 +636,27 @@ export function instrument(original: Uint8Array): InstrumentedModule {
         for (let i = 0; i < n; i++) {
           const size = r.u32();
           const end = r.pos + size;
-          const body = new Writer();
-          const locals = r.u32();
-          body.u32(locals);
-          for (let l = 0; l < locals; l++) body.u32(r.u32()).byte(r.byte());
-          const entry = counterCode(body);
-          body.patchPaddedU32(entry, copyInstructions(r, body, hooks));
+          const locals = new Writer();
+          const groups = r.u32();
+          scratch = layout.definedParams[i];
+          for (let l = 0; l < groups; l++) {
+            const count = r.u32();
+            locals.u32(count).byte(r.byte());
+            scratch += count;
+          }
+          stored = false;
+          const code = new Writer();
+          const entry = counterCode(code);
+          code.patchPaddedU32(entry, copyInstructions(r, code, hooks));
           if (r.pos !== end) throw new Error(`function ${i}: decoded ${r.pos} but body ends at ${end}`);
-          const bytes = body.finish();
+          const body = new Writer();
+          if (stored)
+            body
+              .u32(groups + SCRATCH_LOCALS.length)
+              .bytes(locals.finish())
+              .bytes(SCRATCH_LOCALS_DECL);
+          else body.u32(groups).bytes(locals.finish());
+          const bytes = body.bytes(code.finish()).finish();
           bodies.u32(bytes.length).bytes(bytes);
         }
         for (const data of pendingInitHelpers) {
@@ -723,21 +747,49 @@ function outOfBounds(w: Writer): void {
 }
 
 /**
- * store(addr, value, offset): check the written bytes, then store at addr + offset. Wasm computes
- * addr + offset without wrapping, so a sum past 2^32 must trap instead of storing at its low 32 bits.
+ * The scratch locals a function with stores gets after its own: address, effective address and one value of
+ * each type. Groups of (count, type), written as a locals declaration.
  */
-function storeBody(op: number, width: number, checkFunc: number): Uint8Array {
-  const w = new Writer();
-  w.u32(1).u32(1).byte(I32); // local 3 = effective address
-  w.byte(0x20).u32(0).byte(0x20).u32(2).byte(0x6a).byte(0x22).u32(3);
-  // if (ea <u addr): the add wrapped
-  w.byte(0x20).u32(0).byte(0x49).byte(0x04).byte(0x40);
-  outOfBounds(w);
+const SCRATCH_LOCALS: [number, number][] = [
+  [3, I32],
+  [1, I64],
+  [1, F32],
+  [1, F64],
+];
+const SCRATCH_LOCALS_DECL = Uint8Array.from(SCRATCH_LOCALS.flat()); // counts below 128 are one LEB byte
+const SCRATCH_VALUE: Record<number, number> = { [I32]: 2, [I64]: 3, [F32]: 4, [F64]: 5 };
+
+/**
+ * A store, with the stack holding its address and value, rewritten so that a write to a page this message has
+ * already written (the dirty table holds the marker for it) and that stays within the page costs a few inline
+ * instructions; anything else calls check(ea, width) first. The original store then runs with its own memarg, so
+ * an address past the memory, or an address plus offset past 2^32, traps exactly where it did, before any write
+ * (check only journals pages, which undoing the message restores).
+ */
+function storeBarrier(w: Writer, op: number, align: number, offset: number, scratch: number, dirtyTable: number, checkFunc: number): void {
+  const [valueType, width] = STORES[op];
+  const [addr, ea, value] = [scratch, scratch + 1, scratch + SCRATCH_VALUE[valueType]];
+  w.byte(0x21).u32(value).byte(0x22).u32(addr);
+  // ea = addr + offset (wrapping, harmlessly: the store below traps then)
+  w.byte(0x41)
+    .i32(offset | 0)
+    .byte(0x6a)
+    .byte(0x22)
+    .u32(ea);
+  // if (dirty[ea >> SHIFT] is null | (ea & (PAGE - 1)) > PAGE - width) check(ea, width)
+  w.byte(0x41).i32(PAGE_SHIFT).byte(0x76).byte(0x25).u32(dirtyTable).byte(0xd1);
+  w.byte(0x20)
+    .u32(ea)
+    .byte(0x41)
+    .i32((1 << PAGE_SHIFT) - 1)
+    .byte(0x71)
+    .byte(0x41)
+    .i32((1 << PAGE_SHIFT) - width)
+    .byte(0x4b);
+  w.byte(0x72).byte(0x04).byte(0x40);
+  w.byte(0x20).u32(ea).byte(0x41).i32(width).byte(0x10).u32(checkFunc);
   w.byte(0x0b);
-  w.byte(0x20).u32(3).byte(0x41).i32(width).byte(0x10).u32(checkFunc);
-  w.byte(0x20).u32(3).byte(0x20).u32(1).byte(op).u32(0).u32(0);
-  w.byte(0x0b);
-  return w.finish();
+  w.byte(0x20).u32(addr).byte(0x20).u32(value).byte(op).u32(align).u32(offset);
 }
 
 /**

@@ -27,7 +27,14 @@ const WAT = `
     (global.set $sp (i32.const 5)))
   (func (export "via_table") (call_indirect (type $v) (i32.const 0)))
   (func (export "write_then_trap") (call $write_all) (unreachable))
-  (func (export "spin") (loop $l (br $l))))
+  (func (export "spin") (loop $l (br $l)))
+  ;; A store to a page already written, that runs on into a page not yet written; a parameter and a local of its
+  ;; own come before the instrumentation's scratch locals.
+  (func (export "cross_from_written_page") (param $at i32) (local $value i64)
+    (i32.store8 (local.get $at) (i32.const 1))
+    (local.set $value (i64.const -1))
+    (i64.store offset=4 (local.get $at) (local.get $value))
+    (unreachable)))
 `;
 
 function compile(): CompiledModule {
@@ -69,6 +76,17 @@ describe('heap undo journal', () => {
     expect(new DataView(instance.bytes.buffer).getBigUint64(4096, true)).toBe(0x0102030405060708n);
     expect(instance.bytes[70000]).toBe(9);
     expect(instance.bytes.subarray(40000, 40004)).toEqual(instance.bytes.subarray(16, 20));
+  });
+
+  it('journals the next page when a store to a written page runs on into it', () => {
+    const instance = new WasmInstance(compiled, {});
+    const before = instance.bytes.slice();
+    instance.begin(1_000_000n);
+    const at = 3 * 4096 - 8; // writes 3 * 4096 - 8 and then 3 * 4096 - 4 up to 3 * 4096 + 3
+    expect(() => (instance.export('cross_from_written_page') as (at: number) => void)(at)).toThrow(WebAssembly.RuntimeError);
+    expect(instance.bytes.subarray(3 * 4096, 3 * 4096 + 4)).toEqual(Uint8Array.of(255, 255, 255, 255));
+    instance.rollback();
+    expect(Buffer.compare(instance.bytes, before)).toBe(0);
   });
 
   it('counts instructions and traps a loop that passes the limit', () => {
