@@ -137,7 +137,11 @@ export class Canister implements CanisterEnv {
     return this.cycles >= this.fees.updateMessageExecution;
   }
 
+  /** Counts the commits of state, so that a query's answer can be reused while the state it read is unchanged. */
+  commits = 0;
+
   commit(instance: WasmInstance | null = this.instance): void {
+    this.commits++;
     instance?.commit();
     this.stable.commit();
   }

@@ -3,10 +3,11 @@
 // answer accepted only when enough replicas agree, as on a subnet.
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
+import { createHash } from 'node:crypto';
 
 import { HTTP_MAX_RESPONSE_BYTES } from '../cycles.js';
 import { Reject, RejectCode } from '../errors.js';
-import { MANAGEMENT_CANISTER, type Scheduler } from '../scheduler.js';
+import { type CallResult, MANAGEMENT_CANISTER, type Scheduler } from '../scheduler.js';
 import { type HttpHeader, HttpRequestArgs, HttpRequestResult, TransformArgs } from './types.js';
 
 const TIMEOUT_MS = 30_000;
@@ -79,11 +80,23 @@ export async function httpOutcall(scheduler: Scheduler, caller: Principal, args:
   canister.counters.outcalls += 1;
   const replicated = args.is_replicated[0] ?? true;
   const copies = replicated ? scheduler.options.subnetSize : 1;
-  const answers = await Promise.all(Array.from({ length: copies }, () => replicaAnswer(scheduler, caller, args, maxResponse)));
+  const transformed = new Map<string, CallResult>();
+  const answers = await Promise.all(Array.from({ length: copies }, () => replicaAnswer(scheduler, caller, args, maxResponse, transformed)));
   return { result: agree(answers, copies), refund: cycles - cost };
 }
 
-async function replicaAnswer(scheduler: Scheduler, caller: Principal, args: HttpRequestArgs, maxResponse: bigint): Promise<ReplicaAnswer> {
+/**
+ * One replica's request and transform. The replicas of a subnet run their transforms side by side; here they run
+ * one after another, so an answer is reused for a byte-identical transform input while the canister's state, module
+ * and time are unchanged (`transformed`, per outcall): a query is deterministic, so the replica would compute the same.
+ */
+async function replicaAnswer(
+  scheduler: Scheduler,
+  caller: Principal,
+  args: HttpRequestArgs,
+  maxResponse: bigint,
+  transformed: Map<string, CallResult>,
+): Promise<ReplicaAnswer> {
   let response: { status: bigint; headers: HttpHeader[]; body: Uint8Array };
   try {
     response = await send(args, maxResponse);
@@ -106,7 +119,12 @@ async function replicaAnswer(scheduler: Scheduler, caller: Principal, args: Http
     };
   }
   const arg = new Uint8Array(IDL.encode([TransformArgs], [{ response, context: transform.context }]));
-  const result = scheduler.query(canister, method, arg, MANAGEMENT_CANISTER);
+  const key = `${canister.commits} ${canister.version} ${scheduler.time} ${createHash('sha256').update(arg).digest('base64')}`;
+  let result = transformed.get(key);
+  if (result === undefined) {
+    result = scheduler.query(canister, method, arg, MANAGEMENT_CANISTER);
+    transformed.set(key, result);
+  }
   if ('reject' in result) {
     return { ok: false, reject: new Reject(RejectCode.SYS_TRANSIENT, `Transform function failed: ${result.reject.message}`) };
   }
