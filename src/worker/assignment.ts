@@ -11,36 +11,21 @@ export type AssignmentLookup = (jobId: bigint) => Promise<Uint8Array | undefined
 /** How long a worker that cannot reach the bridge asks the caller to wait. */
 const UNREACHABLE_RETRY_S = 5;
 
-/** How long an assignment the bridge named is trusted without asking again: about an outcall's timeout. */
-export const ASSIGNMENT_KEPT_MS = 30_000;
-/** Jobs whose assignments are kept at once; the oldest is forgotten first. */
-const MAX_KEPT_ASSIGNMENTS = 1_000;
-
 /**
  * The lookup through the bridge's `job_assignment` query, on an actor whose agent signs as the node. Every replica
- * of the subnet sends the job's request, so lookups of one job share one query while it runs, and a hash the bridge
- * named is kept for ASSIGNMENT_KEPT_MS: the bridge fixes a job's body when it assigns the job, so the answer cannot
- * change to another body. "Not assigned" and a failed query are not kept, since the next ask may see the job.
+ * of the subnet sends the job's request at about the same time, so lookups of a job while one is in flight share
+ * its answer instead of each asking the bridge. Nothing is kept after it: once the job is done the bridge no longer
+ * names it, and the same bytes must be refused.
  */
-export function bridgeAssignments(
-  bridge: { job_assignment(jobId: bigint): Promise<[] | [Uint8Array | number[]]> },
-  now: () => number = Date.now,
-): AssignmentLookup {
-  const kept = new Map<bigint, { hash: Promise<Uint8Array | undefined>; until: number }>();
-  const forget = (jobId: bigint, hash: Promise<Uint8Array | undefined>) => {
-    if (kept.get(jobId)?.hash === hash) kept.delete(jobId);
-  };
+export function bridgeAssignments(bridge: { job_assignment(jobId: bigint): Promise<[] | [Uint8Array | number[]]> }): AssignmentLookup {
+  const inFlight = new Map<bigint, Promise<Uint8Array | undefined>>();
   return (jobId) => {
-    const entry = kept.get(jobId);
-    if (entry !== undefined && entry.until > now()) return entry.hash;
+    const asked = inFlight.get(jobId);
+    if (asked !== undefined) return asked;
     const hash = bridge.job_assignment(jobId).then(([named]) => (named === undefined ? undefined : Uint8Array.from(named)));
-    kept.delete(jobId);
-    kept.set(jobId, { hash, until: now() + ASSIGNMENT_KEPT_MS });
-    if (kept.size > MAX_KEPT_ASSIGNMENTS) kept.delete(kept.keys().next().value!);
-    hash.then(
-      (named) => named === undefined && forget(jobId, hash),
-      () => forget(jobId, hash),
-    );
+    inFlight.set(jobId, hash);
+    const done = () => inFlight.delete(jobId);
+    hash.then(done, done);
     return hash;
   };
 }

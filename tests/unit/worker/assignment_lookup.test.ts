@@ -1,10 +1,10 @@
 // How the worker asks the bridge whether it holds a job: a subnet's replicas send the same request at once, so their
-// lookups share one query, and a named hash is kept a while; "not assigned" and failures are asked again.
+// lookups share the query in flight; an answer is never kept past it, so a finished job is refused at the next ask.
 import { describe, expect, it } from 'vitest';
 
-import { ASSIGNMENT_KEPT_MS, bridgeAssignments } from '../../../src/worker/assignment';
+import { bridgeAssignments } from '../../../src/worker/assignment';
 
-/** A bridge whose `job_assignment` answers from `hashes` after `release()`, counting the queries it gets. */
+/** A bridge whose `job_assignment` answers from `hashes` once released, counting the queries it gets. */
 function fakeBridge(hashes: Map<bigint, Uint8Array>) {
   let release = () => {};
   let gate = Promise.resolve();
@@ -34,33 +34,20 @@ describe('the bridge assignment lookup', () => {
     const lookup = bridgeAssignments(bridge);
     bridge.hold();
     const answers = Array.from({ length: 13 }, () => lookup(7n));
+    const other = lookup(8n);
     bridge.release();
     for (const answer of await Promise.all(answers)) expect(answer).toEqual(hash);
-    expect(bridge.queries).toBe(1);
-    expect(await lookup(8n)).toBeUndefined();
+    expect(await other).toBeUndefined();
     expect(bridge.queries).toBe(2);
   });
 
-  it('keeps a named hash for a while, then asks again', async () => {
-    let now = 1_000;
-    const bridge = fakeBridge(new Map([[7n, hash]]));
-    const lookup = bridgeAssignments(bridge, () => now);
-    await lookup(7n);
-    now += ASSIGNMENT_KEPT_MS - 1;
-    expect(await lookup(7n)).toEqual(hash);
-    expect(bridge.queries).toBe(1);
-    now += 1;
-    expect(await lookup(7n)).toEqual(hash);
-    expect(bridge.queries).toBe(2);
-  });
-
-  it('asks again after "not assigned", so a job assigned a moment later runs', async () => {
-    const hashes = new Map<bigint, Uint8Array>();
+  it('asks again once the answer is in, so a job the bridge stopped naming is refused', async () => {
+    const hashes = new Map([[7n, hash]]);
     const bridge = fakeBridge(hashes);
     const lookup = bridgeAssignments(bridge);
-    expect(await lookup(7n)).toBeUndefined();
-    hashes.set(7n, hash);
     expect(await lookup(7n)).toEqual(hash);
+    hashes.delete(7n);
+    expect(await lookup(7n)).toBeUndefined();
     expect(bridge.queries).toBe(2);
   });
 
