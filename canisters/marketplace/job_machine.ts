@@ -3,7 +3,7 @@
 // refunded. Every other transition is refused, so a settled job cannot be refunded and a refunded one cannot be
 // settled.
 import type { Principal } from '@dfinity/principal';
-import { sha256 } from '@noble/hashes/sha2';
+import { sha256 } from '../shared/sha256';
 
 import { generationProblem, parseChatMessages } from '../shared/generation';
 import { MAX_INPUT_BYTES, MAX_TOKENS } from '../shared/job_limits';

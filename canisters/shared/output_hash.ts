@@ -1,7 +1,7 @@
 // The sha256 a job's result is bound to: the hash the marketplace settles on, verification compares and the
 // consumer can check. A text job's hash covers its tokens and its text together, so a worker cannot agree with
 // the others on tokens and deliver other text. Pure: the bridge and the worker both hash with this one function.
-import { sha256 } from '@noble/hashes/sha2';
+import { sha256 } from './sha256';
 import { hex } from './hex';
 
 /** A worker's output: a text generation's tokens and text, or an embedding's vector. */
