@@ -2,15 +2,24 @@
 // table, the argument types) followed by the values, and the header depends only on the types. Building it walks
 // and hashes every field of every type, and parsing one rebuilds every type, which in the canister's JS engine
 // costs far more than the values: a small Err of a large result variant took 30 M instructions to encode, a job
-// request 11 M to decode. So encoding reuses the header, and decoding, when a message carries exactly the header
-// these types produce (as every peer built from the same declarations sends), skips the table and reads the
-// values against the types as the wire would describe them; any other header goes through IDL.decode.
+// request 11 M to decode. So encoding reuses the header and writes the values with candid_writer.ts, and decoding,
+// when a message carries exactly the header these types produce (as every peer built from the same declarations
+// sends), skips the table and reads the values with candid_reader.ts; any other header goes through IDL.decode.
 // Pure: no 'azle' import.
 import { IDL, PipeArrayBuffer } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-// wire: null when these types cannot be mirrored (then decoding always goes through IDL.decode).
-type Signature = { header: Uint8Array | undefined; wire: IDL.Type[] | null | undefined };
+import { In, type Read, readerOf } from './candid_reader';
+import { Out, Unsupported, type Write, writerOf } from './candid_writer';
+
+// wire: null when these types cannot be mirrored (then decoding always goes through IDL.decode); writers and
+// readers: null when candid_writer.ts or candid_reader.ts cannot handle them (then the library always does).
+type Signature = {
+  header: Uint8Array | undefined;
+  wire: IDL.Type[] | null | undefined;
+  writers?: Write[] | null;
+  readers?: Read[] | null;
+};
 
 // Signatures by their types, one WeakMap level per argument: a type built on the fly (which callers should
 // avoid: it rebuilds the header each time) is forgotten with it instead of piling up.
@@ -52,12 +61,40 @@ function headerOf(types: IDL.Type[], values: unknown[], body: Uint8Array): Uint8
   return full.slice(0, full.length - body.length);
 }
 
-/** The same bytes as IDL.encode(types, values), with the header taken from the cache after the first call. */
+/**
+ * The same bytes as IDL.encode(types, values), with the header taken from the cache after the first call and the
+ * values written by candid_writer.ts; a value the writers leave to the library is encoded (or refused) by it.
+ */
 export function encodeCandid(types: IDL.Type[], values: unknown[]): Uint8Array {
-  const body = valuesOf(types, values);
   const sig = signature(types);
+  if (sig.header !== undefined && types.length === values.length) {
+    const written = write(sig, types, values, sig.header);
+    if (written !== undefined) return written;
+  }
+  const body = valuesOf(types, values);
   sig.header ??= headerOf(types, values, body);
   return concat([sig.header, body]);
+}
+
+function write(sig: Signature, types: IDL.Type[], values: unknown[], header: Uint8Array): Uint8Array | undefined {
+  if (sig.writers === undefined) {
+    try {
+      sig.writers = types.map(writerOf);
+    } catch (error) {
+      if (!(error instanceof Unsupported)) throw error;
+      sig.writers = null;
+    }
+  }
+  if (sig.writers === null) return undefined;
+  const out = new Out();
+  out.raw(header);
+  try {
+    for (let i = 0; i < values.length; i++) sig.writers[i](out, values[i]);
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+  return out.done();
 }
 
 /**
@@ -82,10 +119,33 @@ export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
   if (sig.wire === undefined) prepareCandid(types);
   const [header, wire] = [sig.header, sig.wire];
   if (wire === null || wire === undefined || header === undefined || !startsWith(bytes, header)) return IDL.decode(types, bytes);
+  const read = readValues(sig, types, bytes, header.length);
+  if (read !== undefined) return read;
   const pipe = new PipeArrayBuffer(bytes.slice(header.length));
   const values = types.map((type, i) => type.decodeValue(pipe, wire[i]));
   if (pipe.byteLength > 0) throw new Error('decode: Left-over bytes');
   return values;
+}
+
+// The values read by candid_reader.ts, or undefined when it leaves the message to the library (malformed values,
+// left-over bytes), which then reads or refuses it with its own words.
+function readValues(sig: Signature, types: IDL.Type[], bytes: Uint8Array, at: number): unknown[] | undefined {
+  if (sig.readers === undefined) {
+    try {
+      sig.readers = types.map(readerOf);
+    } catch {
+      sig.readers = null;
+    }
+  }
+  if (sig.readers === null) return undefined;
+  const input = new In(bytes);
+  input.at = at;
+  try {
+    const values = sig.readers.map((read) => read(input));
+    return input.at === bytes.length ? values : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
