@@ -16,6 +16,8 @@ import { Out, Unsupported, type Write, writerOf } from './candid_writer';
 // readers: null when candid_writer.ts or candid_reader.ts cannot handle them (then the library always does).
 type Signature = {
   header: Uint8Array | undefined;
+  /** The header as a string of its bytes: comparing strings is one step of the engine, not a loop over bytes. */
+  headerText?: string;
   wire: IDL.Type[] | null | undefined;
   writers?: Write[] | null;
   readers?: Read[] | null;
@@ -68,7 +70,8 @@ function headerOf(types: IDL.Type[], values: unknown[], body: Uint8Array): Uint8
 export function encodeCandid(types: IDL.Type[], values: unknown[]): Uint8Array {
   const sig = signature(types);
   if (sig.header !== undefined && types.length === values.length) {
-    const written = write(sig, types, values, sig.header);
+    prepareWriters(sig, types);
+    const written = write(sig, values, sig.header);
     if (written !== undefined) return written;
   }
   const body = valuesOf(types, values);
@@ -76,16 +79,27 @@ export function encodeCandid(types: IDL.Type[], values: unknown[]): Uint8Array {
   return concat([sig.header, body]);
 }
 
-function write(sig: Signature, types: IDL.Type[], values: unknown[], header: Uint8Array): Uint8Array | undefined {
-  if (sig.writers === undefined) {
-    try {
-      sig.writers = types.map(writerOf);
-    } catch (error) {
-      if (!(error instanceof Unsupported)) throw error;
-      sig.writers = null;
-    }
+function prepareWriters(sig: Signature, types: IDL.Type[]): void {
+  if (sig.writers !== undefined) return;
+  try {
+    sig.writers = types.map(writerOf);
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    sig.writers = null;
   }
-  if (sig.writers === null) return undefined;
+}
+
+function prepareReaders(sig: Signature, types: IDL.Type[]): void {
+  if (sig.readers !== undefined) return;
+  try {
+    sig.readers = types.map(readerOf);
+  } catch {
+    sig.readers = null;
+  }
+}
+
+function write(sig: Signature, values: unknown[], header: Uint8Array): Uint8Array | undefined {
+  if (sig.writers === null || sig.writers === undefined) return undefined;
   const out = new Out();
   out.raw(header);
   try {
@@ -97,16 +111,34 @@ function write(sig: Signature, types: IDL.Type[], values: unknown[], header: Uin
   return out.done();
 }
 
+// The header these types produce, built once from some value of each; undefined when they have none.
+function prepareHeader(sig: Signature, types: IDL.Type[]): Uint8Array | undefined {
+  if (sig.header === undefined) {
+    try {
+      const defaults = types.map(anyValue);
+      sig.header = headerOf(types, defaults, valuesOf(types, defaults));
+    } catch {
+      return undefined;
+    }
+  }
+  return sig.header;
+}
+
 /**
- * Builds the signature's header and wire types now. A query's state changes are discarded, so a cache filled
- * during one is lost: query methods prepare theirs when the canister's code loads (in init and postUpgrade).
+ * Builds the signature's header, wire types, writers and readers now. A query's state changes are discarded, so a
+ * cache filled during one is lost: query methods prepare theirs when the canister's code loads (in init and
+ * postUpgrade).
  */
 export function prepareCandid(types: IDL.Type[]): void {
   const sig = signature(types);
   if (sig.wire !== undefined) return;
+  if (prepareHeader(sig, types) === undefined) {
+    sig.wire = null;
+    return;
+  }
+  prepareWriters(sig, types);
+  prepareReaders(sig, types);
   try {
-    const defaults = types.map(anyValue);
-    sig.header ??= headerOf(types, defaults, valuesOf(types, defaults));
     sig.wire = types.map(asOnTheWire);
   } catch {
     sig.wire = null;
@@ -118,8 +150,8 @@ export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
   const sig = signature(types);
   if (sig.wire === undefined) prepareCandid(types);
   const [header, wire] = [sig.header, sig.wire];
-  if (wire === null || wire === undefined || header === undefined || !startsWith(bytes, header)) return IDL.decode(types, bytes);
-  const read = readValues(sig, types, bytes, header.length);
+  if (wire === null || wire === undefined || header === undefined || !carriesHeader(sig, bytes, header)) return IDL.decode(types, bytes);
+  const read = readValues(sig, bytes, header.length);
   if (read !== undefined) return read;
   const pipe = new PipeArrayBuffer(bytes.slice(header.length));
   const values = types.map((type, i) => type.decodeValue(pipe, wire[i]));
@@ -127,17 +159,30 @@ export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
   return values;
 }
 
+/**
+ * The case of `type` (a variant) that a message of that one value takes, read from the byte after the header when
+ * the message carries exactly the header `type` produces: a reply read for its Ok or Err alone (peer_call.ts) then
+ * costs no walk of its type table. Undefined for any other header, for candid_peek.ts to read it from the table.
+ */
+export function variantCaseOf(type: IDL.Type, bytes: Uint8Array): string | undefined {
+  const variant = type instanceof IDL.RecClass ? type.getType() : type;
+  if (!(variant instanceof IDL.VariantClass)) return undefined;
+  const sig = signature([type]);
+  const header = prepareHeader(sig, [type]);
+  if (header === undefined || !carriesHeader(sig, bytes, header)) return undefined;
+  const input = new In(bytes);
+  input.at = header.length;
+  try {
+    return variant._fields[input.uleb()]?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
 // The values read by candid_reader.ts, or undefined when it leaves the message to the library (malformed values,
 // left-over bytes), which then reads or refuses it with its own words.
-function readValues(sig: Signature, types: IDL.Type[], bytes: Uint8Array, at: number): unknown[] | undefined {
-  if (sig.readers === undefined) {
-    try {
-      sig.readers = types.map(readerOf);
-    } catch {
-      sig.readers = null;
-    }
-  }
-  if (sig.readers === null) return undefined;
+function readValues(sig: Signature, bytes: Uint8Array, at: number): unknown[] | undefined {
+  if (sig.readers === null || sig.readers === undefined) return undefined;
   const input = new In(bytes);
   input.at = at;
   try {
@@ -148,10 +193,17 @@ function readValues(sig: Signature, types: IDL.Type[], bytes: Uint8Array, at: nu
   }
 }
 
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
+function carriesHeader(sig: Signature, bytes: Uint8Array, header: Uint8Array): boolean {
+  if (bytes.length < header.length) return false;
+  sig.headerText ??= latin1(header);
+  return latin1(bytes.subarray(0, header.length)) === sig.headerText;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  // apply, not a spread: the engine reads the typed array natively instead of through its iterator.
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return text;
 }
 
 // TupleClass keeps its components protected; RecordClass's fields are public.

@@ -3,7 +3,7 @@
 // builds and parses each signature's type table once. Glue: imports azle.
 import { call, IDL, Principal } from 'azle';
 
-import { decodeCandid, encodeCandid } from './candid_cache';
+import { decodeCandid, encodeCandid, variantCaseOf } from './candid_cache';
 import { variantLabelOf } from './candid_peek';
 
 /**
@@ -46,7 +46,7 @@ export async function callPeerForOutcome(
   const reply = await send(peer, canister, method, paramIdlTypes, args);
   if ('Err' in reply) return reply;
   try {
-    if (variantLabelOf(reply.Ok, ['Ok', 'Err']) === 'Ok') return { Ok: null };
+    if ((variantCaseOf(returnIdlType, reply.Ok) ?? variantLabelOf(reply.Ok, ['Ok', 'Err'])) === 'Ok') return { Ok: null };
     const result = decodeCandid([returnIdlType], reply.Ok)[0] as { Ok: unknown } | { Err: object };
     return 'Ok' in result ? { Ok: null } : { Err: describe(result.Err), refused: true };
   } catch (error) {

@@ -5,7 +5,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
-import { decodeCandid, encodeCandid } from '../../../canisters/shared/candid_cache';
+import { decodeCandid, encodeCandid, variantCaseOf } from '../../../canisters/shared/candid_cache';
 import { In, readerOf } from '../../../canisters/shared/candid_reader';
 import { Out, Unsupported, writerOf } from '../../../canisters/shared/candid_writer';
 
@@ -184,6 +184,18 @@ describe('candid writers', () => {
       }
       expect(refused).toBe(true);
     }
+  });
+
+  it('read the case of a variant reply from the byte after its header, and only when the header is the type’s own', () => {
+    const Reply = IDL.Variant({ Ok: IDL.Record({ rows: IDL.Vec(IDL.Text) }), Err: IDL.Variant({ NotFound: IDL.Null, Busy: IDL.Text }) });
+    const ok = new Uint8Array(IDL.encode([Reply], [{ Ok: { rows: ['a', 'b'] } }]));
+    const err = new Uint8Array(IDL.encode([Reply], [{ Err: { Busy: 'later' } }]));
+    expect(variantCaseOf(Reply, ok)).toBe('Ok');
+    expect(variantCaseOf(Reply, err)).toBe('Err');
+    // A sender whose Ok carries one more field: another header, left to the caller's walk of the type table.
+    const Newer = IDL.Variant({ Ok: IDL.Record({ rows: IDL.Vec(IDL.Text), more: IDL.Nat }), Err: IDL.Null });
+    expect(variantCaseOf(Reply, new Uint8Array(IDL.encode([Newer], [{ Ok: { rows: [], more: 1n } }])))).toBeUndefined();
+    expect(variantCaseOf(IDL.Text, new Uint8Array(IDL.encode([IDL.Text], ['Ok'])))).toBeUndefined();
   });
 
   it('leave types they cannot write (func, service) to the library', () => {
