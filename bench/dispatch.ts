@@ -79,9 +79,11 @@ async function throughMarketplace(): Promise<number> {
 let directId = 1_000_000;
 /**
  * One more job with the scheduler's trace on: the chain of messages, each caused by the one before, from the
- * submit_job ingress to the marketplace execution after which get_job first reads settled (the output readable).
+ * submit_job ingress to the marketplace execution after which get_job first reads settled (the output readable);
+ * and the job's other messages, caused by one of the chain's but not on it (the reputation credit, the bridge's
+ * reply from complete_job).
  */
-async function tracedChain(): Promise<Execution[]> {
+async function tracedJob(): Promise<{ chain: Execution[]; offChain: Execution[] }> {
   const executions = new Map<number, Execution>();
   const next = lastJob + 1n;
   let end: Execution | undefined;
@@ -94,7 +96,9 @@ async function tracedChain(): Promise<Execution[]> {
   if (lastJob !== next || !end) throw new Error(`the traced job is ${lastJob}, not ${next}, or never read settled`);
   const chain: Execution[] = [];
   for (let x: Execution | undefined = end; x; x = executions.get(x.cause)) chain.unshift(x);
-  return chain;
+  const ofJob = new Set(chain.map((x) => x.id));
+  const offChain = [...executions.values()].filter((x) => !ofJob.has(x.id) && ofJob.has(x.cause) && (ofJob.add(x.id), true));
+  return { chain, offChain };
 }
 
 /**
@@ -151,7 +155,7 @@ for (let i = 0; i < JOBS; i++) {
 }
 network.scheduler.onExecution = undefined;
 const after = Object.fromEntries(names.map((name) => [name, network.getCounters(e.ids[name])]));
-const chain = await tracedChain();
+const { chain, offChain } = await tracedJob();
 server.close();
 directServer.close();
 await network.stop();
@@ -185,16 +189,20 @@ const nameOf = (id: Principal | undefined): string =>
     : id.compareTo(Principal.managementCanister()) === 'eq'
       ? 'management'
       : (names.find((n) => e.ids[n].compareTo(id) === 'eq') ?? id.toText());
+const messageOf = (x: Execution): string =>
+  x.kind === 'call' || x.kind === 'timer' ? `${x.kind} ${x.method}` : `${x.kind} from ${nameOf(x.callee)}.${x.method}`;
 console.log(`The chain of messages from submit_job to a settled job, each sent by the one before: ${chain.length} messages`);
 console.table(
   chain.map((x, i) => ({
     canister: nameOf(x.canister),
-    message: x.kind === 'call' || x.kind === 'timer' ? `${x.kind} ${x.method}` : `${x.kind} from ${nameOf(x.callee)}.${x.method}`,
+    message: messageOf(x),
     instructions: fmt(x.instructions),
     ms: fmt(x.ms, 1),
     'waited ms': i === 0 ? '' : fmt(x.at - chain[i - 1].at - chain[i - 1].ms, 1),
   })),
 );
+console.log(`The job's messages off that chain (sent after the output is readable, or answering the chain): ${offChain.length}`);
+console.table(offChain.map((x) => ({ canister: nameOf(x.canister), message: messageOf(x), instructions: fmt(x.instructions) })));
 const rounds = mainnetRounds(chain);
 console.log(
   `On mainnet, with every canister on one subnet, this chain takes about ${rounds.total} consensus rounds plus the worker's time: ` +
