@@ -46,6 +46,8 @@ export function encodeUtf8(input: string): Uint8Array {
  * subpart (the standard's rule); a leading byte-order mark is dropped unless `ignoreBOM`.
  */
 export function decodeUtf8(bytes: Uint8Array, fatal = false, ignoreBOM = false): string {
+  // The text so far, and the UTF-16 units decoded since it was last extended.
+  let text = '';
   const units: number[] = [];
   let i = !ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const bad = (): void => {
@@ -55,8 +57,11 @@ export function decodeUtf8(bytes: Uint8Array, fatal = false, ignoreBOM = false):
   while (i < bytes.length) {
     const b = bytes[i];
     if (b < 0x80) {
-      units.push(b);
-      i++;
+      // A run of ASCII becomes text in one step of the engine instead of a unit at a time.
+      let end = i + 1;
+      while (end < bytes.length && bytes[end] < 0x80) end++;
+      text += fromCodes(units.splice(0)) + fromCodes(bytes.subarray(i, end));
+      i = end;
       continue;
     }
     // The length of the sequence and the range its second byte must be in (no overlongs, no surrogates, <= U+10FFFF).
@@ -93,8 +98,13 @@ export function decodeUtf8(bytes: Uint8Array, fatal = false, ignoreBOM = false):
     if (code < 0x10000) units.push(code);
     else units.push(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff));
   }
+  return text + fromCodes(units);
+}
+
+/** The string of these UTF-16 code units, made by the engine in chunks (a call takes a bounded number of arguments). */
+function fromCodes(codes: ArrayLike<number> & { slice(start: number, end: number): ArrayLike<number> }): string {
   let text = '';
-  for (let k = 0; k < units.length; k += 4096) text += String.fromCharCode(...units.slice(k, k + 4096));
+  for (let k = 0; k < codes.length; k += 4096) text += String.fromCharCode.apply(null, codes.slice(k, k + 4096) as number[]);
   return text;
 }
 

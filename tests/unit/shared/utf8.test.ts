@@ -54,6 +54,15 @@ describe('UTF-8 for the canisters', () => {
     }
   });
 
+  it('decodes texts longer than one call of the engine takes, in ASCII runs and in other characters', () => {
+    const next = random(4);
+    const platform = new TextDecoder('utf-8');
+    for (const text of ['a'.repeat(20_000), 'é'.repeat(9_000) + 'b'.repeat(9_000), randomString(next, 30_000)]) {
+      const bytes = new TextEncoder().encode(text);
+      expect(decodeUtf8(bytes)).toBe(platform.decode(bytes));
+    }
+  });
+
   it('round-trips valid text and handles the byte-order mark as the standard says', () => {
     const next = random(9);
     for (let i = 0; i < 200; i++) {
