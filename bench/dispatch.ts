@@ -3,6 +3,9 @@
 // llama. Per job: submit_job until the job is settled (match, escrow, hand-over, the bridge's replicated outcall,
 // settlement), against one direct POST to the worker of the same request. The difference is the marketplace's
 // overhead, which the design budgets at p50 <= 50 ms and p99 <= 100 ms. Also messages and cycles per job.
+// A job counts as settled when get_job first reads it so, which the bench asks after each of the marketplace's
+// executions: a consumer's query on a real network does not wait for the messages that follow in the same round
+// (the reputation credit), though the bench's tick runs them before it returns.
 //   npm run bench:dispatch [-- --jobs 50 --tokens 32]
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -65,14 +68,26 @@ const request = jobRequest(model, { max_tokens: TOKENS });
 let lastJob = 0n;
 async function throughMarketplace(): Promise<number> {
   const t0 = performance.now();
-  e.marketplace.setPrincipal(consumer);
-  const { id } = ok(await e.marketplace.submit_job(request));
-  lastJob = id;
-  for (;;) {
-    await network.tick();
-    const { state } = ok(await e.marketplace.get_job(id));
-    if ('settled' in state) return performance.now() - t0;
-    if ('refunded' in state) throw new Error(`job ${id} was refunded`);
+  let id: bigint | undefined;
+  let readable: number | undefined;
+  const outer = network.scheduler.onExecution;
+  network.scheduler.onExecution = (x) => {
+    outer?.(x);
+    if (readable === undefined && id !== undefined && x.canister.compareTo(e.ids.marketplace) === 'eq' && isSettled(id))
+      readable = performance.now();
+  };
+  try {
+    e.marketplace.setPrincipal(consumer);
+    id = ok(await e.marketplace.submit_job(request)).id;
+    lastJob = id;
+    for (;;) {
+      await network.tick();
+      const { state } = ok(await e.marketplace.get_job(id));
+      if ('settled' in state) return (readable ?? performance.now()) - t0;
+      if ('refunded' in state) throw new Error(`job ${id} was refunded`);
+    }
+  } finally {
+    network.scheduler.onExecution = outer;
   }
 }
 
