@@ -10,6 +10,7 @@ import { IDL, PipeArrayBuffer } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { In, type Read, readerOf } from './candid_reader';
+import { componentsOf } from './candid_types';
 import { Out, Unsupported, type Write, writerOf } from './candid_writer';
 
 // wire: null when these types cannot be mirrored (then decoding always goes through IDL.decode); writers and
@@ -205,9 +206,6 @@ function latin1(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   return text;
 }
-
-// TupleClass keeps its components protected; RecordClass's fields are public.
-const componentsOf = (tuple: IDL.Type): IDL.Type[] => (tuple as unknown as { _components: IDL.Type[] })._components;
 
 /** The type as IDL.decode builds it from a table: every constructed type behind a Rec. */
 function asOnTheWire(type: IDL.Type): IDL.Type {

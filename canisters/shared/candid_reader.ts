@@ -8,6 +8,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { decodeUtf8 } from './utf8';
+import { builtOnce, componentsOf } from './candid_types';
 
 const GIVE_UP = new Error('the candid reader leaves this message to the library');
 
@@ -85,23 +86,10 @@ export class In {
 export type Read = (input: In) => unknown;
 
 const readers = new WeakMap<IDL.Type, Read>();
-const componentsOf = (tuple: IDL.Type): IDL.Type[] => (tuple as unknown as { _components: IDL.Type[] })._components;
 
 /** The reader of a type, built on first use; throws for a type it cannot read (func, service). */
 export function readerOf(type: IDL.Type): Read {
-  let read = readers.get(type);
-  if (read === undefined) {
-    // A recursive type reaches itself while its reader is built: it calls the finished one through the map.
-    readers.set(type, (input) => readers.get(type)!(input));
-    try {
-      read = build(type);
-    } catch (error) {
-      readers.delete(type);
-      throw error;
-    }
-    readers.set(type, read);
-  }
-  return read;
+  return builtOnce(readers, type, build);
 }
 
 function build(type: IDL.Type): Read {

@@ -7,6 +7,7 @@
 import { IDL } from '@dfinity/candid';
 
 import { encodeUtf8 } from './utf8';
+import { builtOnce, componentsOf } from './candid_types';
 
 /** Thrown by a writer for a value (or type) it leaves to the library. */
 export class Unsupported extends Error {}
@@ -79,26 +80,12 @@ export type Write = (out: Out, value: unknown) => void;
 
 const writers = new WeakMap<IDL.Type, Write>();
 
-// TupleClass keeps its components protected; RecordClass's fields are public.
-const componentsOf = (tuple: IDL.Type): IDL.Type[] => (tuple as unknown as { _components: IDL.Type[] })._components;
 const has = (value: object, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** The writer of a type, built on first use; throws Unsupported for a type it cannot write (func, service). */
 export function writerOf(type: IDL.Type): Write {
-  let write = writers.get(type);
-  if (write === undefined) {
-    // A recursive type reaches itself while its writer is built: it calls the finished one through the map.
-    writers.set(type, (out, value) => writers.get(type)!(out, value));
-    try {
-      write = build(type);
-    } catch (error) {
-      writers.delete(type);
-      throw error;
-    }
-    writers.set(type, write);
-  }
-  return write;
+  return builtOnce(writers, type, build);
 }
 
 function build(type: IDL.Type): Write {
