@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { HTTP_MAX_RESPONSE_BYTES } from '../cycles.js';
 import { Reject, RejectCode } from '../errors.js';
 import { type CallResult, MANAGEMENT_CANISTER, type Scheduler } from '../scheduler.js';
-import { type HttpHeader, HttpRequestArgs, HttpRequestResult, TransformArgs } from './types.js';
+import { headerBytes, type HttpAnswer, OutcallTimeout, sendRequest } from './http_client.js';
+import { HttpRequestArgs, HttpRequestResult, TransformArgs } from './types.js';
 
 const TIMEOUT_MS = 30_000;
 const MAX_URL_LENGTH = 8192;
@@ -97,15 +98,13 @@ async function replicaAnswer(
   maxResponse: bigint,
   transformed: Map<string, CallResult>,
 ): Promise<ReplicaAnswer> {
-  let response: { status: bigint; headers: HttpHeader[]; body: Uint8Array };
+  let response: HttpAnswer;
   try {
     response = await send(args, maxResponse);
   } catch (error) {
     if (error instanceof Reject) return { ok: false, reject: error };
     const reason =
-      (error as Error).name === 'TimeoutError'
-        ? 'Timeout expired'
-        : `Connecting to ${new URL(args.url).host} failed: ${(error as Error).message}`;
+      error instanceof OutcallTimeout ? 'Timeout expired' : `Connecting to ${new URL(args.url).host} failed: ${(error as Error).message}`;
     return { ok: false, reject: new Reject(RejectCode.SYS_TRANSIENT, reason) };
   }
   const transform = args.transform[0];
@@ -134,34 +133,12 @@ async function replicaAnswer(
   return { ok: true, bytes: result.reply };
 }
 
-async function send(args: HttpRequestArgs, maxResponse: bigint): Promise<{ status: bigint; headers: HttpHeader[]; body: Uint8Array }> {
+function send(args: HttpRequestArgs, maxResponse: bigint): Promise<HttpAnswer> {
   const method = Object.keys(args.method)[0].toUpperCase();
-  const response = await fetch(args.url, {
-    method,
-    headers: args.headers.map((h) => [h.name, h.value] as [string, string]),
-    // fetch refuses a body on GET and HEAD; the other methods send the one given.
-    body: method !== 'GET' && method !== 'HEAD' && args.body[0] ? new Uint8Array(args.body[0]) : undefined,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const headers: HttpHeader[] = [];
-  response.headers.forEach((value, name) => headers.push({ name, value }));
-  let size = headerBytes(headers);
-  const chunks: Uint8Array[] = [];
-  if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > Number(maxResponse)) {
-        await response.body.cancel().catch(() => undefined);
-        throw new Reject(
-          RejectCode.SYS_FATAL,
-          `Header size plus body size exceeds the limit of ${maxResponse} bytes (max_response_bytes).`,
-        );
-      }
-      chunks.push(chunk);
-    }
-  }
-  return { status: BigInt(response.status), headers, body: Buffer.concat(chunks) };
+  // No body on GET and HEAD (fetch refused one); the other methods send the one given.
+  const body = method !== 'GET' && method !== 'HEAD' && args.body[0] ? new Uint8Array(args.body[0]) : undefined;
+  const headers = args.headers.map((h) => [h.name, h.value] as [string, string]);
+  return sendRequest(args.url, method, headers, body, Number(maxResponse), TIMEOUT_MS);
 }
 
 /** At least 2f + 1 of n replicas (f = floor((n - 1) / 3)) must see the same transformed response. */
@@ -186,8 +163,4 @@ function agree(answers: ReplicaAnswer[], n: number): { reply: Uint8Array } | { r
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
-}
-
-function headerBytes(headers: HttpHeader[]): number {
-  return headers.reduce((n, h) => n + byteLength(h.name) + byteLength(h.value), 0);
 }
