@@ -112,7 +112,13 @@ async function tracedJob(): Promise<{ chain: Execution[]; offChain: Execution[] 
   const chain: Execution[] = [];
   for (let x: Execution | undefined = end; x; x = executions.get(x.cause)) chain.unshift(x);
   const ofJob = new Set(chain.map((x) => x.id));
-  const offChain = [...executions.values()].filter((x) => !ofJob.has(x.id) && ofJob.has(x.cause) && (ofJob.add(x.id), true));
+  // Executions come in the order they ran, so a cause is met before what it caused.
+  const offChain: Execution[] = [];
+  for (const x of executions.values()) {
+    if (ofJob.has(x.id) || !ofJob.has(x.cause)) continue;
+    ofJob.add(x.id);
+    offChain.push(x);
+  }
   return { chain, offChain };
 }
 

@@ -13,8 +13,9 @@ import { In, type Read, readerOf } from './candid_reader';
 import { componentsOf } from './candid_types';
 import { Out, Unsupported, type Write, writerOf } from './candid_writer';
 
-// wire: null when these types cannot be mirrored (then decoding always goes through IDL.decode); writers and
-// readers: null when candid_writer.ts or candid_reader.ts cannot handle them (then the library always does).
+// Each part is built on first use (undefined until then). wire: null when these types cannot be mirrored (then
+// IDL.decode reads what the readers leave); writers and readers: null when candid_writer.ts or candid_reader.ts
+// cannot handle them (then the library always does).
 type Signature = {
   header: Uint8Array | undefined;
   /** The header as a string of its bytes: comparing strings is one step of the engine, not a loop over bytes. */
@@ -125,6 +126,19 @@ function prepareHeader(sig: Signature, types: IDL.Type[]): Uint8Array | undefine
   return sig.header;
 }
 
+// The types as the wire describes them, for the library to read what the readers leave; null when they cannot be
+// mirrored. Built only when first needed: mirroring a large type costs more than all its messages' values.
+function prepareWire(sig: Signature, types: IDL.Type[]): IDL.Type[] | null {
+  if (sig.wire === undefined) {
+    try {
+      sig.wire = types.map(asOnTheWire);
+    } catch {
+      sig.wire = null;
+    }
+  }
+  return sig.wire;
+}
+
 /**
  * Builds the signature's header, wire types, writers and readers now. A query's state changes are discarded, so a
  * cache filled during one is lost: query methods prepare theirs when the canister's code loads (in init and
@@ -132,28 +146,22 @@ function prepareHeader(sig: Signature, types: IDL.Type[]): Uint8Array | undefine
  */
 export function prepareCandid(types: IDL.Type[]): void {
   const sig = signature(types);
-  if (sig.wire !== undefined) return;
-  if (prepareHeader(sig, types) === undefined) {
-    sig.wire = null;
-    return;
-  }
+  if (prepareHeader(sig, types) === undefined) return;
   prepareWriters(sig, types);
   prepareReaders(sig, types);
-  try {
-    sig.wire = types.map(asOnTheWire);
-  } catch {
-    sig.wire = null;
-  }
+  prepareWire(sig, types);
 }
 
 /** The same values as IDL.decode(types, bytes). */
 export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
   const sig = signature(types);
-  if (sig.wire === undefined) prepareCandid(types);
-  const [header, wire] = [sig.header, sig.wire];
-  if (wire === null || wire === undefined || header === undefined || !carriesHeader(sig, bytes, header)) return IDL.decode(types, bytes);
+  const header = prepareHeader(sig, types);
+  if (header === undefined || !carriesHeader(sig, bytes, header)) return IDL.decode(types, bytes);
+  prepareReaders(sig, types);
   const read = readValues(sig, bytes, header.length);
   if (read !== undefined) return read;
+  const wire = prepareWire(sig, types);
+  if (wire === null) return IDL.decode(types, bytes);
   const pipe = new PipeArrayBuffer(bytes.slice(header.length));
   const values = types.map((type, i) => type.decodeValue(pipe, wire[i]));
   if (pipe.byteLength > 0) throw new Error('decode: Left-over bytes');
@@ -171,8 +179,7 @@ export function variantCaseOf(type: IDL.Type, bytes: Uint8Array): string | undef
   const sig = signature([type]);
   const header = prepareHeader(sig, [type]);
   if (header === undefined || !carriesHeader(sig, bytes, header)) return undefined;
-  const input = new In(bytes);
-  input.at = header.length;
+  const input = new In(bytes, header.length);
   try {
     return variant._fields[input.uleb()]?.[0];
   } catch {
@@ -184,8 +191,7 @@ export function variantCaseOf(type: IDL.Type, bytes: Uint8Array): string | undef
 // left-over bytes), which then reads or refuses it with its own words.
 function readValues(sig: Signature, bytes: Uint8Array, at: number): unknown[] | undefined {
   if (sig.readers === null || sig.readers === undefined) return undefined;
-  const input = new In(bytes);
-  input.at = at;
+  const input = new In(bytes, at);
   try {
     const values = sig.readers.map((read) => read(input));
     return input.at === bytes.length ? values : undefined;

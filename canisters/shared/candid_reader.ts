@@ -14,8 +14,10 @@ const GIVE_UP = new Error('the candid reader leaves this message to the library'
 
 /** A cursor over a message's values. */
 export class In {
-  at = 0;
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    public at = 0,
+  ) {}
 
   byte(): number {
     if (this.at >= this.bytes.length) throw GIVE_UP;
@@ -177,9 +179,18 @@ const TYPED: Record<string, (bytes: Uint8Array, length: number) => unknown> = {
   nat32: (bytes, n) => new Uint32Array(bytes.buffer, 0, n),
   nat64: (bytes) => new BigUint64Array(bytes.buffer),
   int8: (bytes) => new Int8Array(bytes),
-  int16: (bytes, n) => Int16Array.from({ length: n }, (_, i) => new DataView(bytes.buffer).getInt16(i * 2, true)),
-  int32: (bytes, n) => Int32Array.from({ length: n }, (_, i) => new DataView(bytes.buffer).getInt32(i * 4, true)),
-  int64: (bytes, n) => BigInt64Array.from({ length: n }, (_, i) => new DataView(bytes.buffer).getBigInt64(i * 8, true)),
+  int16: (bytes, n) => {
+    const view = new DataView(bytes.buffer);
+    return Int16Array.from({ length: n }, (_, i) => view.getInt16(i * 2, true));
+  },
+  int32: (bytes, n) => {
+    const view = new DataView(bytes.buffer);
+    return Int32Array.from({ length: n }, (_, i) => view.getInt32(i * 4, true));
+  },
+  int64: (bytes, n) => {
+    const view = new DataView(bytes.buffer);
+    return BigInt64Array.from({ length: n }, (_, i) => view.getBigInt64(i * 8, true));
+  },
 };
 
 function vec(element: IDL.Type): Read {

@@ -64,8 +64,7 @@ const CASES: [string, IDL.Type, unknown][] = [
 function readBack(type: IDL.Type, value: unknown): unknown {
   const bytes = new Uint8Array(IDL.encode([type], [value]));
   const values = bytesOf(type, value);
-  const input = new In(bytes);
-  input.at = bytes.length - values.length;
+  const input = new In(bytes, bytes.length - values.length);
   const read = readerOf(type)(input);
   expect(input.at).toBe(bytes.length);
   return read;
@@ -173,8 +172,7 @@ describe('candid writers', () => {
     ]) {
       expect(() => IDL.decode([Row], malformed)).toThrow();
       expect(() => decodeCandid([Row], malformed)).toThrow();
-      const input = new In(malformed);
-      input.at = at;
+      const input = new In(malformed, at);
       let refused = false;
       try {
         readerOf(Row)(input);
