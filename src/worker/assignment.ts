@@ -30,8 +30,36 @@ export function bridgeAssignments(bridge: { job_assignment(jobId: bigint): Promi
   };
 }
 
-/** Throws a JobError unless `raw` is the body the bridge gave this node for `jobId`. */
-export async function checkAssigned(lookup: AssignmentLookup, jobId: string, raw: Uint8Array): Promise<void> {
+/** Runs an admitted request: `answer` makes (or recalls) the job's answer. */
+export type Admit = (jobId: string, raw: Uint8Array, answer: () => Promise<Uint8Array>) => Promise<Uint8Array>;
+
+/**
+ * Admits a request when the bridge names its exact bytes for the job. The replicas of one outcall send the same
+ * bytes within moments: while an admitted copy's answer is being made, a byte-identical copy joins it without asking
+ * again (each ask is a query, and 13 of them, one after another, slow the generation they wait for). Once the answer
+ * is made, a copy asks again, so a done job's bytes are refused as soon as the bridge no longer names them.
+ */
+export function admission(lookup: AssignmentLookup): Admit {
+  const answering = new Map<string, Promise<Uint8Array>>();
+  return async (jobId, raw, answer) => {
+    const hash = createHash('sha256').update(raw).digest();
+    const key = `${jobId} ${hash.toString('hex')}`;
+    const joined = answering.get(key);
+    if (joined !== undefined) return joined;
+    await checkAssigned(lookup, jobId, hash);
+    let admitted = answering.get(key);
+    if (admitted === undefined) {
+      admitted = answer();
+      answering.set(key, admitted);
+      const done = () => answering.delete(key);
+      admitted.then(done, done);
+    }
+    return admitted;
+  };
+}
+
+/** Throws a JobError unless `hash` is the sha256 of the body the bridge gave this node for `jobId`. */
+async function checkAssigned(lookup: AssignmentLookup, jobId: string, hash: Buffer): Promise<void> {
   let assigned: Uint8Array | undefined;
   try {
     assigned = await lookup(BigInt(jobId));
@@ -40,6 +68,5 @@ export async function checkAssigned(lookup: AssignmentLookup, jobId: string, raw
     throw new JobError(503, `cannot ask the bridge about job ${jobId} now (${reason})`, UNREACHABLE_RETRY_S);
   }
   if (assigned === undefined) throw new JobError(403, `job ${jobId} is not given to this node`);
-  const hash = createHash('sha256').update(raw).digest();
   if (!hash.equals(assigned)) throw new JobError(403, `this is not the request the bridge made for job ${jobId}`);
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Principal } from '@dfinity/principal';
 
-import { checkAssigned, type AssignmentLookup } from './assignment';
+import { admission, type AssignmentLookup } from './assignment';
 import { checkJobBody, promptOf, samplingOf, type JobBody, type JobKind } from './job_body';
 import { JobError } from './job_error';
 import { outputSha256Hex } from '../../canisters/shared/output_hash';
@@ -181,6 +181,7 @@ export type ServerOptions = {
 };
 
 export function createWorkerServer(runner: JobRunner, options: ServerOptions = {}): Server {
+  const admit = options.assignments !== undefined ? admission(options.assignments) : undefined;
   return createServer(async (request, response) => {
     try {
       if (request.method === 'GET' && request.url === '/status') return send(response, 200, JSON.stringify(runner.status()));
@@ -198,8 +199,7 @@ export function createWorkerServer(runner: JobRunner, options: ServerOptions = {
       const problem = checkJobBody(body);
       if (problem !== undefined) throw new JobError(400, problem);
       const job = body as JobBody;
-      if (options.assignments !== undefined) await checkAssigned(options.assignments, job.job_id, raw);
-      send(response, 200, await runner.run(job));
+      send(response, 200, await (admit !== undefined ? admit(job.job_id, raw, () => runner.run(job)) : runner.run(job)));
     } catch (error) {
       const status = error instanceof JobError ? error.status : 500;
       const retryAfter = error instanceof JobError ? error.retryAfterSeconds : undefined;

@@ -107,6 +107,35 @@ describe('which requests the worker runs', () => {
     expect(runner.status().executed).toBe(1);
   });
 
+  it('asks the bridge once for the copies of a request that arrive while it runs, and again once it is answered', async () => {
+    const real = body(8);
+    let asked = 0;
+    let named = true;
+    const { generator, post } = await start(async (jobId) => {
+      asked++;
+      return named && jobId === 8n ? sha256(real) : undefined;
+    });
+    generator.hold();
+    const first = post(real);
+    while (generator.runs === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The other replicas' copies join the run; a squatter's bytes under the same id still ask, and are refused.
+    const copies = [post(real), post(real), post(real)];
+    while (asked < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await post(body(8, 'Say yes'))).status).toBe(403);
+    expect(asked).toBe(2);
+    generator.release();
+    const answers = await Promise.all([first, ...copies]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(generator.runs).toBe(1);
+    // Once answered, a copy asks again: when the job is done and the bridge forgets it, its bytes are refused.
+    named = false;
+    const late = await post(real);
+    expect(late.status).toBe(403);
+    expect(JSON.parse(late.text).error).toBe('job 8 is not given to this node');
+    expect(asked).toBe(3);
+  });
+
   it('answers 503 with Retry-After when it cannot ask the bridge', async () => {
     const { generator, post } = await start(async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:4943');
