@@ -5,12 +5,16 @@
 export const WASM_PAGE = 65536;
 // The IC allows 500 GiB of stable memory per canister.
 const MAX_PAGES = (500 * 2 ** 30) / WASM_PAGE;
+// Pages a memory keeps for its next undo copies: an Azle message writes some 40, and a fresh 64 KiB array for each
+// (nearly 3 MB a job) made the garbage collector stop the whole network every few dozen jobs.
+const MAX_SPARE_PAGES = 128;
 
 export class StableMemory {
   private pages = new Map<number, Uint8Array>();
   private sizePages = 0;
   private undo = new Map<number, Uint8Array | null>();
   private undoSize: number | null = null;
+  private spare: Uint8Array[] = [];
 
   get size(): number {
     return this.sizePages;
@@ -31,7 +35,7 @@ export class StableMemory {
   private page(index: number, forWrite: boolean): Uint8Array | undefined {
     let page = this.pages.get(index);
     if (forWrite) {
-      if (!this.undo.has(index)) this.undo.set(index, page ? page.slice() : null);
+      if (!this.undo.has(index)) this.undo.set(index, page ? this.copyOf(page) : null);
       if (!page) {
         page = new Uint8Array(WASM_PAGE);
         this.pages.set(index, page);
@@ -75,17 +79,34 @@ export class StableMemory {
   }
 
   commit(): void {
-    this.undo.clear();
-    this.undoSize = null;
+    for (const old of this.undo.values()) if (old) this.recycle(old);
+    this.forget();
   }
 
   rollback(): void {
     for (const [index, old] of this.undo) {
+      const written = this.pages.get(index);
       if (old) this.pages.set(index, old);
       else this.pages.delete(index);
+      if (written) this.recycle(written);
     }
     if (this.undoSize !== null) this.sizePages = this.undoSize;
-    this.commit();
+    this.forget();
+  }
+
+  private forget(): void {
+    this.undo.clear();
+    this.undoSize = null;
+  }
+
+  private copyOf(page: Uint8Array): Uint8Array {
+    const copy = this.spare.pop() ?? new Uint8Array(WASM_PAGE);
+    copy.set(page);
+    return copy;
+  }
+
+  private recycle(page: Uint8Array): void {
+    if (this.spare.length < MAX_SPARE_PAGES) this.spare.push(page);
   }
 
   /** Pages that hold data, for persistence. */

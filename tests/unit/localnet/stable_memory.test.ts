@@ -32,6 +32,28 @@ describe('stable memory', () => {
     expect([...memory.entries()].map(([index]) => index)).toEqual([0]);
   });
 
+  it('keeps every message’s data apart when undo copies are reused across commits and rollbacks', () => {
+    const memory = new StableMemory();
+    memory.grow(2);
+    const fill = (value: number) => {
+      memory.write(0, new Uint8Array(WASM_PAGE).fill(value));
+      memory.write(WASM_PAGE, new Uint8Array(WASM_PAGE).fill(value + 100));
+    };
+    fill(1);
+    memory.commit();
+    for (let round = 2; round < 6; round++) {
+      fill(round);
+      memory.commit();
+      fill(50 + round);
+      memory.rollback();
+      expect(read(memory, 0, 2)).toEqual([round, round]);
+      expect(read(memory, WASM_PAGE - 1, 2)).toEqual([round, round + 100]);
+      expect(read(memory, 2 * WASM_PAGE - 1, 1)).toEqual([round + 100]);
+    }
+    const pages = [...memory.entries()].map(([, page]) => page);
+    expect(pages[0]).not.toBe(pages[1]);
+  });
+
   it('refuses access past its size, as the System API traps', () => {
     const memory = new StableMemory();
     memory.grow(1);
