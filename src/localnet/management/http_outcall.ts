@@ -88,8 +88,8 @@ export async function httpOutcall(scheduler: Scheduler, caller: Principal, args:
 
 /**
  * One replica's request and transform. The replicas of a subnet run their transforms side by side; here they run
- * one after another, so an answer is reused for a byte-identical transform input while the canister's state, module
- * and time are unchanged (`transformed`, per outcall): a query is deterministic, so the replica would compute the same.
+ * one after another, so an answer is reused for an identical response (the transform's input) while the canister's
+ * state, module and time are unchanged (`transformed`, per outcall): a query is deterministic, so the replica would compute the same.
  */
 async function replicaAnswer(
   scheduler: Scheduler,
@@ -117,10 +117,11 @@ async function replicaAnswer(
       reject: new Reject(RejectCode.CANISTER_REJECT, 'The transform function must be a query method of the calling canister'),
     };
   }
-  const arg = new Uint8Array(IDL.encode([TransformArgs], [{ response, context: transform.context }]));
-  const key = `${canister.commits} ${canister.version} ${scheduler.time} ${createHash('sha256').update(arg).digest('base64')}`;
+  // The context is the outcall's, so the response alone tells one transform input from another.
+  const key = `${canister.commits} ${canister.version} ${scheduler.time} ${digest(response)}`;
   let result = transformed.get(key);
   if (result === undefined) {
+    const arg = new Uint8Array(IDL.encode([TransformArgs], [{ response, context: transform.context }]));
     result = scheduler.query(canister, method, arg, MANAGEMENT_CANISTER);
     transformed.set(key, result);
   }
@@ -159,6 +160,14 @@ function agree(answers: ReplicaAnswer[], n: number): { reply: Uint8Array } | { r
       `No consensus could be reached. Replicas had different responses: ${groups.size} distinct answers from ${n} replicas, the most common seen ${best.count} times, ${needed} needed.`,
     ),
   };
+}
+
+/** A response's status, headers (JSON, so where they end is unambiguous) and body, hashed. */
+function digest(response: HttpAnswer): string {
+  return createHash('sha256')
+    .update(`${response.status} ${JSON.stringify(response.headers)}`)
+    .update(response.body)
+    .digest('base64');
 }
 
 function byteLength(text: string): number {
