@@ -32,14 +32,13 @@ export class StableMemory {
     return old;
   }
 
-  private page(index: number, forWrite: boolean): Uint8Array | undefined {
+  /** The page to write, its old bytes kept in the undo journal on the message's first write to it. */
+  private writable(index: number): Uint8Array {
     let page = this.pages.get(index);
-    if (forWrite) {
-      if (!this.undo.has(index)) this.undo.set(index, page ? this.copyOf(page) : null);
-      if (!page) {
-        page = new Uint8Array(WASM_PAGE);
-        this.pages.set(index, page);
-      }
+    if (!this.undo.has(index)) this.undo.set(index, page ? this.copyOf(page) : null);
+    if (!page) {
+      page = new Uint8Array(WASM_PAGE);
+      this.pages.set(index, page);
     }
     return page;
   }
@@ -50,30 +49,30 @@ export class StableMemory {
     }
   }
 
-  read(offset: number, length: number, into: Uint8Array): void {
+  /** Copies [offset, offset + length) into `into` from `at`. */
+  read(offset: number, length: number, into: Uint8Array, at = 0): void {
     this.checkRange(offset, length, 'read');
     let done = 0;
     while (done < length) {
-      const at = offset + done;
-      const index = Math.floor(at / WASM_PAGE);
-      const within = at % WASM_PAGE;
+      const where = offset + done;
+      const within = where % WASM_PAGE;
       const n = Math.min(length - done, WASM_PAGE - within);
-      const page = this.page(index, false);
-      if (page) into.set(page.subarray(within, within + n), done);
-      else into.fill(0, done, done + n);
+      const page = this.pages.get(Math.floor(where / WASM_PAGE));
+      if (page) copy(page, within, into, at + done, n);
+      else into.fill(0, at + done, at + done + n);
       done += n;
     }
   }
 
-  write(offset: number, data: Uint8Array): void {
-    this.checkRange(offset, data.length, 'write');
+  /** Writes `length` bytes of `data` from `from` at `offset`. */
+  write(offset: number, data: Uint8Array, from = 0, length = data.length - from): void {
+    this.checkRange(offset, length, 'write');
     let done = 0;
-    while (done < data.length) {
-      const at = offset + done;
-      const index = Math.floor(at / WASM_PAGE);
-      const within = at % WASM_PAGE;
-      const n = Math.min(data.length - done, WASM_PAGE - within);
-      this.page(index, true)!.set(data.subarray(done, done + n), within);
+    while (done < length) {
+      const where = offset + done;
+      const within = where % WASM_PAGE;
+      const n = Math.min(length - done, WASM_PAGE - within);
+      copy(data, from + done, this.writable(Math.floor(where / WASM_PAGE)), within, n);
       done += n;
     }
   }
@@ -120,4 +119,10 @@ export class StableMemory {
     for (const [index, page] of pages) memory.pages.set(index, page);
     return memory;
   }
+}
+
+/** Copies n bytes; a short run byte by byte, which costs less than the view a longer one is copied through. */
+function copy(source: Uint8Array, from: number, target: Uint8Array, to: number, n: number): void {
+  if (n <= 64) for (let i = 0; i < n; i++) target[to + i] = source[from + i];
+  else target.set(source.subarray(from, from + n), to);
 }

@@ -513,28 +513,33 @@ export class SystemApi {
     return size;
   }
 
-  /** Checks both ranges of a stable memory transfer, in BigInt so no sum wraps, before touching anything. */
-  private stableRange(heapAt: bigint, stableAt: bigint, size: bigint): [heap: Uint8Array, heapAt: number, stableAt: number, size: number] {
-    const stableBytes = BigInt(this.canister.stable.size) * 65536n;
-    if (stableAt + size > stableBytes) {
+  /**
+   * Checks both ranges of a stable memory transfer before touching anything. In JS numbers: a value of 2^53 or more
+   * rounds to no less than 2^53, past any memory's end, so no sum wraps or slips under a bound.
+   */
+  private checkStableRange(heapAt: bigint, stableAt: bigint, size: bigint): void {
+    const stableBytes = this.canister.stable.size * 65536;
+    if (Number(stableAt) + Number(size) > stableBytes) {
       throw trapped(`stable memory out of bounds: offset=${stableAt} + length=${size} exceeds the stable memory size=${stableBytes}`);
     }
-    const heap = this.instance.bytes;
-    if (heapAt + size > BigInt(heap.length)) {
-      throw trapped(`heap out of bounds: address=${heapAt} + length=${size} exceeds the heap size=${heap.length}`);
+    const heapBytes = this.instance.bytes.length;
+    if (Number(heapAt) + Number(size) > heapBytes) {
+      throw trapped(`heap out of bounds: address=${heapAt} + length=${size} exceeds the heap size=${heapBytes}`);
     }
-    return [heap, Number(heapAt), Number(stableAt), Number(size)];
   }
 
+  // Azle reads and writes stable memory a few dozen bytes at a time, thousands of times a message: the copies go
+  // straight between the heap and the pages, without views or tuples for each.
   private stableRead(dst: bigint, offset: bigint, size: bigint): void {
-    const [heap, at, from, n] = this.stableRange(dst, offset, size);
+    this.checkStableRange(dst, offset, size);
+    const [at, n] = [Number(dst), Number(size)];
     this.instance.touchRange(at, n);
-    this.canister.stable.read(from, n, heap.subarray(at, at + n));
+    this.canister.stable.read(Number(offset), n, this.instance.bytes, at);
   }
 
   private stableWrite(offset: bigint, src: bigint, size: bigint): void {
-    const [heap, at, to, n] = this.stableRange(src, offset, size);
-    this.canister.stable.write(to, heap.subarray(at, at + n));
+    this.checkStableRange(src, offset, size);
+    this.canister.stable.write(Number(offset), this.instance.bytes, Number(src), Number(size));
   }
 }
 

@@ -18,6 +18,24 @@ describe('stable memory', () => {
     expect(read(memory, 2 * WASM_PAGE, 2)).toEqual([0, 0]);
   });
 
+  it('copies between given places of the heap and the pages, short runs and long ones, across a page boundary', () => {
+    const memory = new StableMemory();
+    memory.grow(3);
+    const heap = Uint8Array.from({ length: 300 }, (_, i) => i % 251);
+    for (const length of [1, 64, 65, 200]) {
+      const offset = WASM_PAGE - 30;
+      memory.write(offset, heap, 7, length);
+      const into = new Uint8Array(length + 10).fill(0xee);
+      memory.read(offset, length, into, 5);
+      expect([...into.subarray(5, 5 + length)], `${length} bytes`).toEqual([...heap.subarray(7, 7 + length)]);
+      expect([...into.subarray(0, 5), ...into.subarray(5 + length)]).toEqual(new Array(10).fill(0xee));
+    }
+    // A page never written reads as zeros, in place.
+    const into = new Uint8Array(8).fill(9);
+    memory.read(2 * WASM_PAGE + 10, 4, into, 2);
+    expect([...into]).toEqual([9, 9, 0, 0, 0, 0, 9, 9]);
+  });
+
   it('rolls back writes and growth of an uncommitted message, keeping committed ones', () => {
     const memory = new StableMemory();
     memory.grow(1);
