@@ -44,6 +44,17 @@ export function verdictOf(answers: ReplicaAnswer[], tolerance?: number): Verdict
   };
 }
 
+/**
+ * Whether answers from `nodes` may judge a job again whose earlier verdict trusted `trusted`: the dispute of a
+ * redundant job whose replicas agreed, which colluding replicas would win against any one auditor. Every node the
+ * verdict trusted answers again, beside more nodes new to the job than those, so outside auditors can outvote them.
+ */
+export function rejudges(trusted: string[], nodes: string[]): boolean {
+  const earlier = new Set(trusted);
+  const fresh = nodes.filter((node) => !earlier.has(node)).length;
+  return trusted.length > 0 && trusted.every((node) => nodes.includes(node)) && fresh > trusted.length;
+}
+
 /** The stake slashed from a provider that disagreed with the majority: `slash_bps` of its stake, rounded down. */
 export function slashAmount(stake: bigint, slashBps: number): bigint {
   if (!Number.isInteger(slashBps) || slashBps < 0 || slashBps > 10_000) throw new Error(`slash_bps: 0 to 10000, got ${slashBps}`);

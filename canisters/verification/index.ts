@@ -1,6 +1,7 @@
 // The verification canister: the bridge submits the answers of a job run on several nodes; verification finds the
 // majority (consensus.ts), has identity slash and lower the reputation of every provider whose node disagreed, and
-// keeps the verdict. The bridge also sends it the answers of audits and disputes (three nodes on one job).
+// keeps the verdict. The bridge also sends it the answers of audits and disputes (the job's nodes and outside
+// auditors); a redundant job whose replicas agreed may be judged once more that way, when its consumer disputes it.
 import { IDL, init, inspectMessage, msgArgData, msgCaller, postUpgrade, Principal, StableBTreeMap, time } from 'azle';
 
 import { requireSignedCaller } from '../shared/caller';
@@ -13,7 +14,7 @@ import { checkConfig } from './config_rules';
 import { stableCell } from '../shared/stable_cell';
 import { candidValue, u64Key } from '../shared/stable_codecs';
 import { versionOf } from '../shared/version';
-import { slashAmount, verdictOf } from './consensus';
+import { rejudges, slashAmount, verdictOf } from './consensus';
 import { lowerReputation } from '../shared/reputation';
 import { analytics, reportSlash } from './analytics_peer';
 import { slash, slashableStake } from './peers';
@@ -22,6 +23,10 @@ import { hex } from '../shared/hex';
 
 const settings = stableCell<string, Settings>(new StableBTreeMap<string, Settings>(0), 'settings', 'verification');
 const verdicts = new StableBTreeMap<bigint, Verdict>(1, u64Key, candidValue<Verdict>(Verdict));
+/** Jobs judged a second time (rejudges): once each, so no job's nodes are slashed twice over. */
+const judgedAgain = new StableBTreeMap<bigint, boolean>(2, u64Key, candidValue<boolean>(IDL.Bool));
+/** The most answers one comparison takes: a dispute of three replicas that agreed, and four outside auditors. */
+const MAX_ANSWERS = 7;
 
 export default class {
   @init([IDL.Opt(InitArg)], { manual: true })
@@ -83,10 +88,17 @@ export default class {
     const { bridge, identity, config } = settings.get();
     if (!isOneOf(msgCaller(), bridge)) return { Err: { Unauthorized: 'only the bridge submits answers' } };
     if (identity[0] === undefined) return { Err: { NotConfigured: 'no identity canister is named' } };
-    if (request.answers.length < 2 || request.answers.length > 3) return { Err: { InvalidInput: 'answers: 2 or 3' } };
-    if (verdicts.containsKey(request.job_id)) return { Err: { InvalidInput: `job ${request.job_id} was verified before` } };
+    if (request.answers.length < 2 || request.answers.length > MAX_ANSWERS)
+      return { Err: { InvalidInput: `answers: 2 to ${MAX_ANSWERS}` } };
     const byNode = new Map(request.answers.map((a) => [a.node.toText(), a]));
     if (byNode.size !== request.answers.length) return { Err: { InvalidInput: 'answers: one per node' } };
+    const earlier = verdicts.get(request.job_id);
+    if (earlier !== undefined) {
+      const trusted = earlier.output_sha256.length === 1 ? earlier.agreeing.map((node) => node.toText()) : [];
+      if (judgedAgain.containsKey(request.job_id) || !rejudges(trusted, [...byNode.keys()]))
+        return { Err: { InvalidInput: `job ${request.job_id} was verified before` } };
+      judgedAgain.insert(request.job_id, true);
+    }
 
     const verdict = verdictOf(
       request.answers.map((a) => ({

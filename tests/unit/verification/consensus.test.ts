@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { embeddingsAgree, isAudited, slashAmount, verdictOf, type ReplicaAnswer } from '../../../canisters/verification/consensus';
+import { embeddingsAgree, isAudited, rejudges, slashAmount, verdictOf, type ReplicaAnswer } from '../../../canisters/verification/consensus';
 import { random } from '../../support/random';
 
 const text = (node: string, hash: string): ReplicaAnswer => ({ node, output_sha256: hash });
@@ -14,6 +14,19 @@ describe('consensus over redundant answers', () => {
       agreed: { output_sha256: 'h1', agreeing: ['a', 'b'], dissenting: [] },
     });
     expect(verdictOf([text('a', 'h1')])).toEqual({ agreed: { output_sha256: 'h1', agreeing: ['a'], dissenting: [] } });
+  });
+
+  it('judges again only with every trusted replica and more outside auditors than replicas, so colluders lose', () => {
+    expect(rejudges(['a', 'b'], ['a', 'b', 'x', 'y', 'z'])).toBe(true);
+    expect(verdictOf([text('a', 'lie'), text('b', 'lie'), text('x', 'h'), text('y', 'h'), text('z', 'h')])).toEqual({
+      agreed: { output_sha256: 'h', agreeing: ['x', 'y', 'z'], dissenting: ['a', 'b'] },
+    });
+    // Two auditors would only tie two colluders; leaving a replica out would spare it.
+    expect(rejudges(['a', 'b'], ['a', 'b', 'x', 'y'])).toBe(false);
+    expect(rejudges(['a', 'b'], ['a', 'x', 'y', 'z'])).toBe(false);
+    expect(rejudges(['a'], ['a', 'x', 'y'])).toBe(true);
+    // A verdict that trusted nobody (no majority) is not judged again this way.
+    expect(rejudges([], ['x', 'y', 'z'])).toBe(false);
   });
 
   it('trusts nobody without a strict majority: a tie of two, or three different answers', () => {
