@@ -2,8 +2,8 @@
 // economy, the bridge and verification on one local network (tests/integration/trust/bridge_fixture.ts), workers of
 // which a fifth misbehave (crash mid-job, answer slowly or past the outcall timeout, lie in a well-formed answer, answer malformed, refuse),
 // consumers submitting waves of jobs of one or two replicas (a few long), and the marketplace, payment and the
-// bridge upgraded while jobs are in flight. A consumer whose single-replica result differs from the honest one
-// disputes it. Then the money is counted from the ledger's log. One seed decides everything, so a failure replays.
+// bridge upgraded while jobs are in flight. A consumer whose result differs from the honest one disputes it (of two
+// replicas that agreed on a lie, both are judged). Then the money is counted from the ledger's log. One seed decides everything, so a failure replays.
 import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 
@@ -221,8 +221,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 /**
- * Ticks until every job of the wave is terminal and every dispute ruled; a settled single-replica job whose result
- * is not the honest one is disputed by its consumer. A job still open after many ticks is left for the checks.
+ * Ticks until every job of the wave is terminal and every dispute ruled; a settled job whose result is not the
+ * honest one is disputed by its consumer. A job still open after many ticks is left for the checks.
  */
 async function drain(t: Trust, open: Tracked[], expected: (maxTokens: number) => Promise<string>) {
   const { e, network } = t;
@@ -237,7 +237,6 @@ async function drain(t: Trust, open: Tracked[], expected: (maxTokens: number) =>
         'settled' in item.job.state &&
         !item.disputed &&
         item.refused === undefined &&
-        item.job.request.redundancy === 1 &&
         hash !== undefined
       ) {
         if (Buffer.from(hash).toString('hex') !== (await expected(item.job.request.max_tokens))) {

@@ -28,6 +28,8 @@ export type DispatchDeps = WorkDeps &
     awaiting: Table<bigint, Awaiting>;
     outputs: Table<bigint, JobOutput>;
     settled: Table<bigint, DispatchRequest>;
+    /** The nodes besides the runner that gave a redundant job's delivered output: a dispute judges them together. */
+    replicas: Table<bigint, Principal[]>;
     /** Starts the job (Dispatcher.run) without awaiting it: the hand-over replies while its outcalls are in flight. */
     schedule(jobId: bigint): void;
     /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
@@ -142,6 +144,12 @@ export class Dispatcher {
     const output = outputOf(request, accepted[0].endpoint.node, accepted[0].answer, this.deps.now());
     this.deps.outputs.insert(jobId, output);
     const paid_nodes = accepted.map(({ endpoint }) => endpoint.node);
+    // Replicas that agreed may have colluded: the consumer may dispute, and the dispute judges them all. A result an
+    // outside auditor decided was judged from outside already.
+    if (auditor === undefined) {
+      this.deps.settled.insert(jobId, request);
+      this.deps.replicas.insert(jobId, paid_nodes.slice(1));
+    }
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
     if (auditor !== undefined) await rewardAgreeing(this.deps, jobId, [auditor], verdict.Ok.dissenting);
   }

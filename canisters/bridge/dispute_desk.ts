@@ -1,5 +1,6 @@
-// Audits and disputes of settled single-replica jobs: a re-run on two nodes drawn at random from outside the job,
-// verification's comparison, the ruling, the deposit's fate. A long job's re-run is handed to its auditors as a
+// Audits and disputes of settled jobs: a re-run on nodes drawn at random from outside the job (two for a single
+// runner; for a redundant job one more than the replicas that agreed, who may have colluded), verification's
+// comparison, the ruling, the deposit's fate. A long job's re-run is handed to its auditors as a
 // long job is (long_reruns.ts) and decided when their posted answers are in. Pure: peers, time, randomness and the
 // tables come in as DisputeDeps (as the marketplace's JobDesk takes DeskDeps), so unit tests drive every decision
 // with fakes.
@@ -19,8 +20,10 @@ export type DisputeDeps = WorkDeps &
   AuditorDeps & {
     settings(): Settings;
     outputs: Table<bigint, JobOutput>;
-    /** Settled single-replica jobs still open to dispute: what a re-run needs. */
+    /** Settled jobs still open to dispute: what a re-run needs. */
     settled: Table<bigint, DispatchRequest> & { keys(): bigint[] };
+    /** The nodes besides the runner that gave a redundant job's delivered output. */
+    replicas: Table<bigint, Principal[]>;
     audits: Table<bigint, Audit>;
     disputes: Table<bigint, Dispute> & { values(): Dispute[] };
     /** Disputed job ids by the provider (hex) whose node ran the job. */
@@ -39,6 +42,9 @@ type ReRun = { auditors: Principal[]; dissenting: Principal[] | undefined; outco
 
 const notAudited = (outcome: string, auditors: Principal[] = []): ReRun => ({ auditors, dissenting: undefined, outcome });
 
+/** Auditors a re-run needs: two for one runner (a majority of three), one more than the replicas that agreed. */
+export const auditorsFor = (originals: number): number => Math.max(AUDITORS, originals + 1);
+
 /** A dispute left open this long (an upgrade interrupted its audit) is decided again by the timer. */
 export const STALE_DISPUTE_NS = 300n * 1_000_000_000n;
 
@@ -56,7 +62,7 @@ export class DisputeDesk {
     if (this.busy(jobId)) return;
     this.reRunning.add(jobId);
     try {
-      const found = await this.reRun(request, original, { audit: null });
+      const found = await this.reRun(request, [original], { audit: null });
       if (found !== undefined) this.recordAudit(jobId, found);
     } finally {
       this.reRunning.delete(jobId);
@@ -140,7 +146,9 @@ export class DisputeDesk {
     }
     for (const jobId of this.deps.settled.keys()) {
       const output = this.deps.outputs.get(jobId);
-      if (output === undefined || now > output.completed_at + DISPUTE_WINDOW_NS) this.deps.settled.remove(jobId);
+      if (output !== undefined && now <= output.completed_at + DISPUTE_WINDOW_NS) continue;
+      this.deps.settled.remove(jobId);
+      this.deps.replicas.remove(jobId);
     }
   }
 
@@ -164,21 +172,29 @@ export class DisputeDesk {
     this.reRunning.add(jobId);
     try {
       const request = this.deps.settled.get(jobId);
-      const original = this.original(jobId);
-      if (request === undefined || original === undefined)
-        return await this.rule(opened, notAudited('the job or its runner is no longer known: not audited'));
-      const found = await this.reRun(request, original, { dispute: null });
+      const originals = this.originals(jobId);
+      if (request === undefined || originals === undefined)
+        return await this.rule(opened, notAudited('the job or one of its runners is no longer known: not audited'));
+      const found = await this.reRun(request, originals, { dispute: null });
       return found === undefined ? opened : await this.rule(opened, found);
     } finally {
       this.reRunning.delete(jobId);
     }
   }
 
-  // The job's result as delivered, from the node that ran it: what an audit or a dispute checks.
-  private original(jobId: bigint): Answered | undefined {
+  // The job's result as delivered, from the node that ran it and from every replica that gave it too: what an audit
+  // or a dispute checks. Undefined when one of them no longer has an endpoint to answer for.
+  private originals(jobId: bigint): Answered[] | undefined {
     const output = this.deps.outputs.get(jobId);
-    const endpoint = output === undefined ? undefined : this.deps.endpointOf(output.node);
-    return output === undefined || endpoint === undefined ? undefined : { endpoint, answer: answerOf(output) };
+    if (output === undefined) return undefined;
+    const answer = answerOf(output);
+    const originals: Answered[] = [];
+    for (const node of [output.node, ...(this.deps.replicas.get(jobId) ?? [])]) {
+      const endpoint = this.deps.endpointOf(node);
+      if (endpoint === undefined) return undefined;
+      originals.push({ endpoint, answer });
+    }
+    return originals;
   }
 
   private recordAudit(jobId: bigint, found: ReRun): void {
@@ -210,19 +226,21 @@ export class DisputeDesk {
     return done;
   }
 
-  // Re-runs a settled job on two nodes drawn at random from outside it (auditOrder) and judges the three answers;
-  // a long job is handed to them instead, and undefined returned while their answers are awaited.
-  private async reRun(request: DispatchRequest, original: Answered, purpose: ReRunPurpose): Promise<ReRun | undefined> {
-    const candidates = await outsideAuditors(this.deps, request.job_id, [original.endpoint.node, ...request.nodes]);
+  // Re-runs a settled job on nodes drawn at random from outside it (auditOrder), one more than the `originals` that
+  // gave its result, and judges all the answers; a long job (one runner) is handed to two instead, and undefined
+  // returned while their answers are awaited.
+  private async reRun(request: DispatchRequest, originals: Answered[], purpose: ReRunPurpose): Promise<ReRun | undefined> {
+    const job = [...originals.map(({ endpoint }) => endpoint.node), ...request.nodes];
+    const candidates = await outsideAuditors(this.deps, request.job_id, job);
     if ('Err' in candidates) return notAudited(`auditor candidates: ${candidates.Err}: not audited`);
-    if (isLongJob(request)) return this.handOut(request, original, candidates.Ok, purpose);
-    const answers = [original];
+    if (isLongJob(request)) return this.handOut(request, originals[0], candidates.Ok, purpose);
+    const answers = [...originals];
     for (const endpoint of candidates.Ok) {
-      if (answers.length === 1 + AUDITORS) break;
+      if (answers.length === originals.length + auditorsFor(originals.length)) break;
       const answer = await ask(this.deps, request, endpoint);
       if ('Ok' in answer) answers.push({ endpoint, answer: answer.Ok });
     }
-    return this.judge(request, answers);
+    return this.judge(request, answers, originals.length);
   }
 
   // Hands a long job to candidates in order until two acknowledged it, keeping the re-run in reRuns for their
@@ -246,7 +264,7 @@ export class DisputeDesk {
     if (handed.auditors.length === AUDITORS && !complete(handed)) return undefined;
     reRuns.remove(jobId);
     if (handed.auditors.length < AUDITORS) return notAudited(`only ${handed.auditors.length} auditor(s) took the long job: not audited`);
-    return this.judge(request, [original, ...answersOf(handed)]);
+    return this.judge(request, [original, ...answersOf(handed)], 1);
   }
 
   // A long job's re-run ends (both auditors posted, or the deadline passed) and is decided as a short job's is.
@@ -256,11 +274,11 @@ export class DisputeDesk {
     this.reRunning.add(jobId);
     try {
       this.deps.reRuns.remove(jobId);
-      const original = this.original(jobId);
+      const original = this.originals(jobId);
       const found =
         original === undefined
           ? notAudited('the job or its runner is no longer known: not audited')
-          : await this.judge(open.request, [original, ...answersOf(open)]);
+          : await this.judge(open.request, [...original, ...answersOf(open)], original.length);
       const dispute = this.deps.disputes.get(jobId);
       if ('audit' in open.purpose) this.recordAudit(jobId, found);
       else if (dispute !== undefined) await this.rule(dispute, found);
@@ -269,12 +287,13 @@ export class DisputeDesk {
     }
   }
 
-  // Has verification compare the runner's answer (first) with the auditors': whoever disagrees with the majority,
-  // the runner included, is slashed, and the auditors who agreed are rewarded. Two auditors are needed for a
-  // majority; with fewer, or no majority, `dissenting` is undefined.
-  private async judge(request: DispatchRequest, answers: Answered[]): Promise<ReRun> {
-    const auditors = answers.slice(1).map(({ endpoint }) => endpoint.node);
-    if (auditors.length < AUDITORS) return notAudited(`only ${auditors.length} auditor(s) answered: not audited`, auditors);
+  // Has verification compare the answers that gave the result (the runner's first) with the auditors': whoever
+  // disagrees with the majority, the runner and its replicas included, is slashed, and the auditors who agreed are
+  // rewarded. The auditors must be able to outvote the `originals`; with fewer, or no majority, `dissenting` is undefined.
+  private async judge(request: DispatchRequest, answers: Answered[], originals: number): Promise<ReRun> {
+    const auditors = answers.slice(originals).map(({ endpoint }) => endpoint.node);
+    if (auditors.length < auditorsFor(originals))
+      return notAudited(`only ${auditors.length} auditor(s) answered: not audited`, auditors);
     const verdict = await compare(this.deps, request, answers);
     if ('Err' in verdict) return notAudited(`verification: ${verdict.Err}`, auditors);
     const { dissenting, output_sha256 } = verdict.Ok;
@@ -283,7 +302,7 @@ export class DisputeDesk {
     await rewardAgreeing(
       this.deps,
       request.job_id,
-      answers.slice(1).map(({ endpoint }) => endpoint),
+      answers.slice(originals).map(({ endpoint }) => endpoint),
       dissenting,
     );
     const dissented = (node: Principal) => dissenting.some((other) => other.compareTo(node) === 'eq');

@@ -9,7 +9,7 @@ export const DISPUTE_WINDOW_NS = 24n * 3_600n * 1_000_000_000n;
 export type DisputeFacts = {
   caller: Principal;
   output: JobOutput | undefined;
-  /** The settled request, kept for single-replica jobs (short or long) within the window. */
+  /** The settled request, kept within the window for single-replica jobs and redundant ones whose replicas agreed. */
   request: DispatchRequest | undefined;
   audit: Audit | undefined;
   dispute: Dispute | undefined;
@@ -25,7 +25,7 @@ export function disputeProblem(facts: DisputeFacts): { Unauthorized: string } | 
   if (dispute !== undefined) return refuse(`the job was disputed before: ${Object.keys(dispute.state)[0]}`);
   if (audit !== undefined && audit.auditors.length === 2) return refuse(`the job was audited: ${audit.outcome}`);
   if (now > output.completed_at + DISPUTE_WINDOW_NS) return refuse('the dispute window (24 hours after the result) has closed');
-  if (request === undefined) return refuse('only results of single-replica jobs can be disputed (redundant ones were compared already)');
+  if (request === undefined) return refuse('an outside auditor decided the job’s result already');
 }
 
 /**

@@ -64,6 +64,7 @@ import {
   providerEndpoints,
   reRuns,
   settled,
+  replicas,
   stableSettings,
   unreported,
 } from './storage';
@@ -134,6 +135,7 @@ export default class {
     settings: () => stableSettings.get(),
     outputs,
     settled,
+    replicas,
     audits,
     disputes,
     disputed,
@@ -151,6 +153,7 @@ export default class {
     awaiting,
     outputs,
     settled,
+    replicas,
     schedule: (jobId) => void this.dispatcher.run(jobId),
     report: (jobId, outcome) => this.report(jobId, outcome),
     reportRun,

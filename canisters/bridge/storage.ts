@@ -1,5 +1,5 @@
 // The bridge's state in stable memory. Never reuse or renumber a memory id.
-import { IDL, StableBTreeMap } from 'azle';
+import { IDL, Principal, StableBTreeMap } from 'azle';
 
 import { HeapCachedMap } from '../shared/heap_cached_map';
 import { stableCell } from '../shared/stable_cell';
@@ -24,6 +24,7 @@ export const MEMORY = {
   providerEndpoints: 13,
   reRuns: 14,
   inCall: 15,
+  replicas: 16,
   analytics: 20,
 } as const;
 
@@ -102,8 +103,10 @@ export const audits = new StableBTreeMap<bigint, Audit>(MEMORY.audits, u64Key, c
 export const probes = new StableBTreeMap<string, Probes>(MEMORY.probes, asciiText, candidValue<Probes>(Probes));
 /** Outcomes the marketplace did not receive (stopped, upgrading, out of cycles): sent again by the timer. */
 export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported, u64Key, candidValue<Outcome>(Outcome));
-/** Settled single-replica jobs still open to dispute (see disputes.ts): what an audit re-runs. */
+/** Settled jobs still open to dispute (see disputes.ts): what an audit or a dispute re-runs. */
 export const settled = requests(MEMORY.settled);
+/** The nodes besides the runner that gave a redundant job's delivered output, while it is open to dispute. */
+export const replicas = new StableBTreeMap<bigint, Principal[]>(MEMORY.replicas, u64Key, candidValue<Principal[]>(IDL.Vec(IDL.Principal)));
 export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));
 /** The disputed job ids of jobs each provider's nodes ran, newest last (see withDisputed), by the provider (hex). */
 export const disputed = new StableBTreeMap<string, bigint[]>(MEMORY.disputed, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));

@@ -20,6 +20,7 @@ function setup(auditRate = 0, draw = 0) {
   const awaiting = new FakeTable<bigint, Awaiting>();
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
+  const replicas = new FakeTable<bigint, Principal[]>();
   const reports: [bigint, Outcome][] = [];
   const scheduled: bigint[] = [];
   const audited: [DispatchRequest, Answered][] = [];
@@ -33,6 +34,7 @@ function setup(auditRate = 0, draw = 0) {
     awaiting,
     outputs,
     settled,
+    replicas,
     schedule: (jobId) => void scheduled.push(jobId),
     report: async (jobId, outcome) => void reports.push([jobId, outcome]),
     reportRun: () => undefined,
@@ -47,7 +49,7 @@ function setup(auditRate = 0, draw = 0) {
       return { Ok: null };
     },
   });
-  return { work, market, rewarded, dispatcher, pending, inCall, awaiting, outputs, settled, reports, scheduled, audited, deferred };
+  return { work, market, rewarded, dispatcher, pending, inCall, awaiting, outputs, settled, replicas, reports, scheduled, audited, deferred };
 }
 
 const failed = (outcome: Outcome) => ('failed' in outcome ? outcome.failed : undefined);
@@ -266,7 +268,7 @@ describe('an even split', () => {
   const texts = (nodes: number[]) => nodes.map((n) => principal(n).toText());
 
   it('is settled by a third run on an auditor from outside the job, never the spare: the runner it agrees with paid, the auditor rewarded', async () => {
-    const { work, dispatcher, reports, rewarded, outputs } = split({ agreeing: [2, 4], dissenting: [1] });
+    const { work, dispatcher, reports, rewarded, outputs, settled } = split({ agreeing: [2, 4], dissenting: [1] });
     await dispatcher.run(1n);
     expect(work.posts.map((p) => p.node)).toEqual(texts([1, 2, 4]));
     // Verification judges all three, so it penalizes the liar as an audit's dissenter.
@@ -274,6 +276,8 @@ describe('an even split', () => {
     expect(reports).toEqual([[1n, { completed: { output_sha256: outputs.get(1n)!.output_sha256, paid_nodes: [principal(2)] } }]]);
     expect(outputs.get(1n)?.node.toText()).toBe(principal(2).toText());
     expect(rewarded).toEqual([[principal(14).toText()]]);
+    // An outside auditor decided it: nothing is kept for a dispute.
+    expect(settled.containsKey(1n)).toBe(false);
   });
 
   it('sides with the job node the auditor agrees with, whichever answered first: that one paid, the other left to verification', async () => {
@@ -334,6 +338,9 @@ describe('an even split', () => {
     await agreed.dispatcher.run(1n);
     expect(agreed.work.posts).toHaveLength(2);
     expect(agreed.rewarded).toEqual([]);
+    // Replicas that agreed may have colluded: the job stays open to dispute, with the second replica to judge too.
+    expect(agreed.settled.containsKey(1n)).toBe(true);
+    expect(agreed.replicas.get(1n)?.map((p) => p.toText())).toEqual(texts([2]));
 
     const short = setup();
     for (const n of [1, 2]) short.work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));

@@ -19,6 +19,7 @@ function setup(held: boolean = true, job: DispatchRequest = request()) {
   const hooks: { beforePost?: (node: Principal) => Promise<void> } = {};
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
+  const replicas = new FakeTable<bigint, Principal[]>();
   const audits = new FakeTable<bigint, Audit>();
   const disputes = new FakeTable<bigint, Dispute>();
   const disputed = new FakeTable<string, bigint[]>();
@@ -38,6 +39,7 @@ function setup(held: boolean = true, job: DispatchRequest = request()) {
       settings: () => settings(),
       outputs,
       settled,
+      replicas,
       audits,
       disputes,
       disputed,
@@ -65,7 +67,7 @@ function setup(held: boolean = true, job: DispatchRequest = request()) {
   outputs.insert(1n, outputOf(job, principal(1), answer.Ok, 0n));
   settled.insert(1n, job);
   for (const n of [2, 3, 4, 5, 6]) work.answers.set(principal(n).toText(), ok(answerBody(1n, [9])));
-  return { work, market, clock, hooks, desk, newDesk, outputs, audits, disputes, reRuns, deposits, rewarded, job, runnerAnswer: answer.Ok };
+  return { work, market, clock, hooks, desk, newDesk, outputs, replicas, audits, disputes, reRuns, deposits, rewarded, job, runnerAnswer: answer.Ok };
 }
 
 const verdict = (dissenting: number[]) => ({
@@ -100,6 +102,35 @@ describe('disputes', () => {
     expect('Ok' in decided && decided.Ok.state).toEqual({ rejected: null });
     expect(outputs.get(1n)?.tokens).toEqual([1]);
     expect(deposits).toEqual([false]);
+  });
+
+  it('judges a redundant job’s agreeing replicas together against one auditor more than them, so two colluders lose', async () => {
+    const { work, market, desk, outputs, replicas, deposits, rewarded } = setup(true, request({ redundancy: 2 }));
+    // Nodes 1 and 2 ran the job and gave the same output; three nodes outside it re-run it.
+    replicas.insert(1n, [principal(2)]);
+    market.candidates = [4, 5, 6].map(principal);
+    work.setVerdict(verdict([1, 2]));
+    const decided = await desk.dispute(consumer, 1n);
+    if (!('Ok' in decided)) throw new Error(JSON.stringify(decided));
+    const compared = work.verified[0].answers;
+    expect(compared.map((a) => a.node.toText())).toEqual([1, 2, 4, 5, 6].map((n) => principal(n).toText()));
+    // The second replica is judged on the output it vouched for: the one delivered.
+    expect(compared[1].output_sha256).toEqual(compared[0].output_sha256);
+    expect(decided.Ok.state).toEqual({ upheld: null });
+    expect(decided.Ok.auditors).toEqual([4, 5, 6].map(principal));
+    expect(rewarded).toEqual([[14, 15, 16].map((n) => principal(n).toText())]);
+    expect(outputs.get(1n)?.tokens).toEqual([9]);
+    expect(deposits).toEqual([true]);
+  });
+
+  it('decides nothing on a redundant job when too few outside nodes answer to outvote its replicas', async () => {
+    const { work, desk, replicas, deposits } = setup(true, request({ redundancy: 2 }));
+    replicas.insert(1n, [principal(2)]);
+    work.setVerdict(verdict([1, 2]));
+    const decided = await desk.dispute(consumer, 1n);
+    expect('Ok' in decided && decided.Ok).toMatchObject({ state: { undecided: null }, outcome: 'only 2 auditor(s) answered: not audited' });
+    expect(work.verified).toEqual([]);
+    expect(deposits).toEqual([true]);
   });
 
   it('keeps nothing when the deposit cannot be taken', async () => {

@@ -39,7 +39,8 @@ describe('who may dispute what', () => {
     expect(disputeProblem(facts({ now: output.completed_at + DISPUTE_WINDOW_NS + 1n }))).toEqual({
       NotDisputable: 'the dispute window (24 hours after the result) has closed',
     });
-    expect(disputeProblem(facts({ request: undefined }))).toMatchObject({ NotDisputable: expect.stringMatching(/single-replica/) });
+    // A redundant job whose split an outside auditor broke keeps no request: it was judged from outside already.
+    expect(disputeProblem(facts({ request: undefined }))).toEqual({ NotDisputable: 'an outside auditor decided the job’s result already' });
     const audited = { job_id: 1n, auditors: [auditor, auditor], outcome: 'all agreed', at: 0n };
     expect(disputeProblem(facts({ audit: audited }))).toEqual({ NotDisputable: 'the job was audited: all agreed' });
     // An audit that found too few auditors decided nothing, so the consumer may still dispute.
