@@ -197,7 +197,14 @@ describe('the recorded split and the dispute window', () => {
   it('opens 24 hours from the result for settled jobs the bridge keeps the request of (its own rule)', () => {
     const output = { completed_at: 5_000n, consumer: job().consumer } as never;
     expect(disputableUntil(job(), output, undefined, undefined)).toBe(5_000n + DISPUTE_WINDOW_NS);
-    expect(disputableUntil(job({ request: { ...job().request, redundancy: 2 } }), output, undefined, undefined)).toBeUndefined();
+    // A redundant job whose two replicas agreed may be disputed (they may have colluded); one whose split an outside
+    // auditor broke (three answers compared) may not, nor one whose verdict is not read yet.
+    const redundant = job({ request: { ...job().request, redundancy: 2 } });
+    const verdict = (agreeing: number, dissenting: number) =>
+      ({ agreeing: Array.from({ length: agreeing }, (_, i) => principal(i)), dissenting: Array.from({ length: dissenting }, (_, i) => principal(9 - i)) }) as never;
+    expect(disputableUntil(redundant, output, undefined, undefined, verdict(2, 0))).toBe(5_000n + DISPUTE_WINDOW_NS);
+    expect(disputableUntil(redundant, output, undefined, undefined, verdict(2, 1))).toBeUndefined();
+    expect(disputableUntil(redundant, output, undefined, undefined)).toBeUndefined();
     // A long job (run asynchronously, its result posted later) is disputable too.
     expect(disputableUntil(job({ request: { ...job().request, max_tokens: 4_096 } }), output, undefined, undefined)).toBe(
       5_000n + DISPUTE_WINDOW_NS,

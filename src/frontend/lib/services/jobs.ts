@@ -156,18 +156,22 @@ export type JobDetail = {
 
 /**
  * Until when the consumer may dispute, by the bridge's own rule (disputeProblem): the bridge keeps the request an
- * audit needs for every single-replica job, short or long (redundant ones were compared already). The app also waits
- * for the job to be settled.
+ * audit needs for every single-replica job, short or long, and for a redundant one whose replicas agreed, which its
+ * verdict shows by comparing no more answers than replicas (a split an outside auditor broke compared one more).
+ * The app also waits for the job to be settled.
  */
 export function disputableUntil(
   job: Job,
   output: JobOutput | undefined,
   dispute: Dispute | undefined,
   audit: Audit | undefined,
+  verdict?: Verdict,
 ): bigint | undefined {
   if (output === undefined || !('settled' in job.state)) return undefined;
+  const { redundancy } = job.request;
+  const agreed = verdict !== undefined && verdict.agreeing.length + verdict.dissenting.length === redundancy;
   // disputeProblem asks only whether the bridge kept a request, not what is in it.
-  const kept = job.request.redundancy === 1 ? ({ job_id: job.id } as DispatchRequest) : undefined;
+  const kept = redundancy === 1 || agreed ? ({ job_id: job.id } as DispatchRequest) : undefined;
   // The window is not judged here (now = the result's time): the page counts down to the returned deadline.
   const problem = disputeProblem({ caller: output.consumer, output, request: kept, audit, dispute, now: output.completed_at });
   return problem === undefined ? output.completed_at + DISPUTE_WINDOW_NS : undefined;
@@ -196,7 +200,7 @@ export async function loadJobDetail(a: Actors, id: bigint, host?: string): Promi
     });
     const ran = providers.flatMap((p) => (p.provider && !p.spare ? [p.provider] : []));
     const split = await recordedSplit(a.payment, job, ran, paymentSettings.config.treasury);
-    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit) });
+    return success({ job, output, outputError, providers, split, verdict, audit, dispute, disputableUntil: disputableUntil(job, output, dispute, audit, verdict) });
   }, host);
 }
 
