@@ -26,6 +26,9 @@ export type PaymentStores = {
   historyEntries: Store<string, HistoryEntry>;
 };
 
+/** The most auditors paid for one job: a dispute of three replicas that agreed re-runs it on four. */
+const MAX_PAID_AUDITORS = 4;
+
 export class Payment {
   readonly escrows: Escrows;
   /** Dispute deposits, one per disputed job: an escrow in its own subaccount, refunded or settled to the treasury. */
@@ -150,20 +153,23 @@ export class Payment {
 
   /**
    * Pays the auditors whose re-run of a settled job agreed with the majority: each is credited half of the
-   * treasury's share of the job's escrow after the sweep fee, moved from the treasury's owed balance, once per job.
-   * Two auditors cost the treasury at most what the job brought it, so auditing one's own jobs cannot pay.
+   * treasury's share of the job's escrow after the sweep fee (a third or a quarter when a dispute of replicas that
+   * agreed needed three or four), moved from the treasury's owed balance, once per job. The auditors together cost
+   * the treasury at most what the job brought it, so auditing one's own jobs cannot pay.
    */
   payAuditors(jobId: JobId, auditors: Account[], fee: bigint, now: bigint): Result<bigint> {
-    if (auditors.length === 0 || auditors.length > 2) return { Err: { InvalidInput: 'auditors: one or two' } };
-    if (auditors.length === 2 && sameAccount(auditors[0], auditors[1]))
-      return { Err: { InvalidInput: 'auditors: two different accounts' } };
+    if (auditors.length === 0 || auditors.length > MAX_PAID_AUDITORS)
+      return { Err: { InvalidInput: `auditors: one to ${MAX_PAID_AUDITORS}` } };
+    if (auditors.some((auditor, i) => auditors.slice(0, i).some((other) => sameAccount(auditor, other))))
+      return { Err: { InvalidInput: 'auditors: different accounts' } };
     if (!auditors.every((auditor) => validSubaccount(auditor.subaccount)))
       return { Err: { InvalidInput: 'auditors: a subaccount must be 32 bytes' } };
     if (this.auditRewards.get(jobId) !== undefined) return { Err: { InvalidInput: `the auditors of job ${jobId} were paid before` } };
     const escrow = this.escrows.get(jobId);
     if (escrow === undefined) return { Err: { NotFound: null } };
     if (!('settled' in escrow.state)) return { Err: { InvalidInput: 'only a settled job’s auditors are paid' } };
-    const each = escrow.amount > fee ? share(escrow.amount - fee, this.config.split.treasury_bps) / 2n : 0n;
+    const shares = BigInt(Math.max(2, auditors.length));
+    const each = escrow.amount > fee ? share(escrow.amount - fee, this.config.split.treasury_bps) / shares : 0n;
     const moved = this.owed.move(this.config.treasury, auditors, each);
     if ('Err' in moved) return moved;
     this.auditRewards.set(jobId, each);

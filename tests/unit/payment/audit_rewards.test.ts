@@ -39,14 +39,24 @@ describe('audit rewards', () => {
     expect(payment.payAuditors(7n, [auditor], fee, 4n)).toEqual({ Ok: 749n });
   });
 
-  it('refuses a job not settled, an unknown job, more than two auditors and one auditor twice', () => {
+  it('shares the same half-and-half among three or four auditors a dispute of agreeing replicas needed', () => {
+    const { payment, treasury } = settled();
+    const three = [account(), account(), account()];
+    // 1,498 over three: 499 each, the treasury keeping the remainder.
+    expect(payment.payAuditors(7n, three, fee, 4n)).toEqual({ Ok: 499n });
+    expect([...three.map((a) => payment.owed.owed(a)), payment.owed.owed(treasury)]).toEqual([499n, 499n, 499n, 2n]);
+  });
+
+  it('refuses a job not settled, an unknown job, more than four auditors and one auditor twice', () => {
     const { payment } = settled();
     ok(payment.reserve(account(), 8n, 10_000n, fee, 1n));
     ok(payment.escrowed(8n, 2n));
     const auditor = account();
     expect(payment.payAuditors(8n, [auditor], fee, 4n)).toEqual({ Err: { InvalidInput: 'only a settled job’s auditors are paid' } });
     expect(payment.payAuditors(9n, [auditor], fee, 4n)).toEqual({ Err: { NotFound: null } });
-    expect(payment.payAuditors(7n, [account(), account(), account()], fee, 4n)).toEqual({ Err: { InvalidInput: 'auditors: one or two' } });
-    expect(payment.payAuditors(7n, [auditor, auditor], fee, 4n)).toEqual({ Err: { InvalidInput: 'auditors: two different accounts' } });
+    const five = Array.from({ length: 5 }, () => account());
+    expect(payment.payAuditors(7n, five, fee, 4n)).toEqual({ Err: { InvalidInput: 'auditors: one to 4' } });
+    expect(payment.payAuditors(7n, [auditor, auditor], fee, 4n)).toEqual({ Err: { InvalidInput: 'auditors: different accounts' } });
+    expect(payment.payAuditors(7n, [account(), auditor, account(), auditor], fee, 4n)).toEqual({ Err: { InvalidInput: 'auditors: different accounts' } });
   });
 });
