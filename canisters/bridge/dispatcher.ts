@@ -28,8 +28,8 @@ export type DispatchDeps = WorkDeps &
     awaiting: Table<bigint, Awaiting>;
     outputs: Table<bigint, JobOutput>;
     settled: Table<bigint, DispatchRequest>;
-    /** The nodes besides the runner that gave a redundant job's delivered output: a dispute judges them together. */
-    replicas: Table<bigint, Principal[]>;
+    /** The endpoints of every node that gave a redundant job's delivered output: a dispute judges them together. */
+    replicas: Table<bigint, Endpoint[]>;
     /** Starts the job (Dispatcher.run) without awaiting it: the hand-over replies while its outcalls are in flight. */
     schedule(jobId: bigint): void;
     /** Tells the marketplace the outcome, keeping it to send again when it was not delivered. */
@@ -148,7 +148,10 @@ export class Dispatcher {
     // outside auditor decided was judged from outside already.
     if (auditor === undefined) {
       this.deps.settled.insert(jobId, request);
-      this.deps.replicas.insert(jobId, paid_nodes.slice(1));
+      this.deps.replicas.insert(
+        jobId,
+        accepted.map(({ endpoint }) => endpoint),
+      );
     }
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
     if (auditor !== undefined) await rewardAgreeing(this.deps, jobId, [auditor], verdict.Ok.dissenting);

@@ -22,8 +22,8 @@ export type DisputeDeps = WorkDeps &
     outputs: Table<bigint, JobOutput>;
     /** Settled jobs still open to dispute: what a re-run needs. */
     settled: Table<bigint, DispatchRequest> & { keys(): bigint[] };
-    /** The nodes besides the runner that gave a redundant job's delivered output. */
-    replicas: Table<bigint, Principal[]>;
+    /** The endpoints of every node that gave a redundant job's delivered output, the runner's first, as they were. */
+    replicas: Table<bigint, Endpoint[]>;
     audits: Table<bigint, Audit>;
     disputes: Table<bigint, Dispute> & { values(): Dispute[] };
     /** Disputed job ids by the provider (hex) whose node ran the job. */
@@ -157,12 +157,10 @@ export class DisputeDesk {
     return this.reRunning.has(jobId) || this.deps.reRuns.containsKey(jobId);
   }
 
-  // Lists a disputed job under the provider whose node ran it.
+  // Lists a disputed job under each provider whose node gave its result: the runner's, and its agreeing replicas'.
   private listDisputed(jobId: bigint): void {
-    const runner = this.deps.outputs.get(jobId)?.node;
-    const provider = runner === undefined ? undefined : this.deps.endpointOf(runner)?.provider;
-    if (provider === undefined) return;
-    this.deps.disputed.insert(provider.toHex(), withDisputed(this.deps.disputed.get(provider.toHex()) ?? [], jobId));
+    const providers = new Set((this.originals(jobId) ?? []).map(({ endpoint }) => endpoint.provider.toHex()));
+    for (const provider of providers) this.deps.disputed.insert(provider, withDisputed(this.deps.disputed.get(provider) ?? [], jobId));
   }
 
   // Decides an open dispute by an audit (or hands a long job's re-run out, leaving it open).
@@ -183,18 +181,15 @@ export class DisputeDesk {
   }
 
   // The job's result as delivered, from the node that ran it and from every replica that gave it too: what an audit
-  // or a dispute checks. Undefined when one of them no longer has an endpoint to answer for.
+  // or a dispute checks. A redundant job's replicas are judged as they were kept, so dropping a node's endpoint does
+  // not shield it; a single runner must still have its endpoint.
   private originals(jobId: bigint): Answered[] | undefined {
     const output = this.deps.outputs.get(jobId);
     if (output === undefined) return undefined;
     const answer = answerOf(output);
-    const originals: Answered[] = [];
-    for (const node of [output.node, ...(this.deps.replicas.get(jobId) ?? [])]) {
-      const endpoint = this.deps.endpointOf(node);
-      if (endpoint === undefined) return undefined;
-      originals.push({ endpoint, answer });
-    }
-    return originals;
+    const endpoints = this.deps.replicas.get(jobId) ?? [this.deps.endpointOf(output.node)];
+    if (endpoints.some((endpoint) => endpoint === undefined)) return undefined;
+    return (endpoints as Endpoint[]).map((endpoint) => ({ endpoint, answer }));
   }
 
   private recordAudit(jobId: bigint, found: ReRun): void {
@@ -297,7 +292,7 @@ export class DisputeDesk {
     const verdict = await compare(this.deps, request, answers);
     if ('Err' in verdict) return notAudited(`verification: ${verdict.Err}`, auditors);
     const { dissenting, output_sha256 } = verdict.Ok;
-    if (output_sha256.length === 0) return notAudited('no majority among the three answers', auditors);
+    if (output_sha256.length === 0) return notAudited(`no majority among the ${answers.length} answers`, auditors);
     const outcome = dissenting.length === 0 ? 'all agreed' : `disagreed: ${dissenting.map((node) => node.toText()).join(', ')}`;
     await rewardAgreeing(
       this.deps,

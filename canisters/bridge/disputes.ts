@@ -25,12 +25,13 @@ export function disputeProblem(facts: DisputeFacts): { Unauthorized: string } | 
   if (dispute !== undefined) return refuse(`the job was disputed before: ${Object.keys(dispute.state)[0]}`);
   if (audit !== undefined && audit.auditors.length === 2) return refuse(`the job was audited: ${audit.outcome}`);
   if (now > output.completed_at + DISPUTE_WINDOW_NS) return refuse('the dispute window (24 hours after the result) has closed');
-  if (request === undefined) return refuse('an outside auditor decided the job’s result already');
+  if (request === undefined)
+    return refuse('the job is not open to dispute: an outside auditor decided its result, or it settled before redundant jobs could be disputed');
 }
 
 /**
  * The audit's ruling on the disputed runner: `dissenting` is the verification's list, or undefined when no
- * majority was found (too few auditors answered, or all three disagreed).
+ * majority was found (too few auditors answered, or no answer had a majority).
  */
 export function ruling(runner: Principal, dissenting: Principal[] | undefined): DisputeState {
   if (dissenting === undefined) return { undecided: null };

@@ -1,5 +1,5 @@
 // The bridge's state in stable memory. Never reuse or renumber a memory id.
-import { IDL, Principal, StableBTreeMap } from 'azle';
+import { IDL, StableBTreeMap } from 'azle';
 
 import { HeapCachedMap } from '../shared/heap_cached_map';
 import { stableCell } from '../shared/stable_cell';
@@ -105,8 +105,8 @@ export const probes = new StableBTreeMap<string, Probes>(MEMORY.probes, asciiTex
 export const unreported = new StableBTreeMap<bigint, Outcome>(MEMORY.unreported, u64Key, candidValue<Outcome>(Outcome));
 /** Settled jobs still open to dispute (see disputes.ts): what an audit or a dispute re-runs. */
 export const settled = requests(MEMORY.settled);
-/** The nodes besides the runner that gave a redundant job's delivered output, while it is open to dispute. */
-export const replicas = new StableBTreeMap<bigint, Principal[]>(MEMORY.replicas, u64Key, candidValue<Principal[]>(IDL.Vec(IDL.Principal)));
+/** The endpoints of every node that gave a redundant job's delivered output (the runner's first), while it is open to dispute. */
+export const replicas = new StableBTreeMap<bigint, Endpoint[]>(MEMORY.replicas, u64Key, candidValue<Endpoint[]>(IDL.Vec(Endpoint)));
 export const disputes = new StableBTreeMap<bigint, Dispute>(MEMORY.disputes, u64Key, candidValue<Dispute>(Dispute));
 /** The disputed job ids of jobs each provider's nodes ran, newest last (see withDisputed), by the provider (hex). */
 export const disputed = new StableBTreeMap<string, bigint[]>(MEMORY.disputed, asciiText, candidValue<bigint[]>(IDL.Vec(IDL.Nat64)));

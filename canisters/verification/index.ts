@@ -114,7 +114,8 @@ export default class {
       output_sha256: agreed ? [byNode.get(agreed.agreeing[0])!.output_sha256] : [],
       agreeing: (agreed?.agreeing ?? []).map((node) => Principal.fromText(node)),
       dissenting: (agreed?.dissenting ?? []).map((node) => Principal.fromText(node)),
-      penalties: [],
+      // A second judgement replaces the verdict; the first one's penalties stay listed with it.
+      penalties: earlier?.penalties ?? [],
       at: time(),
     };
     // Committed before the awaits below, so a second submission of the job is refused while they run.

@@ -3,12 +3,13 @@
 // both replicas in verification, and both are slashed, the honest output delivered and the deposit returned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FEE, PROMPT, STAKE, balance, ok, rankByPrice } from '../economy/suite';
+import { FEE, PROMPT, STAKE, account, balance, ok, rankByPrice } from '../economy/suite';
 import { altered, deployTrust, dispute, finished, honest, serveNode, submit, type Trust, type Worker } from './bridge_fixture';
 
 describe('a dispute of a redundant job whose replicas colluded', () => {
   let t: Trust;
   const liars: Worker[] = [];
+  const honestWorkers: Worker[] = [];
 
   beforeAll(async () => {
     t = await deployTrust();
@@ -17,7 +18,7 @@ describe('a dispute of a redundant job whose replicas colluded', () => {
     const lie = altered(t, (answer) => void ((answer.tokens as number[])[0] += 1));
     for (const price of [800_000n, 900_000n]) liars.push(await serveNode(t, lie, price, 2n * STAKE));
     // Two spares of the job, then three outside it: the auditors.
-    for (const price of [1_000_000n, 1_100_000n, 1_200_000n, 1_300_000n, 1_400_000n]) await serveNode(t, honest(t), price);
+    for (const price of [1_000_000n, 1_100_000n, 1_200_000n, 1_300_000n, 1_400_000n]) honestWorkers.push(await serveNode(t, honest(t), price));
   });
   afterAll(() => t?.close());
 
@@ -31,6 +32,7 @@ describe('a dispute of a redundant job whose replicas colluded', () => {
     const stakes = await Promise.all(liars.map((w) => t.e.identity.get_stake(w.provider)));
 
     const before = await balance(t.e, consumer);
+    const owedBefore = await Promise.all(honestWorkers.map((w) => t.e.payment.owed_of(account(w.provider))));
     const decided = ok(await dispute(t, consumer, job.id));
     expect(decided.state).toEqual({ upheld: null });
     expect(decided.deposit_resolved).toBe(true);
@@ -43,6 +45,14 @@ describe('a dispute of a redundant job whose replicas colluded', () => {
       expect((await t.e.identity.get_stake(w.provider)).bonded).toBe(stakes[i].bonded - stakes[i].bonded / 10n);
     }
     expect(Array.from(ok(await t.e.bridge!.get_output(job.id)).tokens)).toEqual(truth.tokens);
+    // Each of the three auditors is paid a third of the treasury's share of the job; the spares nothing.
+    const owedAfter = await Promise.all(honestWorkers.map((w) => t.e.payment.owed_of(account(w.provider))));
+    const paid = honestWorkers.map((w, i) => ({ audited: decided.auditors.some((a) => a.toText() === w.node.toText()), gain: owedAfter[i] - owedBefore[i] }));
+    const rewards = paid.filter((p) => p.audited).map((p) => p.gain);
+    expect(rewards).toHaveLength(3);
+    expect(rewards[0]).toBeGreaterThan(0n);
+    expect(new Set(rewards).size).toBe(1);
+    expect(paid.filter((p) => !p.audited).map((p) => p.gain)).toEqual([0n, 0n]);
     // The deposit came back less one fee; the approve and the pull cost one fee each.
     expect((await t.e.payment.deposit_of(job.id))[0]?.state).toEqual({ refunded: null });
     expect(await balance(t.e, consumer)).toBe(before - 3n * FEE);

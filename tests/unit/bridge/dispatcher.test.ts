@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jobBody } from '../../../canisters/bridge/answers';
 import { Dispatcher } from '../../../canisters/bridge/dispatcher';
 import { LONG_JOB_TOKENS, MAX_INPUT_BYTES } from '../../../canisters/shared/job_limits';
-import type { Awaiting, DispatchRequest, JobOutput, Outcome } from '../../../canisters/bridge/types';
+import type { Awaiting, DispatchRequest, Endpoint, JobOutput, Outcome } from '../../../canisters/bridge/types';
 import type { Answered } from '../../../canisters/bridge/work';
 import { answerBody, FakeTable, fakeWork, marketplace, ok, principal, request, settings } from './fakes';
 
@@ -20,7 +20,7 @@ function setup(auditRate = 0, draw = 0) {
   const awaiting = new FakeTable<bigint, Awaiting>();
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
-  const replicas = new FakeTable<bigint, Principal[]>();
+  const replicas = new FakeTable<bigint, Endpoint[]>();
   const reports: [bigint, Outcome][] = [];
   const scheduled: bigint[] = [];
   const audited: [DispatchRequest, Answered][] = [];
@@ -338,9 +338,9 @@ describe('an even split', () => {
     await agreed.dispatcher.run(1n);
     expect(agreed.work.posts).toHaveLength(2);
     expect(agreed.rewarded).toEqual([]);
-    // Replicas that agreed may have colluded: the job stays open to dispute, with the second replica to judge too.
+    // Replicas that agreed may have colluded: the job stays open to dispute, with both replicas' endpoints to judge.
     expect(agreed.settled.containsKey(1n)).toBe(true);
-    expect(agreed.replicas.get(1n)?.map((p) => p.toText())).toEqual(texts([2]));
+    expect(agreed.replicas.get(1n)?.map((e) => e.node.toText())).toEqual(texts([1, 2]));
 
     const short = setup();
     for (const n of [1, 2]) short.work.answers.set(principal(n).toText(), ok(answerBody(1n, [n])));

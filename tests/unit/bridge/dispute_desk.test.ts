@@ -6,7 +6,7 @@ import { LONG_JOB_TOKENS } from '../../../canisters/shared/job_limits';
 import { AUDIT_CANDIDATES, auditOrder } from '../../../canisters/bridge/auditors';
 import { DisputeDesk, STALE_DISPUTE_NS } from '../../../canisters/bridge/dispute_desk';
 import { LONG_RERUN_NS } from '../../../canisters/bridge/long_reruns';
-import type { Audit, DispatchRequest, Dispute, JobOutput, LongReRun, Result } from '../../../canisters/bridge/types';
+import type { Audit, DispatchRequest, Dispute, Endpoint, JobOutput, LongReRun, Result } from '../../../canisters/bridge/types';
 import { answerBody, consumer, FakeTable, fakeWork, ok, principal, request, settings } from './fakes';
 
 function setup(held: boolean = true, job: DispatchRequest = request()) {
@@ -19,7 +19,7 @@ function setup(held: boolean = true, job: DispatchRequest = request()) {
   const hooks: { beforePost?: (node: Principal) => Promise<void> } = {};
   const outputs = new FakeTable<bigint, JobOutput>();
   const settled = new FakeTable<bigint, DispatchRequest>();
-  const replicas = new FakeTable<bigint, Principal[]>();
+  const replicas = new FakeTable<bigint, Endpoint[]>();
   const audits = new FakeTable<bigint, Audit>();
   const disputes = new FakeTable<bigint, Dispute>();
   const disputed = new FakeTable<string, bigint[]>();
@@ -106,8 +106,10 @@ describe('disputes', () => {
 
   it('judges a redundant job’s agreeing replicas together against one auditor more than them, so two colluders lose', async () => {
     const { work, market, desk, outputs, replicas, deposits, rewarded } = setup(true, request({ redundancy: 2 }));
-    // Nodes 1 and 2 ran the job and gave the same output; three nodes outside it re-run it.
-    replicas.insert(1n, [principal(2)]);
+    // Nodes 1 and 2 ran the job and gave the same output; three nodes outside it re-run it. Node 2 dropped its
+    // endpoint since: it is judged as it was kept, so that does not shield it.
+    replicas.insert(1n, [work.endpointOf(principal(1))!, work.endpointOf(principal(2))!]);
+    work.endpoints.delete(principal(2).toText());
     market.candidates = [4, 5, 6].map(principal);
     work.setVerdict(verdict([1, 2]));
     const decided = await desk.dispute(consumer, 1n);
@@ -121,11 +123,13 @@ describe('disputes', () => {
     expect(rewarded).toEqual([[14, 15, 16].map((n) => principal(n).toText())]);
     expect(outputs.get(1n)?.tokens).toEqual([9]);
     expect(deposits).toEqual([true]);
+    // Listed against both replicas' providers.
+    for (const provider of [11, 12]) expect(desk.disputesAgainst(principal(provider)).map((d) => d.job_id)).toEqual([1n]);
   });
 
   it('decides nothing on a redundant job when too few outside nodes answer to outvote its replicas', async () => {
     const { work, desk, replicas, deposits } = setup(true, request({ redundancy: 2 }));
-    replicas.insert(1n, [principal(2)]);
+    replicas.insert(1n, [work.endpointOf(principal(1))!, work.endpointOf(principal(2))!]);
     work.setVerdict(verdict([1, 2]));
     const decided = await desk.dispute(consumer, 1n);
     expect('Ok' in decided && decided.Ok).toMatchObject({ state: { undecided: null }, outcome: 'only 2 auditor(s) answered: not audited' });
@@ -188,7 +192,7 @@ describe('audits', () => {
     const second = setup();
     second.work.setVerdict({ ...verdict([]), output_sha256: [] as [] });
     await second.desk.audit(second.job, { endpoint: second.work.endpointOf(principal(1))!, answer: second.runnerAnswer });
-    expect(second.audits.get(1n)?.outcome).toBe('no majority among the three answers');
+    expect(second.audits.get(1n)?.outcome).toBe('no majority among the 3 answers');
     expect(second.rewarded).toEqual([]);
   });
 

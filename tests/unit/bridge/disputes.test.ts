@@ -40,7 +40,9 @@ describe('who may dispute what', () => {
       NotDisputable: 'the dispute window (24 hours after the result) has closed',
     });
     // A redundant job whose split an outside auditor broke keeps no request: it was judged from outside already.
-    expect(disputeProblem(facts({ request: undefined }))).toEqual({ NotDisputable: 'an outside auditor decided the job’s result already' });
+    expect(disputeProblem(facts({ request: undefined }))).toEqual({
+      NotDisputable: 'the job is not open to dispute: an outside auditor decided its result, or it settled before redundant jobs could be disputed',
+    });
     const audited = { job_id: 1n, auditors: [auditor, auditor], outcome: 'all agreed', at: 0n };
     expect(disputeProblem(facts({ audit: audited }))).toEqual({ NotDisputable: 'the job was audited: all agreed' });
     // An audit that found too few auditors decided nothing, so the consumer may still dispute.
