@@ -26,7 +26,7 @@ export type DisputeDeps = WorkDeps &
     replicas: Table<bigint, Endpoint[]>;
     audits: Table<bigint, Audit>;
     disputes: Table<bigint, Dispute> & { values(): Dispute[] };
-    /** Disputed job ids by the provider (hex) whose node ran the job. */
+    /** Disputed job ids by each provider (hex) whose node gave the result: the runner's, and agreeing replicas'. */
     disputed: Table<string, bigint[]>;
     /** Long jobs' re-runs handed to auditors, until their answers are in or the deadline passed. */
     reRuns: Table<bigint, LongReRun> & { values(): LongReRun[] };
