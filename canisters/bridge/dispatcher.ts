@@ -148,10 +148,7 @@ export class Dispatcher {
     // outside auditor decided was judged from outside already.
     if (auditor === undefined) {
       this.deps.settled.insert(jobId, request);
-      this.deps.replicas.insert(
-        jobId,
-        accepted.map(({ endpoint }) => endpoint),
-      );
+      this.deps.replicas.insert(jobId, accepted.map(({ endpoint }) => endpoint));
     }
     await this.deps.report(jobId, { completed: { output_sha256: output.output_sha256, paid_nodes } });
     if (auditor !== undefined) await rewardAgreeing(this.deps, jobId, [auditor], verdict.Ok.dissenting);

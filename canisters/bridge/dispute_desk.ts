@@ -43,7 +43,7 @@ type ReRun = { auditors: Principal[]; dissenting: Principal[] | undefined; outco
 const notAudited = (outcome: string, auditors: Principal[] = []): ReRun => ({ auditors, dissenting: undefined, outcome });
 
 /** Auditors a re-run needs: two for one runner (a majority of three), one more than the replicas that agreed. */
-export const auditorsFor = (originals: number): number => Math.max(AUDITORS, originals + 1);
+const auditorsFor = (originals: number): number => Math.max(AUDITORS, originals + 1);
 
 /** A dispute left open this long (an upgrade interrupted its audit) is decided again by the timer. */
 export const STALE_DISPUTE_NS = 300n * 1_000_000_000n;
@@ -188,8 +188,9 @@ export class DisputeDesk {
     if (output === undefined) return undefined;
     const answer = answerOf(output);
     const endpoints = this.deps.replicas.get(jobId) ?? [this.deps.endpointOf(output.node)];
-    if (endpoints.some((endpoint) => endpoint === undefined)) return undefined;
-    return (endpoints as Endpoint[]).map((endpoint) => ({ endpoint, answer }));
+    return endpoints.every((endpoint): endpoint is Endpoint => endpoint !== undefined)
+      ? endpoints.map((endpoint) => ({ endpoint, answer }))
+      : undefined;
   }
 
   private recordAudit(jobId: bigint, found: ReRun): void {

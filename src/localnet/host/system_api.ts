@@ -532,7 +532,8 @@ export class SystemApi {
   // straight between the heap and the pages, without views or tuples for each.
   private stableRead(dst: bigint, offset: bigint, size: bigint): void {
     this.checkStableRange(dst, offset, size);
-    const [at, n] = [Number(dst), Number(size)];
+    const at = Number(dst);
+    const n = Number(size);
     this.instance.touchRange(at, n);
     this.canister.stable.read(Number(offset), n, this.instance.bytes, at);
   }
